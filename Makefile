@@ -1,0 +1,23 @@
+# The two commands that matter (see README.md):
+#   make run    set up everything and run the portal with demo data at http://127.0.0.1:8000
+#   make test   run the whole test suite
+.PHONY: run test lint format messages bench
+run:
+	./scripts/run.sh
+
+test:
+	./scripts/test.sh
+
+lint:
+	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy
+
+format:
+	.venv/bin/ruff check --fix . && .venv/bin/ruff format .
+
+# Refresh the translation catalogues after changing strings, then translate the new entries.
+messages:
+	.venv/bin/python manage.py makemessages -l zh_Hant --no-obsolete --no-location --ignore=.venv --ignore=node_modules --ignore=.tools
+	.venv/bin/python manage.py compilemessages -l zh_Hant
+
+bench:
+	.venv/bin/python bench/run_all.py

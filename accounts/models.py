@@ -1,0 +1,207 @@
+"""Users, organisations, memberships and the project-wide audit log."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra: object) -> User:
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra: object) -> User:
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: object) -> User:
+        extra.update(is_staff=True, is_superuser=True, kind=User.Kind.STAFF)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A person who signs in with an email address."""
+
+    class Kind(models.TextChoices):
+        INDIVIDUAL = "individual", _("Individual user")
+        ORGANISATION = "organisation", _("Organisation member")
+        STAFF = "staff", _("Judiciary staff")
+
+    username = None  # type: ignore[assignment]
+    email = models.EmailField(_("email address"), unique=True)
+    kind = models.CharField(_("account kind"), max_length=20, choices=Kind.choices, default=Kind.INDIVIDUAL)
+    name_zh = models.CharField(_("name in Chinese"), max_length=150, blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=10, choices=settings.LANGUAGES, default="en"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
+
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.email
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.name_zh or self.email
+
+
+class Organisation(models.Model):
+    """A law firm, chambers, government department or other body with members."""
+
+    class Type(models.TextChoices):
+        LAW_FIRM = "law_firm", _("Law firm")
+        CHAMBERS = "chambers", _("Barristers' chambers or the Bar Association")
+        LAW_SOCIETY = "law_society", _("The Law Society")
+        GOVERNMENT = "government", _("Government department")
+        LAW_ENFORCEMENT = "law_enforcement", _("Law enforcement agency")
+        STATUTORY_BODY = "statutory_body", _("Statutory body")
+
+    class Status(models.TextChoices):
+        APPLIED = "applied", _("Applied")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        SUSPENDED = "suspended", _("Suspended")
+
+    type = models.CharField(_("type"), max_length=30, choices=Type.choices)
+    name_en = models.CharField(_("name in English"), max_length=255)
+    name_zh = models.CharField(_("name in Chinese"), max_length=255, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.APPLIED)
+    status_reason = models.TextField(_("reason for the decision"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    require_mfa = models.BooleanField(_("require two-factor authentication for members"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name_en"]
+
+    def __str__(self) -> str:
+        return self.name_en
+
+
+class Membership(models.Model):
+    """A user's place in an organisation. Deactivation ends it; the row stays."""
+
+    class Role(models.TextChoices):
+        PRIMARY_ADMIN = "primary_admin", _("Primary administrator")
+        SECONDARY_ADMIN = "secondary_admin", _("Secondary administrator")
+        MEMBER = "member", _("Organisation user")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    branch_code = models.CharField(_("branch code"), max_length=20, blank=True)
+    sees_all_cases = models.BooleanField(_("sees all the organisation's cases"), default=False)
+    deactivated_at = models.DateTimeField(_("deactivated at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=Q(role="primary_admin", deactivated_at__isnull=True),
+                name="one_active_primary_admin_per_organisation",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "organisation"],
+                condition=Q(deactivated_at__isnull=True),
+                name="one_active_membership_per_user_and_organisation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organisation} ({self.get_role_display()})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.deactivated_at is None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role in (self.Role.PRIMARY_ADMIN, self.Role.SECONDARY_ADMIN)
+
+
+class AuditEvent(models.Model):
+    """An append-only record of a legally meaningful event, for the whole project.
+
+    Written in the same transaction as the change it records (see
+    :func:`accounts.audit.audit_record`). Never updated or deleted: ``save`` refuses
+    to update, ``delete`` refuses, and the admin is read-only.
+    """
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("actor"),
+        help_text=_("Empty when the system acted."),
+    )
+    event_type = models.CharField(_("event type"), max_length=64, db_index=True)
+    target_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("target type")
+    )
+    target_id = models.CharField(_("target id"), max_length=64, blank=True)
+    target_label = models.CharField(_("target"), max_length=255, blank=True)
+    before = models.JSONField(_("before"), null=True, blank=True, encoder=DjangoJSONEncoder)
+    after = models.JSONField(_("after"), null=True, blank=True, encoder=DjangoJSONEncoder)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    occurred_at = models.DateTimeField(_("occurred at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-occurred_at", "-id"]
+        indexes = [
+            models.Index(fields=["target_type", "target_id", "occurred_at"], name="audit_target_time"),
+            models.Index(fields=["actor", "occurred_at"], name="audit_actor_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} {self.target_label} @ {self.occurred_at.isoformat()}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ValueError("Audit events are append-only.")

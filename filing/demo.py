@@ -1,0 +1,112 @@
+"""Demo cases with parties in English and Chinese. Loading twice changes nothing."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+
+from .models import Case, CaseType, Party
+
+HKT = ZoneInfo("Asia/Hong_Kong")
+
+# (prefix, number, year, issued (HKT), nature en, nature zh, applicants, respondents)
+# A party is (kind, English name, Chinese name, demo key of the user in person, demo key of the firm on record).
+DEMO_CASES = [
+    (
+        "DCCJ",
+        1204,
+        2026,
+        (2026, 3, 16, 10, 12),
+        "Money claim: unpaid renovation works",
+        "金錢申索：未付裝修工程款項",
+        [("person", "CHAN Tai Man", "陳大文", "individual", None)],
+        [
+            (
+                "company",
+                "GOLDEN HARBOUR DECORATION ENGINEERING LIMITED",
+                "金港裝飾工程有限公司",
+                None,
+                "firm",
+            )
+        ],
+    ),
+    (
+        "DCPI",
+        388,
+        2026,
+        (2026, 5, 4, 15, 40),
+        "Personal injuries: road traffic accident",
+        "人身傷害：交通意外",
+        [("person", "LEUNG Ka Ho", "梁家豪", None, "firm")],
+        [
+            ("person", "TSUI Wai Lun", "徐偉倫", None, None),
+            ("company", "ASIA PACIFIC INSURANCE COMPANY LIMITED", "亞太保險有限公司", None, None),
+        ],
+    ),
+    (
+        "DCEC",
+        57,
+        2026,
+        (2026, 2, 9, 9, 5),
+        "Employees' compensation: injury at work",
+        "僱員補償：工作期間受傷",
+        [("person", "WONG Siu Fong", "黃小芳", None, "firm")],
+        [("company", "HING FAT CONSTRUCTION COMPANY LIMITED", "興發建築有限公司", None, None)],
+    ),
+    (
+        "ESS",
+        10233,
+        2026,
+        (2026, 7, 21, 11, 30),
+        "Public Health and Municipal Services Ordinance (Cap. 132)",
+        "《公眾衞生及市政條例》（第132章）",
+        [
+            (
+                "company",
+                "FOOD AND ENVIRONMENTAL HYGIENE DEPARTMENT",
+                "食物環境衞生署",
+                None,
+                "department",
+            )
+        ],
+        [("person", "LAU Chi Wai", "劉志偉", None, None)],
+    ),
+]
+
+
+@transaction.atomic
+def load(people: dict[str, object]) -> list[Case]:
+    cases = []
+    for prefix, number, year, issued, nature_en, nature_zh, applicants, respondents in DEMO_CASES:
+        case, _ = Case.objects.update_or_create(
+            case_type=CaseType.objects.get(prefix=prefix),
+            number=number,
+            year=year,
+            defaults={
+                "status": Case.Status.ACTIVE,
+                "nature_en": nature_en,
+                "nature_zh": nature_zh,
+                "issued_at": datetime(*issued, tzinfo=HKT),
+            },
+        )
+        for side, parties in (
+            (Party.Side.APPLICANT, applicants),
+            (Party.Side.RESPONDENT, respondents),
+        ):
+            for ordinal, (kind, name_en, name_zh, user_key, firm_key) in enumerate(parties, start=1):
+                Party.objects.update_or_create(
+                    case=case,
+                    side=side,
+                    ordinal=ordinal,
+                    defaults={
+                        "kind": kind,
+                        "name_en": name_en,
+                        "name_zh": name_zh,
+                        "user": people.get(user_key) if user_key else None,
+                        "representative": people.get(firm_key) if firm_key else None,
+                    },
+                )
+        cases.append(case)
+    return cases

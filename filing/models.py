@@ -1,0 +1,162 @@
+"""Courts, case types, cases and parties."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class BilingualNameMixin:
+    name_en: str
+    name_zh: str
+
+    @property
+    def name(self) -> str:
+        """The name in the active language, falling back to English."""
+        if (get_language() or "").startswith("zh") and self.name_zh:
+            return self.name_zh
+        return self.name_en
+
+
+class Court(BilingualNameMixin, models.Model):
+    class Level(models.TextChoices):
+        DISTRICT = "DC", _("District Court")
+        MAGISTRATES = "MC", _("Magistrates' Courts")
+
+    code = models.CharField(_("code"), max_length=10, unique=True)
+    name_en = models.CharField(_("name in English"), max_length=150)
+    name_zh = models.CharField(_("name in Chinese"), max_length=150)
+    level = models.CharField(_("level"), max_length=2, choices=Level.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("court")
+        verbose_name_plural = _("courts")
+        ordering = ["level", "code"]
+
+    def __str__(self) -> str:
+        return self.name_en
+
+
+class CaseType(BilingualNameMixin, models.Model):
+    court = models.ForeignKey(Court, on_delete=models.PROTECT, related_name="case_types")
+    prefix = models.CharField(_("case number prefix"), max_length=10, unique=True)
+    name_en = models.CharField(_("name in English"), max_length=150)
+    name_zh = models.CharField(_("name in Chinese"), max_length=150)
+    applicant_role_en = models.CharField(_("applicant role (English)"), max_length=50)
+    applicant_role_zh = models.CharField(_("applicant role (Chinese)"), max_length=50)
+    respondent_role_en = models.CharField(_("respondent role (English)"), max_length=50)
+    respondent_role_zh = models.CharField(_("respondent role (Chinese)"), max_length=50)
+    individuals_may_start = models.BooleanField(_("individual users may start a case"), default=True)
+    organisations_may_start = models.BooleanField(_("organisation users may start a case"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("case type")
+        verbose_name_plural = _("case types")
+        ordering = ["court__level", "prefix"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix} — {self.name_en}"
+
+
+class Case(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PENDING = "pending", _("Pending acceptance")
+        ACTIVE = "active", _("Active")
+        CLOSED = "closed", _("Closed")
+
+    case_type = models.ForeignKey(CaseType, on_delete=models.PROTECT, related_name="cases")
+    number = models.PositiveIntegerField(_("number"), null=True, blank=True)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    nature_en = models.CharField(_("nature of claim (English)"), max_length=255, blank=True)
+    nature_zh = models.CharField(_("nature of claim (Chinese)"), max_length=255, blank=True)
+    issued_at = models.DateTimeField(_("date of issue"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        constraints = [
+            models.UniqueConstraint(fields=["case_type", "year", "number"], name="unique_case_number"),
+            models.CheckConstraint(
+                condition=Q(number__isnull=True, year__isnull=True) | Q(number__isnull=False, year__isnull=False),
+                name="case_number_and_year_together",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.case_number or f"draft case #{self.pk}"
+
+    @property
+    def case_number(self) -> str:
+        """``PREFIX NUMBER/YEAR``, e.g. ``DCCJ 3618/2010``; empty until accepted."""
+        if self.number is None or self.year is None:
+            return ""
+        return f"{self.case_type.prefix} {self.number}/{self.year}"
+
+
+class Party(models.Model):
+    class Side(models.TextChoices):
+        APPLICANT = "applicant", _("Applicant side")
+        RESPONDENT = "respondent", _("Respondent side")
+
+    class Kind(models.TextChoices):
+        PERSON = "person", _("Person")
+        COMPANY = "company", _("Company or body")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="parties")
+    side = models.CharField(_("side"), max_length=20, choices=Side.choices)
+    ordinal = models.PositiveSmallIntegerField(_("order on the side"), default=1)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.PERSON)
+    name_en = models.CharField(_("name in English"), max_length=255, blank=True)
+    name_zh = models.CharField(_("name in Chinese"), max_length=255, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="party_roles",
+        help_text=_("The registered user, when this party acts in person."),
+    )
+    representative = models.ForeignKey(
+        "accounts.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="represented_parties",
+        verbose_name=_("organisation on record"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("party")
+        verbose_name_plural = _("parties")
+        ordering = ["case", "side", "ordinal"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(name_en="", name_zh=""), name="party_has_a_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name_en or self.name_zh
+
+    @property
+    def role(self) -> str:
+        """The role's name on this case type, such as "Plaintiff" or "被告人"."""
+        case_type = self.case.case_type
+        zh = (get_language() or "").startswith("zh")
+        if self.side == self.Side.APPLICANT:
+            return case_type.applicant_role_zh if zh else case_type.applicant_role_en
+        return case_type.respondent_role_zh if zh else case_type.respondent_role_en

@@ -1,0 +1,42 @@
+"""The Celery application: Redis broker, JSON only, late acks, bounded tasks.
+
+Tasks are thin: each takes primary keys (JSON only, never pickle), loads its
+rows and calls a service. The request never waits on a worker.
+"""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab  # noqa: F401  (used by later beat entries)
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "icms.settings.base")
+
+app = Celery("icms")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.conf.update(
+    task_serializer="json",
+    result_serializer="json",
+    accept_content=["json"],
+    event_serializer="json",
+    # A task is acknowledged only after it has run, so a worker that dies mid-task
+    # leaves it to be redelivered; every task therefore claims its work idempotently.
+    task_acks_late=True,
+    task_reject_on_worker_lost=True,
+    worker_prefetch_multiplier=1,
+    task_soft_time_limit=60,
+    task_time_limit=90,
+    task_ignore_result=True,
+    broker_connection_retry_on_startup=True,
+    broker_transport_options={"visibility_timeout": 3600},
+    timezone="Asia/Hong_Kong",
+    enable_utc=True,
+    worker_hijack_root_logger=False,
+    beat_schedule={
+        "worker-heartbeat": {
+            "task": "icms.core.tasks.heartbeat",
+            "schedule": float(os.environ.get("CELERY_HEARTBEAT_INTERVAL", "30")),
+            "options": {"expires": 25},
+        },
+    },
+)
+app.autodiscover_tasks()

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: lint, format, migrations, types, translations,
+# then pytest on real PostgreSQL and Redis, with the browser journeys in Chromium.
+# Extra arguments go to pytest (for example: scripts/test.sh tests/core -x).
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+ensure_python_env
+ensure_node_modules
+ensure_services
+ensure_database_role
+[ -x /usr/bin/chromium ] || die "Chromium is needed for the browser tests: apt-get install chromium (or run .ci/run)."
+
+export DJANGO_SETTINGS_MODULE=icms.settings.test
+PY=.venv/bin/python
+
+say "ruff check"
+.venv/bin/ruff check .
+say "ruff format --check"
+.venv/bin/ruff format --check .
+say "makemigrations --check"
+$PY manage.py makemigrations --check --dry-run
+say "mypy (services, selectors, calendar)"
+.venv/bin/mypy
+say "pytest"
+.venv/bin/pytest "$@"

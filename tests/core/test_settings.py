@@ -1,0 +1,101 @@
+"""Settings are read from the environment, fail loudly, and pass the deploy checks."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PRODUCTION_VALUES = {
+    "DJANGO_SETTINGS_MODULE": "icms.settings.base",
+    "DJANGO_DEBUG": "false",
+    "DJANGO_READ_DOT_ENV_FILE": "false",
+    "ALLOWED_HOSTS": "icms.example.hk",
+    "EMAIL_URL": "smtp://mail.example.hk:587",
+    "SITE_URL": "https://icms.example.hk",
+}
+
+
+def _manage(*args: str, env: dict[str, str], secret_file: Path | None = None) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SECRET_KEY", "SECURE_"))}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_check_deploy_with_production_values_reports_nothing(tmp_path):
+    secret = tmp_path / "secret_key"
+    secret.write_text("p" * 20 + "-production-like-secret-0123456789-abcdefghijklmnop\n")
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env={**PRODUCTION_VALUES, "SECRET_KEY_FILE": str(secret)},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_missing_secret_key_in_production_fails_loudly():
+    result = _manage("check", env=PRODUCTION_VALUES)
+    assert result.returncode != 0
+    assert "SECRET_KEY (or SECRET_KEY_FILE) must be set" in result.stderr
+
+
+def test_malformed_value_names_the_variable():
+    result = _manage("check", env={**PRODUCTION_VALUES, "SECRET_KEY": "x" * 60, "CONN_MAX_AGE": "ten minutes"})
+    assert result.returncode != 0
+    assert "CONN_MAX_AGE has an invalid value" in result.stderr
+
+
+def test_typo_in_a_boolean_is_refused_not_read_as_false():
+    result = _manage("check", env={**PRODUCTION_VALUES, "SECRET_KEY": "x" * 60, "SECURE_SSL_REDIRECT": "ture"})
+    assert result.returncode != 0
+    assert "SECURE_SSL_REDIRECT has an invalid value" in result.stderr
+
+
+def test_dev_outbox_refused_in_production():
+    result = _manage("check", env={**PRODUCTION_VALUES, "SECRET_KEY": "x" * 60, "EMAIL_URL": "outbox://"})
+    assert result.returncode != 0
+    assert "outbox:// is for development only" in result.stderr
+
+
+def test_database_connections_are_persistent_and_health_checked(settings):
+    assert settings.DATABASES["default"]["CONN_MAX_AGE"] > 0
+    assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
+
+
+def test_s3_storage_when_a_bucket_is_named():
+    script = (
+        "import django; django.setup(); from django.conf import settings;"
+        "print(settings.STORAGES['default']['BACKEND'], settings.STORAGES['default']['OPTIONS']['default_acl'])"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "icms.settings.test",
+        "AWS_STORAGE_BUCKET_NAME": "icms-docs",
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    assert out.stdout.split() == ["storages.backends.s3.S3Storage", "private"]
+
+
+def test_time_and_languages(settings):
+    assert settings.TIME_ZONE == "Asia/Hong_Kong"
+    assert settings.USE_TZ is True
+    assert [code for code, _ in settings.LANGUAGES] == ["en", "zh-hant"]
