@@ -1,0 +1,27 @@
+"""The JSON API under /api/v1/, with its OpenAPI schema at /api/v1/openapi.json.
+
+Paths and field names named in the issues are a contract: keep them stable.
+Interactive docs are off: they would load scripts from a CDN, which the CSP forbids.
+"""
+
+from ninja import NinjaAPI
+
+from causebook.api import hearings_router
+from causebook.api import router as causebook_router
+from filing.api import router as filing_router
+from icms.calendar.api import router as calendar_router
+from payments.api import router as fees_router
+
+api = NinjaAPI(
+    title="iCMS portal API",
+    version="1",
+    description="Deemed receipt, fees, filings, cases, verification and hearings (OASIS LegalXML ECF operations, "
+    "in REST form).",
+    urls_namespace="api",
+    docs_url=None,
+)
+api.add_router("/calendar/", calendar_router, tags=["calendar"])
+api.add_router("/fees/", fees_router, tags=["fees"])
+api.add_router("/causebook/", causebook_router, tags=["cause book"])
+api.add_router("/", hearings_router, tags=["hearings"])
+api.add_router("/", filing_router, tags=["filing"])

@@ -1,0 +1,45 @@
+"""The registry calendar: the one place in the portal where legal time is computed.
+
+The pure rule lives in :mod:`icms.calendar.core`; these wrappers supply it with
+the calendar staff maintain. Import them as::
+
+    from icms.calendar import deemed_receipt, is_open, next_opening
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from .core import DeemedReceipt, NaiveDatetimeError, Rule
+
+if TYPE_CHECKING:
+    from .core import RegistryCalendar
+
+__all__ = ["DeemedReceipt", "NaiveDatetimeError", "Rule", "deemed_receipt", "is_open", "next_opening"]
+
+
+def _calendar(calendar: RegistryCalendar | None) -> RegistryCalendar:
+    if calendar is not None:
+        return calendar
+    from .data import current_calendar  # the app registry must be ready before models load
+
+    return current_calendar()
+
+
+def deemed_receipt(received_at: datetime, calendar: RegistryCalendar | None = None) -> DeemedReceipt:
+    from . import core
+
+    return core.deemed_receipt(received_at, _calendar(calendar))
+
+
+def is_open(at: datetime, calendar: RegistryCalendar | None = None) -> bool:
+    from . import core
+
+    return core.is_open(at, _calendar(calendar))
+
+
+def next_opening(at: datetime, calendar: RegistryCalendar | None = None) -> datetime | None:
+    from . import core
+
+    return core.next_opening(at, _calendar(calendar))

@@ -1,0 +1,161 @@
+"""Calendar data maintained by registry staff, and the fields of anything deemed received."""
+
+from __future__ import annotations
+
+from datetime import time
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from .core import ClosureReason
+
+
+class RegistryHours(models.Model):
+    """The registries' weekday hours: a single row (icms-reference §2)."""
+
+    opens = models.TimeField(_("opens"), default=time(8, 45))
+    lunch_starts = models.TimeField(_("lunch hour starts"), default=time(13, 0))
+    lunch_ends = models.TimeField(_("lunch hour ends"), default=time(14, 0))
+    closes = models.TimeField(_("closes"), default=time(17, 30))
+    lunch_hour_defers = models.BooleanField(
+        _("defer filings received in the lunch hour to its end"),
+        default=False,
+        help_text=_("Off by default: the published rule defers only filings received after closing time."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("registry hours")
+        verbose_name_plural = _("registry hours")
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="registry_hours_single_row"),
+            models.CheckConstraint(
+                condition=Q(
+                    opens__lt=F("lunch_starts"), lunch_starts__lte=F("lunch_ends"), lunch_ends__lt=F("closes")
+                ),
+                name="registry_hours_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.opens:%H:%M}–{self.lunch_starts:%H:%M}, {self.lunch_ends:%H:%M}–{self.closes:%H:%M}"
+
+
+class BilingualNotice(models.Model):
+    notice_en = models.TextField(_("notice in English"), blank=True)
+    notice_zh = models.TextField(_("notice in Chinese"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def notice(self) -> str:
+        if (get_language() or "").startswith("zh") and self.notice_zh:
+            return self.notice_zh
+        return self.notice_en
+
+
+class ExtraHoliday(models.Model):
+    """A day the Chief Executive appoints as a general holiday, on top of Cap. 149's list."""
+
+    day = models.DateField(_("date"), unique=True)
+    name_en = models.CharField(_("name in English"), max_length=200)
+    name_zh = models.CharField(_("name in Chinese"), max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("additional general holiday")
+        verbose_name_plural = _("additional general holidays")
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day.isoformat()} {self.name_en}"
+
+
+class Closure(BilingualNotice):
+    """The registry closed for a typhoon, black rainstorm or extreme conditions."""
+
+    class Reason(models.TextChoices):
+        TYPHOON = ClosureReason.TYPHOON.value, _("Tropical cyclone signal No. 8 or above")
+        BLACK_RAINSTORM = ClosureReason.BLACK_RAINSTORM.value, _("Black rainstorm warning")
+        EXTREME_CONDITIONS = ClosureReason.EXTREME_CONDITIONS.value, _("Extreme conditions")
+        OTHER = ClosureReason.OTHER.value, _("Other")
+
+    reason = models.CharField(_("reason"), max_length=30, choices=Reason.choices)
+    starts_at = models.DateTimeField(_("closed from"))
+    reopens_at = models.DateTimeField(
+        _("reopens at"), null=True, blank=True, help_text=_("Leave empty until the reopening time is announced.")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("registry closure")
+        verbose_name_plural = _("registry closures")
+        ordering = ["-starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reopens_at__isnull=True) | Q(reopens_at__gt=F("starts_at")),
+                name="closure_reopens_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} from {self.starts_at.isoformat()}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "reason": self.reason,
+            "starts_at": self.starts_at.isoformat(),
+            "reopens_at": self.reopens_at.isoformat() if self.reopens_at else None,
+            "notice_en": self.notice_en,
+            "notice_zh": self.notice_zh,
+        }
+
+
+class MaintenanceWindow(BilingualNotice):
+    """Published in advance; while one is in force the portal shows a maintenance page."""
+
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("maintenance window")
+        verbose_name_plural = _("maintenance windows")
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="maintenance_ends_after_it_starts"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.starts_at.isoformat()} – {self.ends_at.isoformat()}"
+
+
+class DeemedReceiptFields(models.Model):
+    """Fields of anything the deemed-receipt rule applies to (submissions, payments).
+
+    Concrete models that inherit this join the re-stamping mechanism
+    automatically (:mod:`icms.calendar.stamping`): when the calendar changes,
+    their affected rows are re-stamped and audited. ``received_at`` is written
+    once and never changes; the deemed fields are written only by the stamping
+    services.
+    """
+
+    received_at = models.DateTimeField(_("received at"), db_index=True)
+    deemed_received_at = models.DateTimeField(_("deemed received at"), null=True, blank=True, db_index=True)
+    deemed_rule = models.CharField(_("deemed-receipt rule"), max_length=32, blank=True)
+    deemed_stamped_at = models.DateTimeField(_("deemed receipt stamped at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True

@@ -1,0 +1,79 @@
+"""Reading the registry calendar: status now, what is coming, what is in force."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.core.cache import cache
+from django.utils import timezone
+
+from .core import HONG_KONG, DeemedReceipt, Holiday, RegistryCalendar, deemed_receipt, is_open, next_opening
+from .data import current_calendar
+from .models import Closure, MaintenanceWindow
+
+MAINTENANCE_CACHE_KEY = "calendar:maintenance:v1"
+MAINTENANCE_CACHE_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class RegistryStatus:
+    now: datetime
+    open: bool
+    in_lunch_hour: bool
+    next_opening: datetime | None
+    closure: Closure | None
+    deemed_if_now: DeemedReceipt
+
+
+def registry_status(*, at: datetime | None = None, calendar: RegistryCalendar | None = None) -> RegistryStatus:
+    now = (at or timezone.now()).astimezone(HONG_KONG)
+    calendar = calendar or current_calendar()
+    closure = Closure.objects.filter(starts_at__lte=now).exclude(reopens_at__lte=now).order_by("-starts_at").first()
+    hours = calendar.hours
+    moment = now.timetz().replace(tzinfo=None)
+    open_now = is_open(now, calendar)
+    return RegistryStatus(
+        now=now,
+        open=open_now,
+        in_lunch_hour=open_now and hours.lunch_starts < moment < hours.lunch_ends,
+        next_opening=next_opening(now, calendar),
+        closure=closure,
+        deemed_if_now=deemed_receipt(now, calendar),
+    )
+
+
+def upcoming_holidays(*, calendar: RegistryCalendar, start: date, days: int = 120) -> list[Holiday]:
+    found = []
+    for offset in range(days):
+        day = start + timedelta(days=offset)
+        holiday = calendar.holiday_on(day)
+        if holiday is not None:
+            found.append(holiday)
+    return found
+
+
+def holidays_between(*, calendar: RegistryCalendar, start: date, end: date) -> list[Holiday]:
+    return upcoming_holidays(calendar=calendar, start=start, days=(end - start).days)
+
+
+def recent_closures(*, now: datetime, days: int = 30) -> list[Closure]:
+    """Closures in force, or that started within the last ``days`` days."""
+    since = now - timedelta(days=days)
+    return list(Closure.objects.filter(starts_at__gte=since) | Closure.objects.filter(reopens_at__isnull=True))
+
+
+def upcoming_maintenance(*, now: datetime) -> list[MaintenanceWindow]:
+    return list(MaintenanceWindow.objects.filter(ends_at__gt=now).order_by("starts_at")[:10])
+
+
+def maintenance_windows_cached() -> list[tuple[datetime, datetime, str, str]]:
+    """Current and future maintenance windows, cached briefly: every request consults them."""
+    cached: list[tuple[datetime, datetime, str, str]] | None = cache.get(MAINTENANCE_CACHE_KEY)
+    if cached is None:
+        cached = [
+            (w.starts_at, w.ends_at, w.notice_en, w.notice_zh)
+            for w in MaintenanceWindow.objects.filter(ends_at__gt=timezone.now()).order_by("starts_at")[:10]
+        ]
+        cache.set(MAINTENANCE_CACHE_KEY, cached, MAINTENANCE_CACHE_SECONDS)
+    return cached

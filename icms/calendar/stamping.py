@@ -1,0 +1,126 @@
+"""Stamping deemed receipt on rows, and re-stamping them when the calendar changes.
+
+Any concrete model that inherits :class:`~icms.calendar.models.DeemedReceiptFields`
+(submissions, payment orders) takes part: nothing needs registering.
+
+Each stamp is a conditional UPDATE that names the values it replaces, so a row
+is changed (and audited) exactly once even when two workers re-stamp at the
+same time or a task is delivered twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, cast
+
+from django.apps import apps
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.audit import audit_record
+
+from .core import RegistryCalendar, deemed_receipt
+from .data import current_calendar
+from .models import DeemedReceiptFields
+
+
+@dataclass(frozen=True)
+class StampResult:
+    examined: int
+    changed: int
+
+
+def stamped_models() -> list[type[DeemedReceiptFields]]:
+    """Every concrete model the deemed-receipt rule applies to."""
+    return [
+        model for model in apps.get_models() if issubclass(model, DeemedReceiptFields) and not model._meta.abstract
+    ]
+
+
+def _snapshot(deemed_at: datetime | None, rule: str) -> dict[str, Any]:
+    return {"deemed_received_at": deemed_at.isoformat() if deemed_at else None, "deemed_rule": rule}
+
+
+def _stamp_one(
+    model: type[DeemedReceiptFields],
+    row: dict[str, Any],
+    calendar: RegistryCalendar,
+    *,
+    cause: str,
+) -> bool:
+    result = deemed_receipt(row["received_at"], calendar)
+    old_at, old_rule = row["deemed_received_at"], row["deemed_rule"]
+    if row["deemed_stamped_at"] is not None and old_at == result.deemed_at and old_rule == result.rule.value:
+        return False
+    claim = Q(pk=row["pk"], deemed_rule=old_rule)
+    claim &= Q(deemed_received_at__isnull=True) if old_at is None else Q(deemed_received_at=old_at)
+    claim &= (
+        Q(deemed_stamped_at__isnull=True)
+        if row["deemed_stamped_at"] is None
+        else Q(deemed_stamped_at=row["deemed_stamped_at"])
+    )
+    with transaction.atomic():
+        updated = model._default_manager.filter(claim).update(
+            deemed_received_at=result.deemed_at,
+            deemed_rule=result.rule.value,
+            deemed_stamped_at=timezone.now(),
+        )
+        if updated != 1:
+            return False  # someone else stamped it first; their audit row stands
+        audit_record(
+            event_type="calendar.deemed_receipt_stamped" if old_rule == "" else "calendar.deemed_receipt_restamped",
+            target=cast(Any, model)(pk=row["pk"]),
+            target_label=f"{model._meta.label} #{row['pk']}",
+            before=None if old_rule == "" else _snapshot(old_at, old_rule),
+            after={**_snapshot(result.deemed_at, result.rule.value), "cause": cause},
+        )
+    return True
+
+
+_FIELDS = ("pk", "received_at", "deemed_received_at", "deemed_rule", "deemed_stamped_at")
+
+
+def deemed_receipt_stamp(
+    *, model: type[DeemedReceiptFields], pk: Any, calendar: RegistryCalendar | None = None
+) -> bool:
+    """Stamp (or correct) one row's deemed receipt. True if the row changed."""
+    row = model._default_manager.filter(pk=pk).values(*_FIELDS).first()
+    if row is None:
+        return False
+    return _stamp_one(model, row, calendar or current_calendar(), cause="received")
+
+
+def deemed_receipts_restamp(*, window_start: datetime, window_end: datetime | None, cause: str) -> StampResult:
+    """Re-stamp every row whose deemed receipt a calendar change in [start, end) may move.
+
+    A row can be affected only if its walk to the next opening crossed the
+    window: it was received before the window ended, and its deemed time (or
+    pending) is not before the window started.
+    """
+    calendar = current_calendar()
+    examined = changed = 0
+    for model in stamped_models():
+        moved = Q(deemed_received_at__gte=window_start) | Q(deemed_received_at__isnull=True)
+        # An order not yet paid has no received time: nothing to stamp yet.
+        rows = model._default_manager.filter(moved, received_at__isnull=False)
+        if window_end is not None:
+            rows = rows.filter(received_at__lt=window_end)
+        for row in rows.order_by("pk").values(*_FIELDS).iterator(chunk_size=500):
+            examined += 1
+            changed += _stamp_one(model, row, calendar, cause=cause)
+    return StampResult(examined, changed)
+
+
+def deemed_receipts_sweep() -> StampResult:
+    """Stamp rows never stamped, and pending rows whose reopening is now known (a lost dispatch)."""
+    calendar = current_calendar()
+    examined = changed = 0
+    for model in stamped_models():
+        unstamped = Q(deemed_stamped_at__isnull=True) | Q(deemed_received_at__isnull=True)
+        rows = model._default_manager.filter(unstamped, received_at__isnull=False)
+        for row in rows.order_by("pk").values(*_FIELDS).iterator(chunk_size=500):
+            examined += 1
+            changed += _stamp_one(model, row, calendar, cause="sweep")
+    return StampResult(examined, changed)

@@ -1,0 +1,32 @@
+"""The public registry hours page, in both languages, during a typhoon closure."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from icms.calendar.models import Closure
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_a_member_of_the_public_checks_the_registry_during_a_typhoon(journey):
+    Closure.objects.create(
+        reason="typhoon",
+        starts_at=timezone.now() - timedelta(hours=2),
+        notice_en="Tropical cyclone signal No. 8 is in force.",
+        notice_zh="八號熱帶氣旋警告信號現正生效。",
+    )
+    page = journey.page
+    journey.visit("/")
+    page.get_by_role("link", name="Registry hours", exact=True).click()
+    journey.check_page()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Registry hours and service status")
+    expect(page.get_by_text("Closure in force: Tropical cyclone signal No. 8 or above.")).to_be_visible()
+    expect(page.get_by_text("the time it is deemed received will be pending")).to_be_visible()
+
+    page.get_by_role("button", name="繁體中文").click()
+    journey.check_page()
+    expect(page.get_by_role("heading", level=1)).to_have_text("登記處辦公時間及服務狀況")
+    expect(page.get_by_role("paragraph").filter(has_text="八號熱帶氣旋警告信號現正生效。")).to_be_visible()
