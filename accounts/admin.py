@@ -1,8 +1,18 @@
-from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.utils.translation import gettext_lazy as _
+from __future__ import annotations
 
-from .models import AuditEvent, Membership, Organisation, User
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import services
+from .models import AuditEvent, Invitation, Membership, Organisation, User
+from .signals import client_ip
 
 
 @admin.register(User)
@@ -15,7 +25,7 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"fields": ["email", "password"]}),
         (
             _("Personal details"),
-            {"fields": ["first_name", "last_name", "name_zh", "preferred_language"]},
+            {"fields": ["first_name", "last_name", "name_zh", "preferred_language", "hkid_masked"]},
         ),
         (
             _("Account"),
@@ -33,21 +43,140 @@ class UserAdmin(DjangoUserAdmin):
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "kind", "password1", "password2"]})]
+    # The HKID number is never shown in full, not even to staff.
+    readonly_fields = ["hkid_masked", "last_login", "date_joined"]
+
+    @admin.display(description=_("HKID number"))
+    def hkid_masked(self, obj: User) -> str:
+        return obj.hkid_masked
 
 
 class MembershipInline(admin.TabularInline):
+    """Memberships are managed by the organisation's administrators in the portal; read-only here."""
+
     model = Membership
     extra = 0
-    raw_id_fields = ["user"]
+    fields = ["user", "role", "branch_code", "sees_all_cases", "deactivated_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+class RejectionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reasons for the rejection (sent to the applicant)"), widget=forms.Textarea(attrs={"rows": 4})
+    )
 
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name_en", "name_zh", "type", "status", "decided_at"]
-    list_filter = ["type", "status"]
-    search_fields = ["name_en", "name_zh"]
+    """Registry staff decide applications here, through the services (with audit and email)."""
+
+    list_display = ["name_en", "name_zh", "type", "status", "applied_by", "created_at", "decided_at"]
+    list_filter = ["status", "type"]
+    search_fields = ["name_en", "name_zh", "applied_by__email"]
     inlines = [MembershipInline]
-    readonly_fields = ["decided_by", "decided_at", "created_at", "updated_at"]
+    # Status changes only through the actions below, so that each is audited and notified.
+    readonly_fields = ["status", "status_reason", "applied_by", "decided_by", "decided_at", "created_at", "updated_at"]
+    actions = ["approve", "reject"]
+
+    def has_decide_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("accounts.decide_organisation")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.action(description=_("Approve the selected applications"), permissions=["decide"])
+    def approve(self, request: HttpRequest, queryset: QuerySet[Organisation]) -> None:
+        done = 0
+        for organisation in queryset:
+            try:
+                services.organisation_approve(
+                    organisation=organisation,
+                    actor=request.user,  # type: ignore[arg-type]
+                    ip_address=client_ip(request),
+                )
+                done += 1
+            except (ValidationError, PermissionDenied):
+                self.message_user(
+                    request, _("%(name)s was not open to approval.") % {"name": organisation}, messages.WARNING
+                )
+        if done:
+            self.message_user(
+                request,
+                ngettext("%(count)d organisation approved.", "%(count)d organisations approved.", done)
+                % {"count": done},
+                messages.SUCCESS,
+            )
+
+    @admin.action(description=_("Reject the selected applications, with reasons"), permissions=["decide"])
+    def reject(self, request: HttpRequest, queryset: QuerySet[Organisation]) -> HttpResponse | None:
+        form = RejectionForm(request.POST if "reason" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            done = 0
+            for organisation in queryset:
+                try:
+                    services.organisation_reject(
+                        organisation=organisation,
+                        actor=request.user,  # type: ignore[arg-type]
+                        reason=form.cleaned_data["reason"],
+                        ip_address=client_ip(request),
+                    )
+                    done += 1
+                except (ValidationError, PermissionDenied):
+                    self.message_user(
+                        request, _("%(name)s was not open to rejection.") % {"name": organisation}, messages.WARNING
+                    )
+            if done:
+                self.message_user(
+                    request,
+                    ngettext("%(count)d application rejected.", "%(count)d applications rejected.", done)
+                    % {"count": done},
+                    messages.SUCCESS,
+                )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/accounts/organisation/reject.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Reject organisation applications"),
+                "organisations": queryset,
+                "form": form,
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = [
+        "email",
+        "organisation",
+        "role",
+        "invited_by",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "revoked_at",
+    ]
+    list_filter = ["role"]
+    search_fields = ["email", "organisation__name_en"]
+    exclude = ["token_hash"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Invitation | None = None) -> bool:
+        return False
 
 
 @admin.register(AuditEvent)

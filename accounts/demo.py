@@ -173,6 +173,50 @@ def load() -> dict[str, object]:
         staff=True,
     )
     accounts.groups.add(Group.objects.get(name="Accounts officer"))
+    supervisor = _user(
+        "supervisor@registry.example.gov.hk",
+        first="Wai Man",
+        last="CHOW",
+        name_zh="周偉文",
+        kind=User.Kind.STAFF,
+        role="Registry supervisor (staff): audit log",
+        staff=True,
+    )
+    supervisor.groups.add(Group.objects.get(name="Registry supervisor"))
+
+    # An organisation application waiting for the registry (approve it in the admin).
+    applicant = _user(
+        "admin@cheungpartners.example.hk",
+        first="Hiu Tung",
+        last="CHEUNG",
+        name_zh="張曉彤",
+        kind=User.Kind.ORGANISATION,
+        role="Law firm awaiting approval: Primary Administrator",
+    )
+    pending, _ = Organisation.objects.get_or_create(
+        name_en="Cheung & Partners",
+        defaults={
+            "name_zh": "張氏律師事務所",
+            "type": Organisation.Type.LAW_FIRM,
+            "status": Organisation.Status.APPLIED,
+            "applied_by": applicant,
+            "address": "8 Queen's Road Central, Hong Kong",
+            "telephone": "2123 4567",
+        },
+    )
+    _membership(applicant, pending, Membership.Role.PRIMARY_ADMIN)
+
+    # The firm's primary administrator files through a separate Organisation User account.
+    firm_primary_filer = _user(
+        "meiling.filing@wonglee.example.hk",
+        first="Mei Ling",
+        last="WONG",
+        name_zh="黃美玲",
+        kind=User.Kind.ORGANISATION,
+        role="Law firm: the Primary Administrator's own Organisation User account",
+    )
+    _membership(firm_primary_filer, firm, Membership.Role.MEMBER, branch="CEN")
+
     sysadmin = _user(
         "sysadmin@registry.example.gov.hk",
         first="System",
@@ -187,6 +231,7 @@ def load() -> dict[str, object]:
     return {
         "individual": individual,
         "firm": firm,
+        "firm_primary": firm_primary,
         "firm_user_central": firm_user_central,
         "firm_user_kowloon": firm_user_kowloon,
         "department": department,

@@ -10,7 +10,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from .hkid import hkid_mask, validate_hkid
 
 
 class UserManager(BaseUserManager["User"]):
@@ -49,6 +53,9 @@ class User(AbstractUser):
     preferred_language = models.CharField(
         _("preferred language"), max_length=10, choices=settings.LANGUAGES, default="en"
     )
+    # Collected only for the registry's identity check before a first filing (icms-reference §5),
+    # stored normalised (A1234563) and never shown in full: use ``hkid_masked``.
+    hkid = models.CharField(_("HKID number"), max_length=12, blank=True, validators=[validate_hkid])
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -67,6 +74,10 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.name_zh or self.email
+
+    @property
+    def hkid_masked(self) -> str:
+        return hkid_mask(self.hkid)
 
 
 class Organisation(models.Model):
@@ -89,6 +100,16 @@ class Organisation(models.Model):
     type = models.CharField(_("type"), max_length=30, choices=Type.choices)
     name_en = models.CharField(_("name in English"), max_length=255)
     name_zh = models.CharField(_("name in Chinese"), max_length=255, blank=True)
+    address = models.TextField(_("business address"), blank=True)
+    telephone = models.CharField(_("office telephone"), max_length=30, blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("applied by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.APPLIED)
     status_reason = models.TextField(_("reason for the decision"), blank=True)
     decided_by = models.ForeignKey(
@@ -108,9 +129,21 @@ class Organisation(models.Model):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["name_en"]
+        permissions = [("decide_organisation", "Can approve, reject or suspend organisation applications")]
 
     def __str__(self) -> str:
         return self.name_en
+
+    @property
+    def name(self) -> str:
+        """The name in the active language, falling back to English."""
+        if (get_language() or "").startswith("zh") and self.name_zh:
+            return self.name_zh
+        return self.name_en
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == self.Status.APPROVED
 
 
 class Membership(models.Model):
@@ -156,6 +189,52 @@ class Membership(models.Model):
     @property
     def is_admin(self) -> bool:
         return self.role in (self.Role.PRIMARY_ADMIN, self.Role.SECONDARY_ADMIN)
+
+
+class Invitation(models.Model):
+    """An emailed invitation to join an organisation. Only a hash of its token is stored.
+
+    It works once (``accepted_at``), until ``expires_at``, and only for the account
+    whose verified email address it was sent to.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="invitations")
+    email = models.EmailField(_("email address"))
+    role = models.CharField(_("role"), max_length=20, choices=Membership.Role.choices, default=Membership.Role.MEMBER)
+    branch_code = models.CharField(_("branch code"), max_length=20, blank=True)
+    sees_all_cases = models.BooleanField(_("sees all the organisation's cases"), default=False)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("invited by")
+    )
+    expires_at = models.DateTimeField(_("expires at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("accepted by"),
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(role="primary_admin"), name="invitation_not_for_primary_admin"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.organisation}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
 
 
 class AuditEvent(models.Model):
@@ -205,3 +284,32 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise ValueError("Audit events are append-only.")
+
+
+class ApiToken(models.Model):
+    """A personal token for the JSON API (``Authorization: Bearer <token>``).
+
+    Only the SHA-256 of the token is stored: the token itself is shown once, when it
+    is made (:func:`accounts.tokens.api_token_create`). A revoked token never works again.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(
+        _("name"), max_length=100, help_text=_("What the token is for, such as the software using it.")
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.user})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

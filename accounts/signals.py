@@ -1,0 +1,127 @@
+"""Audit rows for account events that django-allauth and django.contrib.auth perform.
+
+allauth and Django own these flows (sign-up, login, password and email changes, MFA),
+so we listen to their signals. Each receiver writes its audit row in a transaction
+of its own: a signal may arrive outside any transaction (login, for instance).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account import signals as account_signals
+from allauth.mfa import signals as mfa_signals
+from django.contrib.auth import signals as auth_signals
+from django.db import transaction
+from django.dispatch import receiver
+from django.http import HttpRequest
+
+from .audit import audit_record
+from .models import User
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    """The client's address as the web server saw it (the proxy sets REMOTE_ADDR)."""
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _record(event_type: str, request: HttpRequest | None, user: User | None, **extra: Any) -> None:
+    with transaction.atomic():
+        audit_record(
+            event_type=event_type,
+            actor=user,
+            target=user,
+            ip_address=client_ip(request),
+            **extra,
+        )
+
+
+@receiver(account_signals.user_signed_up)
+def on_signed_up(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
+    _record("account.signed_up", request, user, after={"email": user.email})
+
+
+@receiver(auth_signals.user_logged_in)
+def on_logged_in(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
+    _record("account.logged_in", request, user)
+
+
+@receiver(auth_signals.user_logged_out)
+def on_logged_out(sender: Any, request: HttpRequest, user: User | None, **kwargs: Any) -> None:
+    if user is not None:
+        _record("account.logged_out", request, user)
+
+
+@receiver(auth_signals.user_login_failed)
+def on_login_failed(
+    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
+    attempted = str(credentials.get("email") or credentials.get("username") or "")[:255]
+    with transaction.atomic():
+        # No actor and no target: a failed attempt proves nothing about who made it.
+        audit_record(
+            event_type="account.login_failed",
+            target_label=attempted,
+            after={"email": attempted},
+            ip_address=client_ip(request),
+        )
+
+
+@receiver(account_signals.email_confirmed)
+def on_email_confirmed(sender: Any, request: HttpRequest, email_address: Any, **kwargs: Any) -> None:
+    _record("account.email_verified", request, email_address.user, after={"email": email_address.email})
+
+
+@receiver(account_signals.email_changed)
+def on_email_changed(
+    sender: Any, request: HttpRequest, user: User, from_email_address: Any, to_email_address: Any, **kwargs: Any
+) -> None:
+    _record(
+        "account.email_changed",
+        request,
+        user,
+        before={"email": getattr(from_email_address, "email", None)},
+        after={"email": to_email_address.email},
+    )
+
+
+@receiver(account_signals.password_changed)
+def on_password_changed(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
+    _record("account.password_changed", request, user)
+
+
+@receiver(account_signals.password_set)
+def on_password_set(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
+    _record("account.password_set", request, user)
+
+
+@receiver(account_signals.password_reset)
+def on_password_reset(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
+    _record("account.password_reset", request, user)
+
+
+@receiver(mfa_signals.authenticator_added)
+def on_authenticator_added(sender: Any, request: HttpRequest, user: User, authenticator: Any, **kwargs: Any) -> None:
+    _record("mfa.authenticator_added", request, user, after={"type": authenticator.type})
+
+
+@receiver(mfa_signals.authenticator_removed)
+def on_authenticator_removed(sender: Any, request: HttpRequest, user: User, authenticator: Any, **kwargs: Any) -> None:
+    _record("mfa.authenticator_removed", request, user, before={"type": authenticator.type})
+
+
+@receiver(mfa_signals.authenticator_reset)
+def on_authenticator_reset(sender: Any, request: HttpRequest, user: User, authenticator: Any, **kwargs: Any) -> None:
+    _record("mfa.authenticator_reset", request, user, after={"type": authenticator.type})
+
+
+@receiver(mfa_signals.authenticator_used)
+def on_authenticator_used(sender: Any, request: HttpRequest, user: User, authenticator: Any, **kwargs: Any) -> None:
+    _record("mfa.authenticator_used", request, user, after={"type": authenticator.type})
+
+
+@receiver(mfa_signals.authentication_failed)
+def on_mfa_failed(sender: Any, request: HttpRequest, user: User, authenticator: Any = None, **kwargs: Any) -> None:
+    _record("mfa.authentication_failed", request, user, after={"type": getattr(authenticator, "type", None)})
