@@ -1,4 +1,4 @@
-"""Courts, case types, cases and parties."""
+"""Courts, case types, cases, parties and case assignments."""
 
 from __future__ import annotations
 
@@ -160,3 +160,29 @@ class Party(models.Model):
         if self.side == self.Side.APPLICANT:
             return case_type.applicant_role_zh if zh else case_type.applicant_role_en
         return case_type.respondent_role_zh if zh else case_type.respondent_role_en
+
+
+class CaseAssignment(models.Model):
+    """ "Account linking": an organisation's administrator assigns a case to one of its users.
+
+    Read through :mod:`filing.access`, never directly: an assignment counts only while
+    the membership is active and its organisation is on record for a party to the case.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assignments")
+    membership = models.ForeignKey("accounts.Membership", on_delete=models.PROTECT, related_name="case_assignments")
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("assigned by")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("case assignment")
+        verbose_name_plural = _("case assignments")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "membership"], name="one_assignment_per_case_and_membership"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} → {self.membership.user}"

@@ -1,0 +1,230 @@
+"""Document handling timings: receiving a 10 MB PDF, and rendering the acknowledgement.
+
+    .venv/bin/python bench/documents.py [--size-mb 10] [--repeat 5] [--renders 10]
+
+Prints JSON:
+
+* ``receive``: server time to validate, hash and store a 10 MB PDF upload (as Django
+  hands it over: a temporary file) beside the time to just hash it and write it to the
+  same storage. The storage is a FileSystemStorage in a temporary directory.
+* ``render``: the acknowledgement PDF rendered by ``filing.rendering`` (fonts and
+  stylesheets cached per process) beside a bare ``weasyprint.HTML(string=...).write_pdf()``
+  of the same HTML, each in a fresh subprocess: the first (cold) render, the median of
+  the following renders, and the process's peak RSS before and after rendering.
+
+No database is needed. Runs in well under a minute.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import io
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "icms.settings.base")
+os.environ.setdefault("DJANGO_DEBUG", "true")
+
+import django  # noqa: E402
+
+django.setup()
+
+import pikepdf  # noqa: E402
+from django.core.files.base import File  # noqa: E402
+from django.core.files.storage import FileSystemStorage  # noqa: E402
+from django.core.files.uploadedfile import TemporaryUploadedFile  # noqa: E402
+
+from filing.pdf_checks import validate_pdf  # noqa: E402
+from filing.rendering import AcknowledgedDocument, AcknowledgementData, FeeLine  # noqa: E402
+from filing.storage import document_key, store_document  # noqa: E402
+
+
+def peak_rss_mib() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def ms(seconds: float) -> float:
+    return round(seconds * 1000, 1)
+
+
+# --- Receiving ------------------------------------------------------------------------
+
+
+def scanned_pdf(target_bytes: int) -> bytes:
+    """About ``target_bytes`` of PDF whose pages carry incompressible image data, like a scan."""
+    pdf = pikepdf.Pdf.new()
+    side = 500
+    for _ in range(max(1, target_bytes // (side * side))):
+        image = pikepdf.Stream(pdf, os.urandom(side * side))
+        image.Type, image.Subtype = pikepdf.Name.XObject, pikepdf.Name.Image
+        image.Width = image.Height = side
+        image.ColorSpace, image.BitsPerComponent = pikepdf.Name.DeviceGray, 8
+        pdf.pages.append(
+            pikepdf.Page(
+                pikepdf.Dictionary(
+                    Type=pikepdf.Name.Page,
+                    MediaBox=[0, 0, 595, 842],
+                    Resources=pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=pdf.make_indirect(image))),
+                    Contents=pdf.make_stream(b"q 500 0 0 500 50 200 cm /Im0 Do Q"),
+                )
+            )
+        )
+    out = io.BytesIO()
+    pdf.save(out, compress_streams=False)
+    return out.getvalue()
+
+
+def upload_of(data: bytes) -> TemporaryUploadedFile:
+    upload = TemporaryUploadedFile("claim.pdf", "application/pdf", len(data), None)
+    upload.write(data)
+    upload.flush()
+    upload.seek(0)
+    return upload
+
+
+def bench_receive(size_mb: int, repeat: int) -> dict[str, object]:
+    data = scanned_pdf(size_mb * 1024 * 1024)
+    with tempfile.TemporaryDirectory() as location:
+        storage = FileSystemStorage(location=location)
+        receive, validate, baseline = [], [], []
+        for _ in range(repeat):
+            upload = upload_of(data)
+            started = time.perf_counter()
+            info = validate_pdf(upload)
+            checked = time.perf_counter()
+            store_document(upload, expected_sha256=info.sha256, storage=storage)
+            receive.append(time.perf_counter() - started)
+            validate.append(checked - started)
+            upload.close()
+
+            upload = upload_of(data)
+            started = time.perf_counter()
+            hasher = hashlib.sha256()
+            while chunk := upload.read(1024 * 1024):
+                hasher.update(chunk)
+            upload.seek(0)
+            # A plain File, so the filesystem backend copies rather than renames the upload.
+            storage.save(document_key(), File(upload.file))
+            baseline.append(time.perf_counter() - started)
+            upload.close()
+    return {
+        "file_bytes": len(data),
+        "pages": info.pages,
+        "validate_hash_store_ms": ms(statistics.median(receive)),
+        "of_which_validate_ms": ms(statistics.median(validate)),
+        "hash_and_write_only_ms": ms(statistics.median(baseline)),
+        "overhead_ratio": round(statistics.median(receive) / statistics.median(baseline), 2),
+    }
+
+
+# --- Rendering --------------------------------------------------------------------------
+
+
+def sample_acknowledgement() -> AcknowledgementData:
+    return AcknowledgementData(
+        reference="SUB-2026-000123",
+        received_at=datetime(2026, 11, 24, 9, 31, 2, tzinfo=UTC),
+        deemed_received_at=datetime(2026, 11, 25, 1, 0, tzinfo=UTC),
+        deemed_rule_en="Received after 17:30 on a working day: deemed received at 09:00 on the next working day.",
+        deemed_rule_zh="於工作日下午5時30分後收到：當作於下一個工作日上午9時收到。",
+        documents=[
+            AcknowledgedDocument(title="Statement of claim", sha256="3f2a9c1d" * 8, pages=12),
+            AcknowledgedDocument(title="List of documents 文件清單", sha256="0123abcd" * 8, pages=3),
+        ],
+        court_name_en="District Court",
+        court_name_zh="區域法院",
+        case_number="DCPI 123/2026",
+        filer_name="陳大文 CHAN Tai Man",
+        fee=FeeLine(description_en="Statement of claim", description_zh="申索陳述書", amount=Decimal("1045")),
+        issued_at=datetime(2026, 11, 24, 9, 31, 5, tzinfo=UTC),
+    )
+
+
+def child_render(mode: str, renders: int) -> dict[str, object]:
+    """Runs in a fresh interpreter: render ``renders + 1`` times and report."""
+    from django.template.loader import get_template, render_to_string
+
+    data = sample_acknowledgement()
+    before = peak_rss_mib()
+    if mode == "cached":
+        from filing.rendering import render_acknowledgement
+
+        def render() -> bytes:
+            return render_acknowledgement(data)
+    else:
+        import weasyprint
+
+        css = "".join(
+            get_template(name).template.source  # type: ignore[attr-defined]
+            for name in ("filing/pdf/base.css", "filing/pdf/acknowledgement.css")
+        )
+        html = render_to_string("filing/pdf/acknowledgement.html", data.template_context())
+        html = html.replace("</head>", f"<style>{css}</style></head>", 1)
+
+        def render() -> bytes:
+            return weasyprint.HTML(string=html).write_pdf()
+
+    started = time.perf_counter()
+    pdf = render()
+    cold = time.perf_counter() - started
+    timings = []
+    for _ in range(renders):
+        started = time.perf_counter()
+        render()
+        timings.append(time.perf_counter() - started)
+    return {
+        "first_render_ms": ms(cold),
+        "median_render_ms": ms(statistics.median(timings)),
+        "pdf_bytes": len(pdf),
+        "peak_rss_before_render_mib": before,
+        "peak_rss_mib": peak_rss_mib(),
+    }
+
+
+def bench_render(renders: int) -> dict[str, object]:
+    results: dict[str, object] = {}
+    for mode in ("cached", "bare"):
+        output = subprocess.run(
+            [sys.executable, __file__, "--child", mode, "--renders", str(renders)],
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        results[f"{mode}_fonts" if mode == "cached" else "bare_weasyprint"] = json.loads(output.stdout)
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--size-mb", type=int, default=10)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--renders", type=int, default=10)
+    parser.add_argument("--child", choices=["cached", "bare"])
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(child_render(args.child, args.renders)))
+        return
+    started = time.perf_counter()
+    results = {
+        "receive": bench_receive(args.size_mb, args.repeat),
+        "render": bench_render(args.renders),
+    }
+    results["bench_seconds"] = round(time.perf_counter() - started, 1)
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

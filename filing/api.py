@@ -1,0 +1,287 @@
+"""Filing endpoints of the JSON API: filing status, case look-up (token) and verification (public).
+
+Paths and field names are a contract (issue 5). Times are ISO 8601 in Hong Kong time
+(+08:00). Case data goes through the access policy: anything the token's user may
+not act for is a 404, the same 404 as for something that does not exist. Without a
+token the caller is the public, who may only verify.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from accounts.api_auth import ApiTokenAuth
+from icms.calendar.core import HONG_KONG
+
+from .access import AnyUser
+from .case_numbers import case_for_user_by_number
+from .models import Case, CourtDocument, Party, Submission
+from .ratelimit import verify_rate_limited
+from .sealing import drn_normalize
+from .selectors import case_file_for_user, submission_for_user, verify_document
+
+router = Router(tags=["filing"])
+
+
+class ApiRequest(HttpRequest):
+    """A request after :class:`~accounts.api_auth.ApiTokenAuth`: ``auth`` is the token's user, or the public."""
+
+    auth: AnyUser
+
+
+token_or_public = ApiTokenAuth(public=True)
+SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class SubmissionDocumentOut(Schema):
+    title: str
+    type: str
+    type_name_en: str
+    type_name_zh: str
+    sha256: str
+    pages: int
+    drn: str | None
+    sealed_sha256: str | None
+
+
+class DecisionOut(Schema):
+    outcome: str
+    decided_at: str | None
+    reason_code: str | None
+    reason_en: str | None
+    reason_zh: str | None
+    note: str
+
+
+class SubmissionOut(Schema):
+    reference: str
+    status: str
+    case_number: str | None
+    opens_case: bool
+    received_at: str
+    deemed_received_at: str | None
+    deemed_rule: str
+    documents: list[SubmissionDocumentOut]
+    decision: DecisionOut | None
+
+
+class CourtOut(Schema):
+    code: str
+    name_en: str
+    name_zh: str
+
+
+class CaseTypeOut(Schema):
+    prefix: str
+    name_en: str
+    name_zh: str
+
+
+class CasePartyOut(Schema):
+    side: str
+    ordinal: int
+    role_en: str
+    role_zh: str
+    kind: str
+    name_en: str
+    name_zh: str
+
+
+class CaseDocumentOut(Schema):
+    origin: str
+    title: str
+    type: str
+    status: str
+    date: str | None
+    drn: str | None
+    sha256: str
+    pages: int
+
+
+class CaseDetailOut(Schema):
+    case_number: str
+    court: CourtOut
+    type: CaseTypeOut
+    status: str
+    nature_en: str
+    nature_zh: str
+    issued_at: str | None
+    parties: list[CasePartyOut]
+    documents: list[CaseDocumentOut]
+
+
+class VerificationOut(Schema):
+    match: bool
+    case_number: str | None
+    document_type_en: str | None
+    document_type_zh: str | None
+    issued_by_court: bool | None
+    sealed: bool | None
+
+
+def hkt(value: datetime | None) -> str | None:
+    """ISO 8601 in Hong Kong time, such as ``2026-11-25T09:00:00+08:00``."""
+    return value.astimezone(HONG_KONG).isoformat() if value is not None else None
+
+
+def _decision(submission: Submission) -> DecisionOut | None:
+    if submission.is_open:
+        return None
+    reason = submission.return_reason
+    return DecisionOut(
+        outcome=submission.status,
+        decided_at=hkt(submission.decided_at),
+        reason_code=reason.code if reason else None,
+        reason_en=reason.name_en if reason else None,
+        reason_zh=reason.name_zh if reason else None,
+        note=submission.return_note,
+    )
+
+
+@router.get(
+    "/submissions/{ref}",
+    response={200: SubmissionOut, 401: ErrorOut, 404: ErrorOut},
+    auth=token_or_public,
+    url_name="api_submission",
+)
+def submission_status(request: ApiRequest, ref: str) -> SubmissionOut:
+    """Filing status: received and deemed times, each document's hash and DRN, and the decision."""
+    submission = submission_for_user(request.auth, ref)
+    documents = submission.documents.select_related("document_type").order_by("ordinal")
+    return SubmissionOut(
+        reference=submission.reference,
+        status=submission.status,
+        case_number=submission.case.case_number or None,
+        opens_case=submission.opens_case,
+        received_at=hkt(submission.received_at) or "",
+        deemed_received_at=hkt(submission.deemed_received_at),
+        deemed_rule=submission.deemed_rule,
+        documents=[
+            SubmissionDocumentOut(
+                title=d.title,
+                type=d.document_type.code,
+                type_name_en=d.document_type.name_en,
+                type_name_zh=d.document_type.name_zh,
+                sha256=d.sha256,
+                pages=d.pages,
+                drn=d.drn,
+                sealed_sha256=d.sealed_sha256 or None,
+            )
+            for d in documents
+        ],
+        decision=_decision(submission),
+    )
+
+
+def _party(party: Party, case: Case) -> CasePartyOut:
+    case_type = case.case_type
+    applicant = party.side == Party.Side.APPLICANT
+    return CasePartyOut(
+        side=party.side,
+        ordinal=party.ordinal,
+        role_en=case_type.applicant_role_en if applicant else case_type.respondent_role_en,
+        role_zh=case_type.applicant_role_zh if applicant else case_type.respondent_role_zh,
+        kind=party.kind,
+        name_en=party.name_en,
+        name_zh=party.name_zh,
+    )
+
+
+def _court_document(document: CourtDocument) -> CaseDocumentOut:
+    return CaseDocumentOut(
+        origin="court",
+        title=document.title,
+        type=document.kind,
+        status="issued",
+        date=hkt(document.issued_at),
+        drn=document.drn,
+        sha256=document.sealed_sha256,
+        pages=document.pages,
+    )
+
+
+@router.get(
+    "/cases/{path:case_number}",
+    response={200: CaseDetailOut, 401: ErrorOut, 404: ErrorOut},
+    auth=token_or_public,
+    url_name="api_case",
+)
+def case_detail(request: ApiRequest, case_number: str) -> CaseDetailOut:
+    """A case by its number (``DCCJ 1204/2026``, URL-encoded): parties with roles, and documents with status."""
+    case = case_for_user_by_number(request.auth, case_number)
+    case_file = case_file_for_user(request.auth, case.pk)
+    court = case.case_type.court
+    filed = [
+        CaseDocumentOut(
+            origin="filed",
+            title=document.title,
+            type=document.document_type.code,
+            status=submission.status,
+            date=hkt(submission.deemed_received_at or submission.received_at),
+            drn=document.drn,
+            sha256=document.sha256,
+            pages=document.pages,
+        )
+        for submission in case_file.submissions
+        for document in submission.documents.all()
+    ]
+    return CaseDetailOut(
+        case_number=case.case_number,
+        court=CourtOut(code=court.code, name_en=court.name_en, name_zh=court.name_zh),
+        type=CaseTypeOut(prefix=case.case_type.prefix, name_en=case.case_type.name_en, name_zh=case.case_type.name_zh),
+        status=case.status,
+        nature_en=case.nature_en,
+        nature_zh=case.nature_zh,
+        issued_at=hkt(case.issued_at),
+        parties=[_party(party, case) for party in case_file.parties],
+        documents=filed + [_court_document(d) for d in case_file.court_documents],
+    )
+
+
+@router.get(
+    "/verify",
+    response={200: VerificationOut, 400: ErrorOut, 429: ErrorOut},
+    auth=None,
+    url_name="api_verify",
+)
+def verify(request: HttpRequest, sha256: str = "", drn: str = "") -> VerificationOut:
+    """Public: does a SHA-256 or a DRN match a document the court sealed or issued? Case number and type only."""
+    if verify_rate_limited(request):
+        raise HttpError(429, "Too many checks from your address. Wait a minute and try again.")
+    sha256, drn = sha256.strip().lower(), drn.strip()
+    if bool(sha256) == bool(drn):
+        raise HttpError(400, "Give either sha256 or drn.")
+    if sha256 and not SHA256.fullmatch(sha256):
+        raise HttpError(400, "sha256 must be 64 hexadecimal digits.")
+    if drn:
+        try:
+            drn = drn_normalize(drn)
+        except ValueError:
+            raise HttpError(400, "drn is not a valid document reference number: check the 12 digits.") from None
+    found = verify_document(drn=drn, sha256=sha256)
+    if found is None:
+        return VerificationOut(
+            match=False,
+            case_number=None,
+            document_type_en=None,
+            document_type_zh=None,
+            issued_by_court=None,
+            sealed=None,
+        )
+    return VerificationOut(
+        match=True,
+        case_number=found.case_number,
+        document_type_en=found.document_kind_en,
+        document_type_zh=found.document_kind_zh,
+        issued_by_court=found.issued_by_court,
+        sealed=found.sealed,
+    )

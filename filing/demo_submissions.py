@@ -1,0 +1,126 @@
+"""Demo submissions in every state, court documents in message boxes, a returned filing.
+
+Loaded after the demo cases and accounts; loading twice changes nothing (the
+demo documents are recognised by their titles).
+"""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from django.db import transaction
+
+from accounts.models import User
+
+from .models import Case, DocumentType, ReturnReason, Submission
+from .rendering import render_pdf
+from .services import (
+    DocumentUpload,
+    NewCase,
+    NewParty,
+    court_document_issue,
+    filing_accept,
+    filing_return,
+    submission_acknowledge,
+    submission_create,
+    submission_documents_seal,
+)
+
+DEMO_MARK = "(demo)"
+
+
+def _pdf(title: str, case_number: str = "") -> BytesIO:
+    data = render_pdf(
+        "filing/pdf/demo_document.html",
+        {
+            "title": title,
+            "case_number": case_number,
+            "body_en": "The contents of this document are fictitious and for demonstration only.",
+            "body_zh": "本文件內容純屬虛構，僅供示範。",
+        },
+    )
+    buffer = BytesIO(data)
+    buffer.name = "demo.pdf"
+    return buffer
+
+
+def _upload(case: Case, code: str, title: str) -> DocumentUpload:
+    document_type = DocumentType.objects.get(case_type=case.case_type, code=code)
+    return DocumentUpload(document_type, f"{title} {DEMO_MARK}", _pdf(title, case.case_number), filename="demo.pdf")
+
+
+def _finish(submission: Submission) -> Submission:
+    # The worker would do these after commit; the demo does them at once.
+    submission.refresh_from_db()
+    submission_acknowledge(submission=submission)
+    return submission
+
+
+def load(people: dict[str, object], cases: list[Case]) -> int:
+    if Submission.objects.filter(documents__title__endswith=DEMO_MARK).exists():
+        return 0
+    firm_user = people["firm_user_central"]
+    individual = people["individual"]
+    clerk = people["clerk"]
+    assert isinstance(firm_user, User) and isinstance(individual, User) and isinstance(clerk, User)  # noqa: S101
+    dccj = next(c for c in cases if c.case_type.prefix == "DCCJ")
+    count = 0
+
+    # Accepted, with sealed copies: the firm's reply, and the party in person's affirmation.
+    reply = _finish(submission_create(user=firm_user, case=dccj, uploads=[_upload(dccj, "reply", "Reply")]))
+    with transaction.atomic():
+        filing_accept(submission=reply, clerk=clerk)
+    submission_documents_seal(submission=Submission.objects.get(pk=reply.pk))
+    count += 1
+
+    # Under review (just received): a summons in the same case.
+    _finish(submission_create(user=firm_user, case=dccj, uploads=[_upload(dccj, "summons", "Summons for directions")]))
+    count += 1
+
+    # Returned with a reason: an affirmation filed unsigned.
+    returned = _finish(
+        submission_create(user=individual, case=dccj, uploads=[_upload(dccj, "affirmation", "Affirmation")])
+    )
+    filing_return(
+        submission=returned,
+        clerk=clerk,
+        reason=ReturnReason.objects.get(code="unsigned"),
+        note="Please sign and date page 3, then file it again. 請在第3頁簽署及註明日期後再次存檔。",
+    )
+    count += 1
+
+    # A new personal injuries case started by the party in person, awaiting acceptance.
+    dcpi_type = DocumentType.objects.get(case_type__prefix="DCPI", code="writ").case_type
+    new_case = submission_create(
+        user=individual,
+        new_case=NewCase(
+            case_type=dcpi_type,
+            applicants=[NewParty("CHAN Tai Man", "陳大文")],
+            respondents=[NewParty("GREEN MINIBUS COMPANY LIMITED", "綠色小巴有限公司", kind="company")],
+            nature_en="Personal injuries: fall on a minibus",
+            nature_zh="人身傷害：在小巴上跌倒",
+        ),
+        uploads=[
+            DocumentUpload(
+                DocumentType.objects.get(case_type=dcpi_type, code="writ"),
+                f"Writ of summons {DEMO_MARK}",
+                _pdf("Writ of Summons 傳訊令狀"),
+                filename="writ.pdf",
+            )
+        ],
+    )
+    _finish(new_case)
+    count += 1
+
+    # A court document issued in the case, delivered to the parties' message boxes.
+    from .services import court_document_deliver
+
+    notice = court_document_issue(
+        case=dccj,
+        staff=clerk,
+        kind="notice_of_hearing",
+        title=f"Case management conference {DEMO_MARK}",
+        file=_pdf("Notice of Hearing 聆訊通知書", dccj.case_number),
+    )
+    court_document_deliver(court_document=notice)
+    return count

@@ -1,0 +1,99 @@
+"""Forms of the filer's screens. They collect input; the services decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.forms import BaseFormSet, formset_factory
+from django.utils.translation import gettext_lazy as _
+
+from .models import CaseType, DocumentType, Party
+
+MAX_DOCUMENTS = 10
+
+
+class DocumentTypeField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: DocumentType) -> str:  # type: ignore[override]
+        return obj.name  # in the reader's language
+
+
+class DocumentForm(forms.Form):
+    document_type = DocumentTypeField(queryset=DocumentType.objects.none(), label=_("Document type"))
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=255,
+        help_text=_("As it appears on the document, for example “Defence of the 1st Defendant”."),
+    )
+    file = forms.FileField(
+        label=_("PDF file"),
+        help_text=_("PDF only, not password-protected, up to 30 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
+
+    def __init__(self, *args: Any, case_type: CaseType, opens_case: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        types = DocumentType.objects.filter(case_type=case_type, active=True).order_by("ordering")
+        self.fields["document_type"].queryset = types if opens_case else types.filter(starts_case=False)
+
+
+class BaseDocumentFormSet(BaseFormSet):  # type: ignore[type-arg]
+    def __init__(self, *args: Any, case_type: CaseType, opens_case: bool, **kwargs: Any) -> None:
+        self.case_type = case_type
+        self.opens_case = opens_case
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        return {"case_type": self.case_type, "opens_case": self.opens_case}
+
+    @property
+    def empty_form(self) -> forms.Form:
+        form = self.form(
+            auto_id=self.auto_id,
+            prefix=self.add_prefix("__prefix__"),
+            empty_permitted=True,
+            use_required_attribute=False,
+            case_type=self.case_type,
+            opens_case=self.opens_case,
+            renderer=self.renderer,
+        )
+        self.add_fields(form, None)
+        return form
+
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        filled = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        if not filled:
+            raise forms.ValidationError(_("Add at least one document."))
+        if self.opens_case and not any(f.cleaned_data["document_type"].starts_case for f in filled):
+            raise forms.ValidationError(
+                _("A new case needs its originating document, such as the writ of summons or the application.")
+            )
+
+
+DocumentFormSet = formset_factory(
+    DocumentForm, formset=BaseDocumentFormSet, extra=3, max_num=MAX_DOCUMENTS, validate_max=True
+)
+
+
+class NewCaseForm(forms.Form):
+    """The parties and nature of a new proceeding. The filer's side comes first."""
+
+    nature_en = forms.CharField(label=_("Nature of the claim (English)"), max_length=255, required=False)
+    nature_zh = forms.CharField(label=_("Nature of the claim (Chinese)"), max_length=255, required=False)
+    applicant_name_en = forms.CharField(label=_("Name in English"), max_length=255, required=False)
+    applicant_name_zh = forms.CharField(label=_("Name in Chinese"), max_length=255, required=False)
+    applicant_kind = forms.ChoiceField(label=_("The party is"), choices=Party.Kind.choices, initial=Party.Kind.PERSON)
+    respondent_name_en = forms.CharField(label=_("Name in English"), max_length=255, required=False)
+    respondent_name_zh = forms.CharField(label=_("Name in Chinese"), max_length=255, required=False)
+    respondent_kind = forms.ChoiceField(label=_("The party is"), choices=Party.Kind.choices, initial=Party.Kind.PERSON)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for side in ("applicant", "respondent"):
+            if not (data.get(f"{side}_name_en", "").strip() or data.get(f"{side}_name_zh", "").strip()):
+                self.add_error(f"{side}_name_en", _("Give the name in English, in Chinese, or both."))
+        if not (data.get("nature_en", "").strip() or data.get("nature_zh", "").strip()):
+            self.add_error("nature_en", _("Describe the claim briefly, in English or Chinese."))
+        return data

@@ -1,0 +1,28 @@
+"""The filing app's models: courts and cases, submissions and documents, the message box."""
+
+from .cases import BilingualNameMixin, Case, CaseAssignment, CaseType, Court, Party
+from .messages import MessageItem
+from .submissions import (
+    CaseNumberSequence,
+    CourtDocument,
+    Document,
+    DocumentType,
+    ReturnReason,
+    Submission,
+)
+
+__all__ = [
+    "BilingualNameMixin",
+    "Case",
+    "CaseAssignment",
+    "CaseNumberSequence",
+    "CaseType",
+    "Court",
+    "CourtDocument",
+    "Document",
+    "DocumentType",
+    "MessageItem",
+    "Party",
+    "ReturnReason",
+    "Submission",
+]

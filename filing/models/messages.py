@@ -1,0 +1,65 @@
+"""The message box: acknowledgements, decisions and court documents for each user."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from .submissions import CourtDocument, Submission
+
+
+class MessageItem(models.Model):
+    class Kind(models.TextChoices):
+        ACKNOWLEDGEMENT = "acknowledgement", _("Acknowledgement")
+        DECISION = "decision", _("Decision on a filing")
+        COURT_DOCUMENT = "court_document", _("Court document")
+        PAYMENT_RECEIPT = "payment_receipt", _("Payment receipt")
+        NOTICE = "notice", _("Notice")
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="messages")
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    subject_en = models.CharField(_("subject in English"), max_length=255)
+    subject_zh = models.CharField(_("subject in Chinese"), max_length=255)
+    body_en = models.TextField(_("text in English"), blank=True)
+    body_zh = models.TextField(_("text in Chinese"), blank=True)
+    submission = models.ForeignKey(Submission, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    court_document = models.ForeignKey(
+        CourtDocument, null=True, blank=True, on_delete=models.PROTECT, related_name="deliveries"
+    )
+    attachment_key = models.CharField(max_length=255, blank=True)
+    read_at = models.DateTimeField(_("first opened at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "-created_at"], name="message_box")]
+        constraints = [
+            # A court document reaches each recipient once, however often delivery is retried.
+            models.UniqueConstraint(
+                fields=["recipient", "court_document"],
+                condition=Q(court_document__isnull=False),
+                name="one_delivery_per_recipient_and_court_document",
+            ),
+            models.UniqueConstraint(
+                fields=["recipient", "submission", "kind"],
+                condition=Q(submission__isnull=False),
+                name="one_message_per_recipient_submission_and_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject_en
+
+    @property
+    def subject(self) -> str:
+        return self.subject_zh if (get_language() or "").startswith("zh") and self.subject_zh else self.subject_en
+
+    @property
+    def body(self) -> str:
+        return self.body_zh if (get_language() or "").startswith("zh") and self.body_zh else self.body_en

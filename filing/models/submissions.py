@@ -1,0 +1,211 @@
+"""Submissions (the envelope), their documents, and documents the court issues."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from icms.calendar.models import DeemedReceiptFields
+
+from .cases import BilingualNameMixin, Case, CaseType
+
+# Unambiguous characters for references people read aloud or type: no 0/O, 1/I/L.
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def new_submission_reference() -> str:
+    """A public, unguessable reference such as ``ES-7K3M-Q9TX-4HRP`` (60 bits)."""
+    chars = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(12))
+    return f"ES-{chars[:4]}-{chars[4:8]}-{chars[8:]}"
+
+
+class DocumentType(BilingualNameMixin, models.Model):
+    """A kind of document filed in a case type, and the rules that go with it."""
+
+    case_type = models.ForeignKey(CaseType, on_delete=models.PROTECT, related_name="document_types")
+    code = models.CharField(_("code"), max_length=40)
+    name_en = models.CharField(_("name in English"), max_length=200)
+    name_zh = models.CharField(_("name in Chinese"), max_length=200)
+    starts_case = models.BooleanField(_("starts a new case"), default=False)
+    public_inspection = models.BooleanField(
+        _("open to public inspection"),
+        default=False,
+        help_text=_("Set on the documents of this type when they are accepted; staff may override per document."),
+    )
+    fee_item_code = models.CharField(
+        _("fee item"), max_length=40, blank=True, help_text=_("The fee schedule item charged on filing, if any.")
+    )
+    ordering = models.PositiveSmallIntegerField(_("order in lists"), default=100)
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("document type")
+        verbose_name_plural = _("document types")
+        ordering = ["case_type", "ordering", "name_en"]
+        constraints = [models.UniqueConstraint(fields=["case_type", "code"], name="unique_document_type_code")]
+
+    def __str__(self) -> str:
+        return f"{self.case_type.prefix}: {self.name_en}"
+
+
+class CaseNumberSequence(models.Model):
+    """The last number given out per prefix and year. Locked while a number is given out."""
+
+    case_type = models.ForeignKey(CaseType, on_delete=models.PROTECT)
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case_type", "year"], name="one_sequence_per_prefix_and_year")]
+
+    def __str__(self) -> str:
+        return f"{self.case_type.prefix} {self.year}: {self.last_number}"
+
+
+class ReturnReason(BilingualNameMixin, models.Model):
+    """A coded reason the registry gives when it returns a filing. Maintained by staff."""
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name_en = models.CharField(_("reason in English"), max_length=255)
+    name_zh = models.CharField(_("reason in Chinese"), max_length=255)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("return reason")
+        verbose_name_plural = _("return reasons")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.name_en}"
+
+
+class Submission(DeemedReceiptFields):
+    """One filing: one or more documents sent to the court together.
+
+    ``received_at`` is written once, from the database clock, when the
+    submission is stored; the deemed receipt comes from :mod:`icms.calendar`.
+    """
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        UNDER_REVIEW = "under_review", _("Under review")
+        ACCEPTED = "accepted", _("Accepted")
+        RETURNED = "returned", _("Returned")
+
+    reference = models.CharField(_("reference"), max_length=20, unique=True, default=new_submission_reference)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="submissions")
+    opens_case = models.BooleanField(_("starts a new case"), default=False)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="submissions", verbose_name=_("submitted by")
+    )
+    on_behalf_of = models.ForeignKey(
+        "accounts.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="submissions",
+        verbose_name=_("on behalf of"),
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    return_reason = models.ForeignKey(
+        ReturnReason, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("reason for return")
+    )
+    return_note = models.TextField(_("note to the filer"), blank=True)
+    payment_reference = models.CharField(_("payment order"), max_length=40, blank=True)
+    acknowledgement_key = models.CharField(max_length=255, blank=True)
+    acknowledged_at = models.DateTimeField(_("acknowledgement sent at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        ordering = ["-received_at"]
+        indexes = [models.Index(fields=["status", "deemed_received_at"], name="submission_queue")]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (self.Status.RECEIVED, self.Status.UNDER_REVIEW)
+
+
+class Document(models.Model):
+    """A filed document. Immutable once received: corrections are new documents."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="documents")
+    document_type = models.ForeignKey(DocumentType, on_delete=models.PROTECT, verbose_name=_("document type"))
+    title = models.CharField(_("title"), max_length=255)
+    original_filename = models.CharField(_("file name as uploaded"), max_length=255, blank=True)
+    storage_key = models.CharField(max_length=255, unique=True)
+    sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    pages = models.PositiveIntegerField(_("pages"))
+    drn = models.CharField(_("document reference number"), max_length=12, null=True, blank=True, unique=True)
+    sealed_storage_key = models.CharField(max_length=255, blank=True)
+    sealed_sha256 = models.CharField(_("SHA-256 of the sealed copy"), max_length=64, blank=True, db_index=True)
+    public_inspection = models.BooleanField(_("open to public inspection"), default=False)
+    ordinal = models.PositiveSmallIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["submission", "ordinal"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CourtDocument(models.Model):
+    """A document the court issues to a case: a judgment, an order, a notice of hearing."""
+
+    class Kind(models.TextChoices):
+        JUDGMENT = "judgment", _("Judgment")
+        ORDER = "order", _("Order")
+        NOTICE_OF_HEARING = "notice_of_hearing", _("Notice of hearing")
+        OTHER = "other", _("Other court document")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="court_documents")
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=255)
+    storage_key = models.CharField(max_length=255, unique=True)
+    sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
+    sealed_storage_key = models.CharField(max_length=255)
+    sealed_sha256 = models.CharField(_("SHA-256 of the issued copy"), max_length=64, db_index=True)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    pages = models.PositiveIntegerField(_("pages"))
+    drn = models.CharField(_("document reference number"), max_length=12, unique=True)
+    public_inspection = models.BooleanField(_("open to public inspection"), default=False)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField(_("issued at"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("court document")
+        verbose_name_plural = _("court documents")
+        ordering = ["-issued_at"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(drn=""), name="court_document_has_drn"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

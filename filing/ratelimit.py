@@ -1,0 +1,35 @@
+"""A light, fixed-window rate limit in the shared cache (Redis), per client address.
+
+Used by the public verification page and API: DRNs carry check digits and ten random
+digits, so guessing is hopeless, and this keeps it that way (icms-reference §6, and
+the note in :mod:`filing.sealing`). Works across processes and machines: the counter
+lives in Redis, never in the process.
+"""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+from django.http import HttpRequest
+
+from accounts.signals import client_ip
+
+VERIFY_LIMIT = 30
+VERIFY_WINDOW_SECONDS = 60
+
+
+def rate_limit_hit(*, scope: str, request: HttpRequest, limit: int, window: int) -> bool:
+    """Count one attempt; True when the client has gone over ``limit`` in this ``window``."""
+    key = f"ratelimit:{scope}:{client_ip(request) or 'unknown'}"
+    # add() creates the counter with its expiry only if absent; incr() is atomic in Redis.
+    cache.add(key, 0, timeout=window)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add() and incr()
+        cache.add(key, 1, timeout=window)
+        count = 1
+    return count > limit
+
+
+def verify_rate_limited(request: HttpRequest) -> bool:
+    """One shared allowance for the verification page and the verification API."""
+    return rate_limit_hit(scope="verify", request=request, limit=VERIFY_LIMIT, window=VERIFY_WINDOW_SECONDS)

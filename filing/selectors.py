@@ -1,0 +1,180 @@
+"""Reads of filing data, each scoped to what the user may see (a 404 otherwise)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import translation
+
+from accounts.models import User
+from accounts.selectors import is_staff_user
+
+from .access import AnyUser, cases_visible_to
+from .models import Case, CourtDocument, Document, MessageItem, Party, Submission
+from .sealing import drn_normalize
+
+OPEN_STATUSES = (Submission.Status.RECEIVED, Submission.Status.UNDER_REVIEW)
+
+
+def submissions_for_user(user: AnyUser) -> QuerySet[Submission]:
+    """Submissions in the cases the user may act for (their own, their organisation's)."""
+    return Submission.objects.filter(case__in=cases_visible_to(user)).select_related(
+        "case__case_type__court", "submitted_by"
+    )
+
+
+def submission_for_user(user: AnyUser, reference: str) -> Submission:
+    try:
+        return submissions_for_user(user).get(reference=reference.strip().upper())
+    except Submission.DoesNotExist:
+        raise Http404 from None
+
+
+def queue_position(submission: Submission) -> int | None:
+    """How many open submissions the registry will review before this one (by deemed receipt)."""
+    if submission.status not in OPEN_STATUSES:
+        return None
+    ahead = Submission.objects.filter(status__in=OPEN_STATUSES).exclude(pk=submission.pk)
+    if submission.deemed_received_at is None:
+        # Pending receipt waits behind everything already deemed received.
+        return ahead.filter(Q(deemed_received_at__isnull=False) | Q(received_at__lt=submission.received_at)).count()
+    return ahead.filter(
+        Q(deemed_received_at__lt=submission.deemed_received_at)
+        | Q(deemed_received_at=submission.deemed_received_at, received_at__lt=submission.received_at)
+    ).count()
+
+
+def messages_for_user(user: User) -> QuerySet[MessageItem]:
+    return (
+        MessageItem.objects.filter(recipient=user)
+        .select_related("submission", "court_document__case__case_type")
+        .order_by("-created_at", "-id")
+    )
+
+
+def message_for_user(user: User, message_id: int) -> MessageItem:
+    try:
+        return messages_for_user(user).get(pk=message_id)
+    except MessageItem.DoesNotExist:
+        raise Http404 from None
+
+
+def unread_count(user: User) -> int:
+    return MessageItem.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+@dataclass(frozen=True)
+class CaseFile:
+    case: Case
+    parties: list[Party]
+    submissions: list[Submission]
+    court_documents: list[CourtDocument]
+
+
+def case_file_for_user(user: AnyUser, case_id: int) -> CaseFile:
+    """The case file for someone entitled: parties, filed documents with status, court documents."""
+    try:
+        case = cases_visible_to(user).select_related("case_type__court").get(pk=case_id)
+    except Case.DoesNotExist:
+        raise Http404 from None
+    documents = Document.objects.select_related("document_type").order_by("ordinal")
+    submissions = list(
+        case.submissions.select_related("submitted_by", "return_reason")
+        .prefetch_related(Prefetch("documents", queryset=documents))
+        .order_by("-received_at")
+    )
+    return CaseFile(
+        case=case,
+        parties=list(case.parties.select_related("representative").order_by("side", "ordinal")),
+        submissions=submissions,
+        court_documents=list(case.court_documents.order_by("-issued_at")),
+    )
+
+
+def document_for_user(user: AnyUser, document_id: int) -> Document:
+    """A filed document in a case the user may act for."""
+    try:
+        return Document.objects.select_related("submission__case__case_type", "document_type").get(
+            pk=document_id, submission__case__in=cases_visible_to(user)
+        )
+    except Document.DoesNotExist:
+        raise Http404 from None
+
+
+def court_document_for_user(user: AnyUser, document_id: int) -> CourtDocument:
+    try:
+        return CourtDocument.objects.select_related("case__case_type").get(
+            pk=document_id, case__in=cases_visible_to(user)
+        )
+    except CourtDocument.DoesNotExist:
+        raise Http404 from None
+
+
+@dataclass(frozen=True)
+class Verification:
+    """What the public verification page may say: the case number and the document type, no more."""
+
+    case_number: str
+    document_kind_en: str
+    document_kind_zh: str
+    issued_by_court: bool
+    sealed: bool
+
+
+def verify_document(*, drn: str = "", sha256: str = "") -> Verification | None:
+    """Whether a DRN or a SHA-256 matches a document the court sealed or issued.
+
+    Only accepted, sealed filings and issued court documents match; nothing about a
+    filing under review or returned can be learnt here.
+    """
+    try:
+        drn = drn_normalize(drn) if drn else ""
+    except ValueError:
+        return None
+    sha256 = sha256.strip().lower()
+    if not drn and not sha256:
+        return None
+    filed = Document.objects.filter(submission__status=Submission.Status.ACCEPTED).exclude(sealed_storage_key="")
+    filed = filed.filter(drn=drn) if drn else filed.filter(Q(sealed_sha256=sha256) | Q(sha256=sha256))
+    document = filed.select_related("submission__case__case_type", "document_type").first()
+    if document is not None:
+        return Verification(
+            case_number=document.submission.case.case_number,
+            document_kind_en=document.document_type.name_en,
+            document_kind_zh=document.document_type.name_zh,
+            issued_by_court=False,
+            sealed=not drn and document.sealed_sha256 == sha256,
+        )
+    issued = CourtDocument.objects.select_related("case__case_type")
+    issued = issued.filter(drn=drn) if drn else issued.filter(Q(sealed_sha256=sha256) | Q(sha256=sha256))
+    court_document = issued.first()
+    if court_document is not None:
+        label = CourtDocument.Kind(court_document.kind).label
+        with translation.override("en"):
+            kind_en = str(label)
+        with translation.override("zh-hant"):
+            kind_zh = str(label)
+        return Verification(
+            case_number=court_document.case.case_number,
+            document_kind_en=kind_en,
+            document_kind_zh=kind_zh,
+            issued_by_court=True,
+            sealed=bool(drn) or court_document.sealed_sha256 == sha256,
+        )
+    return None
+
+
+def review_queue() -> QuerySet[Submission]:
+    """Open submissions in the order the registry reviews them: by deemed receipt, pending last."""
+    return (
+        Submission.objects.filter(status__in=OPEN_STATUSES)
+        .select_related("case__case_type__court", "submitted_by")
+        .annotate(document_count=Count("documents"))
+        .order_by("deemed_received_at", "received_at")
+    )
+
+
+def staff_may_review(user: AnyUser) -> bool:
+    return is_staff_user(user)

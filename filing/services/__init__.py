@@ -1,0 +1,30 @@
+"""State changes of the filing app. Views, tasks and the admin call only these."""
+
+from .court_documents import court_document_deliver, court_document_issue
+from .messages import message_open, message_post
+from .review import case_number_assign, filing_accept, filing_return, submission_documents_seal
+from .submissions import (
+    DocumentUpload,
+    NewCase,
+    NewParty,
+    SubmissionRefused,
+    submission_acknowledge,
+    submission_create,
+)
+
+__all__ = [
+    "DocumentUpload",
+    "NewCase",
+    "NewParty",
+    "SubmissionRefused",
+    "case_number_assign",
+    "court_document_deliver",
+    "court_document_issue",
+    "filing_accept",
+    "filing_return",
+    "message_open",
+    "message_post",
+    "submission_acknowledge",
+    "submission_create",
+    "submission_documents_seal",
+]

@@ -1,0 +1,134 @@
+"""Documents the court issues to a case, delivered to everyone acting for the parties."""
+
+from __future__ import annotations
+
+from typing import IO, Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from accounts.audit import audit_record
+from accounts.models import Membership, User
+
+from ..models import Case, CaseAssignment, CourtDocument, Party
+from ..pdf_checks import validate_pdf
+from ..sealing import Stamp, StampKind, drn_generate, seal_pdf
+from ..storage import StoredFiles
+from .messages import message_post
+from .review import ReviewRefused, _require_registry_staff
+
+
+def case_recipients(case: Case) -> QuerySet[User]:
+    """Everyone who receives the court's documents in a case.
+
+    The parties acting in person, and for each organisation on record: its
+    administrators and the Organisation Users the case is assigned to or who see
+    all its cases. Only active accounts and memberships of approved organisations.
+    """
+    organisation_ids = Party.objects.filter(case=case, representative__isnull=False).values("representative_id")
+    members = Membership.objects.filter(
+        organisation_id__in=organisation_ids,
+        organisation__status="approved",
+        deactivated_at__isnull=True,
+    ).filter(
+        Q(role__in=[Membership.Role.PRIMARY_ADMIN, Membership.Role.SECONDARY_ADMIN])
+        | Q(sees_all_cases=True)
+        | Q(pk__in=CaseAssignment.objects.filter(case=case).values("membership_id"))
+    )
+    in_person = Party.objects.filter(case=case, user__isnull=False).values("user_id")
+    return User.objects.filter(Q(pk__in=in_person) | Q(pk__in=members.values("user_id")), is_active=True).distinct()
+
+
+def court_document_issue(
+    *,
+    case: Case,
+    staff: User,
+    kind: str,
+    title: str,
+    file: IO[bytes] | Any,
+    public_inspection: bool = False,
+    ip_address: str | None = None,
+) -> CourtDocument:
+    """Issue a document to a case: checked, stamped ISSUED with a DRN, stored, audited.
+
+    Delivery to the message boxes follows on commit.
+    """
+    _require_registry_staff(staff)
+    if case.number is None:
+        raise ReviewRefused("A court document can be issued only to a numbered case.", code="no_number")
+    info = validate_pdf(file)
+    file.seek(0)
+    original = file.read()
+    issued_at = timezone.now()
+    court = case.case_type.court
+    for _attempt in range(5):
+        drn = drn_generate()
+        stamp = Stamp(
+            kind=StampKind.ISSUED,
+            court_name_en=court.name_en,
+            court_name_zh=court.name_zh,
+            case_number=case.case_number,
+            moment=issued_at,
+            drn=drn,
+        )
+        sealed = seal_pdf(original, stamp)
+        try:
+            with StoredFiles() as files:
+                stored = files.save(original, expected_sha256=info.sha256, prefix="court-documents")
+                stored_sealed = files.save(sealed, prefix="court-documents")
+                document = CourtDocument.objects.create(
+                    case=case,
+                    kind=kind,
+                    title=title.strip()[:255],
+                    storage_key=stored.key,
+                    sha256=stored.sha256,
+                    sealed_storage_key=stored_sealed.key,
+                    sealed_sha256=stored_sealed.sha256,
+                    size=stored.size,
+                    pages=info.pages,
+                    drn=drn,
+                    public_inspection=public_inspection,
+                    issued_by=staff,
+                    issued_at=issued_at,
+                )
+                audit_record(
+                    event_type="filing.court_document_issued",
+                    actor=staff,
+                    target=document,
+                    after={"case": case.case_number, "kind": kind, "drn": drn, "sha256": stored_sealed.sha256},
+                    ip_address=ip_address,
+                )
+                from ..tasks import deliver_court_document
+
+                deliver_court_document.delay_on_commit(document.pk)
+            return document
+        except IntegrityError:
+            continue  # a DRN collision; draw again
+    raise RuntimeError("Could not draw a unique DRN.")
+
+
+def court_document_deliver(*, court_document: CourtDocument) -> int:
+    """Post the document to every recipient's message box, with an email notice. Idempotent."""
+    from ..notifications import notify_on_commit
+
+    case = court_document.case
+    delivered: list[User] = []
+    with transaction.atomic():
+        for recipient in case_recipients(case):
+            _, created = message_post(
+                recipient=recipient,
+                kind="court_document",
+                subject_en=f"{court_document.get_kind_display()}: {court_document.title} ({case.case_number})",
+                subject_zh=f"法庭文件：{court_document.title}（{case.case_number}）",
+                court_document=court_document,
+                attachment_key=court_document.sealed_storage_key,
+            )
+            if created:
+                delivered.append(recipient)
+        notify_on_commit(
+            recipients=delivered,
+            template="court_document",
+            context={"case_number": case.case_number, "title": court_document.title},
+        )
+    return len(delivered)

@@ -1,0 +1,220 @@
+"""Registry review: accepting a filing (case number, DRNs, sealed copies) or returning it."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.audit import audit_record
+from accounts.models import User
+from accounts.selectors import is_staff_user
+
+from .. import hooks
+from ..models import Case, CaseNumberSequence, Document, ReturnReason, Submission
+from ..sealing import Stamp, StampKind, drn_generate, seal_pdf
+from ..storage import StoredFiles, read_document
+from .messages import message_post
+
+OPEN_STATUSES = (Submission.Status.RECEIVED, Submission.Status.UNDER_REVIEW)
+
+
+class ReviewRefused(ValidationError):
+    """The decision cannot be made (already decided, not staff, pending receipt)."""
+
+
+def _require_registry_staff(user: User) -> None:
+    if not is_staff_user(user):
+        raise ReviewRefused(_("Only registry staff review filings."), code="not_staff")
+
+
+def case_number_assign(*, case: Case, year: int) -> Case:
+    """Give ``case`` the next number of its prefix and year, without gaps.
+
+    Must run inside the transaction that accepts the originating filing: the
+    sequence row stays locked until it commits, so numbers are unique under
+    concurrency, and a rollback gives the number back.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("case_number_assign must run inside the accepting transaction.")
+    if case.number is not None:
+        return case
+    # Create the row if this is the year's first case; a concurrent creator is harmless.
+    CaseNumberSequence.objects.bulk_create(
+        [CaseNumberSequence(case_type_id=case.case_type_id, year=year)], ignore_conflicts=True
+    )
+    sequence = CaseNumberSequence.objects.select_for_update().get(case_type_id=case.case_type_id, year=year)
+    sequence.last_number += 1
+    sequence.save(update_fields=["last_number"])
+    Case.objects.filter(pk=case.pk, number__isnull=True).update(number=sequence.last_number, year=year)
+    case.refresh_from_db()
+    return case
+
+
+def _new_drn() -> str:
+    return drn_generate()
+
+
+def _assign_drn(document: Document) -> None:
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                Document.objects.filter(pk=document.pk, drn__isnull=True).update(drn=_new_drn())
+            return
+        except IntegrityError:  # a DRN collision (1 in 10^10); draw again
+            continue
+    raise RuntimeError("Could not draw a unique DRN.")
+
+
+@transaction.atomic
+def filing_accept(*, submission: Submission, clerk: User, ip_address: str | None = None) -> Submission:
+    """Accept a filing: number a new case, give each document a DRN and its inspection flag.
+
+    The sealed copies are made after commit (:func:`submission_documents_seal`), which
+    then tells the filer; the number lock is held only for this short transaction.
+    """
+    _require_registry_staff(clerk)
+    now = timezone.now()
+    claimed = Submission.objects.filter(pk=submission.pk, status__in=OPEN_STATUSES).update(
+        status=Submission.Status.ACCEPTED, decided_by=clerk, decided_at=now
+    )
+    if not claimed:
+        raise ReviewRefused(_("This submission has already been decided."), code="decided")
+    submission.refresh_from_db()
+    if submission.deemed_received_at is None:
+        raise ReviewRefused(
+            _("The deemed receipt of this submission is still pending; accept it once the reopening is recorded."),
+            code="pending",
+        )
+    case = Case.objects.select_related("case_type").get(pk=submission.case_id)
+    if submission.opens_case:
+        year = timezone.localtime(submission.deemed_received_at).year
+        case = case_number_assign(case=case, year=year)
+        Case.objects.filter(pk=case.pk).update(status=Case.Status.ACTIVE, issued_at=submission.deemed_received_at)
+    for document in submission.documents.select_related("document_type"):
+        _assign_drn(document)
+        Document.objects.filter(pk=document.pk).update(public_inspection=document.document_type.public_inspection)
+    audit_record(
+        event_type="filing.submission_accepted",
+        actor=clerk,
+        target=submission,
+        before={"status": "open"},
+        after={
+            "status": Submission.Status.ACCEPTED,
+            "case_number": Case.objects.get(pk=case.pk).case_number,
+            "drns": list(submission.documents.values_list("drn", flat=True)),
+        },
+        ip_address=ip_address,
+    )
+    from ..tasks import seal_accepted_documents
+
+    seal_accepted_documents.delay_on_commit(submission.pk)
+    return submission
+
+
+@transaction.atomic
+def filing_return(
+    *, submission: Submission, clerk: User, reason: ReturnReason, note: str = "", ip_address: str | None = None
+) -> Submission:
+    """Return a filing with a coded reason and a note; a refund follows through the hooks."""
+    from ..notifications import notify_on_commit
+
+    _require_registry_staff(clerk)
+    if reason.code == "other" and not note.strip():
+        raise ReviewRefused(_("Explain the reason in the note."), code="note_needed")
+    claimed = Submission.objects.filter(pk=submission.pk, status__in=OPEN_STATUSES).update(
+        status=Submission.Status.RETURNED,
+        decided_by=clerk,
+        decided_at=timezone.now(),
+        return_reason=reason,
+        return_note=note.strip(),
+    )
+    if not claimed:
+        raise ReviewRefused(_("This submission has already been decided."), code="decided")
+    submission.refresh_from_db()
+    if submission.opens_case:
+        Case.objects.filter(pk=submission.case_id, number__isnull=True).update(status=Case.Status.DRAFT)
+    audit_record(
+        event_type="filing.submission_returned",
+        actor=clerk,
+        target=submission,
+        before={"status": "open"},
+        after={"status": Submission.Status.RETURNED, "reason": reason.code, "note": submission.return_note},
+        ip_address=ip_address,
+    )
+    hooks.submission_returned(submission)
+    message_post(
+        recipient=submission.submitted_by,
+        kind="decision",
+        subject_en=f"Submission {submission.reference} returned",
+        subject_zh=f"提交 {submission.reference} 已退回",
+        body_en=f"Reason: {reason.name_en}" + (f"\nNote: {submission.return_note}" if submission.return_note else ""),
+        body_zh=f"原因：{reason.name_zh}" + (f"\n附註：{submission.return_note}" if submission.return_note else ""),
+        submission=submission,
+    )
+    notify_on_commit(
+        recipients=[submission.submitted_by],
+        template="decision",
+        context={
+            "submission": submission,
+            "accepted": False,
+            "reason_en": reason.name_en,
+            "reason_zh": reason.name_zh,
+            "note": submission.return_note,
+        },
+    )
+    return submission
+
+
+def submission_documents_seal(*, submission: Submission) -> int:
+    """Make the sealed copy of each accepted document, then tell the filer. Idempotent.
+
+    The sealed copy is the original with the FILED stamp on page 1 (court, case
+    number, deemed receipt, DRN, digest); the original bytes are never changed.
+    """
+    from ..notifications import notify_on_commit
+
+    if submission.status != Submission.Status.ACCEPTED:
+        return 0
+    case = submission.case
+    court = case.case_type.court
+    if submission.deemed_received_at is None:
+        raise RuntimeError("An accepted submission always has a deemed receipt.")
+    sealed = 0
+    for document in submission.documents.filter(sealed_storage_key="").order_by("ordinal"):
+        if document.drn is None:
+            raise RuntimeError(f"Accepted document {document.pk} has no DRN.")
+        stamp = Stamp(
+            kind=StampKind.FILED,
+            court_name_en=court.name_en,
+            court_name_zh=court.name_zh,
+            case_number=case.case_number,
+            moment=submission.deemed_received_at,
+            drn=document.drn,
+        )
+        sealed_bytes = seal_pdf(read_document(document.storage_key), stamp)
+        with StoredFiles() as files:
+            stored = files.save(sealed_bytes, prefix="sealed")
+            sealed += Document.objects.filter(pk=document.pk, sealed_storage_key="").update(
+                sealed_storage_key=stored.key, sealed_sha256=stored.sha256
+            )
+            if not sealed:
+                files.discard()  # another worker sealed it first
+    with transaction.atomic():
+        _, created = message_post(
+            recipient=submission.submitted_by,
+            kind="decision",
+            subject_en=f"Submission {submission.reference} accepted in {case.case_number}",
+            subject_zh=f"提交 {submission.reference} 已獲接納（{case.case_number}）",
+            body_en="The registry has accepted your filing. The sealed copies are attached below.",
+            body_zh="登記處已接納你的存檔。蓋印文本載於下方。",
+            submission=submission,
+        )
+        if created:
+            notify_on_commit(
+                recipients=[submission.submitted_by],
+                template="decision",
+                context={"submission": submission, "accepted": True, "case_number": case.case_number},
+            )
+    return sealed

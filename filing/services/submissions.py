@@ -1,0 +1,286 @@
+"""Receiving a submission: checked, stored and recorded in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import DateTimeField, Func
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.audit import audit_record
+from accounts.models import Organisation, User
+from accounts.selectors import filing_eligibility, membership_for_user
+from icms.calendar.stamping import deemed_receipt_stamp
+
+from .. import access
+from ..models import Case, CaseAssignment, CaseType, Document, DocumentType, Party, Submission
+from ..pdf_checks import PdfInfo, PdfRejected, check_submission_size, validate_pdf
+from ..storage import StoredFiles
+from .messages import message_post
+
+
+class ClockTimestamp(Func):
+    """PostgreSQL's ``clock_timestamp()``: the one clock every web server shares.
+
+    Unlike ``now()`` it is the time of the statement's execution, not the start of
+    the transaction, so a slow upload does not make a filing earlier than it was.
+    """
+
+    function = "clock_timestamp"
+    template = "clock_timestamp()"
+    output_field = DateTimeField()
+
+
+class SubmissionRefused(ValidationError):
+    """The filer may not make this submission; the message says why, in their language."""
+
+
+@dataclass(frozen=True)
+class DocumentUpload:
+    document_type: DocumentType
+    title: str
+    file: IO[bytes] | Any
+    filename: str = ""
+
+
+@dataclass(frozen=True)
+class NewParty:
+    name_en: str = ""
+    name_zh: str = ""
+    kind: str = Party.Kind.PERSON
+
+
+@dataclass(frozen=True)
+class NewCase:
+    """The details of a new proceeding, which the originating document starts."""
+
+    case_type: CaseType
+    applicants: Sequence[NewParty]
+    respondents: Sequence[NewParty]
+    nature_en: str = ""
+    nature_zh: str = ""
+    filer_is_applicant: bool = True
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def _refuse(message: Any) -> SubmissionRefused:
+    return SubmissionRefused(message, code="refused")
+
+
+def _check_types(*, uploads: Sequence[DocumentUpload], case_type: CaseType, opens_case: bool) -> None:
+    if not uploads:
+        raise _refuse(_("Add at least one document."))
+    for upload in uploads:
+        if upload.document_type.case_type_id != case_type.pk or not upload.document_type.active:
+            raise _refuse(_("Choose a document type of this kind of case."))
+        if not upload.title.strip():
+            raise _refuse(_("Give each document a title."))
+    starting = [u for u in uploads if u.document_type.starts_case]
+    if opens_case and not starting:
+        raise _refuse(_("A new case needs its originating document, such as the writ of summons or the application."))
+    if not opens_case and starting:
+        raise _refuse(_("This document starts a new case; it cannot be filed in an existing case."))
+
+
+def _filing_organisation(user: User) -> Organisation | None:
+    membership = membership_for_user(user)
+    return membership.organisation if membership is not None else None
+
+
+def _create_case(*, user: User, new_case: NewCase, organisation: Organisation | None) -> Case:
+    case_type = new_case.case_type
+    allowed = case_type.organisations_may_start if organisation else case_type.individuals_may_start
+    if not allowed:
+        raise _refuse(_("Your kind of account cannot start this kind of case."))
+    if not new_case.applicants or not new_case.respondents:
+        raise _refuse(_("Name at least one party on each side."))
+    case = Case(
+        case_type=case_type,
+        status=Case.Status.PENDING,
+        nature_en=new_case.nature_en.strip(),
+        nature_zh=new_case.nature_zh.strip(),
+        created_by=user,
+    )
+    case.full_clean()
+    case.save()
+    for side, parties in ((Party.Side.APPLICANT, new_case.applicants), (Party.Side.RESPONDENT, new_case.respondents)):
+        for ordinal, details in enumerate(parties, start=1):
+            if not (details.name_en.strip() or details.name_zh.strip()):
+                raise _refuse(_("Give each party a name in English or Chinese."))
+            filer_party = ordinal == 1 and (side == Party.Side.APPLICANT) == new_case.filer_is_applicant
+            party = Party(
+                case=case,
+                side=side,
+                ordinal=ordinal,
+                kind=details.kind,
+                name_en=details.name_en.strip(),
+                name_zh=details.name_zh.strip(),
+                # The filer acts in person, or their organisation goes on record for the party.
+                user=user if filer_party and organisation is None else None,
+                representative=organisation if filer_party else None,
+            )
+            party.full_clean()
+            party.save()
+    if organisation is not None:
+        membership = membership_for_user(user)
+        if membership is None:
+            raise RuntimeError("An organisation filer has an active membership.")
+        CaseAssignment.objects.create(case=case, membership=membership, assigned_by=user)
+    return case
+
+
+def submission_create(
+    *,
+    user: User,
+    uploads: Sequence[DocumentUpload],
+    case: Case | None = None,
+    new_case: NewCase | None = None,
+    ip_address: str | None = None,
+) -> Submission:
+    """Receive a submission: into ``case``, or starting ``new_case``.
+
+    Every file is checked before anything is stored (:mod:`filing.pdf_checks`); a
+    rejection raises :class:`~filing.pdf_checks.PdfRejected` naming the problem.
+    Files are stored, the submission and its documents recorded, its received
+    time taken from the database clock, its deemed receipt stamped and an audit
+    row written, all in one transaction: if anything fails, nothing is kept, not
+    even the stored files. The acknowledgement PDF follows from a task on commit.
+    """
+    if (case is None) == (new_case is None):
+        raise ValueError("Pass exactly one of case and new_case.")
+    eligibility = filing_eligibility(user)
+    if not eligibility.may_file:
+        raise _refuse(eligibility.reason)
+    if case is not None and not access.user_may_file_for_case(user, case):
+        # The caller found the case through the access policy; refusing here is belt and braces.
+        raise _refuse(_("You cannot file in this case."))
+    case_type = case.case_type if case is not None else new_case.case_type  # type: ignore[union-attr]
+    _check_types(uploads=uploads, case_type=case_type, opens_case=new_case is not None)
+
+    sizes = [_size(upload.file) for upload in uploads]
+    check_submission_size(sizes)
+    checked: list[PdfInfo] = []
+    for index, upload in enumerate(uploads):
+        try:
+            checked.append(validate_pdf(upload.file))
+        except PdfRejected as rejected:
+            rejected.upload_index = index  # type: ignore[attr-defined]  # which file, for the form
+            raise
+
+    organisation = _filing_organisation(user)
+    with StoredFiles() as files:
+        if new_case is not None:
+            case = _create_case(user=user, new_case=new_case, organisation=organisation)
+        if case is None:
+            raise RuntimeError("unreachable: a case is given or created")
+        submission = Submission.objects.create(
+            case=case,
+            opens_case=new_case is not None,
+            submitted_by=user,
+            on_behalf_of=organisation,
+            received_at=ClockTimestamp(),
+        )
+        submission.refresh_from_db(fields=["received_at"])
+        for ordinal, (upload, info) in enumerate(zip(uploads, checked, strict=True), start=1):
+            stored = files.save(upload.file, expected_sha256=info.sha256)
+            Document.objects.create(
+                submission=submission,
+                document_type=upload.document_type,
+                title=upload.title.strip()[:255],
+                original_filename=(upload.filename or getattr(upload.file, "name", "") or "")[-255:],
+                storage_key=stored.key,
+                sha256=stored.sha256,
+                size=stored.size,
+                pages=info.pages,
+                ordinal=ordinal,
+            )
+        deemed_receipt_stamp(model=Submission, pk=submission.pk)
+        submission.refresh_from_db()
+        audit_record(
+            event_type="filing.submission_received",
+            actor=user,
+            target=submission,
+            after={
+                "reference": submission.reference,
+                "case": case.pk,
+                "opens_case": submission.opens_case,
+                "received_at": submission.received_at.isoformat(),
+                "documents": [{"sha256": info.sha256, "pages": info.pages, "size": info.size} for info in checked],
+            },
+            ip_address=ip_address,
+        )
+        from ..tasks import acknowledge_submission
+
+        acknowledge_submission.delay_on_commit(submission.pk)
+    return submission
+
+
+def _size(file: Any) -> int:
+    size = getattr(file, "size", None)
+    if isinstance(size, int):
+        return size
+    position = file.tell()
+    end = file.seek(0, 2)
+    file.seek(position)
+    return int(end)
+
+
+def submission_acknowledge(*, submission: Submission) -> bool:
+    """Render the acknowledgement PDF, store it, post it to the filer's message box and email them.
+
+    Idempotent: the first run claims the submission; a second run finds it done.
+    """
+    from ..acknowledgement import acknowledgement_pdf
+    from ..notifications import notify_on_commit
+    from ..storage import store_document
+
+    if submission.acknowledgement_key:
+        return False
+    pdf = acknowledgement_pdf(submission)
+    stored = store_document(pdf, prefix="acknowledgements")
+    with transaction.atomic():
+        claimed = Submission.objects.filter(pk=submission.pk, acknowledgement_key="").update(
+            acknowledgement_key=stored.key, acknowledged_at=timezone.now()
+        )
+        if not claimed:
+            transaction.on_commit(lambda: _delete(stored.key))
+            return False
+        submission.refresh_from_db()
+        from ..acknowledgement import deemed_texts
+
+        deemed_en, deemed_zh, rule_en, rule_zh = deemed_texts(submission)
+        message_post(
+            recipient=submission.submitted_by,
+            kind="acknowledgement",
+            subject_en=f"Acknowledgement of submission {submission.reference}",
+            subject_zh=f"提交 {submission.reference} 的收據",
+            body_en=f"Received {deemed_en}. {rule_en}",
+            body_zh=f"{deemed_zh}。{rule_zh}",
+            submission=submission,
+            attachment_key=stored.key,
+        )
+        notify_on_commit(
+            recipients=[submission.submitted_by],
+            template="acknowledgement",
+            context={
+                "submission": submission,
+                "received": timezone.localtime(submission.received_at).strftime("%Y-%m-%d %H:%M:%S"),
+                "deemed": timezone.localtime(submission.deemed_received_at).strftime("%Y-%m-%d %H:%M:%S")
+                if submission.deemed_received_at
+                else "",
+                "submission_rule_en": rule_en,
+                "submission_rule_zh": rule_zh,
+            },
+        )
+    return True
+
+
+def _delete(key: str) -> None:
+    from ..storage import default_storage
+
+    default_storage().delete(key)

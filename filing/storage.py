@@ -1,0 +1,355 @@
+"""Document bytes in the ``STORAGES["default"]`` backend: private, immutable, server-named.
+
+Architecture, "Invariants → Documents": a document is immutable once received, its
+bytes, hash and key never change, and no document is reachable by a public URL.
+
+* :func:`store_document` writes bytes under a key the server makes
+  (``documents/2026/11/<uuid4 hex>.pdf``; never the user's file name) and computes the
+  SHA-256 from the same chunks the backend reads, so the file is read once.
+* :class:`StoredFiles` is the transaction of a submission: the files it wrote are
+  deleted again if the transaction rolls back or its commit fails, so a failed
+  submission leaves no orphaned files.
+* :func:`document_response` serves a document as an attachment with ``nosniff`` and a
+  sandbox Content-Security-Policy, or redirects to a short-lived presigned URL on S3.
+  The caller must already have checked access.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from io import BytesIO
+from types import TracebackType
+from typing import IO, Any, Final, Self, TypeAlias, cast
+from zoneinfo import ZoneInfo
+
+from django.core.files.base import File
+from django.core.files.storage import Storage, storages
+from django.db import transaction
+from django.http import FileResponse, HttpResponseBase, HttpResponseRedirect
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+
+logger = logging.getLogger(__name__)
+
+#: What can be stored: bytes, a Django ``File``/``UploadedFile``, or a binary file object.
+Content: TypeAlias = bytes | IO[bytes]
+
+_CHUNK: Final = 1024 * 1024
+_PREFIX = re.compile(r"[a-z0-9]+(?:[/_-][a-z0-9]+)*")
+_EXTENSION = re.compile(r"[a-z0-9]{1,8}")
+_HONG_KONG = ZoneInfo("Asia/Hong_Kong")
+# Served with every download. The sandbox stops a document that a browser does render
+# (despite the attachment disposition) from running script or reaching our origin.
+DOWNLOAD_HEADERS: Final = {
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "sandbox; default-src 'none'",
+    "Cache-Control": "private, no-store",
+    "Cross-Origin-Resource-Policy": "same-origin",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+class StorageIntegrityError(RuntimeError):
+    """The stored bytes do not hash to what the caller validated; nothing is kept."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDocument:
+    key: str
+    size: int
+    sha256: str
+
+
+def default_storage() -> Storage:
+    """The backend for documents: ``STORAGES["default"]``, looked up on each call so
+    that a changed setting (in tests, or S3 in production) is honoured."""
+    return storages["default"]
+
+
+def document_key(*, prefix: str = "documents", extension: str = "pdf", now: datetime | None = None) -> str:
+    """A new, unguessable key such as ``documents/2026/11/3f2a….pdf``.
+
+    The year and month (Hong Kong time) only spread the files over folders; nothing
+    depends on them. A user's file name never reaches the key, so it cannot carry a
+    path, a clash or a misleading extension.
+    """
+    if not _PREFIX.fullmatch(prefix):
+        raise ValueError(f"Invalid storage prefix {prefix!r}.")
+    if not _EXTENSION.fullmatch(extension):
+        raise ValueError(f"Invalid extension {extension!r}.")
+    local = timezone.localtime(now or timezone.now(), _HONG_KONG)
+    return f"{prefix}/{local:%Y}/{local:%m}/{uuid.uuid4().hex}.{extension}"
+
+
+class _HashingReader:
+    """A read-only view of a stream that hashes the bytes as the storage backend reads them.
+
+    Backends read sequentially, but may rewind (boto3 retries a part, Django's
+    ``chunks()`` seeks to 0). Bytes are hashed only when they extend the hashed prefix;
+    if the backend ever skips ahead, :meth:`hexdigest` reports ``None`` and the caller
+    hashes the stream again instead of trusting a partial digest.
+    """
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self._raw = raw
+        self._hasher = hashlib.sha256()
+        self._hashed = 0
+
+    def read(self, size: int | None = -1) -> bytes:
+        position = self._raw.tell()
+        data = self._raw.read(-1 if size is None else size)
+        end = position + len(data)
+        if position <= self._hashed < end:
+            self._hasher.update(data[self._hashed - position :])
+            self._hashed = end
+        return data
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return self._raw.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self._raw.tell()
+
+    def seekable(self) -> bool:
+        return True
+
+    def readable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        # The caller owns the underlying stream.
+        pass
+
+    @property
+    def closed(self) -> bool:
+        return False
+
+    def hexdigest(self, size: int) -> str | None:
+        return self._hasher.hexdigest() if self._hashed == size else None
+
+
+def _raw_stream(content: Content) -> IO[bytes]:
+    if isinstance(content, bytes):
+        return BytesIO(content)
+    if isinstance(content, File):
+        if content.closed:
+            content.open("rb")
+        if content.file is None:
+            raise ValueError("The file has no content to read.")
+        return cast(IO[bytes], content.file)
+    return content
+
+
+def _sha256(stream: IO[bytes]) -> str:
+    stream.seek(0)
+    hasher = hashlib.sha256()
+    while chunk := stream.read(_CHUNK):
+        hasher.update(chunk)
+    return hasher.hexdigest()
+
+
+def store_document(
+    content: Content,
+    *,
+    prefix: str = "documents",
+    extension: str = "pdf",
+    expected_sha256: str | None = None,
+    storage: Storage | None = None,
+) -> StoredDocument:
+    """Write ``content`` under a new server-made key and return its key, size and SHA-256.
+
+    Pass ``expected_sha256`` (from :func:`filing.pdf_checks.validate_pdf`) so that the
+    bytes stored are proven to be the bytes checked; on a mismatch the file is removed
+    and :class:`StorageIntegrityError` is raised.
+
+    Prefer :meth:`StoredFiles.save`, which also removes the file if the submission fails.
+    """
+    storage = storage or default_storage()
+    raw = _raw_stream(content)
+    raw.seek(0)
+    reader = _HashingReader(raw)
+    key = document_key(prefix=prefix, extension=extension)
+    # A django File without temporary_file_path(): the filesystem backend then copies
+    # through chunks() (and so through the hasher) instead of moving the upload's
+    # temporary file away from under the caller.
+    saved = storage.save(key, File(cast(IO[bytes], reader), name=key))
+    size = raw.seek(0, 2)
+    digest = reader.hexdigest(size)
+    if digest is None:
+        logger.warning("Storage backend %s skipped ahead while reading; hashing again.", type(storage).__name__)
+        digest = _sha256(raw)
+    raw.seek(0)
+    if expected_sha256 is not None and digest != expected_sha256.lower():
+        _delete_quietly(storage, saved)
+        raise StorageIntegrityError(f"Stored bytes hash to {digest}, not the validated {expected_sha256}.")
+    return StoredDocument(key=saved, size=size, sha256=digest)
+
+
+def _delete_quietly(storage: Storage, key: str) -> bool:
+    try:
+        storage.delete(key)
+    except Exception:
+        # The original error matters more; the key is logged so that it can be removed.
+        logger.exception("Could not delete orphaned document %s", key)
+        return False
+    return True
+
+
+class StoredFiles:
+    """Store a submission's files inside the transaction that records them.
+
+    ::
+
+        with StoredFiles() as files:
+            stored = files.save(upload, expected_sha256=info.sha256)
+            Document.objects.create(storage_key=stored.key, sha256=stored.sha256, ...)
+
+    The block *is* the database transaction (``transaction.atomic(durable=True)``).
+    If anything in it raises, or the commit itself fails, every file saved through it is
+    deleted. It must be the outermost transaction: inside another ``atomic()`` block a
+    later rollback of the outer block could not be seen, so that raises ``RuntimeError``.
+    A service that stores files therefore opens this block instead of decorating itself
+    with ``@transaction.atomic``.
+
+    A process killed between the write and the commit can still leave a file behind;
+    that is for a periodic sweep of keys with no document row, once the models exist.
+    """
+
+    def __init__(self, *, using: str | None = None, storage: Storage | None = None) -> None:
+        self.using = using
+        self.storage = storage or default_storage()
+        self.keys: list[str] = []
+        self._atomic: transaction.Atomic | None = None
+
+    def __enter__(self) -> Self:
+        if self._atomic is not None:
+            raise RuntimeError("StoredFiles is not re-entrant.")
+        self._atomic = transaction.atomic(using=self.using, durable=True)
+        self._atomic.__enter__()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        atomic, self._atomic = self._atomic, None
+        if atomic is None:
+            return
+        try:
+            atomic.__exit__(exc_type, exc, traceback)
+        except BaseException:
+            # The commit failed (a deferred constraint, a lost connection): rolled back.
+            self.discard()
+            raise
+        if exc_type is not None:
+            self.discard()
+
+    def save(
+        self,
+        content: Content,
+        *,
+        prefix: str = "documents",
+        extension: str = "pdf",
+        expected_sha256: str | None = None,
+    ) -> StoredDocument:
+        """Store ``content`` as :func:`store_document` does, and remember its key."""
+        if self._atomic is None:
+            raise RuntimeError("Use StoredFiles.save() inside its `with` block.")
+        stored = store_document(
+            content,
+            prefix=prefix,
+            extension=extension,
+            expected_sha256=expected_sha256,
+            storage=self.storage,
+        )
+        self.keys.append(stored.key)
+        return stored
+
+    def discard(self) -> None:
+        """Delete every file saved so far. Called on rollback; safe to call twice."""
+        while self.keys:
+            _delete_quietly(self.storage, self.keys.pop())
+
+
+def open_document(key: str, *, storage: Storage | None = None) -> File:  # type: ignore[type-arg]
+    """Open a stored document for reading in binary mode; use it as a context manager."""
+    return (storage or default_storage()).open(key, "rb")
+
+
+def read_document(key: str, *, storage: Storage | None = None) -> bytes:
+    """All the bytes of a stored document (sealing needs the whole file in memory anyway)."""
+    with open_document(key, storage=storage) as handle:
+        return cast(bytes, handle.read())
+
+
+def iter_document(key: str, *, storage: Storage | None = None) -> Iterator[bytes]:
+    """The bytes of a stored document in chunks, for hashing or copying without loading it."""
+    with open_document(key, storage=storage) as handle:
+        while chunk := handle.read(_CHUNK):
+            yield cast(bytes, chunk)
+
+
+def hash_stored_document(key: str, *, storage: Storage | None = None) -> str:
+    """The SHA-256 of the bytes in storage now, to audit that a document is unchanged."""
+    hasher = hashlib.sha256()
+    for chunk in iter_document(key, storage=storage):
+        hasher.update(chunk)
+    return hasher.hexdigest()
+
+
+def _safe_filename(filename: str) -> str:
+    # The name is shown to the user's browser only; strip any path and control characters.
+    name = re.split(r"[\\/]", filename)[-1]
+    name = "".join(ch for ch in name if ch.isprintable()).strip(" .")
+    return name[:150] or "document.pdf"
+
+
+def is_s3_storage(storage: Storage) -> bool:
+    """True for django-storages' S3 backend (checked by module, so boto3 is not imported)."""
+    return type(storage).__module__.startswith("storages.backends.s3")
+
+
+def document_response(
+    key: str,
+    *,
+    filename: str,
+    content_type: str = "application/pdf",
+    storage: Storage | None = None,
+    presign: bool = True,
+) -> HttpResponseBase:
+    """A download of a stored document, for a view that has already checked access.
+
+    On the filesystem (or on S3 with ``presign=False``) the bytes are streamed as an
+    attachment. On S3 the response by default redirects to a presigned URL that lives
+    ``AWS_QUERYSTRING_EXPIRE`` seconds (60 by default) and makes S3 send the same
+    attachment disposition and content type; S3 cannot add the other headers, but a
+    forced download is never rendered in the portal's origin.
+    """
+    storage = storage or default_storage()
+    filename = _safe_filename(filename)
+    response: HttpResponseBase
+    if presign and is_s3_storage(storage):
+        parameters: dict[str, Any] = {
+            "ResponseContentDisposition": content_disposition_header(True, filename),
+            "ResponseContentType": content_type,
+        }
+        url = cast(Any, storage).url(key, parameters=parameters)
+        response = HttpResponseRedirect(url)
+    else:
+        response = FileResponse(
+            open_document(key, storage=storage),
+            as_attachment=True,
+            filename=filename,
+            content_type=content_type,
+        )
+    for header, value in DOWNLOAD_HEADERS.items():
+        response[header] = value
+    return response

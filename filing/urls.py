@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "filing"
+
+urlpatterns = [
+    path("", views.file_start, name="start"),
+    path("cases/<int:case_id>/", views.case_file, name="case"),
+    path("cases/<int:case_id>/file/", views.file_in_case, name="file_in_case"),
+    path("new/<str:prefix>/", views.start_case, name="start_case"),
+    path("submissions/", views.submissions_list, name="submissions"),
+    path("submissions/<str:reference>/", views.submission_detail, name="submission"),
+    path("submissions/<str:reference>/acknowledgement.pdf", views.acknowledgement_download, name="acknowledgement"),
+    path("documents/<int:document_id>/<str:copy>.pdf", views.document_download, name="document"),
+    path("court-documents/<int:document_id>.pdf", views.court_document_download, name="court_document"),
+    path("messages/", views.message_box, name="message_box"),
+    path("messages/<int:message_id>/", views.message_detail, name="message"),
+    path("messages/<int:message_id>/attachment.pdf", views.message_attachment, name="message_attachment"),
+]

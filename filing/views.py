@@ -1,0 +1,237 @@
+"""The filer's screens: file, acknowledgement and status, message box, case file, downloads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.selectors import filing_eligibility
+from icms.calendar import deemed_receipt
+
+from . import access, hooks, selectors
+from .acknowledgement import submission_deemed
+from .forms import DocumentFormSet, NewCaseForm
+from .models import Case, CaseType, MessageItem, Submission
+from .pdf_checks import PdfRejected
+from .services import (
+    DocumentUpload,
+    NewCase,
+    NewParty,
+    SubmissionRefused,
+    message_open,
+    submission_create,
+)
+from .storage import document_response
+
+
+def _client_ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR")
+
+
+def _uploads(formset: DocumentFormSet) -> tuple[list[DocumentUpload], list[Any]]:
+    uploads, forms = [], []
+    for form in formset.forms:
+        data = getattr(form, "cleaned_data", None)
+        if not data or not data.get("file"):
+            continue
+        upload = data["file"]
+        uploads.append(DocumentUpload(data["document_type"], data["title"], upload, filename=upload.name))
+        forms.append(form)
+    return uploads, forms
+
+
+def _submit(request: HttpRequest, formset: DocumentFormSet, **target: Any) -> Submission | None:
+    """Call the service; put a refusal on the form (and on the right file) instead of losing the input."""
+    uploads, forms = _uploads(formset)
+    try:
+        return submission_create(user=request.user, uploads=uploads, ip_address=_client_ip(request), **target)
+    except PdfRejected as rejected:
+        index = getattr(rejected, "upload_index", None)
+        if index is not None:
+            forms[index].add_error("file", rejected.user_message)
+        else:
+            formset._non_form_errors = formset.error_class([rejected.user_message])  # type: ignore[attr-defined]
+    except SubmissionRefused as refused:
+        formset._non_form_errors = formset.error_class(refused.messages)  # type: ignore[attr-defined]
+    return None
+
+
+def _form_context(request: HttpRequest, case_type: CaseType, **extra: Any) -> dict[str, Any]:
+    return {
+        "deemed_now": deemed_receipt(timezone.now()),
+        "case_type": case_type,
+        "panels": hooks.panels("filing_form", case_type=case_type, user=request.user),
+        **extra,
+    }
+
+
+@login_required
+@require_GET
+def file_start(request: HttpRequest) -> HttpResponse:
+    """Start a new case or file into one of your cases."""
+    eligibility = filing_eligibility(request.user)
+    cases = access.cases_visible_to(request.user).exclude(status=Case.Status.DRAFT)
+    case_types = CaseType.objects.select_related("court").order_by("court__level", "prefix")
+    return render(
+        request,
+        "filing/file_start.html",
+        {
+            "eligibility": eligibility,
+            "cases": cases.select_related("case_type").order_by("-year", "-number")[:100],
+            "case_types": case_types,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def file_in_case(request: HttpRequest, case_id: int) -> HttpResponse:
+    try:
+        case = access.case_for_user(request.user, case_id)
+    except Case.DoesNotExist:
+        raise Http404 from None
+    eligibility = filing_eligibility(request.user)
+    formset = DocumentFormSet(
+        request.POST or None, request.FILES or None, case_type=case.case_type, opens_case=False, prefix="documents"
+    )
+    if request.method == "POST" and eligibility.may_file and formset.is_valid():
+        submission = _submit(request, formset, case=case)
+        if submission is not None:
+            return redirect(reverse("filing:submission", args=[submission.reference]) + "?new=1")
+    status = 400 if request.method == "POST" else 200
+    context = _form_context(request, case.case_type, case=case, formset=formset, eligibility=eligibility)
+    return render(request, "filing/file_form.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def start_case(request: HttpRequest, prefix: str) -> HttpResponse:
+    case_type = get_object_or_404(CaseType.objects.select_related("court"), prefix=prefix.upper())
+    eligibility = filing_eligibility(request.user)
+    case_form = NewCaseForm(request.POST or None, prefix="case")
+    formset = DocumentFormSet(
+        request.POST or None, request.FILES or None, case_type=case_type, opens_case=True, prefix="documents"
+    )
+    if request.method == "POST" and eligibility.may_file and case_form.is_valid() and formset.is_valid():
+        data = case_form.cleaned_data
+        new_case = NewCase(
+            case_type=case_type,
+            nature_en=data["nature_en"],
+            nature_zh=data["nature_zh"],
+            applicants=[NewParty(data["applicant_name_en"], data["applicant_name_zh"], data["applicant_kind"])],
+            respondents=[NewParty(data["respondent_name_en"], data["respondent_name_zh"], data["respondent_kind"])],
+        )
+        submission = _submit(request, formset, new_case=new_case)
+        if submission is not None:
+            return redirect(reverse("filing:submission", args=[submission.reference]) + "?new=1")
+    status = 400 if request.method == "POST" else 200
+    context = _form_context(request, case_type, case_form=case_form, formset=formset, eligibility=eligibility)
+    return render(request, "filing/file_form.html", context, status=status)
+
+
+@login_required
+@require_GET
+def submission_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    """The acknowledgement at once, then the status with a timeline and the queue position."""
+    submission = selectors.submission_for_user(request.user, reference)
+    context = {
+        "submission": submission,
+        "case": submission.case,
+        "documents": submission.documents.select_related("document_type").order_by("ordinal"),
+        "deemed": submission_deemed(submission),
+        "queue_position": selectors.queue_position(submission),
+        "just_filed": request.GET.get("new") == "1",
+        "panels": hooks.panels("submission", submission=submission, user=request.user),
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "filing/_submission_status.html", context)
+    return render(request, "filing/submission.html", context)
+
+
+@login_required
+@require_GET
+def submissions_list(request: HttpRequest) -> HttpResponse:
+    submissions = selectors.submissions_for_user(request.user).order_by("-received_at")
+    page = Paginator(submissions, 25).get_page(request.GET.get("page"))
+    return render(request, "filing/submissions.html", {"page": page})
+
+
+@login_required
+@require_GET
+def acknowledgement_download(request: HttpRequest, reference: str) -> HttpResponseBase:
+    submission = selectors.submission_for_user(request.user, reference)
+    if not submission.acknowledgement_key:
+        raise Http404
+    return document_response(submission.acknowledgement_key, filename=f"acknowledgement-{submission.reference}.pdf")
+
+
+@login_required
+@require_GET
+def document_download(request: HttpRequest, document_id: int, copy: str) -> HttpResponseBase:
+    document = selectors.document_for_user(request.user, document_id)
+    if copy == "sealed":
+        if not document.sealed_storage_key:
+            raise Http404
+        return document_response(document.sealed_storage_key, filename=f"{document.drn or document.pk}-sealed.pdf")
+    return document_response(
+        document.storage_key, filename=document.original_filename or f"document-{document.pk}.pdf"
+    )
+
+
+@login_required
+@require_GET
+def court_document_download(request: HttpRequest, document_id: int) -> HttpResponseBase:
+    document = selectors.court_document_for_user(request.user, document_id)
+    for message in MessageItem.objects.filter(recipient=request.user, court_document=document):
+        message_open(user=request.user, message=message)
+    return document_response(document.sealed_storage_key, filename=f"{document.drn}.pdf")
+
+
+@login_required
+@require_GET
+def message_box(request: HttpRequest) -> HttpResponse:
+    items = selectors.messages_for_user(request.user)
+    page = Paginator(items, 25).get_page(request.GET.get("page"))
+    return render(request, "filing/message_box.html", {"page": page, "unread": selectors.unread_count(request.user)})
+
+
+@login_required
+@require_GET
+def message_detail(request: HttpRequest, message_id: int) -> HttpResponse:
+    message = selectors.message_for_user(request.user, message_id)
+    if message.kind != MessageItem.Kind.COURT_DOCUMENT:
+        # A court document counts as opened when the document itself is downloaded.
+        message_open(user=request.user, message=message)
+    documents = []
+    if message.submission_id and message.kind == MessageItem.Kind.DECISION:
+        documents = list(message.submission.documents.order_by("ordinal"))  # type: ignore[union-attr]
+    return render(request, "filing/message_detail.html", {"message": message, "documents": documents})
+
+
+@login_required
+@require_GET
+def message_attachment(request: HttpRequest, message_id: int) -> HttpResponseBase:
+    message = selectors.message_for_user(request.user, message_id)
+    if not message.attachment_key:
+        raise Http404
+    message_open(user=request.user, message=message)
+    return document_response(message.attachment_key, filename=f"icms-message-{message.pk}.pdf")
+
+
+@login_required
+@require_GET
+def case_file(request: HttpRequest, case_id: int) -> HttpResponse:
+    case_file = selectors.case_file_for_user(request.user, case_id)
+    may_file = access.user_may_file_for_case(request.user, case_file.case)
+    if case_file.case.status == Case.Status.DRAFT:
+        messages.info(request, _("This case was never opened: its originating filing was returned."))
+    return render(request, "filing/case_file.html", {"file": case_file, "may_file": may_file})

@@ -1,0 +1,71 @@
+"""A clerk reviews in Chromium: signs in with an authenticator code, opens the queue in the admin and
+accepts a filing; then anyone can confirm the sealed copy's DRN on the public verification page.
+
+The filing is accepted from the queue (the bulk action) rather than its change page: axe-core,
+run on every page, re-creates the admin's ``@import``-ed stylesheet (admin/css/forms.css) as an
+inline <style>, which the CSP reports as a violation. The change page and its Accept button are
+covered by tests/filing/test_review_admin.py."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from filing.models import Document, Submission
+from filing.sealing import drn_format
+from filing.services import DocumentUpload, submission_create
+from tests.factories import PASSWORD, StaffFactory, totp_code, totp_for
+from tests.filing.conftest import document_type, pdf_file
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_a_clerk_accepts_a_filing_in_the_admin_and_the_public_verifies_its_drn(
+    journey,
+    firm_filer,
+    document_storage,
+    celery_eager,
+):
+    submission = submission_create(
+        user=firm_filer,
+        case=firm_filer.case,
+        uploads=[DocumentUpload(document_type("DCCJ", "defence"), "Defence", pdf_file(2))],
+    )
+    clerk = StaffFactory(group="Registry clerk")
+    secret = totp_for(clerk)
+    page = journey.page
+
+    journey.visit("/accounts/login/?next=/admin/filing/submission/")
+    page.get_by_label("Email").fill(clerk.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_load_state("load")
+    journey.check_page()
+    page.get_by_label(re.compile("code", re.I)).fill(totp_code(secret))
+    page.get_by_role("button", name=re.compile("Sign In|Verify|Authenticate", re.I)).click()
+    page.wait_for_url(re.compile(r"/admin/filing/submission/$"))
+    journey.check_page()
+
+    # The queue: this filing, its case and its documents count, in deemed-receipt order.
+    row = page.get_by_role("row").filter(has_text=submission.reference)
+    expect(row).to_contain_text(firm_filer.case.case_number)
+    row.get_by_role("checkbox").check()
+    page.locator("select[name=action]").select_option("accept_selected")
+    page.locator("button[name=index]").click()
+    page.wait_for_url(re.compile(r"/admin/filing/submission/"))
+    journey.check_page()
+    accepted = rf"{submission.reference} accepted in {re.escape(firm_filer.case.case_number)}"
+    expect(page.get_by_text(re.compile(accepted))).to_be_visible()
+    assert Submission.objects.get(pk=submission.pk).status == Submission.Status.ACCEPTED
+
+    document = Document.objects.get(submission=submission)
+    assert document.drn and document.sealed_storage_key, "the sealed copy was made on commit"
+    journey.visit("/verify/")
+    page.get_by_label(re.compile("Document reference number")).fill(drn_format(document.drn))
+    page.get_by_role("button", name="Verify").click()
+    page.wait_for_load_state("load")
+    journey.check_page()
+    result = page.locator("#verify-result")
+    expect(result).to_contain_text("This matches a document filed with and sealed by the court.")
+    expect(result).to_contain_text(firm_filer.case.case_number)
+    expect(result).to_contain_text("Defence")

@@ -1,0 +1,22 @@
+"""Helpers for the filing tests (the shared fixtures are in tests/conftest.py)."""
+
+from __future__ import annotations
+
+import io
+
+from filing.models import DocumentType
+from tests.filing.pdf_corpus import good_pdf
+
+
+def stored_files(location) -> list[str]:
+    return sorted(str(p.relative_to(location)) for p in location.rglob("*") if p.is_file())
+
+
+def pdf_file(pages: int = 1, name: str = "document.pdf") -> io.BytesIO:
+    data = io.BytesIO(good_pdf(pages))
+    data.name = name
+    return data
+
+
+def document_type(prefix: str, code: str) -> DocumentType:
+    return DocumentType.objects.get(case_type__prefix=prefix, code=code)

@@ -1,0 +1,208 @@
+"""The filing API: filing status and case look-up by token, scoped by the access policy (404 otherwise)."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import pytest
+from django.test import Client
+
+from accounts.models import Membership
+from accounts.tokens import api_token_create, api_token_revoke
+from filing.models import Party, ReturnReason, Submission
+from filing.services import DocumentUpload, filing_accept, filing_return, submission_create
+from tests.factories import MembershipFactory, PartyFactory, StaffFactory, UserFactory
+from tests.filing.conftest import document_type, pdf_file
+
+pytestmark = pytest.mark.django_db
+
+
+def bearer(user) -> dict[str, str]:
+    _row, token = api_token_create(user=user, name="practice software")
+    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+
+def case_url(case_number: str) -> str:
+    return "/api/v1/cases/" + quote(case_number, safe="")
+
+
+@pytest.fixture
+def world(firm_filer, party_in_person, outsider, document_storage):
+    """A case with a party in person and a firm on record, a filing in it, and people with no business there."""
+    case = firm_filer.case
+    PartyFactory(case=case, side=Party.Side.RESPONDENT, ordinal=2, name_en="WONG Siu Ming", user=party_in_person)
+    firm = firm_filer.memberships.get().organisation
+    submission = submission_create(
+        user=firm_filer,
+        case=case,
+        uploads=[DocumentUpload(document_type("DCCJ", "defence"), "Defence", pdf_file(3))],
+    )
+    return {
+        "case": case,
+        "submission": submission,
+        "public": None,
+        "unrelated user": UserFactory(),
+        "party": party_in_person,
+        "representative": firm_filer,
+        "firm administrator": MembershipFactory(organisation=firm, role=Membership.Role.PRIMARY_ADMIN).user,
+        "member of another organisation": outsider,
+        "staff": StaffFactory(group="Registry clerk"),
+    }
+
+
+MATRIX = {
+    "public": 404,
+    "unrelated user": 404,
+    "member of another organisation": 404,
+    "party": 200,
+    "representative": 200,
+    "firm administrator": 200,
+    "staff": 200,
+}
+
+
+@pytest.mark.parametrize(("who", "expected"), MATRIX.items())
+def test_the_submission_api_answers_only_those_who_may_act_for_the_case(world, who, expected):
+    user = world[who]
+    headers = bearer(user) if user is not None else {}
+    response = Client().get(f"/api/v1/submissions/{world['submission'].reference}", **headers)
+    assert response.status_code == expected
+    if expected == 404:
+        assert response.json() == {"detail": "Not Found"}
+    else:
+        assert response.json()["reference"] == world["submission"].reference
+
+
+@pytest.mark.parametrize(("who", "expected"), MATRIX.items())
+def test_the_case_api_answers_only_those_entitled(world, who, expected):
+    user = world[who]
+    headers = bearer(user) if user is not None else {}
+    response = Client().get(case_url(world["case"].case_number), **headers)
+    assert response.status_code == expected
+    if expected == 404:
+        assert response.json() == {"detail": "Not Found"}
+    else:
+        assert response.json()["case_number"] == world["case"].case_number
+
+
+def test_a_case_that_does_not_exist_gives_the_same_404(world):
+    headers = bearer(world["representative"])
+    missing = Client().get(case_url("DCCJ 99999/2026"), **headers)
+    malformed = Client().get(case_url("not a case number"), **headers)
+    unknown_submission = Client().get("/api/v1/submissions/ES-2222-3333-4444", **headers)
+    assert missing.status_code == malformed.status_code == unknown_submission.status_code == 404
+    assert missing.json() == malformed.json() == unknown_submission.json() == {"detail": "Not Found"}
+
+
+def test_the_submission_api_gives_status_times_in_hong_kong_documents_and_decision(world):
+    submission = world["submission"]
+    reason = ReturnReason.objects.get(code="unsigned")
+    filing_return(submission=submission, clerk=world["staff"], reason=reason, note="Sign page 3.")
+
+    body = (
+        Client().get(f"/api/v1/submissions/{submission.reference.lower()}", **bearer(world["representative"])).json()
+    )
+
+    submission.refresh_from_db()
+    assert body["status"] == "returned"
+    assert body["case_number"] == world["case"].case_number
+    assert body["received_at"].endswith("+08:00") and body["deemed_received_at"].endswith("+08:00")
+    assert body["deemed_rule"] == submission.deemed_rule != ""
+    document = submission.documents.get()
+    assert body["documents"] == [
+        {
+            "title": "Defence",
+            "type": "defence",
+            "type_name_en": "Defence",
+            "type_name_zh": "抗辯書",
+            "sha256": document.sha256,
+            "pages": 3,
+            "drn": None,
+            "sealed_sha256": None,
+        }
+    ]
+    decision = body["decision"]
+    assert decision["outcome"] == "returned" and decision["reason_code"] == "unsigned"
+    assert decision["reason_zh"] == "文件沒有簽署或沒有註明日期。" and decision["note"] == "Sign page 3."
+    assert decision["decided_at"].endswith("+08:00")
+
+
+def test_an_open_submission_has_no_decision_and_an_accepted_one_has_drns(world):
+    submission = world["submission"]
+    headers = bearer(world["representative"])
+    url = f"/api/v1/submissions/{submission.reference}"
+    assert Client().get(url, **headers).json()["decision"] is None
+
+    filing_accept(submission=submission, clerk=world["staff"])
+    body = Client().get(url, **headers).json()
+    assert body["status"] == "accepted" and body["decision"]["outcome"] == "accepted"
+    assert body["documents"][0]["drn"] == submission.documents.get().drn
+
+
+def test_the_case_api_gives_court_type_parties_with_roles_and_documents_with_status(world):
+    case = world["case"]
+    body = Client().get(case_url(case.case_number), **bearer(world["party"])).json()
+
+    assert body["court"]["code"] == case.case_type.court.code
+    assert body["type"] == {
+        "prefix": "DCCJ",
+        "name_en": case.case_type.name_en,
+        "name_zh": case.case_type.name_zh,
+    }
+    assert body["status"] == "active" and body["nature_en"] == case.nature_en
+    roles = {(p["name_en"], p["role_en"]) for p in body["parties"]}
+    assert ("WONG Siu Ming", case.case_type.respondent_role_en) in roles
+    assert any(p["role_en"] == case.case_type.applicant_role_en for p in body["parties"])
+    assert [(d["origin"], d["title"], d["status"]) for d in body["documents"]] == [("filed", "Defence", "received")]
+
+
+def test_a_case_number_is_read_however_it_is_spaced(world):
+    case = world["case"]
+    loose = f"{case.case_type.prefix.lower()}  {case.number} / {case.year}"
+    assert Client().get(case_url(loose), **bearer(world["party"])).status_code == 200
+
+
+def test_a_wrong_or_revoked_token_is_refused(world):
+    user = world["representative"]
+    row, token = api_token_create(user=user, name="old laptop")
+    url = f"/api/v1/submissions/{world['submission'].reference}"
+    assert Client().get(url, HTTP_AUTHORIZATION="Bearer not-a-real-token").status_code == 401
+    assert Client().get(url, HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 200
+    row.refresh_from_db()
+    assert row.last_used_at is not None
+
+    api_token_revoke(api_token=row, actor=user)
+    assert Client().get(url, HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 401
+
+
+def test_a_deactivated_account_s_token_stops_working(world):
+    user = world["party"]
+    headers = bearer(user)
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    assert Client().get(case_url(world["case"].case_number), **headers).status_code == 401
+
+
+def test_an_organisation_user_loses_access_when_the_membership_ends(world):
+    from django.utils import timezone
+
+    user = world["representative"]
+    headers = bearer(user)
+    Membership.objects.filter(user=user).update(deactivated_at=timezone.now())
+    assert Client().get(case_url(world["case"].case_number), **headers).status_code == 404
+
+
+def test_the_openapi_schema_lists_the_filing_endpoints_with_bearer_auth(db):
+    schema = Client().get("/api/v1/openapi.json").json()
+    for path in ("/api/v1/submissions/{ref}", "/api/v1/cases/{case_number}", "/api/v1/verify"):
+        assert "get" in schema["paths"][path]
+    assert schema["components"]["securitySchemes"]["ApiTokenAuth"] == {"type": "http", "scheme": "bearer"}
+    assert "security" not in schema["paths"]["/api/v1/verify"]["get"]
+    submission = schema["components"]["schemas"]["SubmissionOut"]["properties"]
+    assert {"status", "received_at", "deemed_received_at", "deemed_rule", "documents", "decision"} <= set(submission)
+
+
+def test_submissions_are_not_reachable_by_their_database_id(world):
+    response = Client().get(f"/api/v1/submissions/{world['submission'].pk}", **bearer(world["representative"]))
+    assert response.status_code == 404
+    assert Submission.objects.filter(pk=world["submission"].pk).exists()
