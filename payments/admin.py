@@ -1,0 +1,360 @@
+"""The Accounts Office in the admin: fee schedule, orders, deposit ledgers, refunds, reports.
+
+Admin actions and views call :mod:`payments.services`; nothing here changes a status or
+a balance directly. Money records (orders, events, ledger rows, receipts) are read-only.
+"""
+
+from __future__ import annotations
+
+import csv
+from datetime import date, timedelta
+from typing import Any
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from . import selectors, services
+from .forms import TopUpForm
+from .models import (
+    ConcessionPeriod,
+    DepositAccount,
+    FeeItem,
+    GatewayEvent,
+    LedgerEntry,
+    PaymentOrder,
+    Receipt,
+    Refund,
+)
+
+ISSUE_LABELS = {
+    "paid": gettext_lazy("Paid without a success callback"),
+    "possible": gettext_lazy("Possible double charge"),
+    "callback": gettext_lazy("Refused callback"),
+    "pending": gettext_lazy("Still waiting for the gateway"),
+}
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(FeeItem)
+class FeeItemAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = (
+        "code",
+        "court_level",
+        "description_en",
+        "standard_amount",
+        "e_fee_eligible",
+        "nil_e_fee",
+        "verification",
+        "effective_from",
+        "effective_to",
+    )
+    list_filter = ("court_level", "verified", "e_fee_eligible", "nil_e_fee")
+    search_fields = ("code", "description_en", "description_zh", "statutory_ref")
+
+    @admin.display(description=gettext_lazy("Verification"), ordering="verified")
+    def verification(self, obj: FeeItem) -> str:
+        return _("Verified") if obj.verified else _("⚠ Not verified")
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # close an item with "in force until" instead; past quotes cite it
+
+
+@admin.register(ConcessionPeriod)
+class ConcessionPeriodAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("court_level", "starts_on", "ends_on", "rate", "rounding", "statutory_ref")
+
+
+@admin.register(PaymentOrder)
+class PaymentOrderAdmin(ReadOnlyAdmin):
+    list_display = (
+        "reference",
+        "purpose",
+        "court_level",
+        "amount",
+        "method",
+        "status",
+        "received_at",
+        "deemed_received_at",
+    )
+    list_filter = ("status", "method", "purpose", "court_level")
+    search_fields = ("reference", "purpose_ref", "gateway_reference", "payer__email")
+    date_hierarchy = "created_at"
+    exclude = ("access_token", "idempotency_key")
+    change_list_template = "payments/admin/paymentorder_change_list.html"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[PaymentOrder]:
+        # The default manager holds received orders only (see the model); staff see all.
+        return PaymentOrder.objects.select_related("payer")
+
+    def get_urls(self) -> list[URLPattern]:
+        view = self.admin_site.admin_view
+        return [
+            path("collections/", view(self.collections_view), name="payments_collections"),
+            path("collections.csv", view(self.collections_csv), name="payments_collections_csv"),
+            path("reconciliation/", view(self.reconciliation_view), name="payments_reconciliation"),
+            *super().get_urls(),
+        ]
+
+    def _require_report(self, request: HttpRequest) -> None:
+        if not request.user.has_perm("payments.view_collections_report"):
+            raise PermissionDenied
+
+    def _day(self, request: HttpRequest) -> date:
+        return parse_date(request.GET.get("day", "")) or timezone.localdate()
+
+    def collections_view(self, request: HttpRequest) -> HttpResponse:
+        """Daily collections by court, item and method, with the last 30 days as a bar chart."""
+        self._require_report(request)
+        day = self._day(request)
+        series = selectors.daily_totals(end_day=day)
+        peak = max((amount for _, amount in series), default=0) or 1
+        bars = [
+            {
+                "day": d,
+                "amount": amount,
+                "height": int(amount / peak * 100),
+                "y": 110 - int(amount / peak * 100),
+                "x": i * 20,
+            }
+            for i, (d, amount) in enumerate(series)
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Daily collections"),
+            "report": selectors.collections_for_day(day),
+            "bars": bars,
+            "previous_day": day - timedelta(days=1),
+            "next_day": day + timedelta(days=1),
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "payments/admin/collections.html", context)
+
+    def collections_csv(self, request: HttpRequest) -> HttpResponse:
+        """Every order received on the day, one row per fee line."""
+        self._require_report(request)
+        day = self._day(request)
+        start, end = selectors._day_bounds(day)
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="collections-{day.isoformat()}.csv"'
+        response["X-Content-Type-Options"] = "nosniff"
+        writer = csv.writer(response)
+        writer.writerow(
+            ["received_at_hkt", "reference", "court", "method", "item", "standard_hkd", "e_fee_hkd", "status"]
+        )
+        for order in selectors.paid_orders_between(start, end).order_by("received_at"):
+            for line in order.lines:
+                writer.writerow(
+                    [
+                        timezone.localtime(order.received_at).isoformat(timespec="seconds")
+                        if order.received_at
+                        else "",
+                        order.reference,
+                        order.court_level,
+                        order.method,
+                        line["item"],
+                        line["standard"],
+                        line["e_fee"],
+                        order.status,
+                    ]
+                )
+        return response
+
+    def reconciliation_view(self, request: HttpRequest) -> HttpResponse:
+        self._require_report(request)
+        since = timezone.now() - timedelta(days=int(request.GET.get("days", "7") or 7))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Reconciliation of gateway callbacks and payment orders"),
+            "rows": [
+                {"row": row, "label": ISSUE_LABELS.get(row.issue.split("_")[0], row.issue)}
+                for row in selectors.reconciliation(since=since)
+            ],
+            "events": GatewayEvent.objects.filter(arrived_at__gte=since).count(),
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "payments/admin/reconciliation.html", context)
+
+
+@admin.register(GatewayEvent)
+class GatewayEventAdmin(ReadOnlyAdmin):
+    list_display = (
+        "arrived_at",
+        "gateway",
+        "event_id",
+        "kind",
+        "order_reference",
+        "amount",
+        "signature_ok",
+        "outcome",
+        "deliveries",
+    )
+    list_filter = ("gateway", "signature_ok", "outcome", "kind")
+    search_fields = ("event_id", "order_reference", "gateway_reference")
+
+
+class LedgerEntryInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = LedgerEntry
+    fields = ("created_at", "kind", "amount", "payment_order", "reference", "note", "created_by")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ("-created_at",)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(DepositAccount)
+class DepositAccountAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("organisation", "branch_code", "balance")
+    search_fields = ("organisation__name_en", "organisation__name_zh", "branch_code")
+    inlines = (LedgerEntryInline,)
+    change_form_template = "payments/admin/depositaccount_change_form.html"
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        return ("organisation", "branch_code", "balance") if obj else ("balance",)
+
+    @admin.display(description=gettext_lazy("Balance (HK$)"))
+    def balance(self, obj: DepositAccount) -> str:
+        return f"{services.balance_of(obj):,.2f}"
+
+    def save_model(self, request: HttpRequest, obj: DepositAccount, form: Any, change: bool) -> None:
+        if change:
+            return
+        services.deposit_account_open(organisation=obj.organisation, branch_code=obj.branch_code or None)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_urls(self) -> list[URLPattern]:
+        return [
+            path("<int:pk>/top-up/", self.admin_site.admin_view(self.top_up_view), name="payments_deposit_top_up"),
+            *super().get_urls(),
+        ]
+
+    def top_up_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Record a top-up (accounts officers): a positive ledger row, audited."""
+        if not request.user.has_perm("payments.record_top_up"):
+            raise PermissionDenied
+        account = get_object_or_404(DepositAccount, pk=pk)
+        form = TopUpForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.deposit_top_up(
+                    account=account,
+                    amount=form.cleaned_data["amount"],
+                    reference=form.cleaned_data["reference"],
+                    note=form.cleaned_data["note"],
+                    officer=request.user,  # type: ignore[arg-type]
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Top-up recorded."))
+                return HttpResponseRedirect(reverse("admin:payments_depositaccount_change", args=[pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Record a top-up"),
+            "account": account,
+            "balance": services.balance_of(account),
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "payments/admin/top_up.html", context)
+
+
+@admin.register(LedgerEntry)
+class LedgerEntryAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "account", "kind", "amount", "payment_order", "reference", "created_by")
+    list_filter = ("kind",)
+    search_fields = ("reference", "payment_order__reference", "account__organisation__name_en")
+
+
+@admin.register(Refund)
+class RefundAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = (
+        "reference",
+        "order",
+        "amount",
+        "status",
+        "requested_by",
+        "first_approved_by",
+        "second_approved_by",
+        "created_at",
+    )
+    list_filter = ("status",)
+    search_fields = ("reference", "order__reference")
+    readonly_fields = (
+        "reference",
+        "order",
+        "amount",
+        "reason",
+        "status",
+        "requested_by",
+        "first_approved_by",
+        "first_approved_at",
+        "second_approved_by",
+        "second_approved_at",
+        "decided_note",
+        "gateway_reference",
+        "completed_at",
+    )
+    actions = ("approve", "reject")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.action(description=gettext_lazy("Approve the selected refunds"), permissions=["approve"])
+    def approve(self, request: HttpRequest, queryset: QuerySet[Refund]) -> None:
+        for refund in queryset:
+            try:
+                refund = services.refund_approve(refund=refund, officer=request.user)  # type: ignore[arg-type]
+            except ValidationError as error:
+                self.message_user(request, f"{refund.reference}: {' '.join(error.messages)}", messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("%(ref)s: %(status)s") % {"ref": refund.reference, "status": refund.get_status_display()},
+                    messages.SUCCESS,
+                )
+
+    @admin.action(description=gettext_lazy("Reject the selected refunds"), permissions=["approve"])
+    def reject(self, request: HttpRequest, queryset: QuerySet[Refund]) -> None:
+        for refund in queryset:
+            try:
+                services.refund_reject(refund=refund, officer=request.user)  # type: ignore[arg-type]
+            except ValidationError as error:
+                self.message_user(request, f"{refund.reference}: {' '.join(error.messages)}", messages.ERROR)
+            else:
+                self.message_user(request, _("%(ref)s: rejected") % {"ref": refund.reference}, messages.SUCCESS)
+
+    def has_approve_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.has_perm("payments.approve_refund"))
+
+
+@admin.register(Receipt)
+class ReceiptAdmin(ReadOnlyAdmin):
+    list_display = ("number", "order", "rendered_at")
+    search_fields = ("order__reference",)

@@ -1,0 +1,143 @@
+"""The filing fee: quoted on the filing screens, paid after receipt, refunded on return.
+
+Payments depends on filing, never the reverse, so this module joins them: it
+registers panels and handlers with :mod:`filing.hooks` and :mod:`payments.hooks`
+(from ``PaymentsConfig.ready``). Amounts come only from :func:`payments.fees.quote`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from accounts.models import User
+from filing.models import CaseType, DocumentType, Submission
+from filing.services import message_post
+
+from .fees import Quote, UnknownFeeItem, quote
+from .models import PaymentOrder, PaymentPurpose, Receipt
+from .services.refunds import refund_request_for_order
+
+SUBMISSION = PaymentPurpose.SUBMISSION
+
+
+def submission_fee_items(submission: Submission) -> list[str]:
+    """One fee item per document that carries a fee, as its document type says."""
+    return [
+        code
+        for code in submission.documents.order_by("ordinal").values_list("document_type__fee_item_code", flat=True)
+        if code
+    ]
+
+
+def submission_order(submission: Submission) -> PaymentOrder | None:
+    """The live (not cancelled or failed) order that pays for ``submission``, if any."""
+    return (
+        PaymentOrder.objects.filter(purpose=SUBMISSION, purpose_ref=submission.reference)
+        .exclude(status__in=[PaymentOrder.Status.CANCELLED, PaymentOrder.Status.FAILED])
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def _safe_quote(items: list[str], court_level: str) -> Quote | None:
+    try:
+        return quote(items, court_level)
+    except UnknownFeeItem:
+        return None
+
+
+def filing_form_panel(*, case_type: CaseType, user: Any) -> tuple[str, dict[str, object]] | None:
+    """The fees of this case type's documents, before anything is submitted."""
+    types = list(DocumentType.objects.filter(case_type=case_type, active=True).exclude(fee_item_code=""))
+    if not types:
+        return None
+    rows = []
+    for document_type in types:
+        q = _safe_quote([document_type.fee_item_code], case_type.court.level)
+        if q is not None:
+            rows.append({"document_type": document_type, "line": q.lines[0]})
+    if not rows:
+        return None
+    return "payments/panels/filing_form_fees.html", {
+        "rows": rows,
+        "concession": quote([], case_type.court.level).concession,
+    }
+
+
+def submission_panel(*, submission: Submission, user: Any) -> tuple[str, dict[str, object]] | None:
+    """The fee of a received submission: the quote, and a way to pay it or its receipt."""
+    items = submission_fee_items(submission)
+    if not items:
+        return None
+    order = submission_order(submission)
+    q = _safe_quote(items, submission.case.case_type.court.level)
+    return "payments/panels/submission_fee.html", {
+        "submission": submission,
+        "order": order,
+        "quote": q,
+        "may_pay": order is None or order.status in (PaymentOrder.Status.CREATED, PaymentOrder.Status.PENDING),
+        "is_filer": getattr(user, "pk", None) == submission.submitted_by_id,
+    }
+
+
+def submission_returned(submission: Submission) -> None:
+    """A returned filing's fee goes back (icms issue 6: a refund request, approved by an accounts officer)."""
+    order = submission_order(submission)
+    if order is None or order.status != PaymentOrder.Status.PAID:
+        return
+    reason = submission.return_reason
+    refund_request_for_order(
+        order=order,
+        reason=f"Filing {submission.reference} returned: {reason.code if reason else 'returned'}",
+        requested_by=None,
+    )
+
+
+def order_paid(order: PaymentOrder) -> None:
+    """Record on the submission which order paid its fee (idempotent; runs after commit)."""
+    with transaction.atomic():
+        Submission.objects.filter(reference=order.purpose_ref, payment_reference="").update(
+            payment_reference=order.reference
+        )
+
+
+def receipt_rendered(receipt: Receipt) -> None:
+    """Post the receipt to the payer's message box (a public payer has none: the link is theirs)."""
+    order = receipt.order
+    payer = order.payer
+    if not isinstance(payer, User) or not receipt.storage_key:
+        return
+    submission = None
+    if order.purpose == SUBMISSION:
+        submission = Submission.objects.filter(reference=order.purpose_ref).first()
+    message_post(
+        recipient=payer,
+        kind="payment_receipt",
+        subject_en=f"Receipt {receipt.number} for payment {order.reference}",
+        subject_zh=f"付款 {order.reference} 的收據 {receipt.number}",
+        body_en=f"HK${order.amount} received.",
+        body_zh=f"已收港幣 {order.amount} 元。",
+        submission=submission,
+        attachment_key=receipt.storage_key,
+    )
+
+
+def submission_continue_url(order: PaymentOrder) -> str | None:
+    from django.urls import reverse
+
+    return reverse("filing:submission", args=[order.purpose_ref]) if order.purpose_ref else None
+
+
+def register() -> None:
+    from filing import hooks as filing_hooks
+
+    from . import hooks
+
+    filing_hooks.register_panel("filing_form", filing_form_panel)
+    filing_hooks.register_panel("submission", submission_panel)
+    filing_hooks.register_submission_returned(submission_returned)
+    hooks.register_paid_handler(SUBMISSION, order_paid)
+    hooks.register_receipt_handler(receipt_rendered)
+    hooks.register_continue_url(SUBMISSION, submission_continue_url)

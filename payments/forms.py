@@ -1,0 +1,71 @@
+"""Forms of the payment screens."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import CourtLevel, FeeItem, PaymentMethod
+
+MAX_QUANTITY = 50
+
+
+class CourtForm(forms.Form):
+    court = forms.ChoiceField(label=_("Court"), choices=CourtLevel.choices, initial=CourtLevel.DISTRICT)
+
+
+class QuantitiesForm(forms.Form):
+    """One number field per fee item in force: how many of each to quote."""
+
+    def __init__(self, *args: object, items: list[FeeItem], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.items = items
+        for item in items:
+            self.fields[f"qty_{item.code}"] = forms.IntegerField(
+                label=item.description,
+                min_value=0,
+                max_value=MAX_QUANTITY,
+                required=False,
+                widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+            )
+
+    def codes(self) -> list[str]:
+        """The quoted items, each code repeated by its quantity."""
+        codes: list[str] = []
+        for item in self.items:
+            codes += [item.code] * (self.cleaned_data.get(f"qty_{item.code}") or 0)
+        return codes
+
+    def rows(self) -> list[tuple[FeeItem, forms.BoundField]]:
+        return [(item, self[f"qty_{item.code}"]) for item in self.items]
+
+
+class PayStandaloneForm(forms.Form):
+    """Pay a search or inspection fee straight from the calculator."""
+
+    court = forms.ChoiceField(choices=CourtLevel.choices, widget=forms.HiddenInput)
+    items = forms.CharField(widget=forms.HiddenInput)
+    idempotency_key = forms.CharField(max_length=64, widget=forms.HiddenInput)
+
+    @staticmethod
+    def new_key() -> str:
+        return uuid.uuid4().hex
+
+
+class GatewayMethodForm(forms.Form):
+    method = forms.ChoiceField(
+        choices=[(PaymentMethod.CARD, _("Card")), (PaymentMethod.PPS, _("PPS")), (PaymentMethod.FPS, _("FPS"))]
+    )
+
+
+class TopUpForm(forms.Form):
+    amount = forms.DecimalField(label=_("Amount (HK$)"), max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
+    reference = forms.CharField(label=_("Bank or cheque reference"), max_length=100)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class RefundDecisionForm(forms.Form):
+    note = forms.CharField(label=_("Note"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3}))

@@ -1,0 +1,82 @@
+"""Receipt and deposit statement PDFs, through filing's WeasyPrint renderer (fonts loaded once)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from filing.rendering import BASE_STYLESHEET, format_datetime_en, format_datetime_zh, format_hkd, render_pdf
+
+from .models import DepositAccount, LedgerEntry, PaymentOrder, Receipt
+
+STYLESHEETS = (BASE_STYLESHEET, "filing/pdf/acknowledgement.css", "payments/pdf/payments.css")
+
+
+def _when(moment: Any) -> dict[str, str]:
+    if moment is None:
+        return {"en": "", "zh": ""}
+    return {"en": format_datetime_en(moment), "zh": format_datetime_zh(moment)}
+
+
+def receipt_context(receipt: Receipt) -> dict[str, Any]:
+    from icms.calendar import deemed_receipt
+
+    order: PaymentOrder = receipt.order
+    explanation = deemed_receipt(order.received_at) if order.received_at else None
+    lines = [
+        {
+            **line,
+            "standard_fmt": format_hkd(Decimal(line["standard"])),
+            "e_fee_fmt": format_hkd(Decimal(line["e_fee"])),
+            "saving_fmt": format_hkd(Decimal(line["saving"])),
+        }
+        for line in order.lines
+    ]
+    return {
+        "receipt": receipt,
+        "order": order,
+        "lines": lines,
+        "amount": format_hkd(order.amount),
+        "standard_total": format_hkd(order.standard_total),
+        "saving": format_hkd(order.saving),
+        "received": _when(order.received_at),
+        "deemed": _when(order.deemed_received_at),
+        "deemed_rule_en": explanation.explanation_en if explanation else "",
+        "deemed_rule_zh": explanation.explanation_zh if explanation else "",
+        "issued": _when(timezone.now()),
+        "method_en": {"card": "Card", "pps": "PPS", "fps": "FPS", "deposit": "Deposit account"}.get(order.method, "—"),
+        "method_zh": {"card": "信用卡或扣賬卡", "pps": "繳費靈", "fps": "轉數快", "deposit": "按金帳戶"}.get(
+            order.method, "—"
+        ),
+        "court_en": {"DC": "District Court", "MC": "Magistrates' Courts"}[order.court_level],
+        "court_zh": {"DC": "區域法院", "MC": "裁判法院"}[order.court_level],
+    }
+
+
+def render_receipt_pdf(receipt: Receipt) -> bytes:
+    """The bilingual payment receipt (labels are fixed English and Chinese, as on filing's PDFs)."""
+    return render_pdf("payments/pdf/receipt.html", receipt_context(receipt), stylesheets=STYLESHEETS)
+
+
+def render_statement_pdf(
+    account: DepositAccount, rows: Sequence[tuple[LedgerEntry, Decimal]], balance: Decimal
+) -> bytes:
+    """A deposit account statement: every ledger row with its running balance."""
+    context = {
+        "account": account,
+        "rows": [
+            {
+                "entry": entry,
+                "when": _when(entry.created_at),
+                "amount": format_hkd(entry.amount),
+                "running": format_hkd(running),
+            }
+            for entry, running in rows
+        ],
+        "balance": format_hkd(balance),
+        "issued": _when(timezone.now()),
+    }
+    return render_pdf("payments/pdf/statement.html", context, stylesheets=STYLESHEETS)

@@ -1,0 +1,64 @@
+"""State changes of payments: the only entry points views, tasks and the admin use.
+
+The public API for filing and the cause book:
+
+* :func:`payment_order_create` — an order for fee items, idempotent per key;
+* :func:`payment_order_start` — to the gateway's hosted page (card, PPS, FPS);
+* :func:`payment_order_pay_from_deposit` — from the member's branch sub-account;
+* :func:`refund_request_for_order` — the seam the filing review calls on a return;
+* :mod:`payments.hooks` — react when an order is paid or refunded.
+"""
+
+from .callbacks import gateway_callback_receive
+from .errors import InsufficientFunds, PaymentRefused
+from .ledger import (
+    balance_of,
+    deposit_account_for_membership,
+    deposit_account_open,
+    deposit_top_up,
+    ledger_adjust,
+    ledger_credit_refund,
+    ledger_debit,
+)
+from .orders import (
+    payment_order_cancel,
+    payment_order_create,
+    payment_order_pay_from_deposit,
+    payment_order_settle_nil,
+    payment_order_start,
+    payment_orders_expire,
+)
+from .receipts import receipt_allocate, receipt_render_and_store
+from .refunds import (
+    refund_approve,
+    refund_complete,
+    refund_execute_via_gateway,
+    refund_reject,
+    refund_request_for_order,
+)
+
+__all__ = [
+    "InsufficientFunds",
+    "PaymentRefused",
+    "balance_of",
+    "deposit_account_for_membership",
+    "deposit_account_open",
+    "deposit_top_up",
+    "gateway_callback_receive",
+    "ledger_adjust",
+    "ledger_credit_refund",
+    "ledger_debit",
+    "payment_order_cancel",
+    "payment_order_create",
+    "payment_order_pay_from_deposit",
+    "payment_order_settle_nil",
+    "payment_order_start",
+    "payment_orders_expire",
+    "receipt_allocate",
+    "receipt_render_and_store",
+    "refund_approve",
+    "refund_complete",
+    "refund_execute_via_gateway",
+    "refund_reject",
+    "refund_request_for_order",
+]

@@ -1,0 +1,69 @@
+"""Receipts: numbered without gaps per year under a row lock, rendered to PDF after commit."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.audit import audit_record
+
+from .. import hooks
+from ..models import PaymentOrder, Receipt, ReceiptSequence
+
+HONG_KONG = ZoneInfo("Asia/Hong_Kong")
+
+
+def receipt_allocate(*, order: PaymentOrder) -> Receipt:
+    """Give a paid order its receipt number (``R2026-000001``) inside the paying transaction.
+
+    The year's sequence row is locked while the number is taken, so numbers are
+    gapless: a transaction that rolls back gives its number back with it.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("receipt_allocate must run inside the transaction that paid the order.")
+    existing = Receipt.objects.filter(order=order).first()
+    if existing is not None:
+        return existing
+    if order.received_at is None:
+        raise RuntimeError(f"Order {order.reference} has not been received.")
+    year = order.received_at.astimezone(HONG_KONG).year
+    ReceiptSequence.objects.get_or_create(year=year)
+    ReceiptSequence.objects.select_for_update().filter(year=year).update(last_number=F("last_number") + 1)
+    sequence = ReceiptSequence.objects.get(year=year).last_number
+    receipt = Receipt.objects.create(order=order, year=year, sequence=sequence)
+    audit_record(event_type="payments.receipt_issued", target=order, after={"receipt": receipt.number})
+    from ..tasks import receipt_render
+
+    # celery-types does not know delay_on_commit (Celery 5.4+) yet.
+    receipt_render.delay_on_commit(receipt.pk)  # type: ignore[attr-defined]
+    return receipt
+
+
+def receipt_render_and_store(*, receipt_id: int) -> bool:
+    """Render the receipt's bilingual PDF and store it, once. True if this call stored it.
+
+    Claimed by a conditional UPDATE of the empty storage key: a second delivery of the
+    task renders nothing, and a file written by a loser of a race is deleted.
+    """
+    from filing.storage import default_storage, store_document
+
+    from ..rendering import render_receipt_pdf
+
+    receipt = Receipt.objects.select_related("order").get(pk=receipt_id)
+    if receipt.storage_key:
+        return False
+    pdf = render_receipt_pdf(receipt)
+    stored = store_document(pdf, prefix="receipts")
+    with transaction.atomic():
+        claimed = Receipt.objects.filter(pk=receipt.pk, storage_key="").update(
+            storage_key=stored.key, rendered_at=timezone.now()
+        )
+    if not claimed:
+        default_storage().delete(stored.key)
+        return False
+    receipt.refresh_from_db()
+    hooks.receipt_rendered(receipt)
+    return True
