@@ -1,0 +1,165 @@
+"""Pages per second under gunicorn (2 workers, 127.0.0.1 only) with 16 concurrent clients (wrk).
+
+    DATABASE_URL=postgres:///icms_corpus .venv/bin/python bench/causebook_pages.py [--seconds 15]
+
+Measures, on the same server and run:
+
+* the search results page: a paid result set's page (``/cause-book/purchases/<token>/``,
+  20 cases with their parties) for a common name;
+* the daily cause list of the District Court for a day with 60 hearings;
+* the search page with the free count, as the public sees it;
+* a minimal Django view (``bench/minimal/``), and the same results template rendered from
+  an in-memory list with no query (``bench/ceiling/``, the rendering ceiling).
+
+Needs ``wrk`` (``apt-get install wrk``). Prints JSON. wrk runs on the same two cores as
+gunicorn, so every figure pays for the load generator alike.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ["DJANGO_SETTINGS_MODULE"] = "bench.causebook_settings"
+os.environ.setdefault("DATABASE_URL", "postgres:///icms_corpus")
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/12")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from causebook.models import Hearing, SearchPurchase  # noqa: E402
+from causebook.query import SearchQuery  # noqa: E402
+from causebook.services import search_purchase_create, search_purchase_grant  # noqa: E402
+from filing.models import Case, Court  # noqa: E402
+from icms.calendar.core import HONG_KONG  # noqa: E402
+
+PORT = 8765
+BASE = f"http://127.0.0.1:{PORT}"
+SEARCH_Q = "Chan Tai Man"
+LIST_DAY = datetime(2026, 12, 1, tzinfo=HONG_KONG)
+
+
+def prepare() -> dict[str, str]:
+    """A paid purchase and a day of hearings to load; made once, reused on later runs."""
+    from django.contrib.auth.models import AnonymousUser
+
+    query = SearchQuery.from_params({"q": SEARCH_Q})
+    purchase = SearchPurchase.objects.filter(query=query.normal_form(), paid_at__isnull=False).order_by("pk").first()
+    if purchase is None:
+        purchase = search_purchase_create(user=AnonymousUser(), query=query)
+        purchase = search_purchase_grant(purchase=purchase, paid_at=timezone.now() + timedelta(days=3650))
+    elif purchase.expires_at is None or purchase.expires_at < timezone.now() + timedelta(hours=1):
+        SearchPurchase.objects.filter(pk=purchase.pk).update(expires_at=timezone.now() + timedelta(days=3650))
+    court = Court.objects.get(code="DC")
+    if Hearing.objects.filter(court=court, starts_at__date=LIST_DAY.date()).count() < 60:
+        cases = list(Case.objects.filter(case_type__court=court, status="active").order_by("pk")[:60])
+        Hearing.objects.bulk_create(
+            Hearing(
+                case=case,
+                court=court,
+                courtroom=f"Court No. {20 + i % 12}",
+                judge_en=f"His Honour Judge {['LAM', 'CHEUNG', 'HO', 'WONG'][i % 4]}",
+                judge_zh=["林法官", "張法官", "何法官", "王法官"][i % 4],
+                starts_at=LIST_DAY.replace(hour=9 + (i % 2) * 5, minute=30),
+                hearing_type="mention",
+                representation_en="Wong & Partners / In person",
+                representation_zh="王律師行；親自應訊",
+            )
+            for i, case in enumerate(cases)
+        )
+    connection.close()
+    return {
+        "results_page": f"/cause-book/purchases/{purchase.token}/",
+        "cause_list_page": f"/cause-book/cause-list/?court=DC&date={LIST_DAY.date().isoformat()}",
+        "search_count_page": "/cause-book/?q=chan+tai+man",
+        "minimal_django_view": "/bench/minimal/",
+        "rendering_ceiling": "/bench/ceiling/",
+    }
+
+
+def wrk(path: str, seconds: int) -> dict[str, float]:
+    subprocess.run(["wrk", "-t2", "-c16", "-d3s", BASE + path], check=True, capture_output=True)  # warm up
+    out = subprocess.run(
+        ["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency", BASE + path], check=True, capture_output=True, text=True
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    p50 = re.search(r"50%\s+([\d.]+)(us|ms|s)", out)
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
+
+    def ms(match: re.Match[str] | None) -> float:
+        if match is None:
+            return float("nan")
+        value, unit = float(match.group(1)), match.group(2)
+        return round(value / 1000 if unit == "us" else value * 1000 if unit == "s" else value, 2)
+
+    return {
+        "pages_per_second": rps,
+        "latency_p50_ms": ms(p50),
+        "latency_p99_ms": ms(p99),
+        "non_2xx": int(errors.group(1)) if errors else 0,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=15)
+    args = parser.parse_args()
+    paths = prepare()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "icms.wsgi:application",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(BASE + "/bench/minimal/", timeout=1)  # noqa: S310 (our own local server)
+                break
+            except OSError:
+                time.sleep(0.2)
+        for path in paths.values():
+            with urllib.request.urlopen(BASE + path, timeout=30) as response:  # noqa: S310
+                assert response.status == 200, path
+        figures = {name: {"path": path, **wrk(path, args.seconds)} for name, path in paths.items()}
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    ceiling = figures["rendering_ceiling"]["pages_per_second"]
+    report = {
+        "server": "gunicorn, 2 sync workers, 127.0.0.1; wrk -t2 -c16 on the same 2 cores",
+        "pages": figures,
+        "results_page_share_of_rendering_ceiling": round(figures["results_page"]["pages_per_second"] / ceiling, 3),
+        "target_results_page_at_least_half_of_ceiling": figures["results_page"]["pages_per_second"] >= ceiling / 2,
+    }
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()

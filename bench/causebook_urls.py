@@ -1,0 +1,51 @@
+"""The portal's URLs plus the two ceilings of bench/causebook_pages.py.
+
+* ``bench/minimal/``: the smallest Django view (one short response through the full
+  middleware stack);
+* ``bench/ceiling/``: the purchase results template rendered from an in-memory page of
+  cases, with no query per request (the rendering ceiling).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import path
+
+from causebook.models import SearchPurchase
+from causebook.query import SearchQuery
+from causebook.selectors import SearchResults, hydrate_cases, purchase_query
+from icms.urls import urlpatterns as portal_urlpatterns
+
+
+def minimal(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@cache
+def _page() -> tuple[SearchPurchase, SearchQuery, list]:  # type: ignore[type-arg]
+    # Loaded once per worker, then every request renders from memory.
+    purchase = SearchPurchase.objects.filter(paid_at__isnull=False).order_by("pk").first()
+    assert purchase is not None, "run bench/causebook_pages.py, which makes the purchases"
+    query = purchase_query(purchase)
+    from causebook.search import find_cases
+
+    hits = find_cases(query, limit=20)
+    return purchase, query, hydrate_cases(hits.case_ids)
+
+
+def ceiling(request: HttpRequest) -> HttpResponse:
+    purchase, query, cases = _page()
+    results = SearchResults(
+        query=query, total=len(cases), capped=False, access="all", cases=cases, page=1, page_size=20, purchase=purchase
+    )
+    return render(request, "causebook/purchase.html", {"purchase": purchase, "results": results, "query": query})
+
+
+urlpatterns = [
+    path("bench/minimal/", minimal),
+    path("bench/ceiling/", ceiling),
+    *portal_urlpatterns,
+]

@@ -1,0 +1,193 @@
+"""Public inspection of documents open to it: the index, the fee, and the inspection copy.
+
+Only documents open to public inspection (set from the document type when a filing
+is accepted, or by staff on a court document) ever appear here: not the titles and
+not the count of the others (icms-reference §4). What the buyer receives is an
+inspection copy, watermarked on every page; originals and sealed copies are never
+handed out here.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.audit import audit_record
+from accounts.models import User
+from filing.access import AnyUser
+from filing.models import Case, CourtDocument, Document, Submission
+from filing.sealing import drn_format
+
+from .models import InspectionPurchase
+
+FILED = "filed"
+ISSUED = "issued"
+
+
+@dataclass(frozen=True)
+class InspectableDocument:
+    kind: str
+    pk: int
+    title: str
+    type_en: str
+    type_zh: str
+    dated: datetime | None
+    pages: int
+
+
+def _public_filed(case: Case) -> list[Document]:
+    return list(
+        Document.objects.filter(
+            submission__case=case,
+            submission__status=Submission.Status.ACCEPTED,
+            public_inspection=True,
+        )
+        .exclude(sealed_storage_key="")
+        .select_related("document_type", "submission")
+        .order_by("submission__deemed_received_at", "ordinal")
+    )
+
+
+def inspectable_documents(case: Case) -> list[InspectableDocument]:
+    """The index of a case's documents open to public inspection (two queries)."""
+    entries = [
+        InspectableDocument(
+            FILED,
+            d.pk,
+            d.title,
+            d.document_type.name_en,
+            d.document_type.name_zh,
+            d.submission.deemed_received_at,
+            d.pages,
+        )
+        for d in _public_filed(case)
+    ]
+    for c in CourtDocument.objects.filter(case=case, public_inspection=True).order_by("issued_at"):
+        label = CourtDocument.Kind(c.kind).label
+        entries.append(InspectableDocument(ISSUED, c.pk, c.title, str(label), str(label), c.issued_at, c.pages))
+    return entries
+
+
+def inspectable_document(*, kind: str, pk: int) -> Document | CourtDocument:
+    """A document open to public inspection, or 404 (the same for one that is not open)."""
+    found: Document | CourtDocument | None
+    if kind == FILED:
+        found = (
+            Document.objects.filter(pk=pk, submission__status=Submission.Status.ACCEPTED, public_inspection=True)
+            .exclude(sealed_storage_key="")
+            .first()
+        )
+    elif kind == ISSUED:
+        found = CourtDocument.objects.filter(pk=pk, public_inspection=True).first()
+    else:
+        found = None
+    if found is None:
+        raise Http404
+    return found
+
+
+@transaction.atomic
+def inspection_purchase_create(*, user: AnyUser, kind: str, pk: int) -> InspectionPurchase:
+    document = inspectable_document(kind=kind, pk=pk)
+    purchase = InspectionPurchase.objects.create(
+        document=document if isinstance(document, Document) else None,
+        court_document=document if isinstance(document, CourtDocument) else None,
+        token=secrets.token_urlsafe(32),
+        user=user if isinstance(user, User) and user.is_authenticated else None,
+    )
+    return purchase
+
+
+def inspection_court_level(purchase: InspectionPurchase) -> str:
+    target = purchase.target
+    case = target.submission.case if isinstance(target, Document) else target.case
+    return str(case.case_type.court.level)
+
+
+@transaction.atomic
+def inspection_purchase_grant(*, purchase: InspectionPurchase, paid_at: datetime, payment_reference: str = "") -> bool:
+    """Open the inspection for 24 hours from payment. Idempotent; audited."""
+    if timezone.is_naive(paid_at):
+        raise ValidationError(_("The payment time must be timezone-aware."))
+    hours = int(getattr(settings, "CAUSEBOOK_ACCESS_HOURS", 24))
+    updated = InspectionPurchase.objects.filter(pk=purchase.pk, paid_at__isnull=True).update(
+        paid_at=paid_at, expires_at=paid_at + timedelta(hours=hours), payment_reference=payment_reference
+    )
+    if updated:
+        audit_record(
+            event_type="causebook.inspection_paid",
+            actor=purchase.user,
+            target=purchase,
+            after={"document": str(purchase.target), "payment": payment_reference},
+        )
+    return bool(updated)
+
+
+def inspection_order_paid(order: object) -> None:
+    """The payments hook for purpose "inspection"; ``purpose_ref`` is the purchase's key."""
+    ref = getattr(order, "purpose_ref", "")
+    received_at = getattr(order, "received_at", None)
+    if not str(ref).isdigit() or received_at is None:
+        return
+    purchase = InspectionPurchase.objects.filter(pk=int(ref)).first()
+    if purchase is not None:
+        inspection_purchase_grant(purchase=purchase, paid_at=received_at, payment_reference=order.reference)  # type: ignore[attr-defined]
+
+
+def inspection_continue_url(order: object) -> str | None:
+    from django.urls import reverse
+
+    ref = str(getattr(order, "purpose_ref", ""))
+    token = (
+        InspectionPurchase.objects.filter(pk=int(ref)).values_list("token", flat=True).first()
+        if ref.isdigit()
+        else None
+    )
+    return reverse("causebook:inspection", args=[token]) if token else None
+
+
+def inspection_for_token(token: str) -> InspectionPurchase:
+    purchase = (
+        InspectionPurchase.objects.select_related(
+            "document__document_type", "document__submission__case__case_type__court", "court_document__case"
+        )
+        .filter(token=token)
+        .first()
+    )
+    if purchase is None:
+        raise Http404
+    return purchase
+
+
+def inspection_is_open(purchase: InspectionPurchase, now: datetime | None = None) -> bool:
+    now = now or timezone.now()
+    return purchase.expires_at is not None and purchase.expires_at > now
+
+
+def inspection_copy_bytes(*, purchase: InspectionPurchase, actor: AnyUser) -> tuple[bytes, str]:
+    """The watermarked inspection copy of a paid, unexpired inspection, and a file name. Audited."""
+    from filing.inspection_copy import inspection_copy
+    from filing.storage import read_document
+
+    if not inspection_is_open(purchase):
+        raise Http404
+    target = purchase.target
+    case = target.submission.case if isinstance(target, Document) else target.case
+    made_at = timezone.now()
+    data = inspection_copy(read_document(target.sealed_storage_key), made_at=made_at, case_number=case.case_number)
+    with transaction.atomic():
+        audit_record(
+            event_type="causebook.inspection_copy_made",
+            actor=actor if getattr(actor, "is_authenticated", False) else None,  # type: ignore[arg-type]
+            target=purchase,
+            after={"document": str(target), "drn": target.drn, "made_at": made_at.isoformat()},
+        )
+    return data, f"inspection-copy-{drn_format(target.drn or '').replace(' ', '')}.pdf"

@@ -1,0 +1,122 @@
+"""``manage.py generate_corpus --cases N``: bulk-load a synthetic register for benchmarks.
+
+Loads with PostgreSQL COPY (psycopg 3 ``cursor.copy``), with the cause book's search
+indexes dropped during the load and built afterwards, then rebuilds the name vocabulary
+and runs ANALYZE. Use a database of its own::
+
+    createdb -E UTF8 --locale=C.UTF-8 -T template0 icms_corpus
+    DATABASE_URL=postgres:///icms_corpus .venv/bin/python manage.py migrate
+    DATABASE_URL=postgres:///icms_corpus .venv/bin/python manage.py generate_corpus --cases 2000000
+"""
+
+from __future__ import annotations
+
+import importlib
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+
+from causebook import corpus
+
+CASE_COLUMNS = "id, case_type_id, number, year, status, nature_en, nature_zh, issued_at, created_at, updated_at"
+PARTY_COLUMNS = "id, case_id, side, ordinal, kind, name_en, name_zh, created_at, updated_at"
+BATCH = 20_000
+# The index definitions live in the migration that first made them; one source of truth.
+_indexes = importlib.import_module("causebook.migrations.0002_search_indexes")
+INDEXES_SQL: str = _indexes.INDEXES
+INDEX_NAMES: list[str] = _indexes.INDEX_NAMES
+
+
+class Command(BaseCommand):
+    help = "Bulk-load N synthetic cases with bilingual parties (benchmarks only; never in tests)."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--cases", type=int, required=True)
+        parser.add_argument("--seed", type=int, default=7)
+        parser.add_argument("--keep-indexes", action="store_true", help="Load with the search indexes in place.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        n = options["cases"]
+        if n <= 0:
+            raise CommandError("--cases must be positive.")
+        started = time.monotonic()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT prefix, id FROM filing_casetype")
+            type_ids = dict(cursor.fetchall())
+            missing = {t[0] for t in corpus.CASE_TYPES} - set(type_ids)
+            if missing:
+                raise CommandError(f"Case types missing (run migrate first): {', '.join(sorted(missing))}")
+            cursor.execute("SELECT coalesce(max(id), 0) FROM filing_case")
+            next_case = cursor.fetchone()[0] + 1
+            cursor.execute("SELECT coalesce(max(id), 0) FROM filing_party")
+            next_party = cursor.fetchone()[0] + 1
+            cursor.execute(
+                "SELECT t.prefix, c.year, max(c.number) FROM filing_case c JOIN filing_casetype t "
+                "ON t.id = c.case_type_id WHERE c.number IS NOT NULL GROUP BY 1, 2"
+            )
+            numbers = {(prefix, year): last for prefix, year, last in cursor.fetchall()}
+        if not options["keep_indexes"]:
+            with connection.cursor() as cursor:
+                for name in INDEX_NAMES:
+                    cursor.execute(f"DROP INDEX IF EXISTS {name}")
+        now = datetime.now(UTC).isoformat()
+        loaded_cases = loaded_parties = 0
+        with transaction.atomic(), connection.cursor() as cursor:
+            # Skip per-row triggers (foreign-key checks, the vocabulary trigger) during the
+            # load: every id is made here, consistently. The vocabulary is rebuilt below.
+            cursor.execute("SET LOCAL session_replication_role = replica")
+            raw = cursor.cursor  # psycopg 3
+            rows = corpus.cases(n, seed=options["seed"])
+            while loaded_cases < n:
+                case_lines: list[str] = []
+                party_lines: list[str] = []
+                for row in _take(rows, min(BATCH, n - loaded_cases)):
+                    key = (row.prefix, row.year)
+                    numbers[key] = numbers.get(key, 0) + 1
+                    issued = f"{row.year}-{row.month:02d}-{row.day:02d} 10:00:00+08"
+                    case_lines.append(
+                        f"{next_case}\t{type_ids[row.prefix]}\t{numbers[key]}\t{row.year}\t{row.status}\t"
+                        f"{row.nature_en}\t{row.nature_zh}\t{issued}\t{now}\t{now}\n"
+                    )
+                    for party in row.parties:
+                        party_lines.append(
+                            f"{next_party}\t{next_case}\t{party.side}\t{party.ordinal}\t{party.kind}\t"
+                            f"{party.name_en}\t{party.name_zh}\t{now}\t{now}\n"
+                        )
+                        next_party += 1
+                    next_case += 1
+                with raw.copy(f"COPY filing_case ({CASE_COLUMNS}) FROM STDIN") as copy:
+                    copy.write("".join(case_lines))
+                with raw.copy(f"COPY filing_party ({PARTY_COLUMNS}) FROM STDIN") as copy:
+                    copy.write("".join(party_lines))
+                loaded_cases += len(case_lines)
+                loaded_parties += len(party_lines)
+                if loaded_cases % 200_000 < BATCH:
+                    self.stdout.write(
+                        f"  {loaded_cases:,} cases, {loaded_parties:,} parties, {time.monotonic() - started:.0f} s"
+                    )
+            cursor.execute("SELECT setval(pg_get_serial_sequence('filing_case', 'id'), %s)", [next_case - 1])
+            cursor.execute("SELECT setval(pg_get_serial_sequence('filing_party', 'id'), %s)", [next_party - 1])
+        loaded_at = time.monotonic()
+        self.stdout.write(
+            f"Loaded {loaded_cases:,} cases and {loaded_parties:,} parties in {loaded_at - started:.0f} s."
+        )
+        with connection.cursor() as cursor:
+            cursor.execute("SET maintenance_work_mem = '1GB'")
+            cursor.execute("SET max_parallel_maintenance_workers = 2")
+            cursor.execute(INDEXES_SQL)
+            cursor.execute("ANALYZE filing_case")
+            cursor.execute("ANALYZE filing_party")
+            cursor.execute("ANALYZE causebook_nametoken")
+        finished = time.monotonic()
+        self.stdout.write(f"Indexes, vocabulary and statistics in {finished - loaded_at:.0f} s.")
+        self.stdout.write(
+            self.style.SUCCESS(f"Done in {finished - started:.0f} s ({(finished - started) / 60:.1f} min).")
+        )
+
+
+def _take(iterator: Any, count: int) -> list[Any]:
+    return [next(iterator) for _ in range(count)]

@@ -1,0 +1,170 @@
+"""Cause book purchases, the daily cause list's hearings, and the name vocabulary.
+
+The search indexes themselves live on filing's tables (``filing_party``, ``filing_case``)
+and are created by this app's migration ``0002_search_indexes`` with ``RunSQL``: see
+``docs/causebook.md`` for the design and the measurements behind it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SearchPurchase(models.Model):
+    """One paid cause book search: 24 hours of access to one result set, by an unguessable token.
+
+    ``query`` is the search in normal form (:meth:`causebook.query.SearchQuery.normal_form`),
+    so "CHAN Tai-man" and "chan  tai-man" are the same purchase. ``expires_at`` is null
+    until the search fee is paid (:func:`causebook.services.search_purchase_grant`).
+    """
+
+    query = models.CharField(_("search in normal form"), max_length=500)
+    result_count = models.PositiveIntegerField(_("matching cases when bought"))
+    token = models.CharField(_("access token"), max_length=64, unique=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="search_purchases",
+        help_text=_("Null for a member of the public who is not signed in."),
+    )
+    # The payment order, by its public reference: payments.PaymentOrder does not exist yet
+    # (issue 7 seam); the reference keeps causebook free of an import of payments.
+    payment_reference = models.CharField(_("payment order reference"), max_length=64, blank=True, db_index=True)
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("access expires at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("cause book search purchase")
+        verbose_name_plural = _("cause book search purchases")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(paid_at__isnull=True, expires_at__isnull=True)
+                | models.Q(paid_at__isnull=False, expires_at__isnull=False),
+                name="search_purchase_paid_and_expiry_together",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.query} ({self.result_count})"
+
+
+class Hearing(models.Model):
+    """One listing on the daily cause list, entered by registry staff in the admin."""
+
+    class HearingType(models.TextChoices):
+        MENTION = "mention", _("Mention")
+        CHECK_LIST_REVIEW = "check_list_review", _("Case management / check list review")
+        PRE_TRIAL_REVIEW = "pre_trial_review", _("Pre-trial review")
+        INTERLOCUTORY = "interlocutory", _("Interlocutory application")
+        TRIAL = "trial", _("Trial")
+        ASSESSMENT = "assessment", _("Assessment of damages")
+        JUDGMENT = "judgment", _("Handing down of judgment")
+        PLEA = "plea", _("Plea")
+        SENTENCE = "sentence", _("Sentence")
+
+    class Status(models.TextChoices):
+        LISTED = "listed", _("Listed")
+        ADJOURNED = "adjourned", _("Adjourned")
+        VACATED = "vacated", _("Vacated")
+        HEARD = "heard", _("Heard")
+
+    case = models.ForeignKey("filing.Case", on_delete=models.PROTECT, related_name="hearings", verbose_name=_("case"))
+    court = models.ForeignKey(
+        "filing.Court", on_delete=models.PROTECT, related_name="hearings", verbose_name=_("court")
+    )
+    courtroom = models.CharField(_("courtroom"), max_length=30, help_text=_("For example: Court No. 31."))
+    judge_en = models.CharField(_("judge or magistrate (English)"), max_length=150)
+    judge_zh = models.CharField(_("judge or magistrate (Chinese)"), max_length=150, blank=True)
+    starts_at = models.DateTimeField(_("date and time"))
+    hearing_type = models.CharField(_("hearing type"), max_length=30, choices=HearingType.choices)
+    nature_en = models.CharField(
+        _("nature (English)"), max_length=255, blank=True, help_text=_("Leave blank to use the case's nature.")
+    )
+    nature_zh = models.CharField(_("nature (Chinese)"), max_length=255, blank=True)
+    representation_en = models.CharField(_("representation (English)"), max_length=500, blank=True)
+    representation_zh = models.CharField(_("representation (Chinese)"), max_length=500, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.LISTED)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("hearing")
+        verbose_name_plural = _("hearings")
+        ordering = ["starts_at", "courtroom"]
+        indexes = [
+            models.Index(fields=["court", "starts_at"], name="hearing_court_day"),
+            models.Index(fields=["case", "starts_at"], name="hearing_case_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} — {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class NameToken(models.Model):
+    """The vocabulary of words in parties' English names: what misspelt words are corrected to.
+
+    Kept by a database trigger on ``filing_party`` (migration ``0002_search_indexes``), so
+    every way of writing a party (services, the admin, COPY with triggers on) updates it.
+    pg_trgm's documentation recommends exactly this: match misspellings against a small
+    table of distinct words, never against every row.
+    """
+
+    token = models.CharField(max_length=100, primary_key=True)
+
+    class Meta:
+        verbose_name = _("name word")
+        verbose_name_plural = _("name words")
+
+    def __str__(self) -> str:
+        return self.token
+
+
+class InspectionPurchase(models.Model):
+    """One paid inspection of one document open to public inspection, for 24 hours.
+
+    Exactly one of ``document`` (a filed document) and ``court_document`` is set.
+    The buyer receives an inspection copy, watermarked; never the original or the
+    sealed copy.
+    """
+
+    document = models.ForeignKey(
+        "filing.Document", null=True, blank=True, on_delete=models.PROTECT, related_name="inspections"
+    )
+    court_document = models.ForeignKey(
+        "filing.CourtDocument", null=True, blank=True, on_delete=models.PROTECT, related_name="inspections"
+    )
+    token = models.CharField(_("access token"), max_length=64, unique=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="inspections"
+    )
+    payment_reference = models.CharField(_("payment order reference"), max_length=64, blank=True, db_index=True)
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("access expires at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("document inspection")
+        verbose_name_plural = _("document inspections")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(document__isnull=False, court_document__isnull=True)
+                | models.Q(document__isnull=True, court_document__isnull=False),
+                name="inspection_of_exactly_one_document",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"inspection {self.pk}"
+
+    @property
+    def target(self) -> Any:
+        return self.document or self.court_document

@@ -1,0 +1,253 @@
+"""Reading the cause book and the daily cause list, always for a given user.
+
+Who sees what (icms-reference §3-4; issue 7):
+
+* **The count** of cases matching a search is free to everyone.
+* **The results** are shown to staff, to holders of a paid, unexpired result token for
+  that same search, and, free, to parties and their representatives for their *own*
+  cases (:func:`filing.access.cases_visible_to`); everyone else pays the search fee.
+* **A case page** follows the same rule: staff, those who may act for the case, or a
+  token whose result set holds the case. Anything else is ``Case.DoesNotExist`` (a 404).
+* **The daily cause list** is public.
+
+Only accepted cases (with a number; active or closed) are ever in the cause book.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Literal
+from urllib.parse import parse_qsl
+
+from django.conf import settings
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from accounts.selectors import is_staff_user
+from filing.access import AnyUser, cases_visible_to
+from filing.models import Case, Court, Party
+from icms.calendar.core import HONG_KONG
+
+from .models import Hearing, SearchPurchase
+from .query import SearchQuery
+from .search import Fragment, Hits, find_cases
+
+Access = Literal["all", "own", "none"]
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    """A search as the user may see it: the count always, the cases only per ``access``.
+
+    ``access`` is "all" (staff or a paid token), "own" (the user's own matching cases,
+    free) or "none" (count only). ``own_total`` counts the user's own matches.
+    """
+
+    query: SearchQuery
+    total: int
+    capped: bool
+    access: Access
+    cases: list[Case] = field(default_factory=list)
+    own_total: int = 0
+    page: int = 1
+    page_size: int = 20
+    corrections: tuple[str, ...] = ()
+    purchase: SearchPurchase | None = None
+
+    @property
+    def shown_total(self) -> int:
+        return self.total if self.access == "all" else self.own_total
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.shown_total / self.page_size)) if self.page_size else 1
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def _scope_sql(queryset: QuerySet[Case]) -> Fragment:
+    sql, params = queryset.values("pk").query.sql_with_params()
+    return sql, list(params)
+
+
+def hydrate_cases(case_ids: Sequence[int]) -> list[Case]:
+    """Cases with court, type and ordered parties, in the order of ``case_ids``. Two queries.
+
+    Callers must already have decided that the user may see these cases.
+    """
+    if not case_ids:
+        return []
+    cases = (
+        Case.objects.filter(pk__in=case_ids)
+        .select_related("case_type__court")
+        .prefetch_related(Prefetch("parties", queryset=Party.objects.order_by("side", "ordinal", "pk")))
+    )
+    by_id = {case.pk: case for case in cases}
+    return [by_id[pk] for pk in case_ids if pk in by_id]
+
+
+def purchase_for_token(*, token: str) -> SearchPurchase | None:
+    """The paid, unexpired purchase with ``token``, or None (unknown, unpaid or expired)."""
+    if not token or len(token) > 64:
+        return None
+    return SearchPurchase.objects.filter(token=token, expires_at__gt=timezone.now()).first()
+
+
+def purchase_by_token(*, token: str) -> SearchPurchase | None:
+    """The purchase with ``token`` whatever its state: for its own status page only."""
+    if not token or len(token) > 64:
+        return None
+    return SearchPurchase.objects.filter(token=token).first()
+
+
+def cause_book_search(
+    *, user: AnyUser, query: SearchQuery, page: int = 1, token: str = "", count_only: bool = False
+) -> SearchResults:
+    """Run ``query`` for ``user``: the count, and the page of results they may see.
+
+    ``token`` is a result token from a paid search; it opens the results only for the
+    search it was bought for. ``count_only`` skips the results even for those who may see
+    them (the free "how many?" step).
+    """
+    page = max(1, page)
+    page_size = int(settings.CAUSEBOOK_PAGE_SIZE)
+    purchase = purchase_for_token(token=token) if token else None
+    if purchase is not None and purchase.query != query.normal_form():
+        purchase = None
+    if query.mode == "empty":
+        return SearchResults(query=query, total=0, capped=False, access="none", page_size=page_size)
+    access: Access = "all" if is_staff_user(user) or purchase is not None else "none"
+    offset = (page - 1) * page_size
+    if count_only:
+        hits = find_cases(query)
+        return SearchResults(
+            query=query, total=hits.total, capped=hits.capped, access="none", corrections=hits.corrections
+        )
+    if access == "all":
+        hits = find_cases(query, limit=page_size, offset=offset)
+        return SearchResults(
+            query=query,
+            total=hits.total,
+            capped=hits.capped,
+            access="all",
+            cases=hydrate_cases(hits.case_ids),
+            page=page,
+            page_size=page_size,
+            corrections=hits.corrections,
+            purchase=purchase,
+        )
+    everything = find_cases(query)
+    own: Hits | None = None
+    if user.is_authenticated and everything.total:
+        own = find_cases(query, scope=_scope_sql(cases_visible_to(user)), limit=page_size, offset=offset)
+    if own is None or not own.total:
+        return SearchResults(
+            query=query,
+            total=everything.total,
+            capped=everything.capped,
+            access="none",
+            corrections=everything.corrections,
+            page_size=page_size,
+        )
+    return SearchResults(
+        query=query,
+        total=everything.total,
+        capped=everything.capped,
+        access="own",
+        cases=hydrate_cases(own.case_ids),
+        own_total=own.total,
+        page=page,
+        page_size=page_size,
+        corrections=everything.corrections,
+    )
+
+
+def cause_book_case(*, user: AnyUser, case_id: int, token: str = "") -> Case:
+    """The cause book entry of one case, if ``user`` may see it; else ``Case.DoesNotExist``.
+
+    Staff and those who may act for the case see it free; anyone else needs a paid token
+    whose result set holds the case. Drafts and cases pending acceptance are never here.
+    """
+    public = Case.objects.filter(pk=case_id, number__isnull=False, status__in=["active", "closed"])
+    if is_staff_user(user) or (user.is_authenticated and cases_visible_to(user).filter(pk=case_id).exists()):
+        allowed = True
+    else:
+        purchase = purchase_for_token(token=token) if token else None
+        allowed = purchase is not None and bool(
+            find_cases(SearchQuery.from_params(_params(purchase.query)), scope=("SELECT %s", [case_id])).total
+        )
+    if not allowed:
+        raise Case.DoesNotExist
+    cases = hydrate_cases(list(public.values_list("pk", flat=True)))
+    if not cases:
+        raise Case.DoesNotExist
+    return cases[0]
+
+
+def _params(normal_form: str) -> dict[str, str]:
+    return dict(parse_qsl(normal_form))
+
+
+def purchase_query(purchase: SearchPurchase) -> SearchQuery:
+    """The search a purchase was bought for."""
+    return SearchQuery.from_params(_params(purchase.query))
+
+
+# --- The daily cause list -------------------------------------------------------------
+
+
+def cause_list_courts() -> list[Court]:
+    """Every court, District Court first, for the cause list's court picker."""
+    return list(Court.objects.order_by("level", "code"))
+
+
+def hong_kong_today() -> date:
+    return timezone.now().astimezone(HONG_KONG).date()
+
+
+def _day_bounds(day: date) -> tuple[datetime, datetime]:
+    start = datetime.combine(day, time.min, tzinfo=HONG_KONG)
+    return start, start + timedelta(days=1)
+
+
+def hearings_for_day(*, court: Court, day: date, courtroom: str = "", hearing_type: str = "") -> list[Hearing]:
+    """One court's daily cause list: public. Ordered by courtroom, then time. Two queries."""
+    start, end = _day_bounds(day)
+    hearings = (
+        Hearing.objects.filter(court=court, starts_at__gte=start, starts_at__lt=end)
+        .select_related("case__case_type")
+        .prefetch_related(Prefetch("case__parties", queryset=Party.objects.order_by("side", "ordinal", "pk")))
+        .order_by("courtroom", "starts_at", "pk")
+    )
+    if courtroom:
+        hearings = hearings.filter(courtroom=courtroom)
+    if hearing_type:
+        hearings = hearings.filter(hearing_type=hearing_type)
+    return list(hearings)
+
+
+def hearings_for_case(*, user: AnyUser, case_id: int) -> tuple[Case, list[Hearing]]:
+    """A case's hearings, for those who may act for it (the iCalendar feed). Else ``Case.DoesNotExist``."""
+    case = cases_visible_to(user).select_related("case_type").get(pk=case_id)
+    hearings = list(Hearing.objects.filter(case=case).select_related("court").order_by("starts_at", "pk"))
+    return case, hearings
+
+
+def user_may_see_hearings(*, user: AnyUser, case: Case) -> bool:
+    """Whether ``user`` may subscribe to the case's hearings feed (those who may act for it)."""
+    return bool(user.is_authenticated) and cases_visible_to(user).filter(pk=case.pk).exists()
+
+
+def public_hearings_for_case(*, case: Case) -> list[Hearing]:
+    """The case's listings from today on: what the public cause lists show anyway."""
+    start, _ = _day_bounds(hong_kong_today())
+    return list(Hearing.objects.filter(case=case, starts_at__gte=start).select_related("court").order_by("starts_at"))

@@ -1,0 +1,184 @@
+"""Cause book and daily cause list pages: thin, over :mod:`causebook.selectors` and services."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.models import User
+from filing.models import Case
+from filing.storage import DOWNLOAD_HEADERS
+from payments.services import payment_order_create
+
+from . import ical, inspection, selectors, services
+from .forms import CauseListForm, SearchForm
+from .query import SearchQuery
+
+
+def _page(request: HttpRequest) -> int:
+    raw = request.GET.get("page", "1")
+    return int(raw) if raw.isdigit() and 0 < int(raw) < 10_000 else 1
+
+
+def _results_template(request: HttpRequest, full: str) -> str:
+    # htmx swaps only the results region; without JavaScript the whole page is served.
+    return "causebook/_results.html" if request.headers.get("HX-Request") == "true" else full
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    """The cause book search: the count is free, the results per the fee rule (selectors)."""
+    query = SearchQuery.from_params(request.GET)
+    results = selectors.cause_book_search(user=request.user, query=query, page=_page(request))
+    context = {"form": SearchForm(request.GET or None), "results": results, "query": query}
+    return render(request, _results_template(request, "causebook/search.html"), context)
+
+
+@require_POST
+def purchase_create(request: HttpRequest) -> HttpResponse:
+    """ "Pay the search fee": record the purchase, then hand over to payment (see the seam below)."""
+    query = SearchQuery.from_params(request.POST)
+    try:
+        purchase = services.search_purchase_create(user=request.user, query=query)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(reverse("causebook:search") + "?" + query.normal_form())
+    # The search fee goes through payments (the quote, the concession, the deposit account
+    # or the gateway); its paid hook grants 24 hours of access (services.search_purchase_grant).
+    try:
+        order = payment_order_create(
+            purpose="search",
+            court_level=services.search_fee_court_level(query),
+            items=[services.search_fee_item(query)],
+            idempotency_key=f"search-{purchase.pk}",
+            payer=request.user if request.user.is_authenticated else None,
+            purpose_ref=str(purchase.pk),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("causebook:purchase", token=purchase.token)
+    return redirect("payments:order", token=order.access_token)
+
+
+@require_GET
+def purchase_detail(request: HttpRequest, token: str) -> HttpResponse:
+    """A bought result set: its results while access lasts, else its state (awaiting payment, expired)."""
+    purchase = selectors.purchase_by_token(token=token)
+    if purchase is None:
+        raise Http404
+    query = selectors.purchase_query(purchase)
+    now = timezone.now()
+    if purchase.expires_at is not None and purchase.expires_at > now:
+        results = selectors.cause_book_search(user=request.user, query=query, page=_page(request), token=token)
+        context = {"purchase": purchase, "results": results, "query": query}
+        return render(request, _results_template(request, "causebook/purchase.html"), context)
+    expired = purchase.expires_at is not None
+    context = {"purchase": purchase, "query": query, "expired": expired}
+    return render(request, "causebook/purchase.html", context, status=410 if expired else 200)
+
+
+@require_GET
+def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+    """One case's cause book entry, for staff, its parties, or a paid token that found it; else 404."""
+    token = request.GET.get("token", "")
+    try:
+        case = selectors.cause_book_case(user=request.user, case_id=case_id, token=token)
+    except Case.DoesNotExist:
+        raise Http404 from None
+    user = request.user
+    may_subscribe = isinstance(user, User) and selectors.user_may_see_hearings(user=user, case=case)
+    feed_key = ical.feed_key(user_id=user.pk, case_id=case.pk) if may_subscribe and user.pk else ""
+    hearings = selectors.public_hearings_for_case(case=case)
+    context = {
+        "case": case,
+        "token": token,
+        "hearings": hearings,
+        "feed_key": feed_key,
+        "inspectable": inspection.inspectable_documents(case),
+    }
+    return render(request, "causebook/case.html", context)
+
+
+@require_POST
+def inspection_create(request: HttpRequest, kind: str, document_id: int) -> HttpResponse:
+    """ "Inspect this document": the inspection fee goes through payments, like the search fee."""
+    purchase = inspection.inspection_purchase_create(user=request.user, kind=kind, pk=document_id)
+    try:
+        order = payment_order_create(
+            purpose="inspection",
+            court_level=inspection.inspection_court_level(purchase),
+            items=[f"{inspection.inspection_court_level(purchase)}-INSPECT"],
+            idempotency_key=f"inspection-{purchase.pk}",
+            payer=request.user if request.user.is_authenticated else None,
+            purpose_ref=str(purchase.pk),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("causebook:inspection", token=purchase.token)
+    return redirect("payments:order", token=order.access_token)
+
+
+@require_GET
+def inspection_detail(request: HttpRequest, token: str) -> HttpResponse:
+    purchase = inspection.inspection_for_token(token)
+    context = {"purchase": purchase, "open": inspection.inspection_is_open(purchase), "target": purchase.target}
+    return render(request, "causebook/inspection.html", context)
+
+
+@require_GET
+def inspection_copy(request: HttpRequest, token: str) -> HttpResponse:
+    purchase = inspection.inspection_for_token(token)
+    data, filename = inspection.inspection_copy_bytes(purchase=purchase, actor=request.user)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    for header, value in DOWNLOAD_HEADERS.items():
+        response[header] = value
+    return response
+
+
+@require_GET
+def cause_list(request: HttpRequest) -> HttpResponse:
+    """The daily cause list of one court and date: public, bilingual, printable."""
+    courts = selectors.cause_list_courts()
+    today = selectors.hong_kong_today()
+    data = {"court": request.GET.get("court") or (courts[0].code if courts else ""), "date": request.GET.get("date")}
+    data["date"] = data["date"] or today.isoformat()
+    form = CauseListForm(data, courts=courts)
+    court = None
+    day: date = today
+    hearings = []
+    if form.is_valid():
+        court = next(c for c in courts if c.code == form.cleaned_data["court"])
+        day = form.cleaned_data["date"]
+        hearings = selectors.hearings_for_day(court=court, day=day)
+    context = {"form": form, "court": court, "day": day, "hearings": hearings, "today": today}
+    return render(request, "causebook/cause_list.html", context, status=200 if form.is_valid() else 400)
+
+
+@require_GET
+def case_hearings_feed(request: HttpRequest, case_id: int) -> HttpResponse:
+    """One case's hearings as iCalendar, for those who may act for it (session, or a signed key); else 404."""
+    user: User | None = request.user if isinstance(request.user, User) and request.user.is_authenticated else None
+    key = request.GET.get("key", "")
+    if key:
+        user_id = ical.user_id_from_key(key, case_id=case_id)
+        user = User.objects.filter(pk=user_id, is_active=True).first() if user_id else None
+    if user is None:
+        raise Http404
+    try:
+        case, hearings = selectors.hearings_for_case(user=user, case_id=case_id)
+    except Case.DoesNotExist:
+        raise Http404 from None
+    body = ical.case_hearings_feed(case=case, hearings=hearings, site_host=request.get_host())
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    filename = case.case_number.replace(" ", "-").replace("/", "-") or f"case-{case.pk}"
+    response["Content-Disposition"] = f'inline; filename="{filename}-hearings.ics"'
+    response["Cache-Control"] = "private, no-store"
+    return response
