@@ -7,7 +7,6 @@ rows and calls a service. The request never waits on a worker.
 import os
 
 from celery import Celery
-from celery.schedules import crontab  # noqa: F401  (used by later beat entries)
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "icms.settings.base")
 
@@ -23,6 +22,8 @@ app.conf.update(
     task_acks_late=True,
     task_reject_on_worker_lost=True,
     worker_prefetch_multiplier=1,
+    # WeasyPrint's peak is a few hundred MiB; recycle a child that has grown past this (KiB).
+    worker_max_memory_per_child=int(os.environ.get("CELERY_WORKER_MAX_MEMORY_KIB", "700000")),
     task_soft_time_limit=60,
     task_time_limit=90,
     task_ignore_result=True,
@@ -35,6 +36,24 @@ app.conf.update(
         "worker-heartbeat": {
             "task": "icms.core.tasks.heartbeat",
             "schedule": float(os.environ.get("CELERY_HEARTBEAT_INTERVAL", "30")),
+            "options": {"expires": 25},
+        },
+        # A safety net for lost dispatches: stamp anything still pending whose reopening is known.
+        "sweep-deemed-receipts": {
+            "task": "icms.calendar.tasks.sweep_deemed_receipts",
+            "schedule": 300.0,
+            "options": {"expires": 280},
+        },
+        # Gateway payments with no answer for PAYMENT_PENDING_TIMEOUT_MINUTES become failed (timeout).
+        "expire-pending-payments": {
+            "task": "payments.tasks.payment_orders_expire",
+            "schedule": 60.0,
+            "options": {"expires": 55},
+        },
+        # The sandbox gateway's delayed callbacks (a stand-in provider; off with PAYMENT_SANDBOX_ENABLED=false).
+        "sandbox-gateway-callbacks": {
+            "task": "payments.sandbox.tasks.sandbox_callbacks_send_due",
+            "schedule": 30.0,
             "options": {"expires": 25},
         },
     },

@@ -2,13 +2,26 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts import views as accounts_views
+from icms.api import api
 from icms.core import views as core_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("registry-hours/", include("icms.calendar.urls")),
+    path("cause-book/", include("causebook.urls")),
+    path("filing/", include("filing.urls")),
+    path("verify/", include("filing.urls_verify")),
+    path("api/v1/", api.urls),
+    path("payments/", include("payments.urls")),
+    # The sandbox payment gateway: a stand-in provider's hosted page (docs/payments.md).
+    path("sandbox-gateway/", include("payments.sandbox.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
+    path("account/", include("accounts.urls")),
+    # The staff site signs in through allauth, with MFA (accounts.middleware).
+    path("admin/login/", accounts_views.admin_login, name="admin_login_via_allauth"),
     path("admin/", admin.site.urls),
 ]
 

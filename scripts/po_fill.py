@@ -1,7 +1,7 @@
 #!/usr/bin/env python
-"""Fill the zh_Hant catalogue from a JSON file of {msgid: msgstr} and compile it.
+"""Fill the zh_Hant catalogue from JSON files of {msgid: msgstr} and compile it.
 
-    .venv/bin/python scripts/po_fill.py translations.json
+    .venv/bin/python scripts/po_fill.py translations.json [more.json ...]
 
 For plural entries give a list [singular, plural] as the msgstr (Chinese uses one
 form, msgstr[0]). Entries are matched on msgid (and msgctxt "ctx\\x04msgid" if
@@ -17,8 +17,10 @@ import polib
 PO = Path(__file__).resolve().parent.parent / "locale" / "zh_Hant" / "LC_MESSAGES" / "django.po"
 
 
-def main(path: str) -> int:
-    translations = json.loads(Path(path).read_text())
+def main(paths: list[str]) -> int:
+    translations = {}
+    for path in paths:
+        translations.update(json.loads(Path(path).read_text()))
     catalogue = polib.pofile(str(PO), wrapwidth=0)
     for entry in catalogue:
         key = f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid
@@ -43,4 +45,4 @@ def main(path: str) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1]))
+    sys.exit(main(sys.argv[1:]))

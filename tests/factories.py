@@ -69,3 +69,55 @@ class PartyFactory(DjangoModelFactory):
     side = Party.Side.APPLICANT
     name_en = "CHAN Tai Man"
     name_zh = "陳大文"
+
+
+class StaffFactory(UserFactory):
+    """A registry staff user in the named group (``group="Registry clerk"`` by default)."""
+
+    kind = User.Kind.STAFF
+    is_staff = True
+
+    @factory.post_generation
+    def group(obj, create, extracted, **kwargs):
+        from django.contrib.auth.models import Group
+
+        if create:
+            obj.groups.add(Group.objects.get(name=extracted or "Registry clerk"))
+
+
+def totp_for(user) -> str:
+    """Activate an authenticator app (TOTP) for ``user``; returns the secret."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+def totp_code(secret: str) -> str:
+    """The current code of the authenticator app with ``secret``: what the user's phone shows."""
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+
+    return format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
+
+
+def assign_case(case, membership, by=None):
+    from filing.models import CaseAssignment
+
+    return CaseAssignment.objects.create(case=case, membership=membership, assigned_by=by or membership.user)
+
+
+class HearingFactory(DjangoModelFactory):
+    """A listing on the daily cause list (causebook); pass ``case`` and ``starts_at``."""
+
+    class Meta:
+        model = "causebook.Hearing"
+
+    case = factory.SubFactory(CaseFactory)
+    court = factory.LazyAttribute(lambda o: o.case.case_type.court)
+    courtroom = "Court No. 31"
+    judge_en = "His Honour Judge LAM"
+    judge_zh = "林法官"
+    hearing_type = "mention"
+    representation_en = "Wong & Partners"
+    representation_zh = "王律師行"

@@ -12,6 +12,7 @@ See ``docs/configuration.md`` for the full list of variables.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -82,6 +83,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "icms.core",
+    "icms.calendar",
     "accounts",
     "filing",
     "payments",
@@ -100,6 +102,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.AccountSecurityMiddleware",
+    "icms.calendar.middleware.MaintenanceMiddleware",
 ]
 
 ROOT_URLCONF = "icms.urls"
@@ -121,6 +125,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "icms.core.context_processors.site",
+                "accounts.context_processors.account",
+                "icms.calendar.context_processors.maintenance",
+                "filing.context_processors.message_box",
             ],
         },
     },
@@ -169,6 +176,9 @@ WORKER_HEARTBEAT_MAX_AGE = env.int("WORKER_HEARTBEAT_MAX_AGE", default=120)
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "var" / "static")
 STATIC_URL = "static/"
+# Private documents: readable by the portal's own user and group only.
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Documents are never served from a public URL: there is deliberately no MEDIA_URL
 # route. Downloads go through views that check access.
@@ -248,7 +258,32 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[iCMS] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "accounts:dashboard"
+# Change of email: one address at a time, and the old address is told (issue 4).
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_LOGOUT_REDIRECT_URL = "home"
+# Throttling, counted in the Django cache (Redis): failed logins 10 a minute per address
+# and 5 per 5 minutes per account; resets and sign-ups per address.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "10/m/ip,5/300s/key",
+    "login": "30/m/ip",
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "confirm_email": "1/180s/key",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+}
+# Two-factor authentication: an authenticator app (TOTP) with recovery codes, offered to
+# everyone and required of staff (accounts.middleware.AccountSecurityMiddleware).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="iCMS")
+# Idle timeouts of a session, by account kind.
+FILER_SESSION_IDLE_SECONDS = env.int("FILER_SESSION_IDLE_SECONDS", default=30 * 60)
+STAFF_SESSION_IDLE_SECONDS = env.int("STAFF_SESSION_IDLE_SECONDS", default=15 * 60)
+ACCOUNTS_INVITATION_DAYS = env.int("ACCOUNTS_INVITATION_DAYS", default=7)
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -305,10 +340,54 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # WeasyPrint narrates every step at INFO; its warnings still show.
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        "pikepdf": {"level": "WARNING"},
+    },
 }
+
+# --- Documents (filing) ---------------------------------------------------------
+# icms-reference §6: the Judiciary publishes no formats or limits, so these are [P]
+# product rules: PDF only, at most 30 MB a file and 100 MB a submission, and a page
+# count is recorded. They are checked before anything is stored (filing/pdf_checks.py).
+# The web server's request-body limit must be at least FILING_MAX_SUBMISSION_BYTES.
+FILING_MAX_FILE_BYTES = env.int("FILING_MAX_FILE_BYTES", default=30 * 1024 * 1024)
+FILING_MAX_SUBMISSION_BYTES = env.int("FILING_MAX_SUBMISSION_BYTES", default=100 * 1024 * 1024)
+FILING_MAX_PAGES = env.int("FILING_MAX_PAGES", default=2000)
 
 # --- Portal -------------------------------------------------------------------
 # An operator can publish a notice above every page without a deploy of code;
 # scheduled maintenance windows join it once the registry calendar exists.
 SITE_NOTICE_EN = env.str("SITE_NOTICE_EN", default="")
 SITE_NOTICE_ZH = env.str("SITE_NOTICE_ZH", default="")
+
+# --- Payments (payments/, docs/payments.md) --------------------------------------------
+# The sandbox gateway (payments.sandbox) stands in for a real payment service provider:
+# a separate hosted page under /sandbox-gateway/ with its own signing secret. Set
+# PAYMENT_SANDBOX_ENABLED=false once a real provider's adapter is configured.
+INSTALLED_APPS += ["payments.sandbox"]
+PAYMENT_SANDBOX_ENABLED = env.bool("PAYMENT_SANDBOX_ENABLED", default=True)
+PAYMENT_SANDBOX_SECRET = env.str("PAYMENT_SANDBOX_SECRET", default="sandbox-" + SECRET_KEY)
+# Where gateways post their callbacks: the portal's own public base URL (in tests, live_server).
+PAYMENT_CALLBACK_BASE_URL = env.str("PAYMENT_CALLBACK_BASE_URL", default=SITE_URL)
+# A signed callback older (or newer) than this is refused as a replay.
+PAYMENT_CALLBACK_TOLERANCE_SECONDS = env.int("PAYMENT_CALLBACK_TOLERANCE_SECONDS", default=300)
+# A gateway payment with no answer after this long is marked failed (reason "timeout");
+# a late success from the gateway still completes it.
+PAYMENT_PENDING_TIMEOUT_MINUTES = env.int("PAYMENT_PENDING_TIMEOUT_MINUTES", default=30)
+# Refunds above this amount (HKD) need a second accounts officer's approval.
+PAYMENT_REFUND_SECOND_APPROVAL_ABOVE = Decimal(env.str("PAYMENT_REFUND_SECOND_APPROVAL_ABOVE", default="1000.00"))
+# How long the sandbox holds a "delay" callback before sending it.
+PAYMENT_SANDBOX_DELAY_SECONDS = env.int("PAYMENT_SANDBOX_DELAY_SECONDS", default=120)
+
+# --- Cause book (causebook) -------------------------------------------------------
+# [P] A search considers at most this many matching parties ("more than 1,000 cases:
+# add filters"), so that a search for "Chan" costs the same at 2,000,000 cases as at 2,000.
+CAUSEBOOK_MAX_MATCHES = env.int("CAUSEBOOK_MAX_MATCHES", default=1000)
+CAUSEBOOK_PAGE_SIZE = env.int("CAUSEBOOK_PAGE_SIZE", default=20)
+# How many vocabulary words a misspelt word may stand for.
+CAUSEBOOK_MAX_CORRECTIONS = env.int("CAUSEBOOK_MAX_CORRECTIONS", default=6)
+# A paid search gives this long to view its result set (the search fee, icms-reference §3).
+CAUSEBOOK_SEARCH_ACCESS_HOURS = env.int("CAUSEBOOK_SEARCH_ACCESS_HOURS", default=24)

@@ -34,3 +34,7 @@ CACHES["default"]["LOCATION"] = REDIS_URL  # noqa: F405
 CELERY_BROKER_URL = REDIS_URL
 CELERY_TASK_DEFAULT_QUEUE = f"icms-test-{_XDIST_WORKER}"
 DATABASES["default"]["TEST"] = {"TEMPLATE": "template0", "CHARSET": "UTF8"}  # noqa: F405
+
+# A test-only app with a real model that joins deemed-receipt re-stamping, so the
+# mechanism is tested against a real table before the filing models exist.
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.stamping_app"]  # noqa: F405

@@ -1,7 +1,11 @@
 from django.core.management.base import BaseCommand
 
 from accounts import demo as accounts_demo
+from causebook import demo as causebook_demo
 from filing import demo as filing_demo
+from filing import demo_submissions as filing_demo_submissions
+from filing.access import link_demo_cases
+from payments import demo as payments_demo
 
 
 class Command(BaseCommand):
@@ -10,7 +14,17 @@ class Command(BaseCommand):
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
         people = accounts_demo.load()
         cases = filing_demo.load(people)
-        self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {len(cases)} cases."))
+        link_demo_cases(people, cases)
+        submissions = filing_demo_submissions.load(people, cases)
+        hearings = causebook_demo.load(people)
+        payments = payments_demo.load(people)
+        self.stdout.write(f"Demo payments: deposit accounts topped up, {payments} orders paid with receipts.")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data loaded: {len(cases)} cases, {submissions} new submissions, "
+                f"{len(hearings)} hearings this week."
+            )
+        )
         self.stdout.write(f"Demo logins (password for all: {accounts_demo.DEMO_PASSWORD}):")
         for login in accounts_demo.DEMO_LOGINS:
             self.stdout.write(f"  {login.email:<40} {login.role}")
