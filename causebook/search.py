@@ -33,10 +33,10 @@ Fragment = tuple[str, list[Any]]
 
 BASE = "c.number IS NOT NULL AND c.status IN ('active', 'closed')"
 
-ENGLISH_SCORE = """CASE WHEN causebook_name_tokens(p.name_en) = causebook_name_tokens(%s) THEN 4.0
-         WHEN causebook_name_tokens(p.name_en) <@ causebook_name_tokens(%s) THEN 3.0
+ENGLISH_SCORE = """CASE WHEN p.causebook_tokens = causebook_name_tokens(%s) THEN 4.0
+         WHEN p.causebook_tokens <@ causebook_name_tokens(%s) THEN 3.0
          ELSE 1.0 + cardinality(causebook_name_tokens(%s))::float8
-                    / greatest(cardinality(causebook_name_tokens(p.name_en)), 1) END"""
+                    / greatest(cardinality(p.causebook_tokens), 1) END"""
 
 CHINESE_SCORE = """CASE WHEN z.name = %s THEN 4.0
          WHEN left(z.name, %s) = %s THEN 3.0
@@ -44,19 +44,26 @@ CHINESE_SCORE = """CASE WHEN z.name = %s THEN 4.0
          ELSE 1.0 + %s::float8 / greatest(char_length(z.name), 1) END"""
 
 # For each word of the query, the vocabulary words it may have been meant as: itself,
-# words within a small edit distance, trigram-similar words, and (for the last word
-# only) words it begins. The vocabulary is small, so this is a scan of a few thousand rows.
+# trigram-similar words, words within a small edit distance that begin with the same
+# letter (misspelt romanised names keep their first letter), and (for the last word
+# only) words it begins. Each branch can use an index (trigram GIN, or a range on the
+# text_pattern_ops index: tokens are lower-case letters and digits, all below '~'),
+# so the vocabulary is never scanned whole.
 CORRECTIONS = """
 SELECT u.ord, u.t, coalesce((
   SELECT array_agg(v.token ORDER BY v.distance, v.sim DESC, v.token) FROM (
     SELECT w.token, levenshtein(w.token, u.t) AS distance, similarity(w.token, u.t) AS sim
-    FROM causebook_nametoken w
-    WHERE w.token = u.t
-       OR w.token %% u.t
-       OR (char_length(w.token) BETWEEN char_length(u.t) - 1 AND char_length(u.t) + 1
-           AND levenshtein_less_equal(w.token, u.t, CASE WHEN char_length(u.t) <= 3 THEN 1 ELSE 2 END)
-               <= CASE WHEN char_length(u.t) <= 3 THEN 1 ELSE 2 END)
-       OR (u.ord = u.n AND char_length(u.t) >= 3 AND w.token LIKE u.t || '%%')
+    FROM (
+      SELECT token FROM causebook_nametoken WHERE token = u.t
+      UNION SELECT token FROM causebook_nametoken WHERE token %% u.t
+      UNION SELECT token FROM causebook_nametoken
+        WHERE token ~>=~ left(u.t, 1) AND token ~<~ (left(u.t, 1) || '~')
+          AND char_length(token) BETWEEN char_length(u.t) - 1 AND char_length(u.t) + 1
+          AND levenshtein_less_equal(token, u.t, CASE WHEN char_length(u.t) <= 3 THEN 1 ELSE 2 END)
+              <= CASE WHEN char_length(u.t) <= 3 THEN 1 ELSE 2 END
+      UNION SELECT token FROM causebook_nametoken
+        WHERE u.ord = u.n AND char_length(u.t) >= 3 AND token ~>=~ u.t AND token ~<~ (u.t || '~')
+    ) w
     ORDER BY 2, 3 DESC, 1
     LIMIT %s
   ) v), '{}') AS alternatives
@@ -143,20 +150,20 @@ def _hits_sql(query: SearchQuery, scope: Fragment | None, corrections: Sequence[
             f"SELECT p.case_id, {CHINESE_SCORE} AS score FROM filing_party p "  # noqa: S608 (fixed SQL; values are parameters)
             "JOIN filing_case c ON c.id = p.case_id "
             "CROSS JOIN LATERAL (SELECT regexp_replace(p.name_zh, '\\s+', '', 'g') AS name) z "
-            f"WHERE causebook_cjk_grams(p.name_zh) @> %s::text[] AND strpos(z.name, %s) > 0{tail} LIMIT %s"
+            f"WHERE p.causebook_grams @> %s::text[] AND strpos(z.name, %s) > 0{tail} LIMIT %s"
         )
         return sql, [text, n, text, n, text, n, n, cjk_grams(text), text, *tail_params, limit]
     if corrections:
         words = " ".join(alternatives[0] for alternatives in corrections)
-        overlap = " AND ".join("causebook_name_tokens(p.name_en) && %s::text[]" for _ in corrections)
+        overlap = " AND ".join("p.causebook_tokens && %s::text[]" for _ in corrections)
         sql = (
-            "SELECT p.case_id, word_similarity(%s, array_to_string(causebook_name_tokens(p.name_en), ' ')) AS score "  # noqa: S608 (fixed SQL; values are parameters)
+            "SELECT p.case_id, word_similarity(%s, array_to_string(p.causebook_tokens, ' ')) AS score "  # noqa: S608 (fixed SQL; values are parameters)
             f"FROM filing_party p JOIN filing_case c ON c.id = p.case_id WHERE {overlap}{tail} LIMIT %s"
         )
         return sql, [words, *[list(a) for a in corrections], *tail_params, limit]
     sql = (
         f"SELECT p.case_id, {ENGLISH_SCORE} AS score FROM filing_party p JOIN filing_case c ON c.id = p.case_id "  # noqa: S608 (fixed SQL; values are parameters)
-        f"WHERE causebook_name_tokens(p.name_en) @> causebook_name_tokens(%s){tail} LIMIT %s"
+        f"WHERE p.causebook_tokens @> causebook_name_tokens(%s){tail} LIMIT %s"
     )
     return sql, [query.q, query.q, query.q, query.q, *tail_params, limit]
 
