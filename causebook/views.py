@@ -110,11 +110,12 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
 def inspection_create(request: HttpRequest, kind: str, document_id: int) -> HttpResponse:
     """ "Inspect this document": the inspection fee goes through payments, like the search fee."""
     purchase = inspection.inspection_purchase_create(user=request.user, kind=kind, pk=document_id)
+    court_level = inspection.inspection_court_level(purchase)
     try:
         order = payment_order_create(
             purpose="inspection",
-            court_level=inspection.inspection_court_level(purchase),
-            items=[f"{inspection.inspection_court_level(purchase)}-INSPECT"],
+            court_level=court_level,
+            items=[f"{court_level}-INSPECT"],
             idempotency_key=f"inspection-{purchase.pk}",
             payer=request.user if request.user.is_authenticated else None,
             purpose_ref=str(purchase.pk),

@@ -13,9 +13,8 @@ from accounts.selectors import is_staff_user
 
 from .access import AnyUser, cases_visible_to
 from .models import Case, CourtDocument, Document, MessageItem, Party, Submission
+from .models.submissions import OPEN_STATUSES
 from .sealing import drn_normalize
-
-OPEN_STATUSES = (Submission.Status.RECEIVED, Submission.Status.UNDER_REVIEW)
 
 
 def submissions_for_user(user: AnyUser) -> QuerySet[Submission]:

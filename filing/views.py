@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.selectors import filing_eligibility
+from accounts.signals import client_ip
 from icms.calendar import deemed_receipt
 
 from . import access, hooks, selectors
@@ -27,14 +28,11 @@ from .services import (
     NewCase,
     NewParty,
     SubmissionRefused,
+    court_document_open,
     message_open,
     submission_create,
 )
 from .storage import document_response
-
-
-def _client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR")
 
 
 def _uploads(formset: DocumentFormSet) -> tuple[list[DocumentUpload], list[Any]]:
@@ -53,7 +51,7 @@ def _submit(request: HttpRequest, formset: DocumentFormSet, **target: Any) -> Su
     """Call the service; put a refusal on the form (and on the right file) instead of losing the input."""
     uploads, forms = _uploads(formset)
     try:
-        return submission_create(user=request.user, uploads=uploads, ip_address=_client_ip(request), **target)
+        return submission_create(user=request.user, uploads=uploads, ip_address=client_ip(request), **target)
     except PdfRejected as rejected:
         index = getattr(rejected, "upload_index", None)
         if index is not None:
@@ -191,8 +189,7 @@ def document_download(request: HttpRequest, document_id: int, copy: str) -> Http
 @require_GET
 def court_document_download(request: HttpRequest, document_id: int) -> HttpResponseBase:
     document = selectors.court_document_for_user(request.user, document_id)
-    for message in MessageItem.objects.filter(recipient=request.user, court_document=document):
-        message_open(user=request.user, message=message)
+    court_document_open(user=request.user, court_document=document)
     return document_response(document.sealed_storage_key, filename=f"{document.drn}.pdf")
 
 

@@ -154,6 +154,6 @@ ensure_dotenv() {
     say "Writing .env with development values and a fresh SECRET_KEY"
     local key
     key=$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')
-    sed "s/^SECRET_KEY=.*/SECRET_KEY=$key/" .env.example > .env
+    sed "s/^SECRET_KEY=.*/SECRET_KEY=$key/" dev.env.example > .env
   fi
 }

@@ -143,7 +143,11 @@ class Submission(DeemedReceiptFields):
 
     @property
     def is_open(self) -> bool:
-        return self.status in (self.Status.RECEIVED, self.Status.UNDER_REVIEW)
+        return self.status in OPEN_STATUSES
+
+
+# The statuses in which the registry has still to decide: the review queue.
+OPEN_STATUSES = (Submission.Status.RECEIVED, Submission.Status.UNDER_REVIEW)
 
 
 class Document(models.Model):

@@ -1,7 +1,7 @@
 """State changes of the filing app. Views, tasks and the admin call only these."""
 
 from .court_documents import court_document_deliver, court_document_issue
-from .messages import message_open, message_post
+from .messages import court_document_open, message_open, message_post
 from .review import case_number_assign, filing_accept, filing_return, submission_documents_seal
 from .submissions import (
     DocumentUpload,
@@ -20,6 +20,7 @@ __all__ = [
     "case_number_assign",
     "court_document_deliver",
     "court_document_issue",
+    "court_document_open",
     "filing_accept",
     "filing_return",
     "message_open",

@@ -16,7 +16,7 @@ from ..pdf_checks import validate_pdf
 from ..sealing import Stamp, StampKind, drn_generate, seal_pdf
 from ..storage import StoredFiles
 from .messages import message_post
-from .review import ReviewRefused, _require_registry_staff
+from .review import ReviewRefused, require_registry_staff
 
 
 def case_recipients(case: Case) -> QuerySet[User]:
@@ -54,7 +54,7 @@ def court_document_issue(
 
     Delivery to the message boxes follows on commit.
     """
-    _require_registry_staff(staff)
+    require_registry_staff(staff)
     if case.number is None:
         raise ReviewRefused("A court document can be issued only to a numbered case.", code="no_number")
     info = validate_pdf(file)

@@ -57,6 +57,14 @@ def message_post(
     return message, True
 
 
+def court_document_open(*, user: User, court_document: CourtDocument) -> bool:
+    """Record the first time ``user`` opens a court document delivered to them. True the first time."""
+    opened = MessageItem.objects.filter(recipient=user, court_document=court_document, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    return opened > 0
+
+
 def message_open(*, user: User, message: MessageItem) -> bool:
     """Record the first time the recipient opens a message (and its document). True the first time."""
     opened = MessageItem.objects.filter(Q(pk=message.pk) & Q(recipient=user) & Q(read_at__isnull=True)).update(

@@ -13,18 +13,17 @@ from accounts.selectors import is_staff_user
 
 from .. import hooks
 from ..models import Case, CaseNumberSequence, Document, ReturnReason, Submission
+from ..models.submissions import OPEN_STATUSES
 from ..sealing import Stamp, StampKind, drn_generate, seal_pdf
 from ..storage import StoredFiles, read_document
 from .messages import message_post
-
-OPEN_STATUSES = (Submission.Status.RECEIVED, Submission.Status.UNDER_REVIEW)
 
 
 class ReviewRefused(ValidationError):
     """The decision cannot be made (already decided, not staff, pending receipt)."""
 
 
-def _require_registry_staff(user: User) -> None:
+def require_registry_staff(user: User) -> None:
     if not is_staff_user(user):
         raise ReviewRefused(_("Only registry staff review filings."), code="not_staff")
 
@@ -74,7 +73,7 @@ def filing_accept(*, submission: Submission, clerk: User, ip_address: str | None
     The sealed copies are made after commit (:func:`submission_documents_seal`), which
     then tells the filer; the number lock is held only for this short transaction.
     """
-    _require_registry_staff(clerk)
+    require_registry_staff(clerk)
     now = timezone.now()
     claimed = Submission.objects.filter(pk=submission.pk, status__in=OPEN_STATUSES).update(
         status=Submission.Status.ACCEPTED, decided_by=clerk, decided_at=now
@@ -120,7 +119,7 @@ def filing_return(
     """Return a filing with a coded reason and a note; a refund follows through the hooks."""
     from ..notifications import notify_on_commit
 
-    _require_registry_staff(clerk)
+    require_registry_staff(clerk)
     if reason.code == "other" and not note.strip():
         raise ReviewRefused(_("Explain the reason in the note."), code="note_needed")
     claimed = Submission.objects.filter(pk=submission.pk, status__in=OPEN_STATUSES).update(

@@ -185,3 +185,24 @@ def test_the_message_box_needs_the_same_queries_for_many_messages(
         message_post(recipient=firm_filer, kind="notice", subject_en=f"More {index}", subject_zh=f"更多 {index}")
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("filing:message_box"))
+
+
+def test_downloading_a_court_document_records_the_first_open(
+    client, firm_filer, document_storage, celery_eager, django_capture_on_commit_callbacks
+):
+    from filing.services import court_document_issue
+
+    with django_capture_on_commit_callbacks(execute=True):
+        issued = court_document_issue(
+            case=firm_filer.case, staff=StaffFactory(), kind="order", title="Order for directions", file=pdf_file()
+        )
+    delivery = MessageItem.objects.get(recipient=firm_filer, court_document=issued)
+    assert delivery.read_at is None
+    client.force_login(firm_filer)
+    assert client.get(reverse("filing:court_document", args=[issued.pk])).status_code == 200
+    delivery.refresh_from_db()
+    first = delivery.read_at
+    assert first is not None
+    client.get(reverse("filing:court_document", args=[issued.pk]))
+    delivery.refresh_from_db()
+    assert delivery.read_at == first  # only the first open is recorded

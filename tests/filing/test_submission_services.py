@@ -1,5 +1,6 @@
 """Receiving submissions: checks first, one transaction, nothing left behind on failure."""
 
+import io
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -60,9 +61,7 @@ def test_received_time_comes_from_the_database_and_the_deemed_time_from_the_cale
 
 
 def test_a_bad_file_among_good_ones_stores_nothing(firm_filer, document_storage):
-    bad = pdf_file()
-    bad.seek(0)
-    bad = __import__("io").BytesIO(encrypted_pdf())
+    bad = io.BytesIO(encrypted_pdf())
     with pytest.raises(PdfRejected) as rejected:
         submission_create(
             user=firm_filer,
