@@ -6,8 +6,9 @@ For each of the 10 query kinds of issue 7 it draws ``--samples`` different queri
 the corpus (seeded), runs each through the selector a staff user's results page calls
 (:func:`causebook.selectors.cause_book_search`: parse, search SQL, corrections when
 needed, and loading the page of cases with their parties), records the exact SQL it
-ran, then replays that SQL on a bare psycopg cursor. Prints JSON: p50/p95 of both, in
-milliseconds, and the ratio. One warm-up pass precedes the measured pass.
+ran, then replays that SQL on a bare psycopg client-side-binding cursor (as Django binds).
+Prints JSON: p50/p95 of both, in milliseconds, and the ratio. One warm-up pass
+precedes the measured pass; within it the two runs of a query alternate in order.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "icms.settings.test")
 os.environ.setdefault("DATABASE_URL", "postgres:///icms_corpus")
 
 import django
+import psycopg
 
 django.setup()
 
@@ -144,7 +146,9 @@ def run_once(user: User, params: dict[str, str]) -> tuple[float, list[tuple[str,
 def replay(statements: list[tuple[str, Any]]) -> float:
     raw = connection.connection  # the psycopg 3 connection, without Django
     started = time.perf_counter()
-    with raw.cursor() as cursor:
+    # Client-side binding, as Django's backend does, so that PostgreSQL plans exactly
+    # the same statement text (a server-side parameter can change the plan).
+    with psycopg.ClientCursor(raw) as cursor:
         for sql, params in statements:
             cursor.execute(sql, params)
             cursor.fetchall()
@@ -168,16 +172,21 @@ def main() -> None:
     cases = _rows("SELECT count(*) FROM filing_case")[0][0]
     parties = _rows("SELECT count(*) FROM filing_party")[0][0]
     queries = draw_queries(args.samples, args.seed)
-    for kind in KINDS:  # warm-up pass
-        for params in queries[kind]:
-            run_once(user, params)
+    recorded: dict[str, list[list[tuple[str, Any]]]] = {}
+    for kind in KINDS:  # warm-up pass, which also records each query's SQL
+        recorded[kind] = [run_once(user, params)[1] for params in queries[kind]]
     report: dict[str, Any] = {"cases": cases, "parties": parties, "samples_per_kind": args.samples, "kinds": {}}
     for kind in KINDS:
         server, raw, totals = [], [], []
-        for params in queries[kind]:
+        for i, params in enumerate(queries[kind]):
+            # Alternate which of the two runs first, so that neither always finds the
+            # other's pages in the cache.
+            if i % 2:
+                raw.append(replay(recorded[kind][i]))
             elapsed, statements, total = run_once(user, params)
             server.append(elapsed)
-            raw.append(replay(statements))
+            if not i % 2:
+                raw.append(replay(statements))
             totals.append(total)
         report["kinds"][kind] = {
             "example": queries[kind][0],

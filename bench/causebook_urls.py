@@ -16,7 +16,8 @@ from django.urls import path
 
 from causebook.models import SearchPurchase
 from causebook.query import SearchQuery
-from causebook.selectors import SearchResults, hydrate_cases, purchase_query
+from causebook.selectors import SearchResults, purchase_query
+from causebook.summaries import case_summaries
 from icms.urls import urlpatterns as portal_urlpatterns
 
 
@@ -33,7 +34,7 @@ def _page() -> tuple[SearchPurchase, SearchQuery, list]:  # type: ignore[type-ar
     from causebook.search import find_cases
 
     hits = find_cases(query, limit=20)
-    return purchase, query, hydrate_cases(hits.case_ids)
+    return purchase, query, case_summaries(hits.case_ids)
 
 
 def ceiling(request: HttpRequest) -> HttpResponse:

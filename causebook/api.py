@@ -15,11 +15,12 @@ from django.urls import reverse
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from filing.models import Case, Court
+from filing.models import Court
 
 from . import selectors
 from .models import Hearing
 from .query import SearchQuery
+from .summaries import CaseSummary
 from .templatetags.causebook import cause_list_parties
 
 router = Router()
@@ -83,22 +84,21 @@ class ErrorOut(Schema):
     detail: str
 
 
-def _case_out(case: Case, token: str) -> CaseOut:
-    case_type = case.case_type
+def _case_out(case: CaseSummary, token: str) -> CaseOut:
     url = reverse("causebook:case", args=[case.pk]) + (f"?token={token}" if token else "")
     return CaseOut(
         case_number=case.case_number,
-        court=case_type.court.code,
-        case_type=case_type.prefix,
+        court=case.court_code,
+        case_type=case.case_type_prefix,
         parties=[
             PartyOut(
                 side=party.side,
-                role_en=case_type.applicant_role_en if party.side == "applicant" else case_type.respondent_role_en,
-                role_zh=case_type.applicant_role_zh if party.side == "applicant" else case_type.respondent_role_zh,
+                role_en=party.role_en,
+                role_zh=party.role_zh,
                 name_en=party.name_en,
                 name_zh=party.name_zh,
             )
-            for party in case.parties.all()
+            for party in case.parties
         ],
         issued_at=case.issued_at,
         nature_en=case.nature_en,

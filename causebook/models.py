@@ -1,7 +1,9 @@
-"""Cause book purchases, the daily cause list's hearings, and the name vocabulary.
+"""Cause book purchases, the daily cause list's hearings, and the search's own tables.
 
-The search indexes themselves live on filing's tables (``filing_party``, ``filing_case``)
-and are created by this app's migration ``0002_search_indexes`` with ``RunSQL``: see
+The search reads :class:`CauseBookEntry` (one row per party of a case in the cause
+book) and corrects misspellings against :class:`NameToken` and :class:`NameTokenVariant`.
+All three are derived from filing's tables by database triggers (migrations ``0002``
+and ``0006``), so every way of writing a case or a party keeps them current: see
 ``docs/causebook.md`` for the design and the measurements behind it.
 """
 
@@ -10,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -125,6 +128,56 @@ class NameToken(models.Model):
 
     def __str__(self) -> str:
         return self.token
+
+
+class NameTokenVariant(models.Model):
+    """Each vocabulary word, and the word with any one letter deleted: its "deletes".
+
+    Two words within one edit (a letter wrong, missing, doubled, or two letters
+    swapped) share a delete, so a misspelt word finds its corrections by equality on
+    this table's primary key (the symmetric-delete method), with no scan of the
+    vocabulary and no similarity computed per word. Kept by a trigger on
+    :class:`NameToken` (migration ``0006_cause_book_entries``).
+    """
+
+    pk = models.CompositePrimaryKey("variant", "token")
+    variant = models.CharField(max_length=100)
+    token = models.CharField(max_length=100)
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.variant} → {self.token}"
+
+
+class CauseBookEntry(models.Model):
+    """One party of a case that is in the cause book, in the shape the search reads.
+
+    Derived data: a trigger on ``filing_party`` and one on ``filing_case`` (migration
+    ``0006_cause_book_entries``) keep exactly the parties of numbered, active or closed
+    cases here, with the case's type, year, status and date of issue beside the name,
+    so that a search and its filters read one narrow table and never visit a case it
+    will not show. Never written by the application.
+    """
+
+    party_id = models.BigIntegerField(primary_key=True)
+    case_id = models.BigIntegerField()
+    case_type_id = models.BigIntegerField()
+    year = models.PositiveSmallIntegerField(null=True)
+    status = models.CharField(max_length=20)
+    issued_at = models.DateTimeField(null=True)
+    # The English name's normal words (``causebook_name_tokens``), and the Chinese name
+    # without spaces; the Chinese bigram index is an expression over ``name_zh``.
+    tokens = ArrayField(models.TextField())
+    name_zh = models.TextField()
+
+    class Meta:
+        default_permissions = ()
+        indexes = [models.Index(fields=["case_id"], name="causebook_entry_case")]
+
+    def __str__(self) -> str:
+        return f"party {self.party_id} of case {self.case_id}"
 
 
 class InspectionPurchase(models.Model):

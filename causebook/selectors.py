@@ -34,6 +34,7 @@ from icms.calendar.core import HONG_KONG
 from .models import Hearing, SearchPurchase
 from .query import SearchQuery
 from .search import Fragment, Hits, find_cases
+from .summaries import CaseSummary, case_summaries
 
 Access = Literal["all", "own", "none"]
 
@@ -50,7 +51,7 @@ class SearchResults:
     total: int
     capped: bool
     access: Access
-    cases: list[Case] = field(default_factory=list)
+    cases: list[CaseSummary] = field(default_factory=list)
     own_total: int = 0
     page: int = 1
     page_size: int = 20
@@ -139,7 +140,7 @@ def cause_book_search(
             total=hits.total,
             capped=hits.capped,
             access="all",
-            cases=hydrate_cases(hits.case_ids),
+            cases=case_summaries(hits.case_ids),
             page=page,
             page_size=page_size,
             corrections=hits.corrections,
@@ -163,7 +164,7 @@ def cause_book_search(
         total=everything.total,
         capped=everything.capped,
         access="own",
-        cases=hydrate_cases(own.case_ids),
+        cases=case_summaries(own.case_ids),
         own_total=own.total,
         page=page,
         page_size=page_size,

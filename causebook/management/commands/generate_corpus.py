@@ -2,7 +2,8 @@
 
 Loads with PostgreSQL COPY (psycopg 3 ``cursor.copy``), with the cause book's search
 indexes dropped during the load and built afterwards, then rebuilds the name vocabulary
-and runs ANALYZE. Use a database of its own::
+and runs ANALYZE. The cause book's entries are filled in one statement after the load
+(the per-row triggers are off during COPY). Use a database of its own::
 
     createdb -E UTF8 --locale=C.UTF-8 -T template0 icms_corpus
     DATABASE_URL=postgres:///icms_corpus .venv/bin/python manage.py migrate
@@ -24,13 +25,13 @@ from causebook import corpus
 CASE_COLUMNS = "id, case_type_id, number, year, status, nature_en, nature_zh, issued_at, created_at, updated_at"
 PARTY_COLUMNS = "id, case_id, side, ordinal, kind, name_en, name_zh, created_at, updated_at"
 BATCH = 20_000
-# The index definitions live in the migration that first made them; one source of truth.
-_indexes = importlib.import_module("causebook.migrations.0002_search_indexes")
-INDEXES_SQL: str = _indexes.INDEXES
-# The party indexes are on the stored columns of 0005; made first, so 0002's
-# "IF NOT EXISTS" expression indexes of the same names are skipped.
-PARTY_INDEXES_SQL: str = importlib.import_module("causebook.migrations.0005_stored_search_arrays").PARTY_INDEXES
-INDEX_NAMES: list[str] = _indexes.INDEX_NAMES
+# The SQL lives in the migration that made the tables and indexes; one source of truth.
+_entries = importlib.import_module("causebook.migrations.0006_cause_book_entries")
+FILL_ENTRIES: str = _entries.FILL_ENTRIES
+ENTRY_INDEXES: str = _entries.ENTRY_INDEXES
+VOCABULARY: str = _entries.VOCABULARY
+INDEX_NAMES: list[str] = [*_entries.ENTRY_INDEX_NAMES, "causebook_case_type_number"]
+CASE_NUMBER_INDEX = "CREATE INDEX IF NOT EXISTS causebook_case_type_number ON filing_case (case_type_id, number)"
 
 
 class Command(BaseCommand):
@@ -56,6 +57,7 @@ class Command(BaseCommand):
             next_case = cursor.fetchone()[0] + 1
             cursor.execute("SELECT coalesce(max(id), 0) FROM filing_party")
             next_party = cursor.fetchone()[0] + 1
+            first_party = next_party
             cursor.execute(
                 "SELECT t.prefix, c.year, max(c.number) FROM filing_case c JOIN filing_casetype t "
                 "ON t.id = c.case_type_id WHERE c.number IS NOT NULL GROUP BY 1, 2"
@@ -107,16 +109,28 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Loaded {loaded_cases:,} cases and {loaded_parties:,} parties in {loaded_at - started:.0f} s."
         )
+        with transaction.atomic(), connection.cursor() as cursor:
+            # The entries in one statement, triggers off as for the load; the vocabulary
+            # after, with triggers on, so that each new word gets its deletes.
+            cursor.execute("SET LOCAL session_replication_role = replica")
+            cursor.execute(FILL_ENTRIES, [first_party])
+            cursor.execute("SET LOCAL session_replication_role = origin")
+            cursor.execute(VOCABULARY)
         with connection.cursor() as cursor:
             cursor.execute("SET maintenance_work_mem = '1GB'")
             cursor.execute("SET max_parallel_maintenance_workers = 2")
-            cursor.execute(PARTY_INDEXES_SQL)
-            cursor.execute(INDEXES_SQL)
-            cursor.execute("ANALYZE filing_case")
-            cursor.execute("ANALYZE filing_party")
-            cursor.execute("ANALYZE causebook_nametoken")
+            cursor.execute(ENTRY_INDEXES)
+            cursor.execute(CASE_NUMBER_INDEX)
+            for table in [
+                "filing_case",
+                "filing_party",
+                "causebook_causebookentry",
+                "causebook_nametoken",
+                "causebook_nametokenvariant",
+            ]:
+                cursor.execute(f"VACUUM ANALYZE {table}")
         finished = time.monotonic()
-        self.stdout.write(f"Indexes, vocabulary and statistics in {finished - loaded_at:.0f} s.")
+        self.stdout.write(f"Entries, indexes, vocabulary and statistics in {finished - loaded_at:.0f} s.")
         self.stdout.write(
             self.style.SUCCESS(f"Done in {finished - started:.0f} s ({(finished - started) / 60:.1f} min).")
         )
