@@ -17,7 +17,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import audit_record
@@ -106,18 +108,23 @@ def inspection_purchase_create(*, user: AnyUser, kind: str, pk: int) -> Inspecti
     return purchase
 
 
-def inspection_court_level(purchase: InspectionPurchase) -> str:
+def inspection_case(purchase: InspectionPurchase) -> Case:
+    """The case of the inspected document."""
     target = purchase.target
-    case = target.submission.case if isinstance(target, Document) else target.case
-    return str(case.case_type.court.level)
+    case: Case = target.submission.case if isinstance(target, Document) else target.case
+    return case
+
+
+def inspection_court_level(purchase: InspectionPurchase) -> str:
+    return str(inspection_case(purchase).case_type.court.level)
 
 
 @transaction.atomic
 def inspection_purchase_grant(*, purchase: InspectionPurchase, paid_at: datetime, payment_reference: str = "") -> bool:
-    """Open the inspection for 24 hours from payment. Idempotent; audited."""
+    """Open the inspection for ``CAUSEBOOK_INSPECTION_ACCESS_HOURS`` (24) from payment. Idempotent; audited."""
     if timezone.is_naive(paid_at):
         raise ValidationError(_("The payment time must be timezone-aware."))
-    hours = int(getattr(settings, "CAUSEBOOK_ACCESS_HOURS", 24))
+    hours = int(settings.CAUSEBOOK_INSPECTION_ACCESS_HOURS)
     updated = InspectionPurchase.objects.filter(pk=purchase.pk, paid_at__isnull=True).update(
         paid_at=paid_at, expires_at=paid_at + timedelta(hours=hours), payment_reference=payment_reference
     )
@@ -154,10 +161,60 @@ def inspection_continue_url(order: object) -> str | None:
     return reverse("causebook:inspection", args=[token]) if token else None
 
 
+def inspection_description(order: object) -> str | None:
+    """What an inspection order pays for, for the payer: the document's title and its case
+    number (never the purchase's key)."""
+    ref = str(getattr(order, "purpose_ref", ""))
+    purchase = (
+        InspectionPurchase.objects.select_related(
+            "document__submission__case__case_type", "court_document__case__case_type"
+        )
+        .filter(pk=int(ref))
+        .first()
+        if ref.isdigit()
+        else None
+    )
+    if purchase is None:
+        return None
+    return gettext("“%(title)s” (%(case_number)s)") % {
+        "title": purchase.target.title,
+        "case_number": inspection_case(purchase).case_number,
+    }
+
+
+@dataclass(frozen=True)
+class BackLink:
+    url: str
+    text: str
+
+
+def inspection_back_link(*, purchase: InspectionPurchase, user: AnyUser) -> BackLink:
+    """Where the inspection page leads back to.
+
+    The case's cause book page for those who may see it without a search token (staff and
+    those acting for the case); for anyone else the cause book search. An inspection does
+    not record the paid search it came from, and the case page opens to the public only
+    with that search's token, so a link to the case would be a dead end for them.
+    """
+    from .selectors import cause_book_case
+
+    case = inspection_case(purchase)
+    try:
+        cause_book_case(user=user, case_id=case.pk)
+    except Case.DoesNotExist:
+        return BackLink(url=reverse("causebook:search"), text=gettext("Back to the cause book search"))
+    return BackLink(
+        url=reverse("causebook:case", args=[case.pk]),
+        text=gettext("Back to %(case_number)s") % {"case_number": case.case_number},
+    )
+
+
 def inspection_for_token(token: str) -> InspectionPurchase:
     purchase = (
         InspectionPurchase.objects.select_related(
-            "document__document_type", "document__submission__case__case_type__court", "court_document__case"
+            "document__document_type",
+            "document__submission__case__case_type__court",
+            "court_document__case__case_type__court",
         )
         .filter(token=token)
         .first()

@@ -16,6 +16,8 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from icms.calendar.core import HONG_KONG
+
 
 class SearchPurchase(models.Model):
     """One paid cause book search: 24 hours of access to one result set, by an unguessable token.
@@ -108,7 +110,12 @@ class Hearing(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.case} — {self.starts_at:%Y-%m-%d %H:%M}"
+        return f"{self.case} — {self.label_time}"
+
+    @property
+    def label_time(self) -> str:
+        """The start in Hong Kong time, as labels and audit records write it (stored in UTC)."""
+        return f"{self.starts_at.astimezone(HONG_KONG):%Y-%m-%d %H:%M}"
 
 
 class NameToken(models.Model):

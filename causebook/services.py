@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import audit_record
@@ -124,6 +125,20 @@ def search_purchase_continue_url(order: PaymentOrder) -> str | None:
     return reverse("causebook:purchase", args=[token]) if token else None
 
 
+def search_purchase_description(order: PaymentOrder) -> str | None:
+    """What a search order pays for, for the payer: the search text (never the purchase's key)."""
+    from .selectors import purchase_query
+
+    if not order.purpose_ref.isdigit():
+        return None
+    purchase = SearchPurchase.objects.filter(pk=int(order.purpose_ref)).only("query").first()
+    if purchase is None:
+        return None
+    query = purchase_query(purchase)
+    text = query.normal_q or " ".join(part for part in (query.court, query.case_type) if part)
+    return gettext("“%(text)s”") % {"text": text} if text else None
+
+
 # --- Hearings --------------------------------------------------------------------------
 
 HEARING_FIELDS = (
@@ -171,7 +186,7 @@ def hearing_save(*, hearing: Hearing, actor: User, ip_address: str | None = None
         event_type="causebook.hearing_changed" if before else "causebook.hearing_listed",
         actor=actor,
         target=hearing,
-        target_label=f"{hearing.case.case_number} {hearing.starts_at:%Y-%m-%d %H:%M}",
+        target_label=f"{hearing.case.case_number} {hearing.label_time}",
         before=before,
         after=_hearing_snapshot(hearing),
         ip_address=ip_address,
@@ -189,7 +204,7 @@ def hearing_delete(*, hearing: Hearing, actor: User, ip_address: str | None = No
         event_type="causebook.hearing_deleted",
         actor=actor,
         target=hearing,
-        target_label=f"{hearing.case.case_number} {hearing.starts_at:%Y-%m-%d %H:%M}",
+        target_label=f"{hearing.case.case_number} {hearing.label_time}",
         before=_hearing_snapshot(hearing),
         ip_address=ip_address,
     )

@@ -129,7 +129,13 @@ def inspection_create(request: HttpRequest, kind: str, document_id: int) -> Http
 @require_GET
 def inspection_detail(request: HttpRequest, token: str) -> HttpResponse:
     purchase = inspection.inspection_for_token(token)
-    context = {"purchase": purchase, "open": inspection.inspection_is_open(purchase), "target": purchase.target}
+    context = {
+        "purchase": purchase,
+        "open": inspection.inspection_is_open(purchase),
+        "target": purchase.target,
+        "case": inspection.inspection_case(purchase),
+        "back": inspection.inspection_back_link(purchase=purchase, user=request.user),
+    }
     return render(request, "causebook/inspection.html", context)
 
 

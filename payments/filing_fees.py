@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from accounts.models import User
 from filing.models import CaseType, DocumentType, Submission
@@ -130,6 +131,21 @@ def submission_continue_url(order: PaymentOrder) -> str | None:
     return reverse("filing:submission", args=[order.purpose_ref]) if order.purpose_ref else None
 
 
+def submission_description(order: PaymentOrder) -> str | None:
+    """The submission's reference, and its case number once it has one."""
+    submission = (
+        Submission.objects.select_related("case__case_type").filter(reference=order.purpose_ref).first()
+        if order.purpose_ref
+        else None
+    )
+    if submission is None:
+        return None
+    case_number = submission.case.case_number
+    if not case_number:
+        return submission.reference
+    return gettext("%(reference)s (%(case_number)s)") % {"reference": submission.reference, "case_number": case_number}
+
+
 def register() -> None:
     from filing import hooks as filing_hooks
 
@@ -141,3 +157,4 @@ def register() -> None:
     hooks.register_paid_handler(SUBMISSION, order_paid)
     hooks.register_receipt_handler(receipt_rendered)
     hooks.register_continue_url(SUBMISSION, submission_continue_url)
+    hooks.register_description(SUBMISSION, submission_description)

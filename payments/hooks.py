@@ -36,6 +36,7 @@ _paid: dict[str, list[PaidHandler]] = defaultdict(list)
 _refunded: dict[str, list[RefundHandler]] = defaultdict(list)
 _receipt: list[ReceiptHandler] = []
 _continue: dict[str, Callable[[PaymentOrder], str | None]] = {}
+_describe: dict[str, Callable[[PaymentOrder], str | None]] = {}
 
 
 def register_paid_handler(purpose: str, handler: PaidHandler) -> None:
@@ -64,6 +65,18 @@ def register_continue_url(purpose: str, resolver: Callable[[PaymentOrder], str |
 def continue_url(order: PaymentOrder) -> str | None:
     resolver = _continue.get(order.purpose)
     return resolver(order) if resolver is not None else None
+
+
+def register_description(purpose: str, describer: Callable[[PaymentOrder], str | None]) -> None:
+    """What the payer is paying for, in words they know: the search text, the document and
+    case, the submission's reference. Called in the reader's language; ``None`` when unknown.
+    Never return an internal key: ``purpose_ref`` may be one."""
+    _describe[purpose] = describer
+
+
+def description(order: PaymentOrder) -> str | None:
+    describer = _describe.get(order.purpose)
+    return describer(order) if describer is not None else None
 
 
 def unregister_all() -> None:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from filing.rendering import BASE_STYLESHEET, format_datetime_en, format_datetime_zh, format_hkd, render_pdf
 
@@ -19,6 +19,17 @@ def _when(moment: Any) -> dict[str, str]:
     if moment is None:
         return {"en": "", "zh": ""}
     return {"en": format_datetime_en(moment), "zh": format_datetime_zh(moment)}
+
+
+def _paid_for(order: PaymentOrder) -> dict[str, str]:
+    """What the order paid for, in each language (never its internal ``purpose_ref``)."""
+    from .selectors import order_purpose
+
+    paid_for = {}
+    for key, language in (("en", "en"), ("zh", "zh-hant")):
+        with translation.override(language):
+            paid_for[key] = order_purpose(order)
+    return paid_for
 
 
 def receipt_context(receipt: Receipt) -> dict[str, Any]:
@@ -38,6 +49,7 @@ def receipt_context(receipt: Receipt) -> dict[str, Any]:
     return {
         "receipt": receipt,
         "order": order,
+        "paid_for": _paid_for(order),
         "lines": lines,
         "amount": format_hkd(order.amount),
         "standard_total": format_hkd(order.standard_total),

@@ -11,10 +11,12 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, QuerySet, Sum
 from django.http import Http404
+from django.utils.translation import gettext
 
 from accounts.models import User
 from accounts.selectors import admin_membership_for_user, is_staff_user, membership_for_user
 
+from . import hooks
 from .models import ZERO, DepositAccount, GatewayEvent, LedgerEntry, PaymentOrder, Receipt
 from .services.ledger import balance_of, deposit_account_for_membership
 
@@ -33,6 +35,21 @@ def order_for_token(*, user: AnyUser, token: str) -> PaymentOrder:
     ):
         raise Http404
     return order
+
+
+def order_purpose(order: PaymentOrder) -> str:
+    """What an order pays for, as the payer knows it, in the active language.
+
+    "Search: “chan tai man”", "Document inspection: “Statement of claim” (DCCJ 12/2026)",
+    "Court filing: S-7KX3M9QD2A": the purpose, and what the app that made the order says it
+    is (:func:`payments.hooks.register_description`). Without that, the purpose alone:
+    ``purpose_ref`` may be an internal key and is never shown.
+    """
+    label = str(order.get_purpose_display())
+    detail = hooks.description(order)
+    if not detail:
+        return label
+    return gettext("%(purpose)s: %(detail)s") % {"purpose": label, "detail": detail}
 
 
 def receipt_for_token(*, user: AnyUser, token: str) -> Receipt:

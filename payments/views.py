@@ -101,6 +101,7 @@ def _order_context(request: HttpRequest, order: PaymentOrder) -> dict[str, objec
     account = selectors.deposit_account_for_user(request.user) if order.status in services.orders.PAYABLE else None
     return {
         "order": order,
+        "order_purpose": selectors.order_purpose(order),
         "receipt": getattr(order, "receipt", None) if order.is_settled else None,
         "deemed": deemed_receipt(timezone.now()),
         "deposit_account": account,

@@ -8,4 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Portal operations")
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401  (registers the database checks)
+        from . import (
+            checks,  # noqa: F401  (registers the database checks)
+            dates,  # noqa: F401  (registers the check of the portal's date formats)
+        )

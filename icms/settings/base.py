@@ -242,6 +242,9 @@ LANGUAGES = [
     ("zh-hant", "繁體中文"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates as Hong Kong writes them in each language: "26 Nov 2026" and "2026年11月26日"
+# (icms/formats/<locale>/formats.py; templates use named formats, never fixed ones).
+FORMAT_MODULE_PATH = ["icms.formats"]
 LANGUAGE_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 
@@ -391,3 +394,5 @@ CAUSEBOOK_PAGE_SIZE = env.int("CAUSEBOOK_PAGE_SIZE", default=20)
 CAUSEBOOK_MAX_CORRECTIONS = env.int("CAUSEBOOK_MAX_CORRECTIONS", default=6)
 # A paid search gives this long to view its result set (the search fee, icms-reference §3).
 CAUSEBOOK_SEARCH_ACCESS_HOURS = env.int("CAUSEBOOK_SEARCH_ACCESS_HOURS", default=24)
+# A paid inspection gives this long to download inspection copies of its document.
+CAUSEBOOK_INSPECTION_ACCESS_HOURS = env.int("CAUSEBOOK_INSPECTION_ACCESS_HOURS", default=24)

@@ -48,6 +48,9 @@ def test_a_clerk_lists_a_hearing_in_the_admin_and_it_is_audited(clerk_client, re
     assert hearing.starts_at == datetime(2026, 11, 26, 9, 30, tzinfo=HKT)
     event = AuditEvent.objects.get(event_type="causebook.hearing_listed")
     assert event.after["courtroom"] == "Court No. 31" and event.before is None
+    # Stored in UTC (01:30), labelled in Hong Kong time.
+    assert event.target_label == "DCCJ 1204/2026 2026-11-26 09:30"
+    assert str(Hearing.objects.get()).endswith("— 2026-11-26 09:30")
 
 
 def test_a_hearing_in_another_court_than_the_case_is_refused_in_the_form(clerk_client, register):
