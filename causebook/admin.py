@@ -69,7 +69,16 @@ class SearchPurchaseAdmin(admin.ModelAdmin):
 
     list_display = ["query", "result_count", "user", "paid_at", "expires_at", "payment_reference"]
     list_select_related = ["user"]
-    readonly_fields = ["query", "result_count", "user", "paid_at", "expires_at", "payment_reference", "created_at"]
+    readonly_fields = [
+        "query",
+        "result_count",
+        "capped",
+        "user",
+        "paid_at",
+        "expires_at",
+        "payment_reference",
+        "created_at",
+    ]
     exclude = ["token"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

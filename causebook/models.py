@@ -24,7 +24,8 @@ class SearchPurchase(models.Model):
 
     ``query`` is the search in normal form (:meth:`causebook.query.SearchQuery.normal_form`),
     so "CHAN Tai-man" and "chan  tai-man" are the same purchase. ``expires_at`` is null
-    until the search fee is paid (:func:`causebook.services.search_purchase_grant`).
+    until the search fee is paid (:func:`causebook.services.search_purchase_grant`),
+    which also keeps the result set (``case_ids``) that the token then opens.
     """
 
     query = models.CharField(_("search in normal form"), max_length=500)
@@ -43,6 +44,14 @@ class SearchPurchase(models.Model):
     payment_reference = models.CharField(_("payment order reference"), max_length=64, blank=True, db_index=True)
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
     expires_at = models.DateTimeField(_("access expires at"), null=True, blank=True)
+    # The result set bought: the matching cases in rank order when the fee was paid.
+    # Paging through it is stable (a capped search's 1,000 are always the same 1,000),
+    # what the buyer saw can be told afterwards, and a page costs no search. Null for a
+    # purchase paid before it was kept (those are searched again).
+    case_ids = ArrayField(
+        models.BigIntegerField(), verbose_name=_("result set"), null=True, blank=True, editable=False
+    )
+    capped = models.BooleanField(_("more matches than the result set holds"), default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

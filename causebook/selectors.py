@@ -111,18 +111,28 @@ def purchase_by_token(*, token: str) -> SearchPurchase | None:
 
 
 def cause_book_search(
-    *, user: AnyUser, query: SearchQuery, page: int = 1, token: str = "", count_only: bool = False
+    *,
+    user: AnyUser,
+    query: SearchQuery,
+    page: int = 1,
+    token: str = "",
+    purchase: SearchPurchase | None = None,
+    count_only: bool = False,
 ) -> SearchResults:
     """Run ``query`` for ``user``: the count, and the page of results they may see.
 
-    ``token`` is a result token from a paid search; it opens the results only for the
-    search it was bought for. ``count_only`` skips the results even for those who may see
-    them (the free "how many?" step).
+    ``token`` is a result token from a paid search (or ``purchase``, the purchase already
+    looked up by its token); it opens the results only for the search it was bought for,
+    and only while access lasts. ``count_only`` skips the results even for those who may
+    see them (the free "how many?" step).
     """
     page = max(1, page)
     page_size = int(settings.CAUSEBOOK_PAGE_SIZE)
-    purchase = purchase_for_token(token=token) if token else None
-    if purchase is not None and purchase.query != query.normal_form():
+    if purchase is None and token:
+        purchase = purchase_for_token(token=token)
+    if purchase is not None and (
+        purchase.query != query.normal_form() or purchase.expires_at is None or purchase.expires_at <= timezone.now()
+    ):
         purchase = None
     if query.mode == "empty":
         return SearchResults(query=query, total=0, capped=False, access="none", page_size=page_size)
@@ -132,6 +142,18 @@ def cause_book_search(
         hits = find_cases(query)
         return SearchResults(
             query=query, total=hits.total, capped=hits.capped, access="none", corrections=hits.corrections
+        )
+    if purchase is not None and purchase.case_ids is not None:
+        # The bought result set, as kept when the fee was paid: no search per page.
+        return SearchResults(
+            query=query,
+            total=len(purchase.case_ids),
+            capped=purchase.capped,
+            access="all",
+            cases=case_summaries(purchase.case_ids[offset : offset + page_size]),
+            page=page,
+            page_size=page_size,
+            purchase=purchase,
         )
     if access == "all":
         hits = find_cases(query, limit=page_size, offset=offset)
@@ -183,9 +205,12 @@ def cause_book_case(*, user: AnyUser, case_id: int, token: str = "") -> Case:
         allowed = True
     else:
         purchase = purchase_for_token(token=token) if token else None
-        allowed = purchase is not None and bool(
-            find_cases(SearchQuery.from_params(_params(purchase.query)), scope=("SELECT %s", [case_id])).total
-        )
+        if purchase is None:
+            allowed = False
+        elif purchase.case_ids is not None:
+            allowed = case_id in purchase.case_ids
+        else:
+            allowed = bool(find_cases(purchase_query(purchase), scope=("SELECT %s", [case_id])).total)
     if not allowed:
         raise Case.DoesNotExist
     cases = hydrate_cases(list(public.values_list("pk", flat=True)))

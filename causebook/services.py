@@ -21,7 +21,8 @@ from filing.access import AnyUser
 
 from .models import Hearing, SearchPurchase
 from .query import SearchQuery
-from .search import find_cases
+from .search import find_cases, max_matches
+from .selectors import purchase_query
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -63,13 +64,23 @@ def search_purchase_grant(
 ) -> SearchPurchase:
     """After payment: open the result set for ``CAUSEBOOK_SEARCH_ACCESS_HOURS`` (24) from ``paid_at``.
 
-    Idempotent (payment callbacks arrive at least once): the first grant wins and later
-    ones change nothing. ``paid_at`` must be aware.
+    Keeps the result set as it stands now, in rank order (``case_ids``): the token opens
+    exactly those cases. Idempotent (payment callbacks arrive at least once): the first
+    grant wins and later ones change nothing. ``paid_at`` must be aware.
     """
     _aware(paid_at, "paid_at")
     expires_at = paid_at + timedelta(hours=int(settings.CAUSEBOOK_SEARCH_ACCESS_HOURS))
+    if SearchPurchase.objects.filter(pk=purchase.pk, paid_at__isnull=False).exists():
+        purchase.refresh_from_db()
+        return purchase
+    # The result set as it stands at payment, ranked: what the token opens for 24 hours.
+    hits = find_cases(purchase_query(purchase), limit=max_matches() + 1)
     updated = SearchPurchase.objects.filter(pk=purchase.pk, paid_at__isnull=True).update(
-        paid_at=paid_at, expires_at=expires_at, payment_reference=payment_reference or purchase.payment_reference
+        paid_at=paid_at,
+        expires_at=expires_at,
+        payment_reference=payment_reference or purchase.payment_reference,
+        case_ids=hits.case_ids,
+        capped=hits.capped,
     )
     purchase.refresh_from_db()
     if updated:
@@ -83,6 +94,8 @@ def search_purchase_grant(
                 "expires_at": expires_at.isoformat(),
                 "payment_reference": purchase.payment_reference,
                 "result_count": purchase.result_count,
+                "result_set": len(purchase.case_ids or []),
+                "capped": purchase.capped,
             },
         )
     return purchase
@@ -127,8 +140,6 @@ def search_purchase_continue_url(order: PaymentOrder) -> str | None:
 
 def search_purchase_description(order: PaymentOrder) -> str | None:
     """What a search order pays for, for the payer: the search text (never the purchase's key)."""
-    from .selectors import purchase_query
-
     if not order.purpose_ref.isdigit():
         return None
     purchase = SearchPurchase.objects.filter(pk=int(order.purpose_ref)).only("query").first()

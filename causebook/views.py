@@ -76,7 +76,7 @@ def purchase_detail(request: HttpRequest, token: str) -> HttpResponse:
     query = selectors.purchase_query(purchase)
     now = timezone.now()
     if purchase.expires_at is not None and purchase.expires_at > now:
-        results = selectors.cause_book_search(user=request.user, query=query, page=_page(request), token=token)
+        results = selectors.cause_book_search(user=request.user, query=query, page=_page(request), purchase=purchase)
         context = {"purchase": purchase, "results": results, "query": query}
         return render(request, _results_template(request, "causebook/purchase.html"), context)
     expired = purchase.expires_at is not None

@@ -179,3 +179,46 @@ def test_the_results_page_makes_a_fixed_number_of_queries(client, register, staf
     # user, staff MFA check, search SQL, the page of cases with their parties, case types for the form, membership
     with django_assert_num_queries(6):
         client.get(SEARCH, {"q": "Chan"})
+
+
+def test_the_token_opens_the_result_set_as_it_stood_when_paid(client, register, settings):
+    from tests.causebook.conftest import make_case
+
+    purchase = search_purchase_create(user=_anonymous(), query=SearchQuery.from_params({"q": "大文"}))
+    search_purchase_grant(purchase=purchase, paid_at=timezone.now())
+    purchase.refresh_from_db()
+    assert set(purchase.case_ids) == {register["target"].pk, register["wong_tai_man"].pk}
+    assert purchase.capped is False
+    audit = AuditEvent.objects.get(event_type="causebook.search_access_granted")
+    assert audit.after["result_set"] == 2
+
+    later = make_case("DCCJ", 900, 2026, ("LAM Tai Man", "林大文"), ("HING FAT LIMITED", "興發有限公司"))
+    body = client.get(reverse("causebook:purchase", args=[purchase.token])).content.decode()
+    assert "DCCJ 1204/2026" in body and "DCCJ 77/2025" in body
+    assert "DCCJ 900/2026" not in body  # filed after payment: not in what was bought
+    assert client.get(reverse("causebook:case", args=[later.pk]), {"token": purchase.token}).status_code == 404
+    # A kept case's details are read now, not kept: a status change shows.
+    register["target"].status = "closed"
+    register["target"].save()
+    assert "Closed" in client.get(reverse("causebook:purchase", args=[purchase.token])).content.decode()
+
+
+def test_pages_of_a_bought_result_set_follow_its_rank_order_without_overlap(client, register, settings):
+    from tests.causebook.conftest import make_case
+
+    settings.CAUSEBOOK_PAGE_SIZE = 2
+    for number in range(1, 6):
+        make_case("DCPI", 500 + number, 2025, ("CHAN Tai Man", "陳大文"), ("ASIA LIMITED", "亞洲有限公司"))
+    purchase = search_purchase_create(user=_anonymous(), query=SearchQuery.from_params({"q": "Chan Tai Man"}))
+    search_purchase_grant(purchase=purchase, paid_at=timezone.now())
+    purchase.refresh_from_db()
+    assert len(purchase.case_ids) == 6
+
+    api = reverse("api:causebook_search")
+    seen = []
+    for page in (1, 2, 3):
+        answer = client.get(api, {"q": "Chan Tai Man", "token": purchase.token, "page": page}).json()
+        assert answer["count"] == 6 and answer["pages"] == 3
+        seen += [result["case_number"] for result in answer["results"]]
+    assert len(seen) == len(set(seen)) == 6
+    assert seen[0] == "DCCJ 1204/2026"  # the latest date of issue among equal ranks
