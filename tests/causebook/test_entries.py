@@ -135,3 +135,15 @@ def test_a_word_two_edits_away_is_not_a_correction():
 def test_edit_distance_counts_a_swap_as_one_edit(a, b, distance):
     assert edit_distance(a, b) == distance
     assert edit_distance(b, a) == distance
+
+
+def test_a_name_is_indexed_by_its_unordered_pairs_of_distinct_words():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT causebook_token_pairs(%s::text[])", [["chan", "tai", "man", "chan"]])
+        assert sorted(cursor.fetchone()[0]) == ["chan man", "chan tai", "man tai"]
+
+
+@pytest.mark.parametrize("q", ["Chan Chan", "man tai chan", "Tai Man", "CHAN"])
+def test_repeated_reordered_and_single_words_all_find_the_name(q):
+    case = make_case("DCCJ", 8, 2026, ("CHAN Tai Man", "陳大文"), ("HING FAT LIMITED", "興發有限公司"))
+    assert find_cases(SearchQuery.from_params({"q": q}), limit=20).case_ids == [case.pk]

@@ -30,7 +30,9 @@ _entries = importlib.import_module("causebook.migrations.0006_cause_book_entries
 FILL_ENTRIES: str = _entries.FILL_ENTRIES
 ENTRY_INDEXES: str = _entries.ENTRY_INDEXES
 VOCABULARY: str = _entries.VOCABULARY
-INDEX_NAMES: list[str] = [*_entries.ENTRY_INDEX_NAMES, "causebook_case_type_number"]
+_pairs = importlib.import_module("causebook.migrations.0008_name_word_pairs")
+PAIRS_INDEX: str = _pairs.PAIRS_INDEX
+INDEX_NAMES: list[str] = [*_entries.ENTRY_INDEX_NAMES, _pairs.PAIRS_INDEX_NAME, "causebook_case_type_number"]
 CASE_NUMBER_INDEX = "CREATE INDEX IF NOT EXISTS causebook_case_type_number ON filing_case (case_type_id, number)"
 
 
@@ -120,6 +122,7 @@ class Command(BaseCommand):
             cursor.execute("SET maintenance_work_mem = '1GB'")
             cursor.execute("SET max_parallel_maintenance_workers = 2")
             cursor.execute(ENTRY_INDEXES)
+            cursor.execute(PAIRS_INDEX)
             cursor.execute(CASE_NUMBER_INDEX)
             for table in [
                 "filing_case",
