@@ -151,13 +151,13 @@ def _hits_sql(query: SearchQuery, scope: Fragment | None, corrections: Sequence[
         )
         return sql, [text, n, text, n, text, n, n, cjk_grams(text), text, *tail_params, limit]
     if corrections:
-        words = " ".join(alternatives[0] for alternatives in corrections)
+        meant = " ".join(alternatives[0] for alternatives in corrections)
         overlap = " AND ".join("e.tokens && %s::text[]" for _ in corrections)
         sql = (
             "SELECT e.case_id, word_similarity(%s, array_to_string(e.tokens, ' ')) AS score, e.issued_at "  # noqa: S608 (fixed SQL; values are parameters)
             f"FROM {ENTRIES} e WHERE {overlap}{tail} LIMIT %s"
         )
-        return sql, [words, *[list(a) for a in corrections], *tail_params, limit]
+        return sql, [meant, *[list(a) for a in corrections], *tail_params, limit]
     words = list(name_tokens(query.q))
     match = BY_PAIRS if len(set(words)) >= 2 else BY_WORD
     sql = (
