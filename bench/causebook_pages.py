@@ -12,7 +12,8 @@ Measures, on the same server and run:
 * the daily cause list of the District Court for a day with 60 hearings;
 * the search page with the free count, as the public sees it;
 * a minimal Django view (``bench/minimal/``), and the same results template rendered from
-  an in-memory list with no query (``bench/ceiling/``, the rendering ceiling).
+  an in-memory list with no query (``bench/ceiling/``, the rendering ceiling), and the
+  search page's own ceiling, signed in as the clerk (``bench/ceiling-search/``).
 
 Needs ``wrk`` (``apt-get install wrk``). Prints JSON. wrk runs on the same two cores as
 gunicorn, so every figure pays for the load generator alike.
@@ -96,6 +97,7 @@ def prepare() -> dict[str, str]:
         "search_count_page": "/cause-book/?q=chan+tai+man",
         "minimal_django_view": "/bench/minimal/",
         "rendering_ceiling": "/bench/ceiling/",
+        "staff_search_page_rendering_ceiling": "/bench/ceiling-search/?q=chan+tai+man",
     }
 
 
@@ -183,7 +185,7 @@ def main() -> None:
                 break
             except OSError:
                 time.sleep(0.2)
-        headers = {name: [cookie] if name.startswith("staff_") else [] for name in paths}
+        headers = {name: [cookie] if name.startswith("staff_") else [] for name in paths}  # both staff pages signed in
         for name, path in paths.items():
             request = urllib.request.Request(BASE + path, headers=dict(h.split(": ", 1) for h in headers[name]))  # noqa: S310
             with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
@@ -201,8 +203,10 @@ def main() -> None:
         "pages": figures,
         "results_page_share_of_rendering_ceiling": round(figures["results_page"]["pages_per_second"] / ceiling, 3),
         "target_results_page_at_least_half_of_ceiling": figures["results_page"]["pages_per_second"] >= ceiling / 2,
-        "staff_live_results_share_of_rendering_ceiling": round(
-            figures["staff_live_results_page"]["pages_per_second"] / ceiling, 3
+        "staff_live_results_share_of_its_rendering_ceiling": round(
+            figures["staff_live_results_page"]["pages_per_second"]
+            / figures["staff_search_page_rendering_ceiling"]["pages_per_second"],
+            3,
         ),
     }
     print(json.dumps(report, indent=2))
