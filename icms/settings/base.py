@@ -142,6 +142,11 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("OPTIONS", {})
 DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=3))
+# A cause book search in very many names reads the table until the 1,001st match
+# (causebook.search.MANY_NAMES). PostgreSQL lets a large sequential scan join one already
+# running, mid-table, so the same search could consider another 1,001 and a clerk's page 2
+# repeat page 1; starting every scan at the table's beginning keeps it the same.
+DATABASES["default"]["OPTIONS"].setdefault("options", "-c synchronize_seqscans=off")
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must point to PostgreSQL: the portal needs pg_trgm and unaccent.")
 
