@@ -222,3 +222,35 @@ def test_pages_of_a_bought_result_set_follow_its_rank_order_without_overlap(clie
         seen += [result["case_number"] for result in answer["results"]]
     assert len(seen) == len(set(seen)) == 6
     assert seen[0] == "DCCJ 1204/2026"  # the latest date of issue among equal ranks
+
+
+def test_an_organisation_user_pays_the_search_fee_from_the_deposit_account(
+    client, register, django_capture_on_commit_callbacks
+):
+    from decimal import Decimal
+
+    from payments import services as payments
+    from payments.models import PaymentOrder
+    from tests.factories import MembershipFactory, OrganisationFactory, StaffFactory
+
+    member = MembershipFactory(organisation=OrganisationFactory())
+    account = payments.deposit_account_open(organisation=member.organisation)
+    payments.deposit_top_up(
+        account=account, amount=Decimal("50.00"), reference="CHQ-7", officer=StaffFactory(group="Accounts officer")
+    )
+    client.force_login(member.user)
+    response = client.post(reverse("causebook:purchase_create"), {"q": "大文"})
+    order_page = client.get(response["Location"]).content.decode()
+    assert "holds HK$50.00" in order_page and "Pay HK$14.00 from the deposit account" in order_page
+
+    order = PaymentOrder.objects.get(purpose="search")
+    with django_capture_on_commit_callbacks(execute=True):
+        paid = client.post(reverse("payments:pay_deposit", args=[order.access_token]), follow=True)
+    assert paid.status_code == 200
+    order.refresh_from_db()
+    assert (order.status, order.method, order.amount) == ("paid", "deposit", Decimal("14.00"))
+    assert payments.balance_of(account) == Decimal("36.00")
+    purchase = SearchPurchase.objects.get()
+    assert purchase.user == member.user and purchase.payment_reference == order.reference
+    body = client.get(reverse("causebook:purchase", args=[purchase.token])).content.decode()
+    assert "DCCJ 1204/2026" in body and "DCCJ 77/2025" in body
