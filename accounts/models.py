@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from icms.core.fields import EncryptedTextField
+
 from .hkid import hkid_mask, validate_hkid
 
 
@@ -55,7 +57,8 @@ class User(AbstractUser):
     )
     # Collected only for the registry's identity check before a first filing (icms-reference §5),
     # stored normalised (A1234563) and never shown in full: use ``hkid_masked``.
-    hkid = models.CharField(_("HKID number"), max_length=12, blank=True, validators=[validate_hkid])
+    # Encrypted at rest (icms.core.crypto): a database dump or backup never holds the number.
+    hkid = EncryptedTextField(_("HKID number"), blank=True, validators=[validate_hkid])
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -6,6 +6,7 @@ characters when the database's ctype is UTF-8-aware (``C.UTF-8``,
 """
 
 from django.core.checks import Error, Tags, register
+from django.core.checks import Warning as CheckWarning
 from django.db import connections
 from django.db.utils import OperationalError
 
@@ -50,3 +51,20 @@ def check_postgres_can_index_chinese(app_configs, databases=None, **kwargs):  # 
                 )
             )
     return errors
+
+
+@register(Tags.security, deploy=True)
+def check_field_encryption_key_is_its_own(app_configs, **kwargs):  # type: ignore[no-untyped-def]
+    """Encrypted values (HKID numbers) should not depend on SECRET_KEY, which gets rotated."""
+    from django.conf import settings
+
+    if getattr(settings, "FIELD_ENCRYPTION_KEYS_DERIVED", False):
+        return [
+            CheckWarning(
+                "FIELD_ENCRYPTION_KEYS is not set: HKID numbers are encrypted with a key derived from SECRET_KEY, "
+                "so rotating SECRET_KEY would make them unreadable.",
+                hint="Set FIELD_ENCRYPTION_KEYS (or FIELD_ENCRYPTION_KEYS_FILE) to a Fernet key of its own.",
+                id="icms.W020",
+            )
+        ]
+    return []

@@ -14,6 +14,8 @@ PRODUCTION_VALUES = {
     "ALLOWED_HOSTS": "icms.example.hk",
     "EMAIL_URL": "smtp://mail.example.hk:587",
     "SITE_URL": "https://icms.example.hk",
+    # A Fernet key of its own for the values encrypted at rest (icms.core.crypto).
+    "FIELD_ENCRYPTION_KEYS": "8Vq3K7gZpYJ2oF6l1nXWd0cR4sHtU9bE5aQmLkPiC2w=",
 }
 
 
@@ -42,6 +44,28 @@ def test_check_deploy_with_production_values_reports_nothing(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_deploy_check_warns_when_encrypted_values_hang_on_the_secret_key(tmp_path):
+    env = {k: v for k, v in PRODUCTION_VALUES.items() if k != "FIELD_ENCRYPTION_KEYS"}
+    result = _manage("check", "--deploy", env={**env, "SECRET_KEY": "s" * 60})
+    assert "icms.W020" in result.stdout + result.stderr
+
+
+def test_a_malformed_field_encryption_key_is_refused_naming_the_setting():
+    script = "import django; django.setup(); from icms.core.crypto import encrypt; encrypt('A1234563')"
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "FIELD_"))}
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "icms.settings.test", "FIELD_ENCRYPTION_KEYS": "not-a-key"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "FIELD_ENCRYPTION_KEYS must be Fernet keys" in result.stderr
 
 
 def test_missing_secret_key_in_production_fails_loudly():
