@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -11,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import services
+from .audit import audit_record
 from .models import AuditEvent, Invitation, Membership, Organisation, User
 from .signals import client_ip
 
@@ -50,6 +53,36 @@ class UserAdmin(DjangoUserAdmin):
     def hkid_masked(self, obj: User) -> str:
         return obj.hkid_masked
 
+    def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> list[str]:
+        # Only a superuser grants superuser status or permissions one by one: a system
+        # administrator (who may change users) could otherwise raise their own account.
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += ["is_superuser", "user_permissions"]
+        return fields
+
+    # The admin's change view runs in one transaction: each audit row commits with its change.
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        audit_record(
+            event_type="account.changed_in_admin" if change else "account.created_in_admin",
+            actor=request.user,  # type: ignore[arg-type]
+            target=obj,
+            after={"changed": sorted(form.changed_data)},
+            ip_address=client_ip(request),
+        )
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        if "groups" in form.changed_data:
+            audit_record(
+                event_type="account.groups_changed_in_admin",
+                actor=request.user,  # type: ignore[arg-type]
+                target=form.instance,
+                after={"groups": sorted(form.instance.groups.values_list("name", flat=True))},
+                ip_address=client_ip(request),
+            )
+
 
 class MembershipInline(admin.TabularInline):
     """Memberships are managed by the organisation's administrators in the portal; read-only here."""
@@ -84,7 +117,17 @@ class OrganisationAdmin(admin.ModelAdmin):
     search_fields = ["name_en", "name_zh", "applied_by__email"]
     inlines = [MembershipInline]
     # Status changes only through the actions below, so that each is audited and notified.
-    readonly_fields = ["status", "status_reason", "applied_by", "decided_by", "decided_at", "created_at", "updated_at"]
+    # The two-factor rule is the primary administrator's to set, audited, in the portal.
+    readonly_fields = [
+        "status",
+        "status_reason",
+        "require_mfa",
+        "applied_by",
+        "decided_by",
+        "decided_at",
+        "created_at",
+        "updated_at",
+    ]
     actions = ["approve", "reject"]
 
     def has_decide_permission(self, request: HttpRequest) -> bool:

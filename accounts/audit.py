@@ -30,7 +30,7 @@ def audit_record(
     event = AuditEvent(
         actor=actor if actor is not None and actor.is_authenticated else None,
         event_type=event_type,
-        target_label=target_label or (str(target) if target is not None else "")[:255],
+        target_label=(target_label or (str(target) if target is not None else ""))[:255],
         before=before,
         after=after,
         ip_address=ip_address,

@@ -16,7 +16,6 @@ raises ``ValidationError`` with a message for the user.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import timedelta
 
@@ -33,12 +32,9 @@ from .audit import audit_record
 from .hkid import hkid_mask, hkid_normalise
 from .models import Invitation, Membership, Organisation, User
 from .selectors import email_is_verified, is_staff_user
+from .tokens import token_hash
 
 INVITATION_VALID_FOR = timedelta(days=getattr(settings, "ACCOUNTS_INVITATION_DAYS", 7))
-
-
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _notify_on_commit(*, to: str, language: str, template: str, context: dict[str, object]) -> None:
@@ -318,7 +314,7 @@ def invitation_create(
         role=role,
         branch_code=branch_code.strip().upper(),
         sees_all_cases=sees_all_cases,
-        token_hash=_token_hash(token),
+        token_hash=token_hash(token),
         invited_by=actor,
         expires_at=timezone.now() + INVITATION_VALID_FOR,
     )
@@ -348,7 +344,7 @@ def invitation_create(
 
 def invitation_for_token(token: str) -> Invitation | None:
     """The open invitation with this token, or ``None`` if it is forged, expired, used or revoked."""
-    invitation = Invitation.objects.select_related("organisation").filter(token_hash=_token_hash(token or "")).first()
+    invitation = Invitation.objects.select_related("organisation").filter(token_hash=token_hash(token or "")).first()
     if invitation is None or not invitation.is_open:
         return None
     return invitation
@@ -361,7 +357,7 @@ def invitation_accept(*, token: str, user: User, ip_address: str | None = None) 
     The link works once and until it expires. Their account becomes an organisation account.
     """
     invitation = (
-        Invitation.objects.select_for_update().select_related("organisation").filter(token_hash=_token_hash(token))
+        Invitation.objects.select_for_update().select_related("organisation").filter(token_hash=token_hash(token))
     ).first()
     if invitation is None or not invitation.is_open:
         raise ValidationError(_("This invitation link is not valid: it may have expired or been used."), "invalid")

@@ -22,7 +22,6 @@ costs the same at two million cases as at two thousand.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -68,16 +67,6 @@ BY_CHARACTERS = "strpos(e.name_zh, %s) > 0"
 BY_WORDS_WALKING = "(e.tokens @> %s::text[]) IS TRUE"
 
 
-def _in_many_names(where: str, params: list[Any]) -> bool:
-    """Whether the planner expects ``where`` to hold for at least ``MANY_NAMES`` entries."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {ENTRIES} e WHERE {where}", params)  # noqa: S608
-        plan = cursor.fetchone()[0]
-    if isinstance(plan, str):
-        plan = json.loads(plan)
-    return float(plan[0]["Plan"]["Plan Rows"]) >= MANY_NAMES
-
-
 CHINESE_SCORE = """CASE WHEN e.name_zh = %s THEN 4.0
          WHEN left(e.name_zh, %s) = %s THEN 3.0
          WHEN right(e.name_zh, %s) = %s AND char_length(e.name_zh) - %s <= 2 THEN 2.5
@@ -104,6 +93,14 @@ class Hits:
 
 def max_matches() -> int:
     return int(settings.CAUSEBOOK_MAX_MATCHES)
+
+
+def _in_many_names(where: str, params: list[Any]) -> bool:
+    """Whether the planner expects ``where`` to hold for at least ``MANY_NAMES`` entries."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {ENTRIES} e WHERE {where}", params)  # noqa: S608
+        plan = cursor.fetchone()[0]  # psycopg reads the JSON
+    return float(plan[0]["Plan"]["Plan Rows"]) >= MANY_NAMES
 
 
 def _case_type_ids(query: SearchQuery) -> list[int]:

@@ -117,14 +117,12 @@ def cause_book_search(
     page: int = 1,
     token: str = "",
     purchase: SearchPurchase | None = None,
-    count_only: bool = False,
 ) -> SearchResults:
     """Run ``query`` for ``user``: the count, and the page of results they may see.
 
     ``token`` is a result token from a paid search (or ``purchase``, the purchase already
     looked up by its token); it opens the results only for the search it was bought for,
-    and only while access lasts. ``count_only`` skips the results even for those who may
-    see them (the free "how many?" step).
+    and only while access lasts.
     """
     page = max(1, page)
     page_size = int(settings.CAUSEBOOK_PAGE_SIZE)
@@ -138,11 +136,6 @@ def cause_book_search(
         return SearchResults(query=query, total=0, capped=False, access="none", page_size=page_size)
     access: Access = "all" if is_staff_user(user) or purchase is not None else "none"
     offset = (page - 1) * page_size
-    if count_only:
-        hits = find_cases(query)
-        return SearchResults(
-            query=query, total=hits.total, capped=hits.capped, access="none", corrections=hits.corrections
-        )
     if purchase is not None and purchase.case_ids is not None:
         # The bought result set, as kept when the fee was paid: no search per page.
         return SearchResults(
@@ -245,7 +238,7 @@ def _day_bounds(day: date) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
-def hearings_for_day(*, court: Court, day: date, courtroom: str = "", hearing_type: str = "") -> list[Hearing]:
+def hearings_for_day(*, court: Court, day: date) -> list[Hearing]:
     """One court's daily cause list: public. Ordered by courtroom, then time. Two queries."""
     start, end = _day_bounds(day)
     hearings = (
@@ -254,10 +247,6 @@ def hearings_for_day(*, court: Court, day: date, courtroom: str = "", hearing_ty
         .prefetch_related(Prefetch("case__parties", queryset=Party.objects.order_by("side", "ordinal", "pk")))
         .order_by("courtroom", "starts_at", "pk")
     )
-    if courtroom:
-        hearings = hearings.filter(courtroom=courtroom)
-    if hearing_type:
-        hearings = hearings.filter(hearing_type=hearing_type)
     return list(hearings)
 
 

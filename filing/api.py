@@ -183,13 +183,12 @@ def submission_status(request: ApiRequest, ref: str) -> SubmissionOut:
 
 
 def _party(party: Party, case: Case) -> CasePartyOut:
-    case_type = case.case_type
-    applicant = party.side == Party.Side.APPLICANT
+    role_en, role_zh = case.case_type.role_names(party.side)
     return CasePartyOut(
         side=party.side,
         ordinal=party.ordinal,
-        role_en=case_type.applicant_role_en if applicant else case_type.respondent_role_en,
-        role_zh=case_type.applicant_role_zh if applicant else case_type.respondent_role_zh,
+        role_en=role_en,
+        role_zh=role_zh,
         kind=party.kind,
         name_en=party.name_en,
         name_zh=party.name_zh,

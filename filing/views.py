@@ -97,6 +97,8 @@ def file_in_case(request: HttpRequest, case_id: int) -> HttpResponse:
         case = access.case_for_user(request.user, case_id)
     except Case.DoesNotExist:
         raise Http404 from None
+    if case.number is None:
+        raise Http404  # nothing to file in before the case is accepted (the service refuses too)
     eligibility = filing_eligibility(request.user)
     formset = DocumentFormSet(
         request.POST or None, request.FILES or None, case_type=case.case_type, opens_case=False, prefix="documents"
@@ -218,6 +220,11 @@ def message_detail(request: HttpRequest, message_id: int) -> HttpResponse:
 @require_GET
 def message_attachment(request: HttpRequest, message_id: int) -> HttpResponseBase:
     message = selectors.message_for_user(request.user, message_id)
+    if message.court_document_id:
+        # A court document is served only where access to its case is checked again
+        # (a membership ended since delivery ends it); messages delivered before then
+        # carried its storage key.
+        return redirect("filing:court_document", message.court_document_id)
     if not message.attachment_key:
         raise Http404
     message_open(user=request.user, message=message)

@@ -216,5 +216,11 @@ class Migration(migrations.Migration):
         migrations.RunSQL(FUNCTIONS, REVERSE),
         migrations.RunSQL(FILL_ENTRIES.replace("%s", "0"), migrations.RunSQL.noop),
         migrations.RunSQL(ENTRY_INDEXES, migrations.RunSQL.noop),
+        # The vocabulary again, from the entries only: 0002 collected drafts' words too.
+        # Corrections no longer use trigrams (symmetric deletes instead): drop that index.
+        migrations.RunSQL(
+            "DELETE FROM causebook_nametoken;" + VOCABULARY + ";DROP INDEX IF EXISTS causebook_nametoken_trgm;",
+            "CREATE INDEX IF NOT EXISTS causebook_nametoken_trgm ON causebook_nametoken USING gin (token gin_trgm_ops);",
+        ),
         migrations.RunSQL(TRIGGERS_AFTER_FILL, migrations.RunSQL.noop),
     ]

@@ -64,6 +64,12 @@ class CaseType(BilingualNameMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.prefix} — {self.name_en}"
 
+    def role_names(self, side: str) -> tuple[str, str]:
+        """The English and Chinese names of a party's role on this case type, by its side."""
+        if side == Party.Side.APPLICANT:
+            return self.applicant_role_en, self.applicant_role_zh
+        return self.respondent_role_en, self.respondent_role_zh
+
 
 class Case(models.Model):
     class Status(models.TextChoices):
@@ -102,9 +108,14 @@ class Case(models.Model):
     @property
     def case_number(self) -> str:
         """``PREFIX NUMBER/YEAR``, e.g. ``DCCJ 3618/2010``; empty until accepted."""
-        if self.number is None or self.year is None:
-            return ""
-        return f"{self.case_type.prefix} {self.number}/{self.year}"
+        return case_number_text(self.case_type.prefix, self.number, self.year)
+
+
+def case_number_text(prefix: str, number: int | None, year: int | None) -> str:
+    """``PREFIX NUMBER/YEAR`` (``DCCJ 3618/2010``), or "" without a number: for rows read without a Case."""
+    if number is None or year is None:
+        return ""
+    return f"{prefix} {number}/{year}"
 
 
 class Party(models.Model):
@@ -155,11 +166,8 @@ class Party(models.Model):
     @property
     def role(self) -> str:
         """The role's name on this case type, such as "Plaintiff" or "被告人"."""
-        case_type = self.case.case_type
-        zh = (get_language() or "").startswith("zh")
-        if self.side == self.Side.APPLICANT:
-            return case_type.applicant_role_zh if zh else case_type.applicant_role_en
-        return case_type.respondent_role_zh if zh else case_type.respondent_role_en
+        role_en, role_zh = self.case.case_type.role_names(self.side)
+        return role_zh if (get_language() or "").startswith("zh") else role_en
 
 
 class CaseAssignment(models.Model):

@@ -121,8 +121,9 @@ def court_document_deliver(*, court_document: CourtDocument) -> int:
                 kind="court_document",
                 subject_en=f"{court_document.get_kind_display()}: {court_document.title} ({case.case_number})",
                 subject_zh=f"法庭文件：{court_document.title}（{case.case_number}）",
+                # No attachment of its own: the document is fetched through
+                # filing:court_document, which checks access on every download.
                 court_document=court_document,
-                attachment_key=court_document.sealed_storage_key,
             )
             if created:
                 delivered.append(recipient)

@@ -195,11 +195,12 @@ def submission_documents_seal(*, submission: Submission) -> int:
         sealed_bytes = seal_pdf(read_document(document.storage_key), stamp)
         with StoredFiles() as files:
             stored = files.save(sealed_bytes, prefix="sealed")
-            sealed += Document.objects.filter(pk=document.pk, sealed_storage_key="").update(
+            claimed = Document.objects.filter(pk=document.pk, sealed_storage_key="").update(
                 sealed_storage_key=stored.key, sealed_sha256=stored.sha256
             )
-            if not sealed:
-                files.discard()  # another worker sealed it first
+            if not claimed:
+                files.discard()  # another worker sealed this one first: drop our copy
+            sealed += claimed
     with transaction.atomic():
         _, created = message_post(
             recipient=submission.submitted_by,

@@ -159,6 +159,10 @@ def submission_create(
     if case is not None and not access.user_may_file_for_case(user, case):
         # The caller found the case through the access policy; refusing here is belt and braces.
         raise _refuse(_("You cannot file in this case."))
+    if case is not None and case.number is None:
+        # Until the registry accepts the opening filing there is no case number to seal
+        # further documents with; a returned opening filing leaves a draft nobody files in.
+        raise _refuse(_("This case has no case number yet, so no further document can be filed in it."))
     case_type = case.case_type if case is not None else new_case.case_type  # type: ignore[union-attr]
     _check_types(uploads=uploads, case_type=case_type, opens_case=new_case is not None)
 

@@ -10,16 +10,18 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from accounts.signals import client_ip
+
 from .models import Closure, ExtraHoliday, MaintenanceWindow, RegistryHours
 from .services import calendar_record_delete, calendar_record_save
 
 
 class AuditedCalendarAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        calendar_record_save(actor=request.user, record=obj, ip_address=request.META.get("REMOTE_ADDR"))  # type: ignore[arg-type]
+        calendar_record_save(actor=request.user, record=obj, ip_address=client_ip(request))  # type: ignore[arg-type]
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        calendar_record_delete(actor=request.user, record=obj, ip_address=request.META.get("REMOTE_ADDR"))  # type: ignore[arg-type]
+        calendar_record_delete(actor=request.user, record=obj, ip_address=client_ip(request))  # type: ignore[arg-type]
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         for obj in queryset:

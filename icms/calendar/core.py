@@ -187,10 +187,6 @@ def _statutory_holidays(year: int) -> dict[date, Holiday]:
     return {day: Holiday(day, name, chinese.get(day, name)) for day, name in english.items()}
 
 
-def hong_kong_general_holidays(year: int) -> dict[date, Holiday]:
-    return dict(_statutory_holidays(year))
-
-
 class RegistryCalendar:
     """Hours, holidays and closures: everything the rule needs to know.
 

@@ -12,6 +12,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from accounts.selectors import is_staff_user
+
 from .selectors import maintenance_windows_cached
 
 ALWAYS_REACHABLE = (
@@ -35,7 +37,7 @@ class MaintenanceMiddleware:
             for starts_at, ends_at, notice_en, notice_zh in maintenance_windows_cached():
                 if starts_at <= now < ends_at:
                     user = getattr(request, "user", None)
-                    if user is not None and user.is_authenticated and user.is_staff:
+                    if user is not None and is_staff_user(user):
                         break
                     response = render(
                         request,

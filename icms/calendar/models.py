@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import time
-from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -111,15 +110,6 @@ class Closure(BilingualNotice):
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()} from {self.starts_at.isoformat()}"
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "reason": self.reason,
-            "starts_at": self.starts_at.isoformat(),
-            "reopens_at": self.reopens_at.isoformat() if self.reopens_at else None,
-            "notice_en": self.notice_en,
-            "notice_zh": self.notice_zh,
-        }
 
 
 class MaintenanceWindow(BilingualNotice):

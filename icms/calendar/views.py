@@ -21,7 +21,7 @@ def registry_hours(request: HttpRequest) -> HttpResponse:
         "hours": calendar.hours,
         "holidays": upcoming_holidays(calendar=calendar, start=today, days=180)[:12],
         "closures": recent_closures(now=status.now),
-        "maintenance_windows": upcoming_maintenance(now=status.now),
+        "planned_maintenance": upcoming_maintenance(now=status.now),
     }
     return render(request, "calendar/registry_hours.html", context)
 

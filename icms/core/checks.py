@@ -58,7 +58,7 @@ def check_field_encryption_key_is_its_own(app_configs, **kwargs):  # type: ignor
     """Encrypted values (HKID numbers) should not depend on SECRET_KEY, which gets rotated."""
     from django.conf import settings
 
-    if getattr(settings, "FIELD_ENCRYPTION_KEYS_DERIVED", False):
+    if not settings.FIELD_ENCRYPTION_KEYS:
         return [
             CheckWarning(
                 "FIELD_ENCRYPTION_KEYS is not set: HKID numbers are encrypted with a key derived from SECRET_KEY, "

@@ -26,8 +26,13 @@ def derived_key(secret: str) -> str:
     return base64.urlsafe_b64encode(digest).decode()
 
 
+def encryption_keys() -> list[str]:
+    """The configured keys, first one encrypting; or the key derived from ``SECRET_KEY``."""
+    return list(settings.FIELD_ENCRYPTION_KEYS) or [derived_key(settings.SECRET_KEY)]
+
+
 def _fernet() -> MultiFernet:
-    keys = list(settings.FIELD_ENCRYPTION_KEYS)
+    keys = encryption_keys()
     try:
         return MultiFernet([Fernet(key.strip()) for key in keys])
     except (ValueError, TypeError) as error:

@@ -19,8 +19,6 @@ import environ
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from icms.core.crypto import derived_key
-
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
@@ -69,9 +67,6 @@ if not SECRET_KEY:
 # Keys for the values encrypted at rest (icms.core.crypto: HKID numbers); the first
 # encrypts. Unset, a key derived from SECRET_KEY is used and check --deploy warns.
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
-FIELD_ENCRYPTION_KEYS_DERIVED = not FIELD_ENCRYPTION_KEYS
-if FIELD_ENCRYPTION_KEYS_DERIVED:
-    FIELD_ENCRYPTION_KEYS = [derived_key(SECRET_KEY)]
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")

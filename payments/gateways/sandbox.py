@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from .base import (
@@ -75,23 +76,22 @@ class _SandboxAdapter:
         try:
             payload = json.loads(body)
             data = payload["data"]
-            kind = _KINDS[payload["type"]]
             occurred_at = parse_datetime(payload["created"])
-            amount = Decimal(data["amount"])
+            # The time the money was taken is legal time: one without a zone is not guessed at.
+            if occurred_at is None or timezone.is_naive(occurred_at):
+                raise CallbackRejected("malformed payload: the event time is missing or has no time zone")
+            return GatewayEventData(
+                event_id=str(payload["id"]),
+                kind=_KINDS[payload["type"]],
+                order_reference=str(data["merchant_reference"]),
+                gateway_reference=str(data["charge"]),
+                amount=Decimal(data["amount"]),
+                currency=str(data.get("currency", "")),
+                occurred_at=occurred_at,
+                payload=payload,
+            )
         except (ValueError, KeyError, TypeError, InvalidOperation):
             raise CallbackRejected("malformed payload") from None
-        if occurred_at is None:
-            raise CallbackRejected("malformed payload")
-        return GatewayEventData(
-            event_id=str(payload["id"]),
-            kind=kind,
-            order_reference=str(data["merchant_reference"]),
-            gateway_reference=str(data["charge"]),
-            amount=amount,
-            currency=str(data.get("currency", "")),
-            occurred_at=occurred_at,
-            payload=payload,
-        )
 
     def refund(self, *, order: OrderLike, amount: Decimal, reference: str) -> RefundResult:
         from payments.sandbox.services import sandbox_refund

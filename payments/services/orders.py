@@ -83,6 +83,10 @@ def payment_order_create(
         raise PaymentRefused(_("The payment form has expired. Please start again."))
     existing = PaymentOrder.objects.filter(payer=payer, idempotency_key=key).first()
     if existing is not None:
+        if existing.status == Status.CANCELLED:
+            # The payer cancelled, then chose to pay after all: the same order again, not
+            # a second one for the same thing (the key says what is being paid for).
+            _reopen(existing, actor=payer)
         return existing
     q = quote(items, court_level, at)
     order = PaymentOrder(purpose=purpose, purpose_ref=purpose_ref, court_level=q.court_level, payer=payer)
@@ -263,6 +267,22 @@ def payment_order_settle_nil(*, order: PaymentOrder, actor: User | AnonymousUser
     if q.e_fee_total != ZERO or locked.status not in PAYABLE:
         raise PaymentRefused(_("A fee is payable for this order."))
     return order_mark_paid(order=locked, received_at=timezone.now(), actor=_user_or_none(actor), amount=ZERO)
+
+
+@transaction.atomic
+def _reopen(order: PaymentOrder, *, actor: User | None) -> None:
+    reopened = PaymentOrder.objects.filter(pk=order.pk, status=Status.CANCELLED).update(
+        status=Status.CREATED, updated_at=timezone.now()
+    )
+    if reopened:
+        audit_record(
+            event_type="payments.order_reopened",
+            actor=actor,
+            target=order,
+            before={"status": Status.CANCELLED},
+            after={"status": Status.CREATED},
+        )
+    order.refresh_from_db()
 
 
 @transaction.atomic

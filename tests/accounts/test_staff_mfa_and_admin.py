@@ -3,7 +3,7 @@
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from django.urls import reverse
 
@@ -170,3 +170,43 @@ class TestDecidingApplicationsInTheAdmin:
 def test_authenticators_exist_only_for_users_who_set_them_up(clerk):
     assert not Authenticator.objects.filter(user=clerk).exists()
     assert Group.objects.filter(name="Registry clerk", user=clerk).exists()
+
+
+def test_a_system_administrator_cannot_make_themselves_superuser_and_changes_are_audited(individual):
+    sysadmin = StaffFactory(group="System administrator")
+    totp_for(sysadmin)
+    client = Client()
+    client.force_login(sysadmin)
+    url = reverse("admin:accounts_user_change", args=[sysadmin.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    data = {name: form.initial.get(name) for name in form.fields if form.initial.get(name) is not None}
+    data.update(
+        {
+            "email": sysadmin.email,
+            "first_name": "Renamed",
+            "is_superuser": "on",
+            "user_permissions": list(Permission.objects.values_list("pk", flat=True)[:3]),
+            "groups": [g.pk for g in sysadmin.groups.all()],
+            "is_staff": "on",
+            "is_active": "on",
+        }
+    )
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    sysadmin.refresh_from_db()
+    assert sysadmin.first_name == "Renamed"
+    assert not sysadmin.is_superuser and not sysadmin.user_permissions.exists()
+    event = AuditEvent.objects.get(event_type="account.changed_in_admin", target_id=str(sysadmin.pk))
+    assert "first_name" in event.after["changed"] and "is_superuser" not in event.after["changed"]
+
+
+def test_the_two_factor_rule_of_an_organisation_is_not_edited_in_the_admin(supervisor):
+    totp_for(supervisor)
+    client = Client()
+    client.force_login(supervisor)
+    organisation = Organisation.objects.create(name_en="Lam & Co", type="law_firm")
+    page = client.get(reverse("admin:accounts_organisation_change", args=[organisation.pk]))
+    assert page.status_code == 200
+    assert "require_mfa" not in page.context["adminform"].form.fields

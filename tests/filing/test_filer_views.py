@@ -206,3 +206,58 @@ def test_downloading_a_court_document_records_the_first_open(
     client.get(reverse("filing:court_document", args=[issued.pk]))
     delivery.refresh_from_db()
     assert delivery.read_at == first  # only the first open is recorded
+
+
+def test_a_court_document_in_the_message_box_is_closed_once_access_to_the_case_ends(
+    client, firm_filer, document_storage, celery_eager, django_capture_on_commit_callbacks
+):
+    from django.utils import timezone
+
+    from filing.services import court_document_issue
+
+    with django_capture_on_commit_callbacks(execute=True):
+        issued = court_document_issue(
+            case=firm_filer.case, staff=StaffFactory(), kind="order", title="Order for directions", file=pdf_file()
+        )
+    delivery = MessageItem.objects.get(recipient=firm_filer, court_document=issued)
+    client.force_login(firm_filer)
+    attachment = reverse("filing:message_attachment", args=[delivery.pk])
+    assert client.get(attachment, follow=True).status_code == 200
+
+    firm_filer.memberships.update(deactivated_at=timezone.now())
+    assert client.get(reverse("filing:court_document", args=[issued.pk])).status_code == 404
+    assert client.get(attachment, follow=True).status_code == 404
+
+
+def test_a_document_sealed_meanwhile_by_another_worker_leaves_no_stray_sealed_file(
+    firm_filer, document_storage, monkeypatch
+):
+    from filing.models import Document
+    from filing.services import review
+
+    submission = submission_create(
+        user=firm_filer,
+        case=firm_filer.case,
+        uploads=[
+            DocumentUpload(document_type("DCCJ", "defence"), "Defence", pdf_file()),
+            DocumentUpload(document_type("DCCJ", "affirmation"), "Affirmation", pdf_file()),
+        ],
+    )
+    monkeypatch.setattr("filing.services.review.submission_documents_seal", lambda **kwargs: 0)
+    filing_accept(submission=submission, clerk=StaffFactory())  # accepted; sealing left to the call below
+    monkeypatch.undo()
+    first, second = submission.documents.order_by("ordinal")
+    real_seal = review.seal_pdf
+
+    def seal_then_lose_the_race(data, stamp):
+        sealed = real_seal(data, stamp)
+        if stamp.drn == second.drn:  # another worker stores and records the second one first
+            Document.objects.filter(pk=second.pk).update(sealed_storage_key="sealed/by-the-other-worker.pdf")
+        return sealed
+
+    monkeypatch.setattr(review, "seal_pdf", seal_then_lose_the_race)
+    before = set(stored_files(document_storage))
+    assert review.submission_documents_seal(submission=submission) == 1
+    added = set(stored_files(document_storage)) - before
+    first.refresh_from_db()
+    assert added == {first.sealed_storage_key}  # ours for the first; nothing left for the second

@@ -57,6 +57,7 @@ def test_received_time_comes_from_the_database_and_the_deemed_time_from_the_cale
     # The database clock is not travelled; the deemed time follows from whatever it recorded.
     from icms.calendar import deemed_receipt
 
+    assert submission.received_at != datetime(2026, 11, 27, 18, 30, tzinfo=HKT)  # not Python's (travelled) clock
     assert submission.deemed_received_at == deemed_receipt(submission.received_at).deemed_at
 
 
@@ -112,6 +113,29 @@ def test_a_party_in_person_starts_a_dcpi_case(party_in_person, document_storage)
     applicant = case.parties.get(side="applicant")
     assert applicant.user == party_in_person
     assert case.parties.get(side="respondent").kind == "company"
+
+
+def test_nothing_more_is_filed_in_a_case_before_it_has_a_number(party_in_person, document_storage, client):
+    from django.urls import reverse
+
+    opening = submission_create(
+        user=party_in_person,
+        new_case=NewCase(
+            case_type=document_type("DCPI", "writ").case_type,
+            applicants=[NewParty(name_en="CHAN Tai Man")],
+            respondents=[NewParty(name_en="WONG Siu Ming")],
+        ),
+        uploads=[DocumentUpload(document_type("DCPI", "writ"), "Writ of summons", pdf_file())],
+    )
+    with pytest.raises(SubmissionRefused, match="no case number yet"):
+        submission_create(
+            user=party_in_person,
+            case=opening.case,
+            uploads=[DocumentUpload(document_type("DCPI", "statement_of_claim"), "Statement of claim", pdf_file())],
+        )
+    assert Submission.objects.filter(case=opening.case).count() == 1
+    client.force_login(party_in_person)
+    assert client.get(reverse("filing:file_in_case", args=[opening.case.pk])).status_code == 404
 
 
 def test_a_new_case_needs_its_originating_document(party_in_person, document_storage):

@@ -195,6 +195,26 @@ def test_a_callback_for_the_wrong_amount_is_not_applied(gateway):
     assert GatewayEvent.objects.get().outcome == "mismatch"
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "reason"),
+    [
+        ("created", "2026-11-25T10:00:00", "malformed payload: the event time is missing or has no time zone"),
+        ("charge", None, "malformed payload"),
+    ],
+)
+def test_a_signed_callback_without_a_zone_or_a_field_is_refused_and_recorded_not_a_500(gateway, field, value, reason):
+    order = _order()
+    url = gateway.url + reverse("payments:callback", args=["sandbox-card"])
+    payload = _genuine_payload(order)
+    if field == "created":
+        payload["created"] = value
+    else:
+        del payload["data"][field]
+    assert post_callback(url, payload, secret=settings.PAYMENT_SANDBOX_SECRET) == 400
+    assert _fresh(order).status == "created"
+    assert GatewayEvent.objects.get().rejection_reason == reason
+
+
 def test_an_unknown_gateway_is_404(gateway):
     url = gateway.url + "/payments/callback/nope/"
     assert post_callback(url, {"id": "x"}, secret="x") == 404

@@ -126,3 +126,26 @@ def test_the_admin_action_approves_a_refund(firm, officer, client):
     top_up = reverse("admin:payments_deposit_top_up", args=[account.pk])
     client.post(top_up, {"amount": "100.00", "reference": "CHQ 9"})
     assert services.balance_of(account) == Decimal("2100.00")
+
+
+@pytest.mark.django_db
+def test_the_deposit_account_list_shows_balances_in_a_fixed_number_of_queries(
+    firm, officer, client, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import OrganisationFactory, totp_for
+
+    totp_for(officer)
+    client.force_login(officer)
+    changelist = reverse("admin:payments_depositaccount_changelist")
+    account = services.deposit_account_open(organisation=firm.organisation)
+    services.deposit_top_up(account=account, amount=Decimal("25.50"), reference="CHQ-9", officer=officer)
+    with CaptureQueriesContext(connection) as one:
+        page = client.get(changelist)
+    assert "25.50" in page.content.decode()
+    for _ in range(5):
+        services.deposit_account_open(organisation=OrganisationFactory())
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        assert client.get(changelist).status_code == 200

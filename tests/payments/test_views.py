@@ -9,9 +9,12 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts import demo as accounts_demo
+from accounts.models import AuditEvent
+from causebook.models import SearchPurchase
 from payments import demo as payments_demo
 from payments import services
 from payments.models import DepositAccount, PaymentOrder
+from tests.causebook.conftest import make_case
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -61,6 +64,25 @@ def test_a_public_order_opens_with_its_link_and_state_changes_are_post_only(clie
     assert client.post(reverse("payments:cancel", args=[order.access_token])).status_code == 302
     assert PaymentOrder.objects.get(pk=order.pk).status == "cancelled"
     assert client.get(reverse("payments:receipt", args=[order.access_token])).status_code == 404
+
+
+def test_a_cancelled_search_fee_can_be_paid_after_all_through_the_same_order(client):
+    make_case("DCCJ", 1, 2026, ("CHAN Tai Man", "陳大文"), ("HING FAT LIMITED", "興發有限公司"))
+    first = client.post(reverse("causebook:purchase_create"), {"q": "Chan Tai Man"})
+    order = PaymentOrder.objects.get(purpose="search")
+    assert client.post(reverse("payments:cancel", args=[order.access_token])).status_code == 302
+    assert PaymentOrder.objects.get(pk=order.pk).status == "cancelled"
+
+    # "Pay the search fee" again for the same purchase (the same idempotency key).
+    purchase = SearchPurchase.objects.get()
+    again = services.payment_order_create(
+        purpose="search", court_level="DC", items=["DC-SEARCH"], idempotency_key=f"search-{purchase.pk}"
+    )
+    assert again.pk == order.pk and again.status == "created"
+    assert PaymentOrder.objects.count() == 1
+    page = client.get(first["Location"]).content.decode()
+    assert "Pay by card" in page
+    assert AuditEvent.objects.filter(event_type="payments.order_reopened").count() == 1
 
 
 def test_statements_are_for_the_organisations_administrators_only(firm, officer, client):
