@@ -245,7 +245,9 @@ class AuditEvent(models.Model):
 
     Written in the same transaction as the change it records (see
     :func:`accounts.audit.audit_record`). Never updated or deleted: ``save`` refuses
-    to update, ``delete`` refuses, and the admin is read-only.
+    to update, ``delete`` refuses, the admin is read-only, and a database trigger
+    (migration 0007) refuses any ``UPDATE`` or ``DELETE``, however it is sent. So the
+    foreign keys from here are ``PROTECT``, never ``SET_NULL`` or ``CASCADE``.
     """
 
     actor = models.ForeignKey(
