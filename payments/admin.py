@@ -41,7 +41,15 @@ ISSUE_LABELS = {
     "possible": gettext_lazy("Possible double charge"),
     "callback": gettext_lazy("Refused callback"),
     "pending": gettext_lazy("Still waiting for the gateway"),
+    "second_charge_refunded": gettext_lazy("Second charge: refunded automatically"),
+    "second_charge_refund_pending": gettext_lazy("Second charge: automatic refund on its way"),
+    "second_charge_refund_failed": gettext_lazy("Second charge: the automatic refund failed"),
 }
+
+
+def issue_label(issue: str) -> str:
+    """The words for a reconciliation issue code: its own, or its family's (``callback_*``)."""
+    return str(ISSUE_LABELS.get(issue) or ISSUE_LABELS.get(issue.split("_")[0], issue))
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -182,13 +190,12 @@ class PaymentOrderAdmin(ReadOnlyAdmin):
     def reconciliation_view(self, request: HttpRequest) -> HttpResponse:
         self._require_report(request)
         since = timezone.now() - timedelta(days=int(request.GET.get("days", "7") or 7))
+        rows = [{"row": row, "label": issue_label(row.issue)} for row in selectors.reconciliation(since=since)]
         context = {
             **self.admin_site.each_context(request),
             "title": _("Reconciliation of gateway callbacks and payment orders"),
-            "rows": [
-                {"row": row, "label": ISSUE_LABELS.get(row.issue.split("_")[0], row.issue)}
-                for row in selectors.reconciliation(since=since)
-            ],
+            "rows": [item for item in rows if not item["row"].resolved],
+            "resolved": [item for item in rows if item["row"].resolved],
             "events": GatewayEvent.objects.filter(arrived_at__gte=since).count(),
             "opts": self.model._meta,
         }
@@ -299,6 +306,7 @@ class RefundAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = (
         "reference",
         "order",
+        "kind",
         "amount",
         "status",
         "requested_by",
@@ -306,11 +314,16 @@ class RefundAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         "second_approved_by",
         "created_at",
     )
-    list_filter = ("status",)
-    search_fields = ("reference", "order__reference")
+    list_filter = ("status", "kind")
+    search_fields = ("reference", "order__reference", "charge_reference")
     readonly_fields = (
         "reference",
         "order",
+        "kind",
+        "method",
+        "gateway",
+        "charge_reference",
+        "gateway_event",
         "amount",
         "reason",
         "status",

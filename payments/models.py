@@ -252,6 +252,33 @@ class PaymentOrder(DeemedReceiptFields):
     def is_settled(self) -> bool:
         return self.status in (self.Status.PAID, self.Status.REFUNDED)
 
+    @property
+    def is_declined(self) -> bool:
+        """The issuer or bank said no (rather than the gateway failing, or no answer in time)."""
+        return self.status == self.Status.FAILED and self.failure_reason == "declined"
+
+    def refunds_shown(self) -> list[Refund]:
+        """The refunds the payer sees against this payment (open, failing or done; not rejected).
+
+        Reads ``refunds.all()``, so a list prefetches ``refunds`` once for every order.
+        """
+        return sorted(
+            (refund for refund in self.refunds.all() if refund.status != Refund.Status.REJECTED),
+            key=lambda refund: (refund.created_at, refund.pk),
+        )
+
+    @property
+    def status_label(self) -> str:
+        """The status in the payer's words: "Refund pending" while a refund of this payment is open,
+        "Payment declined" when the card was declined, otherwise the status itself."""
+        if self.status == self.Status.PAID and any(
+            refund.is_pending and refund.kind == Refund.Kind.ORDER for refund in self.refunds_shown()
+        ):
+            return str(_("Refund pending"))
+        if self.is_declined:
+            return str(_("Payment declined"))
+        return str(self.get_status_display())
+
 
 class GatewayEvent(models.Model):
     """A callback from a payment gateway, as received: kept whether or not it verified.
@@ -266,6 +293,7 @@ class GatewayEvent(models.Model):
         MISMATCH = "mismatch", _("Refused: amount or order does not match")
         REJECTED = "rejected", _("Refused: signature or timestamp")
         UNKNOWN_ORDER = "unknown_order", _("Refused: unknown order")
+        SECOND_CHARGE = "second_charge", _("Second charge for a paid order: refunded automatically")
 
     gateway = models.CharField(_("gateway"), max_length=30)
     event_id = models.CharField(_("event id"), max_length=100)
@@ -397,8 +425,36 @@ class Refund(models.Model):
         REJECTED = "rejected", _("Rejected")
         FAILED = "failed", _("Refund failed")
 
+    class Kind(models.TextChoices):
+        ORDER = "order", _("Refund of the payment")
+        SECOND_CHARGE = "second_charge", _("Second charge refunded automatically")
+
     reference = models.CharField(_("reference"), max_length=20, unique=True, default="", editable=False)
     order = models.ForeignKey(PaymentOrder, on_delete=models.PROTECT, related_name="refunds")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.ORDER)
+    method = models.CharField(
+        _("paid back by"),
+        max_length=10,
+        choices=PaymentMethod.choices,
+        blank=True,
+        help_text=_("How the money goes back: the way it came."),
+    )
+    gateway = models.CharField(_("gateway"), max_length=30, blank=True)
+    charge_reference = models.CharField(
+        _("gateway charge refunded"),
+        max_length=100,
+        blank=True,
+        help_text=_("For a second charge: the gateway's reference of the charge being paid back."),
+    )
+    gateway_event = models.ForeignKey(
+        GatewayEvent,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("gateway event"),
+        help_text=_("For a second charge: the callback that reported it."),
+    )
     amount = models.DecimalField(_("amount (HK$)"), max_digits=12, decimal_places=2)
     reason = models.TextField(_("reason"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.REQUESTED)
@@ -429,6 +485,16 @@ class Refund(models.Model):
                 condition=Q(second_approved_by__isnull=True) | ~Q(second_approved_by=models.F("first_approved_by")),
                 name="refund_two_different_approvers",
             ),
+            # A second charge is refunded once, however many callbacks report it.
+            models.UniqueConstraint(
+                fields=["gateway", "charge_reference"],
+                condition=Q(kind="second_charge"),
+                name="refund_one_per_second_charge",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="second_charge") | ~Q(charge_reference=""),
+                name="refund_second_charge_names_the_charge",
+            ),
         ]
         permissions = [("approve_refund", "Can approve or reject refunds")]
 
@@ -439,6 +505,36 @@ class Refund(models.Model):
         if not self.reference:
             self.reference = new_reference("RF")
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def is_pending(self) -> bool:
+        """Not yet paid back, as the payer sees it (a failed gateway refund is retried by staff)."""
+        return self.status in (
+            self.Status.REQUESTED,
+            self.Status.AWAITING_SECOND,
+            self.Status.APPROVED,
+            self.Status.FAILED,
+        )
+
+    @property
+    def is_completed(self) -> bool:
+        return self.status == self.Status.COMPLETED
+
+    @property
+    def destination(self) -> str:
+        """Where the money goes back, in the active language: the way it came."""
+        method = self.method or self.order.method
+        if method == PaymentMethod.DEPOSIT:
+            account = self.order.deposit_account
+            label = account.label if account is not None else ""
+            return str(_("your deposit account (%(account)s)") % {"account": label})
+        if method == PaymentMethod.CARD:
+            return str(_("the card you paid with"))
+        if method == PaymentMethod.PPS:
+            return str(_("the PPS account you paid with"))
+        if method == PaymentMethod.FPS:
+            return str(_("the bank account you paid from by FPS"))
+        return str(_("the account you paid from"))
 
 
 class ReceiptSequence(models.Model):

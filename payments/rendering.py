@@ -32,6 +32,36 @@ def _paid_for(order: PaymentOrder) -> dict[str, str]:
     return paid_for
 
 
+_DESTINATION = {
+    "card": ("the card paid with", "付款所用的信用卡或扣賬卡"),
+    "pps": ("the PPS account paid with", "付款所用的繳費靈戶口"),
+    "fps": ("the bank account paid from by FPS", "以轉數快付款的銀行戶口"),
+    "deposit": ("deposit account", "存款戶口"),
+}
+
+
+def _refund_rows(order: PaymentOrder) -> list[dict[str, Any]]:
+    """The refunds against the payment, for the receipt (labels in both languages, as on the PDF)."""
+    rows = []
+    for refund in order.refunds_shown():
+        method = refund.method or order.method
+        to_en, to_zh = _DESTINATION.get(method, ("the account paid from", "原付款戶口"))
+        if method == "deposit" and order.deposit_account is not None:
+            to_en, to_zh = f"{to_en} {order.deposit_account.label}", f"{to_zh} {order.deposit_account.label}"
+        rows.append(
+            {
+                "refund": refund,
+                "amount": format_hkd(refund.amount),
+                "second_charge": refund.kind == refund.Kind.SECOND_CHARGE,
+                "completed": refund.is_completed,
+                "to_en": to_en,
+                "to_zh": to_zh,
+                "when": _when(refund.completed_at if refund.is_completed else refund.created_at),
+            }
+        )
+    return rows
+
+
 def receipt_context(receipt: Receipt) -> dict[str, Any]:
     from icms.calendar import deemed_receipt
 
@@ -52,6 +82,7 @@ def receipt_context(receipt: Receipt) -> dict[str, Any]:
         "paid_for": _paid_for(order),
         "lines": lines,
         "amount": format_hkd(order.amount),
+        "refunds": _refund_rows(order),
         "standard_total": format_hkd(order.standard_total),
         "saving": format_hkd(order.saving),
         "received": _when(order.received_at),

@@ -9,7 +9,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.http import Http404
 from django.utils.translation import gettext
 
@@ -17,7 +17,7 @@ from accounts.models import User
 from accounts.selectors import admin_membership_for_user, is_staff_user, membership_for_user
 
 from . import hooks
-from .models import ZERO, DepositAccount, GatewayEvent, LedgerEntry, PaymentOrder, Receipt
+from .models import ZERO, DepositAccount, GatewayEvent, LedgerEntry, PaymentOrder, Receipt, Refund
 from .services.ledger import balance_of, deposit_account_for_membership
 
 AnyUser = User | AnonymousUser
@@ -63,7 +63,12 @@ def receipt_for_token(*, user: AnyUser, token: str) -> Receipt:
 def orders_for_user(*, user: AnyUser) -> QuerySet[PaymentOrder]:
     if not user.is_authenticated:
         return PaymentOrder.objects.none()
-    return PaymentOrder.objects.filter(payer=user).select_related("receipt").order_by("-created_at")
+    return (
+        PaymentOrder.objects.filter(payer=user)
+        .select_related("receipt", "deposit_account")
+        .prefetch_related(Prefetch("refunds", queryset=Refund.objects.order_by("created_at", "pk")))
+        .order_by("-created_at")
+    )
 
 
 def deposit_account_for_user(user: AnyUser) -> DepositAccount | None:
@@ -184,13 +189,20 @@ class ReconciliationRow:
     order: PaymentOrder | None
     issue: str
     event: GatewayEvent | None = None
+    refund: Refund | None = None
+    #: Settled by the portal itself (a second charge refunded): shown, but not a question for staff.
+    resolved: bool = False
 
 
 def reconciliation(*, since: datetime) -> Iterator[ReconciliationRow]:
     """Gateway callbacks against payment orders: what an accounts officer should look at.
 
     * a paid gateway order with no applied "succeeded" callback;
-    * a "succeeded" callback for an order paid by another charge (a possible double charge);
+    * a "succeeded" callback for an order paid by another charge (a possible double charge)
+      that was not refunded automatically (callbacks from before automatic refunds);
+    * a second charge refunded automatically: ``second_charge_refunded`` (resolved), or while
+      the gateway has not yet paid it back ``second_charge_refund_pending``, or
+      ``second_charge_refund_failed`` when the gateway refused (a question for staff);
     * callbacks refused (signature, timestamp, amount, unknown order);
     * orders still pending.
     """
@@ -207,9 +219,40 @@ def reconciliation(*, since: datetime) -> Iterator[ReconciliationRow]:
     ).select_related("order"):
         if event.order is not None and event.order.gateway_reference != event.gateway_reference:
             yield ReconciliationRow(event.order, "possible_double_charge", event)
+    second_charges = list(
+        GatewayEvent.objects.filter(arrived_at__gte=since, outcome=GatewayEvent.Outcome.SECOND_CHARGE)
+        .select_related("order")
+        .order_by("arrived_at", "pk")
+    )
+    refunds = {
+        (refund.gateway, refund.charge_reference): refund
+        for refund in Refund.objects.filter(
+            kind=Refund.Kind.SECOND_CHARGE, charge_reference__in={e.gateway_reference for e in second_charges}
+        )
+    }
+    seen: set[tuple[str, str]] = set()
+    for event in second_charges:
+        charge = (event.gateway, event.gateway_reference)
+        if charge in seen:
+            continue  # one row per charge, however many events reported it
+        seen.add(charge)
+        refund = refunds.get(charge)
+        status = refund.status if refund is not None else None
+        if status == Refund.Status.COMPLETED:
+            yield ReconciliationRow(event.order, "second_charge_refunded", event, refund, resolved=True)
+        elif status == Refund.Status.APPROVED:
+            yield ReconciliationRow(event.order, "second_charge_refund_pending", event, refund, resolved=True)
+        else:
+            yield ReconciliationRow(event.order, "second_charge_refund_failed", event, refund)
     for event in (
         GatewayEvent.objects.filter(arrived_at__gte=since)
-        .exclude(outcome__in=(GatewayEvent.Outcome.APPLIED, GatewayEvent.Outcome.IGNORED))
+        .exclude(
+            outcome__in=(
+                GatewayEvent.Outcome.APPLIED,
+                GatewayEvent.Outcome.IGNORED,
+                GatewayEvent.Outcome.SECOND_CHARGE,
+            )
+        )
         .select_related("order")
     ):
         yield ReconciliationRow(event.order, f"callback_{event.outcome}", event)

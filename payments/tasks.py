@@ -22,6 +22,20 @@ def receipt_render(receipt_id: int) -> bool:
 
 
 @shared_task(
+    name="payments.tasks.receipt_refresh",
+    autoretry_for=(Exception,),
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=6,
+    soft_time_limit=60,
+    time_limit=90,
+)
+def receipt_refresh(receipt_id: int) -> bool:
+    """Render a receipt again after a refund was asked for or paid back (it lists refunds)."""
+    return services.receipt_rerender_and_store(receipt_id=receipt_id)
+
+
+@shared_task(
     name="payments.tasks.refund_execute",
     autoretry_for=(OSError,),
     retry_backoff=True,

@@ -119,12 +119,37 @@ def order_detail(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "payments/order.html", _order_context(request, order))
 
 
+#: Seconds between looks at a payment still waiting for the gateway (meta refresh without
+#: JavaScript; htmx polls the status region every ``STATUS_POLL_SECONDS``).
+REFRESH_SECONDS = 5
+STATUS_POLL_SECONDS = 2
+#: htmx stops polling when the answer has this status.
+HTMX_STOP_POLLING = 286
+
+
 @require_GET
 def order_return(request: HttpRequest, token: str) -> HttpResponse:
     """Where the gateway sends the payer back. The result comes from our records (the
-    callbacks), never from the query string."""
+    callbacks), never from the query string.
+
+    While the payment waits for the gateway the page looks again by itself: a meta refresh
+    without JavaScript, or htmx polling the status region (``HX-Request``), which gets the
+    region and the order's details and, once the payment has an answer, HTTP 286 to stop.
+    ``?auto=0`` turns the looking off (WCAG 2.2.1).
+    """
     order = selectors.order_for_token(user=request.user, token=token)
-    return render(request, "payments/return.html", _order_context(request, order))
+    context = {
+        **_order_context(request, order),
+        "auto_refresh": order.status == PaymentOrder.Status.PENDING and request.GET.get("auto") != "0",
+        "refresh_seconds": REFRESH_SECONDS,
+        "poll_seconds": STATUS_POLL_SECONDS,
+    }
+    if request.headers.get("HX-Request") == "true":
+        response = render(request, "payments/_return_poll.html", context)
+        if order.status != PaymentOrder.Status.PENDING:
+            response.status_code = HTMX_STOP_POLLING
+        return response
+    return render(request, "payments/return.html", context)
 
 
 @require_POST

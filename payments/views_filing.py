@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
-from filing.selectors import submission_for_user
+from filing.selectors import filing_side_submission_for_user
 
 from .filing_fees import SUBMISSION, submission_fee_items, submission_order
 from .services import payment_order_create
@@ -19,7 +19,7 @@ from .services import payment_order_create
 @require_POST
 def submission_pay(request: HttpRequest, reference: str) -> HttpResponse:
     """Create (once) the order for a submission's fee and go to its pay page."""
-    submission = submission_for_user(request.user, reference)
+    submission = filing_side_submission_for_user(request.user, reference)
     if submission.submitted_by_id != request.user.pk:
         raise Http404  # the filer pays; others acting for the case see the status only
     items = submission_fee_items(submission)

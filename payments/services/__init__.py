@@ -28,13 +28,14 @@ from .orders import (
     payment_order_start,
     payment_orders_expire,
 )
-from .receipts import receipt_allocate, receipt_render_and_store
+from .receipts import receipt_allocate, receipt_render_and_store, receipt_rerender_and_store
 from .refunds import (
     refund_approve,
     refund_complete,
     refund_execute_via_gateway,
     refund_reject,
     refund_request_for_order,
+    second_charge_refund_start,
 )
 
 __all__ = [
@@ -56,9 +57,11 @@ __all__ = [
     "payment_orders_expire",
     "receipt_allocate",
     "receipt_render_and_store",
+    "receipt_rerender_and_store",
     "refund_approve",
     "refund_complete",
     "refund_execute_via_gateway",
     "refund_reject",
     "refund_request_for_order",
+    "second_charge_refund_start",
 ]

@@ -5,6 +5,10 @@ A verified event is unique by ``(gateway, event_id)``, so a replay (or five) fin
 row already there and changes nothing. Events move an order only forward, so callbacks
 that arrive out of order end in the right state: a "pending" after "succeeded" is
 ignored, and a "declined" for an order already paid is ignored.
+
+A "succeeded" for another charge than the one that paid the order (a card page submitted
+again after the order was paid some other way) is money the payer does not owe: it is
+recorded as a second charge and refunded automatically through the gateway that took it.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from ..gateways import adapter_for_code
 from ..gateways.base import CallbackRejected, EventKind, GatewayEventData
 from ..models import GatewayEvent, PaymentOrder
 from .orders import order_mark_failed, order_mark_paid
+from .refunds import second_charge_refund_start
 
 Status = PaymentOrder.Status
 Outcome = GatewayEvent.Outcome
@@ -89,9 +94,22 @@ def _apply(gateway: str, data: GatewayEventData, body: bytes) -> GatewayEvent:
         return GatewayEvent.objects.get(gateway=gateway, event_id=data.event_id, signature_ok=True)
 
     order = PaymentOrder.objects.select_for_update().filter(reference=data.order_reference).first()
-    outcome = _outcome(order, data)
+    outcome = _outcome(gateway, order, data)
     GatewayEvent.objects.filter(pk=event.pk).update(order=order, outcome=outcome, processed_at=timezone.now())
     event.refresh_from_db()
+    if outcome == Outcome.SECOND_CHARGE and order is not None:
+        audit_record(
+            event_type="payments.second_charge_received",
+            target=order,
+            after={
+                "gateway": gateway,
+                "charge": data.gateway_reference,
+                "event_id": data.event_id,
+                "amount": str(data.amount),
+                "paid_by": {"method": order.method, "gateway": order.gateway, "charge": order.gateway_reference},
+            },
+        )
+        second_charge_refund_start(order=order, event=event)
     if outcome == Outcome.MISMATCH:
         audit_record(
             event_type="payments.callback_mismatch",
@@ -101,9 +119,24 @@ def _apply(gateway: str, data: GatewayEventData, body: bytes) -> GatewayEvent:
     return event
 
 
-def _outcome(order: PaymentOrder | None, data: GatewayEventData) -> str:
+def _is_second_charge(gateway: str, order: PaymentOrder, data: GatewayEventData) -> bool:
+    """A success for a settled order, for money other than the charge that settled it."""
+    return (
+        data.kind == EventKind.SUCCEEDED
+        and order.status in (Status.PAID, Status.REFUNDED)
+        and (order.gateway, order.gateway_reference) != (gateway, data.gateway_reference)
+        and bool(data.gateway_reference)
+        and data.currency == "HKD"
+        and data.amount > 0
+    )
+
+
+def _outcome(gateway: str, order: PaymentOrder | None, data: GatewayEventData) -> str:
     if order is None:
         return Outcome.UNKNOWN_ORDER
+    if _is_second_charge(gateway, order, data):
+        # Whatever its amount, the charge is not owed: it goes back whole.
+        return Outcome.SECOND_CHARGE
     if data.currency != "HKD" or data.amount != order.amount:
         return Outcome.MISMATCH
     if data.kind == EventKind.PENDING:
@@ -122,7 +155,15 @@ def _outcome(order: PaymentOrder | None, data: GatewayEventData) -> str:
         # The time the gateway took the money decides deemed receipt and the concession;
         # a clock ahead of ours is not believed.
         received_at = min(data.occurred_at, timezone.now())
-        order_mark_paid(order=order, received_at=received_at, gateway_reference=data.gateway_reference)
+        # The gateway that took the money is the one that pays it back: the payer may have
+        # started with another method since.
+        order_mark_paid(
+            order=order,
+            received_at=received_at,
+            gateway_reference=data.gateway_reference,
+            gateway=gateway,
+            method=adapter_for_code(gateway).method,
+        )
         return Outcome.APPLIED
     # Declined or failed: only an order still waiting can fail, and only for its current attempt.
     if order.gateway_reference and order.gateway_reference != data.gateway_reference:

@@ -34,6 +34,7 @@ from ..gateways.base import HostedPage
 from ..models import ZERO, PaymentOrder
 from .errors import PaymentRefused
 from .ledger import deposit_account_for_membership, ledger_debit
+from .notices import Notice, payer_notify
 from .receipts import receipt_allocate
 
 Status = PaymentOrder.Status
@@ -201,7 +202,12 @@ def order_mark_paid(
 
 
 def order_mark_failed(*, order: PaymentOrder, reason: str, actor: User | None = None) -> bool:
-    """Move a created or pending order to failed. False if it had already moved on."""
+    """Move a created or pending order to failed. False if it had already moved on.
+
+    When the gateway said no (``declined`` or ``failed``) the payer is told at once, with
+    what to do next. A ``timeout`` is our own guess, not the gateway's answer: the money
+    may still arrive, so the payer is not told that it failed.
+    """
     updated = PaymentOrder.objects.filter(pk=order.pk, status__in=(Status.CREATED, Status.PENDING)).update(
         status=Status.FAILED, failure_reason=reason, updated_at=timezone.now()
     )
@@ -213,6 +219,10 @@ def order_mark_failed(*, order: PaymentOrder, reason: str, actor: User | None = 
             before=_snapshot(order),
             after={"status": Status.FAILED, "reason": reason},
         )
+        notice = {"declined": Notice.DECLINED, "failed": Notice.FAILED}.get(reason)
+        if notice is not None:
+            order.refresh_from_db()
+            payer_notify(notice=notice, order=order)
     return bool(updated)
 
 

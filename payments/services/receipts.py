@@ -67,3 +67,40 @@ def receipt_render_and_store(*, receipt_id: int) -> bool:
     receipt.refresh_from_db()
     hooks.receipt_rendered(receipt)
     return True
+
+
+def receipt_refresh_on_commit(*, order: PaymentOrder) -> None:
+    """After commit, render the order's receipt again: it lists the refunds against the payment."""
+    from ..tasks import receipt_refresh
+
+    receipt_id = Receipt.objects.filter(order=order).values_list("pk", flat=True).first()
+    if receipt_id is not None:
+        # celery-types does not know delay_on_commit (Celery 5.4+) yet.
+        receipt_refresh.delay_on_commit(receipt_id)  # type: ignore[attr-defined]
+
+
+def receipt_rerender_and_store(*, receipt_id: int) -> bool:
+    """Render the receipt again as the order now stands (with its refunds) and store it.
+
+    The receipt row is locked while it is rendered, so two refreshes store one after the
+    other and the last one shows the latest state. The earlier PDF is kept: the payer's
+    message box links to the receipt as it was issued. Not rendered yet? The first
+    rendering shows the refunds anyway.
+    """
+    from filing.storage import store_document
+
+    from ..rendering import render_receipt_pdf
+
+    if not Receipt.objects.filter(pk=receipt_id).exclude(storage_key="").exists():
+        return receipt_render_and_store(receipt_id=receipt_id)
+    with transaction.atomic():
+        receipt = Receipt.objects.select_for_update().select_related("order").get(pk=receipt_id)
+        stored = store_document(render_receipt_pdf(receipt), prefix="receipts")
+        Receipt.objects.filter(pk=receipt.pk).update(storage_key=stored.key, rendered_at=timezone.now())
+        audit_record(
+            event_type="payments.receipt_rerendered",
+            target=receipt.order,
+            before={"storage_key": receipt.storage_key},
+            after={"receipt": receipt.number, "storage_key": stored.key},
+        )
+    return True

@@ -7,11 +7,12 @@ into the deposit account's ledger at once, or through the gateway adapter by a t
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,17 +22,22 @@ from accounts.models import User
 
 from .. import hooks
 from ..gateways import adapter_for_code
-from ..models import ZERO, PaymentOrder, Refund
+from ..models import ZERO, GatewayEvent, PaymentOrder, Refund
 from .errors import PaymentRefused
 from .ledger import ledger_credit_refund
+from .notices import Notice, payer_notify
+from .receipts import receipt_refresh_on_commit
 
 RS = Refund.Status
 OPEN = (RS.REQUESTED, RS.AWAITING_SECOND, RS.APPROVED)
 COUNTED = (*OPEN, RS.COMPLETED)
+ORDER_REFUND = Refund.Kind.ORDER
+SECOND_CHARGE = Refund.Kind.SECOND_CHARGE
 
 
 def _refunded_or_open(order: PaymentOrder) -> Decimal:
-    total = Refund.objects.filter(order=order, status__in=COUNTED).aggregate(t=Sum("amount"))["t"]
+    """What is refunded or on its way back of the order's own payment (second charges are apart)."""
+    total = Refund.objects.filter(order=order, kind=ORDER_REFUND, status__in=COUNTED).aggregate(t=Sum("amount"))["t"]
     return total if total is not None else ZERO
 
 
@@ -49,7 +55,7 @@ def refund_request_for_order(
         raise PaymentRefused(_("Only a paid order can be refunded."))
     left = locked.amount - _refunded_or_open(locked)
     if amount is None:
-        open_refund = Refund.objects.filter(order=locked, status__in=OPEN).first()
+        open_refund = Refund.objects.filter(order=locked, kind=ORDER_REFUND, status__in=OPEN).first()
         if open_refund is not None:
             return open_refund
         amount = left
@@ -57,7 +63,14 @@ def refund_request_for_order(
         raise PaymentRefused(
             _("A refund must be more than HK$0 and at most HK$%(left)s.") % {"left": f"{max(left, ZERO):,.2f}"}
         )
-    refund = Refund(order=locked, amount=amount, reason=reason, requested_by=requested_by)
+    refund = Refund(
+        order=locked,
+        amount=amount,
+        reason=reason,
+        requested_by=requested_by,
+        method=locked.method,
+        gateway=locked.gateway,
+    )
     refund.full_clean(exclude=["reference"], validate_constraints=False)
     refund.save()
     audit_record(
@@ -66,6 +79,67 @@ def refund_request_for_order(
         target=refund,
         after={"order": locked.reference, "amount": str(amount), "reason": reason},
     )
+    payer_notify(notice=Notice.REFUND_REQUESTED, order=locked, refund=refund)
+    receipt_refresh_on_commit(order=locked)
+    return refund
+
+
+@transaction.atomic
+def second_charge_refund_start(*, order: PaymentOrder, event: GatewayEvent) -> Refund:
+    """Pay back a charge the gateway took for an order already paid by another attempt.
+
+    The payer owes nothing more, so no officer approves it: the refund is approved at once
+    and a task asks the gateway that took the money to pay it back. Idempotent: the charge
+    (gateway and charge reference) is claimed by a unique constraint, so a callback
+    delivered again, or a second event about the same charge, returns the same refund.
+    """
+    if event.amount is None or event.amount <= ZERO or not event.gateway_reference:
+        raise ValueError(f"Gateway event {event.pk} does not describe a charge.")
+    existing = Refund.objects.filter(
+        kind=SECOND_CHARGE, gateway=event.gateway, charge_reference=event.gateway_reference
+    ).first()
+    if existing is not None:
+        return existing
+    from ..gateways import adapter_for_code
+
+    refund = Refund(
+        order=order,
+        kind=SECOND_CHARGE,
+        amount=event.amount,
+        reason=f"Second charge {event.gateway_reference} for order {order.reference}, already paid",
+        status=RS.APPROVED,
+        method=adapter_for_code(event.gateway).method,
+        gateway=event.gateway,
+        charge_reference=event.gateway_reference,
+        gateway_event=event,
+        first_approved_at=timezone.now(),
+    )
+    refund.full_clean(exclude=["reference"], validate_constraints=False)
+    try:
+        with transaction.atomic():
+            refund.save()
+    except IntegrityError:
+        # A concurrent delivery about the same charge claimed it first; that refund stands.
+        return Refund.objects.get(kind=SECOND_CHARGE, gateway=event.gateway, charge_reference=event.gateway_reference)
+    audit_record(
+        event_type="payments.second_charge_refund_started",
+        target=refund,
+        after={
+            "order": order.reference,
+            "order_status": order.status,
+            "gateway": event.gateway,
+            "charge": event.gateway_reference,
+            "event_id": event.event_id,
+            "amount": str(event.amount),
+            "status": RS.APPROVED,
+        },
+    )
+    payer_notify(notice=Notice.SECOND_CHARGE, order=order, refund=refund)
+    receipt_refresh_on_commit(order=order)
+    from ..tasks import refund_execute
+
+    # celery-types does not know delay_on_commit (Celery 5.4+) yet.
+    refund_execute.delay_on_commit(refund.pk)  # type: ignore[attr-defined]
     return refund
 
 
@@ -113,7 +187,7 @@ def refund_approve(*, refund: Refund, officer: User) -> Refund:
 
 def _pay_back(refund: Refund, officer: User) -> None:
     order = refund.order
-    if order.method == PaymentOrder.Method.DEPOSIT:
+    if refund.kind == ORDER_REFUND and order.method == PaymentOrder.Method.DEPOSIT:
         if order.deposit_account is None:
             raise RuntimeError(f"Deposit order {order.reference} has no account.")
         entry = ledger_credit_refund(account=order.deposit_account, refund=refund, actor=officer)
@@ -140,7 +214,11 @@ def refund_reject(*, refund: Refund, officer: User, note: str = "") -> Refund:
 
 @transaction.atomic
 def refund_complete(*, refund: Refund, gateway_reference: str) -> bool:
-    """Record that the money went back; the order becomes refunded once fully refunded."""
+    """Record that the money went back, and tell the payer where it went.
+
+    The order becomes refunded once its own payment is fully refunded; paying back a
+    second charge leaves the order as it was (it is still paid, by the first charge).
+    """
     updated = Refund.objects.filter(pk=refund.pk, status=RS.APPROVED).update(
         status=RS.COMPLETED, gateway_reference=gateway_reference, completed_at=timezone.now()
     )
@@ -148,8 +226,11 @@ def refund_complete(*, refund: Refund, gateway_reference: str) -> bool:
         return False
     refund.refresh_from_db()
     order = PaymentOrder.objects.select_for_update().get(pk=refund.order_id)
-    refunded = Refund.objects.filter(order=order, status=RS.COMPLETED).aggregate(t=Sum("amount"))["t"] or ZERO
-    if refunded >= order.amount:
+    refunded = (
+        Refund.objects.filter(order=order, kind=ORDER_REFUND, status=RS.COMPLETED).aggregate(t=Sum("amount"))["t"]
+        or ZERO
+    )
+    if refund.kind == ORDER_REFUND and refunded >= order.amount:
         PaymentOrder.objects.filter(pk=order.pk, status=PaymentOrder.Status.PAID).update(
             status=PaymentOrder.Status.REFUNDED, updated_at=timezone.now()
         )
@@ -157,24 +238,49 @@ def refund_complete(*, refund: Refund, gateway_reference: str) -> bool:
     audit_record(
         event_type="payments.refund_completed",
         target=refund,
-        after={"order": order.reference, "amount": str(refund.amount), "gateway_reference": gateway_reference},
+        after={
+            "order": order.reference,
+            "kind": refund.kind,
+            "amount": str(refund.amount),
+            "gateway_reference": gateway_reference,
+        },
     )
-    hooks.refunded_on_commit(refund)
+    payer_notify(notice=Notice.REFUNDED, order=order, refund=refund)
+    receipt_refresh_on_commit(order=order)
+    if refund.kind == ORDER_REFUND:
+        hooks.refunded_on_commit(refund)
     return True
 
 
-def refund_execute_via_gateway(*, refund_id: int) -> bool:
-    """Pay an approved refund back through the order's gateway (run by a task).
+@dataclass(slots=True)
+class _Charge:
+    """The charge a refund pays back, as the adapter sees an order (:class:`OrderLike`)."""
 
-    The adapter call is idempotent by the refund's reference, so a task delivered
-    twice asks twice and the provider pays once.
+    reference: str
+    amount: Decimal
+    method: str
+    gateway_reference: str
+
+
+def _charge_of(refund: Refund) -> tuple[str, _Charge]:
+    order = refund.order
+    if refund.kind == SECOND_CHARGE:
+        return refund.gateway, _Charge(order.reference, refund.amount, refund.method, refund.charge_reference)
+    return order.gateway, _Charge(order.reference, order.amount, order.method, order.gateway_reference)
+
+
+def refund_execute_via_gateway(*, refund_id: int) -> bool:
+    """Pay an approved refund back through the gateway that took the money (run by a task).
+
+    That is the order's gateway and charge, or for a second charge the gateway and charge
+    the callback named. The adapter call is idempotent by the refund's reference, so a
+    task delivered twice asks twice and the provider pays once.
     """
     refund = Refund.objects.select_related("order").get(pk=refund_id)
     if refund.status != RS.APPROVED:
         return False
-    result = adapter_for_code(refund.order.gateway).refund(
-        order=refund.order, amount=refund.amount, reference=refund.reference
-    )
+    gateway, charge = _charge_of(refund)
+    result = adapter_for_code(gateway).refund(order=charge, amount=refund.amount, reference=refund.reference)
     if result.ok:
         return refund_complete(refund=refund, gateway_reference=result.gateway_reference)
     with transaction.atomic():

@@ -101,7 +101,7 @@ def test_a_declined_card_fails_the_order_and_nothing_is_charged(gateway):
     assert (order.status, order.failure_reason, order.received_at) == ("failed", "declined", None)
     assert not Receipt.objects.filter(order=order).exists()
     assert not SandboxCharge.objects.filter(succeeded=True).exists()
-    assert b"Payment not completed" in client.get(reverse("payments:return", args=[order.access_token])).content
+    assert b"Payment declined" in client.get(reverse("payments:return", args=[order.access_token])).content
     # The payer can try again with another card.
     _pay(client, order)
     _paid_exactly_once(order)
