@@ -14,7 +14,24 @@ A user may act for (see and work on) a case when they are one of:
    administrator of an approved organisation on record for a party.
 
 Everything else is refused, and callers turn a refusal into a 404, never a 403, so
-nobody learns that a case exists. A deactivated membership, an organisation that is
+nobody learns that a case exists.
+
+**What each side sees of the filings.** Acting for a case does not open every filing
+in it. A submission that the registry has not accepted (received or under review,
+withdrawn, returned) is the filing side's own business: it, its documents and its
+acknowledgement are visible only to staff and to the users who act for the case *on
+behalf of the filing party* (:func:`submissions_visible_to`):
+
+- the filer themself, while they may still act for the case;
+- when the filer filed for an organisation (``Submission.on_behalf_of``), the users who
+  act for the case through that organisation, while it is on record for a party: its
+  administrators, the members the case is assigned to, and members who see all its
+  cases.
+
+Every other party and representative on record sees a filing only once it is
+accepted, and never its acknowledgement (:func:`filing_side_submissions`). Refusals
+are again a 404, so the other side cannot learn that something was filed, returned
+or withdrawn. A deactivated membership, an organisation that is
 not approved (applied, rejected or suspended), or an organisation taken off the record
 ends access at once: nothing is cached.
 
@@ -29,6 +46,8 @@ part of the same policy.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -39,7 +58,7 @@ from accounts.audit import audit_record
 from accounts.models import Membership, Organisation, User
 from accounts.selectors import filing_eligibility, is_staff_user
 
-from .models import Case, CaseAssignment, Party
+from .models import Case, CaseAssignment, Party, Submission
 
 AnyUser = User | AnonymousUser
 
@@ -50,18 +69,28 @@ def _active_memberships(user: User) -> QuerySet[Membership]:
     )
 
 
-def cases_visible_to(user: AnyUser) -> QuerySet[Case]:
-    """Every case ``user`` may act for, as one queryset (no duplicates). The base of case selectors."""
-    if not user.is_authenticated or not user.is_active:
-        return Case.objects.none()
-    if is_staff_user(user):
-        return Case.objects.all()
+_Ids = QuerySet[Membership, Any]  # a ``values(...)`` subquery of ids
+
+
+def _acting_memberships(user: User) -> tuple[_Ids, _Ids, _Ids]:
+    """The ids of the organisations ``user`` administers, of those where they see all cases,
+    and of their own member (not administrator) memberships: all active, all approved."""
     memberships = _active_memberships(user)
     admin_orgs = memberships.filter(role__in=[Membership.Role.PRIMARY_ADMIN, Membership.Role.SECONDARY_ADMIN]).values(
         "organisation_id"
     )
     all_cases_orgs = memberships.filter(role=Membership.Role.MEMBER, sees_all_cases=True).values("organisation_id")
     member_ids = memberships.filter(role=Membership.Role.MEMBER).values("pk")
+    return admin_orgs, all_cases_orgs, member_ids
+
+
+def cases_visible_to(user: AnyUser) -> QuerySet[Case]:
+    """Every case ``user`` may act for, as one queryset (no duplicates). The base of case selectors."""
+    if not user.is_authenticated or not user.is_active:
+        return Case.objects.none()
+    if is_staff_user(user):
+        return Case.objects.all()
+    admin_orgs, all_cases_orgs, member_ids = _acting_memberships(user)
     on_record_for_assigned = Party.objects.filter(
         case=OuterRef("case_id"), representative_id=OuterRef("membership__organisation_id")
     )
@@ -74,6 +103,55 @@ def cases_visible_to(user: AnyUser) -> QuerySet[Case]:
         Q(user=user) | Q(representative_id__in=admin_orgs) | Q(representative_id__in=all_cases_orgs)
     )
     return Case.objects.filter(Q(Exists(party)) | Q(pk__in=assigned_case_ids))
+
+
+def _filing_side(user: User) -> Q:
+    """Submissions ``user`` filed, or filed for an organisation through which they act for the case."""
+    admin_orgs, all_cases_orgs, member_ids = _acting_memberships(user)
+    organisation_on_record = Party.objects.filter(case=OuterRef("case_id"), representative=OuterRef("on_behalf_of_id"))
+    assigned_through_organisation = CaseAssignment.objects.filter(
+        case=OuterRef("case_id"), membership_id__in=member_ids, membership__organisation=OuterRef("on_behalf_of_id")
+    )
+    for_their_organisation = Q(Exists(organisation_on_record)) & (
+        Q(on_behalf_of_id__in=admin_orgs)
+        | Q(on_behalf_of_id__in=all_cases_orgs)
+        | Q(Exists(assigned_through_organisation))
+    )
+    return Q(submitted_by=user) | for_their_organisation
+
+
+def filing_side_submissions(user: AnyUser) -> QuerySet[Submission]:
+    """Submissions ``user`` sees in full, in any status and with the acknowledgement: the filing side's.
+
+    Staff see all. Otherwise: in a case ``user`` may act for, the submissions they filed
+    themselves, and those filed for an organisation (``on_behalf_of``) through which
+    they act for the case (administrator, assignee, or member who sees all its cases)
+    while it is on record for a party.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return Submission.objects.none()
+    if is_staff_user(user):
+        return Submission.objects.all()
+    return Submission.objects.filter(case__in=cases_visible_to(user)).filter(_filing_side(user))
+
+
+def submissions_visible_to(user: AnyUser) -> QuerySet[Submission]:
+    """Submissions ``user`` may see: the filing side's in any status, everyone else's once accepted.
+
+    The base of every selector of submissions and filed documents (see the module docstring).
+    """
+    if not user.is_authenticated or not user.is_active:
+        return Submission.objects.none()
+    if is_staff_user(user):
+        return Submission.objects.all()
+    return Submission.objects.filter(case__in=cases_visible_to(user)).filter(
+        Q(status=Submission.Status.ACCEPTED) | _filing_side(user)
+    )
+
+
+def user_is_on_filing_side(user: AnyUser, submission: Submission) -> bool:
+    """Whether ``user`` acts for the party that made ``submission`` (or is staff)."""
+    return filing_side_submissions(user).filter(pk=submission.pk).exists()
 
 
 def user_may_act_for_case(user: AnyUser, case: Case) -> bool:

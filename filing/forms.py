@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
@@ -11,6 +12,31 @@ from django.utils.translation import gettext_lazy as _
 from .models import CaseType, DocumentType, Party
 
 MAX_DOCUMENTS = 10
+
+
+class SubmissionKeyForm(forms.Form):
+    """The filing form's one-time key: a hidden UUID made on the server when the form is shown.
+
+    A second POST of the same form (a double click, a second tab, a retry after a
+    timeout) carries the same key, and ``submission_create`` answers it with the first
+    submission instead of filing again. A form re-shown after an error keeps its key:
+    nothing was filed with it yet.
+    """
+
+    submission_key = forms.UUIDField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("This form has expired. Check your submissions, then fill in the form again if needed."),
+            "invalid": _("This form has expired. Check your submissions, then fill in the form again if needed."),
+        },
+    )
+
+    def __init__(self, data: Any = None, **kwargs: Any) -> None:
+        super().__init__(data, initial={"submission_key": uuid.uuid4()}, **kwargs)
+
+    def fresh(self) -> SubmissionKeyForm:
+        """This form if its key is usable, else a new, unbound one with a new key."""
+        return self if not self.is_bound or self.is_valid() else SubmissionKeyForm()
 
 
 class DocumentTypeField(forms.ModelChoiceField):  # type: ignore[type-arg]

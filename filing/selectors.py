@@ -1,8 +1,14 @@
-"""Reads of filing data, each scoped to what the user may see (a 404 otherwise)."""
+"""Reads of filing data, each scoped to what the user may see (a 404 otherwise).
+
+Submissions and filed documents go through :func:`filing.access.submissions_visible_to`:
+the filing side sees its own filings in every status, the other parties only once
+accepted, and only the filing side gets the acknowledgement.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from uuid import UUID
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -11,17 +17,15 @@ from django.utils import translation
 from accounts.models import User
 from accounts.selectors import is_staff_user
 
-from .access import AnyUser, cases_visible_to
+from .access import AnyUser, cases_visible_to, filing_side_submissions, submissions_visible_to
 from .models import Case, CourtDocument, Document, MessageItem, Party, Submission
 from .models.submissions import OPEN_STATUSES
 from .sealing import drn_normalize
 
 
 def submissions_for_user(user: AnyUser) -> QuerySet[Submission]:
-    """Submissions in the cases the user may act for (their own, their organisation's)."""
-    return Submission.objects.filter(case__in=cases_visible_to(user)).select_related(
-        "case__case_type__court", "submitted_by"
-    )
+    """Submissions the user may see: their side's in any status, the other parties' once accepted."""
+    return submissions_visible_to(user).select_related("case__case_type__court", "submitted_by")
 
 
 def submission_for_user(user: AnyUser, reference: str) -> Submission:
@@ -29,6 +33,28 @@ def submission_for_user(user: AnyUser, reference: str) -> Submission:
         return submissions_for_user(user).get(reference=reference.strip().upper())
     except Submission.DoesNotExist:
         raise Http404 from None
+
+
+def filing_side_submission_for_user(user: AnyUser, reference: str) -> Submission:
+    """A submission made by the side ``user`` acts for (or any, for staff): for its acknowledgement. 404 otherwise."""
+    try:
+        return (
+            filing_side_submissions(user)
+            .select_related("case__case_type__court", "submitted_by")
+            .get(reference=reference.strip().upper())
+        )
+    except Submission.DoesNotExist:
+        raise Http404 from None
+
+
+def submission_for_key(*, user: AnyUser, submission_key: UUID) -> Submission | None:
+    """The submission ``user`` made with the one-time ``submission_key``, if any.
+
+    Only the user's own: a key another user sent is not found, so it reveals nothing.
+    """
+    if not user.is_authenticated:
+        return None
+    return Submission.objects.filter(submitted_by_id=user.pk, submission_key=submission_key).first()
 
 
 def queue_position(submission: Submission) -> int | None:
@@ -73,14 +99,20 @@ class CaseFile:
 
 
 def case_file_for_user(user: AnyUser, case_id: int) -> CaseFile:
-    """The case file for someone entitled: parties, filed documents with status, court documents."""
+    """The case file for someone entitled: parties, filed documents with status, court documents.
+
+    The filings listed are those the user may see: their own side's in every status, the
+    other parties' only once accepted.
+    """
     try:
         case = cases_visible_to(user).select_related("case_type__court").get(pk=case_id)
     except Case.DoesNotExist:
         raise Http404 from None
     documents = Document.objects.select_related("document_type").order_by("ordinal")
     submissions = list(
-        case.submissions.select_related("submitted_by", "return_reason")
+        submissions_visible_to(user)
+        .filter(case=case)
+        .select_related("submitted_by", "return_reason")
         .prefetch_related(Prefetch("documents", queryset=documents))
         .order_by("-received_at")
     )
@@ -93,10 +125,10 @@ def case_file_for_user(user: AnyUser, case_id: int) -> CaseFile:
 
 
 def document_for_user(user: AnyUser, document_id: int) -> Document:
-    """A filed document in a case the user may act for."""
+    """A filed document the user may see: their side's in any status, the other parties' once accepted."""
     try:
         return Document.objects.select_related("submission__case__case_type", "document_type").get(
-            pk=document_id, submission__case__in=cases_visible_to(user)
+            pk=document_id, submission__in=submissions_visible_to(user)
         )
     except Document.DoesNotExist:
         raise Http404 from None
