@@ -2,43 +2,35 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
+from icms.calendar import DeemedReceipt, Rule, deemed_receipt
 
-from icms.calendar import DeemedReceipt, deemed_receipt
-
-from .models import Submission
-from .rendering import AcknowledgedDocument, AcknowledgementData, render_acknowledgement
+from .models import AcknowledgementVersion, Submission
+from .rendering import AcknowledgedDocument, AcknowledgementData, Revision, render_acknowledgement
 
 
 def submission_deemed(submission: Submission) -> DeemedReceipt:
-    """The deemed receipt with its rule and facts, in step with the stamped fields.
+    """The deemed receipt on record, with its rule and the calendar facts behind it.
 
-    The stamped ``deemed_received_at`` is the record; the explanation is derived from
-    the same calendar, which re-stamping keeps consistent with it.
+    The stamped fields are the record. While the calendar agrees with them (always, for
+    an undecided filing, which re-stamping keeps in step) the facts come from it; for a
+    decided filing whose time the calendar would now move (a conflict staff kept), the
+    explanation is the one its acknowledgement stated, so page and PDF never disagree.
     """
-    return deemed_receipt(submission.received_at)
+    live = deemed_receipt(submission.received_at)
+    if live.deemed_at == submission.deemed_received_at and live.rule.value == submission.deemed_rule:
+        return live
+    stated = submission.acknowledgement_versions.order_by("-version").first()
+    return DeemedReceipt(
+        received_at=submission.received_at,
+        deemed_at=submission.deemed_received_at,
+        rule=Rule(submission.deemed_rule) if submission.deemed_rule else live.rule,
+        explanation_en=(stated.explanation_en if stated else "") or live.explanation_en,
+        explanation_zh=(stated.explanation_zh if stated else "") or live.explanation_zh,
+    )
 
 
-def _fmt(moment: object) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S")  # type: ignore[arg-type]
-
-
-def deemed_texts(submission: Submission) -> tuple[str, str, str, str]:
-    """Short bilingual lines for the message box and email: (when en, when zh, rule en, rule zh)."""
-    result = submission_deemed(submission)
-    received = _fmt(submission.received_at)
-    if submission.deemed_received_at is None:
-        when_en = f"received {received}; deemed receipt pending"
-        when_zh = f"收到時間 {received}；視為收到的時間有待確定"
-    else:
-        deemed = _fmt(submission.deemed_received_at)
-        when_en = f"received {received}; deemed received {deemed}"
-        when_zh = f"收到時間 {received}；視為收到的時間 {deemed}"
-    return when_en, when_zh, result.explanation_en, result.explanation_zh
-
-
-def acknowledgement_data(submission: Submission) -> AcknowledgementData:
-    result = submission_deemed(submission)
+def acknowledgement_data(submission: Submission, version: AcknowledgementVersion) -> AcknowledgementData:
+    """The PDF's values: the submission's facts, and the deemed receipt as this version states it."""
     case = submission.case
     court = case.case_type.court
     documents = [
@@ -53,16 +45,28 @@ def acknowledgement_data(submission: Submission) -> AcknowledgementData:
     return AcknowledgementData(
         reference=submission.reference,
         received_at=submission.received_at,
-        deemed_received_at=submission.deemed_received_at,
-        deemed_rule_en=result.explanation_en,
-        deemed_rule_zh=result.explanation_zh,
+        deemed_received_at=version.deemed_received_at,
+        deemed_rule_en=version.explanation_en,
+        deemed_rule_zh=version.explanation_zh,
         documents=documents,
         court_name_en=court.name_en,
         court_name_zh=court.name_zh,
         case_number=case.case_number,
         filer_name=submission.submitted_by.display_name,
+        revision=_revision(version),
     )
 
 
-def acknowledgement_pdf(submission: Submission) -> bytes:
-    return render_acknowledgement(acknowledgement_data(submission))
+def _revision(version: AcknowledgementVersion) -> Revision | None:
+    if not version.is_revision:
+        return None
+    return Revision(
+        version=version.version,
+        previous_deemed_received_at=version.previous_deemed_received_at,
+        reason_en=version.reason_en,
+        reason_zh=version.reason_zh,
+    )
+
+
+def acknowledgement_pdf(submission: Submission, *, version: AcknowledgementVersion) -> bytes:
+    return render_acknowledgement(acknowledgement_data(submission, version))

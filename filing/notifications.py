@@ -15,7 +15,7 @@ from accounts.models import User
 
 
 def absolute_url(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
+    return str(settings.SITE_URL).rstrip("/") + path
 
 
 def notify_on_commit(*, recipients: Iterable[User], template: str, context: dict[str, object]) -> None:

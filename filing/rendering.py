@@ -160,6 +160,16 @@ class FeeLine:
 
 
 @dataclass(frozen=True, slots=True)
+class Revision:
+    """What a revised acknowledgement changes: the version, the deemed time it replaces, why."""
+
+    version: int
+    previous_deemed_received_at: datetime | None
+    reason_en: str
+    reason_zh: str
+
+
+@dataclass(frozen=True, slots=True)
 class AcknowledgementData:
     """Everything the acknowledgement PDF shows, as plain values (filled from the models).
 
@@ -181,6 +191,8 @@ class AcknowledgementData:
     filer_name: str = ""
     fee: FeeLine | None = None
     issued_at: datetime | None = field(default=None)
+    #: Set on a revised acknowledgement (version 2 onwards); None on the first.
+    revision: Revision | None = None
 
     def __post_init__(self) -> None:
         for moment in (self.received_at, self.deemed_received_at, self.issued_at):
@@ -204,6 +216,19 @@ class AcknowledgementData:
             ],
             "total_pages": sum(document.pages for document in self.documents),
             "fee_amount": format_hkd(self.fee.amount) if self.fee else "",
+            **self._revision_context(),
+        }
+
+    def _revision_context(self) -> dict[str, Any]:
+        revision = self.revision
+        if revision is None:
+            return {"revision": None}
+        previous = revision.previous_deemed_received_at
+        return {
+            "revision": revision,
+            "previous_version": revision.version - 1,
+            "was_en": format_datetime_en(previous) if previous else "",
+            "was_zh": format_datetime_zh(previous) if previous else "",
         }
 
 

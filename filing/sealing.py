@@ -115,6 +115,8 @@ class Stamp:
     #: The deemed receipt (FILED) or the time of issue (ISSUED); timezone-aware.
     moment: datetime
     drn: str
+    #: 1 for the first sealed copy; a copy re-issued after a correction says its version.
+    version: int = 1
 
     def __post_init__(self) -> None:
         if timezone.is_naive(self.moment):

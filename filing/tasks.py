@@ -1,11 +1,13 @@
 """Thin tasks: each takes a primary key, loads the row and calls a service."""
 
+from typing import Any
+
 from celery import shared_task
 
 from .models import CourtDocument, Submission
 from .services import court_document_deliver, submission_acknowledge, submission_documents_seal
 
-RETRYING = {
+RETRYING: dict[str, Any] = {
     "autoretry_for": (Exception,),
     "retry_backoff": True,
     "retry_jitter": True,
@@ -16,7 +18,7 @@ RETRYING = {
 
 
 @shared_task(name="filing.tasks.acknowledge_submission", **RETRYING)
-def acknowledge_submission(submission_pk: int) -> bool:
+def acknowledge_submission(submission_pk: int) -> int:
     submission = Submission.objects.select_related("case__case_type__court", "submitted_by").get(pk=submission_pk)
     return submission_acknowledge(submission=submission)
 

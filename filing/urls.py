@@ -12,6 +12,11 @@ urlpatterns = [
     path("submissions/", views.submissions_list, name="submissions"),
     path("submissions/<str:reference>/", views.submission_detail, name="submission"),
     path("submissions/<str:reference>/acknowledgement.pdf", views.acknowledgement_download, name="acknowledgement"),
+    path(
+        "submissions/<str:reference>/acknowledgement-v<int:version>.pdf",
+        views.acknowledgement_version_download,
+        name="acknowledgement_version",
+    ),
     path("documents/<int:document_id>/<str:copy>.pdf", views.document_download, name="document"),
     path("court-documents/<int:document_id>.pdf", views.court_document_download, name="court_document"),
     path("messages/", views.message_box, name="message_box"),

@@ -20,7 +20,7 @@ from icms.calendar import deemed_receipt
 
 from . import access, hooks, selectors
 from .acknowledgement import submission_deemed
-from .forms import DocumentFormSet, NewCaseForm
+from .forms import DocumentFormSet, NewCaseForm, SubmissionKeyForm
 from .models import Case, CaseType, MessageItem, Submission
 from .pdf_checks import PdfRejected
 from .services import (
@@ -47,11 +47,19 @@ def _uploads(formset: DocumentFormSet) -> tuple[list[DocumentUpload], list[Any]]
     return uploads, forms
 
 
-def _submit(request: HttpRequest, formset: DocumentFormSet, **target: Any) -> Submission | None:
+def _submit(
+    request: HttpRequest, formset: DocumentFormSet, key_form: SubmissionKeyForm, **target: Any
+) -> Submission | None:
     """Call the service; put a refusal on the form (and on the right file) instead of losing the input."""
     uploads, forms = _uploads(formset)
     try:
-        return submission_create(user=request.user, uploads=uploads, ip_address=client_ip(request), **target)
+        return submission_create(
+            user=request.user,
+            uploads=uploads,
+            ip_address=client_ip(request),
+            submission_key=key_form.cleaned_data["submission_key"],
+            **target,
+        )
     except PdfRejected as rejected:
         index = getattr(rejected, "upload_index", None)
         if index is not None:
@@ -63,6 +71,17 @@ def _submit(request: HttpRequest, formset: DocumentFormSet, **target: Any) -> Su
     return None
 
 
+def _acknowledgement(submission: Submission) -> HttpResponse:
+    return redirect(reverse("filing:submission", args=[submission.reference]) + "?new=1")
+
+
+def _already_filed(request: HttpRequest, key_form: SubmissionKeyForm) -> Submission | None:
+    """The submission this form already made, when it is posted again (double click, second tab, retry)."""
+    if request.method != "POST" or not key_form.is_valid():
+        return None
+    return selectors.submission_for_key(user=request.user, submission_key=key_form.cleaned_data["submission_key"])
+
+
 def _form_context(request: HttpRequest, case_type: CaseType, **extra: Any) -> dict[str, Any]:
     return {
         "deemed_now": deemed_receipt(timezone.now()),
@@ -70,6 +89,12 @@ def _form_context(request: HttpRequest, case_type: CaseType, **extra: Any) -> di
         "panels": hooks.panels("filing_form", case_type=case_type, user=request.user),
         **extra,
     }
+
+
+def _key_context(key_form: SubmissionKeyForm) -> dict[str, Any]:
+    """The key's error, if the posted one was missing or malformed, and the key to render: a fresh one then."""
+    errors = key_form.errors.get("submission_key", []) if key_form.is_bound else []
+    return {"key_form": key_form.fresh(), "key_errors": errors}
 
 
 @login_required
@@ -99,16 +124,21 @@ def file_in_case(request: HttpRequest, case_id: int) -> HttpResponse:
         raise Http404 from None
     if case.number is None:
         raise Http404  # nothing to file in before the case is accepted (the service refuses too)
+    key_form = SubmissionKeyForm(request.POST or None)
+    if (earlier := _already_filed(request, key_form)) is not None:
+        return _acknowledgement(earlier)
     eligibility = filing_eligibility(request.user)
     formset = DocumentFormSet(
         request.POST or None, request.FILES or None, case_type=case.case_type, opens_case=False, prefix="documents"
     )
-    if request.method == "POST" and eligibility.may_file and formset.is_valid():
-        submission = _submit(request, formset, case=case)
+    if request.method == "POST" and eligibility.may_file and key_form.is_valid() and formset.is_valid():
+        submission = _submit(request, formset, key_form, case=case)
         if submission is not None:
-            return redirect(reverse("filing:submission", args=[submission.reference]) + "?new=1")
+            return _acknowledgement(submission)
     status = 400 if request.method == "POST" else 200
-    context = _form_context(request, case.case_type, case=case, formset=formset, eligibility=eligibility)
+    context = _form_context(
+        request, case.case_type, case=case, formset=formset, eligibility=eligibility, **_key_context(key_form)
+    )
     return render(request, "filing/file_form.html", context, status=status)
 
 
@@ -116,12 +146,21 @@ def file_in_case(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def start_case(request: HttpRequest, prefix: str) -> HttpResponse:
     case_type = get_object_or_404(CaseType.objects.select_related("court"), prefix=prefix.upper())
+    key_form = SubmissionKeyForm(request.POST or None)
+    if (earlier := _already_filed(request, key_form)) is not None:
+        return _acknowledgement(earlier)
     eligibility = filing_eligibility(request.user)
     case_form = NewCaseForm(request.POST or None, prefix="case")
     formset = DocumentFormSet(
         request.POST or None, request.FILES or None, case_type=case_type, opens_case=True, prefix="documents"
     )
-    if request.method == "POST" and eligibility.may_file and case_form.is_valid() and formset.is_valid():
+    if (
+        request.method == "POST"
+        and eligibility.may_file
+        and key_form.is_valid()
+        and case_form.is_valid()
+        and formset.is_valid()
+    ):
         data = case_form.cleaned_data
         new_case = NewCase(
             case_type=case_type,
@@ -130,11 +169,13 @@ def start_case(request: HttpRequest, prefix: str) -> HttpResponse:
             applicants=[NewParty(data["applicant_name_en"], data["applicant_name_zh"], data["applicant_kind"])],
             respondents=[NewParty(data["respondent_name_en"], data["respondent_name_zh"], data["respondent_kind"])],
         )
-        submission = _submit(request, formset, new_case=new_case)
+        submission = _submit(request, formset, key_form, new_case=new_case)
         if submission is not None:
-            return redirect(reverse("filing:submission", args=[submission.reference]) + "?new=1")
+            return _acknowledgement(submission)
     status = 400 if request.method == "POST" else 200
-    context = _form_context(request, case_type, case_form=case_form, formset=formset, eligibility=eligibility)
+    context = _form_context(
+        request, case_type, case_form=case_form, formset=formset, eligibility=eligibility, **_key_context(key_form)
+    )
     return render(request, "filing/file_form.html", context, status=status)
 
 
@@ -143,14 +184,22 @@ def start_case(request: HttpRequest, prefix: str) -> HttpResponse:
 def submission_detail(request: HttpRequest, reference: str) -> HttpResponse:
     """The acknowledgement at once, then the status with a timeline and the queue position."""
     submission = selectors.submission_for_user(request.user, reference)
+    # The acknowledgement and the fee are the filing side's; another party sees an accepted filing only.
+    filing_side = access.user_is_on_filing_side(request.user, submission)
     context = {
         "submission": submission,
+        "filing_side": filing_side,
         "case": submission.case,
         "documents": submission.documents.select_related("document_type").order_by("ordinal"),
         "deemed": submission_deemed(submission),
+        "acknowledgements": (
+            list(submission.acknowledgement_versions.exclude(storage_key="").order_by("-version"))
+            if filing_side
+            else []
+        ),
         "queue_position": selectors.queue_position(submission),
         "just_filed": request.GET.get("new") == "1",
-        "panels": hooks.panels("submission", submission=submission, user=request.user),
+        "panels": hooks.panels("submission", submission=submission, user=request.user) if filing_side else [],
     }
     if request.headers.get("HX-Request"):
         return render(request, "filing/_submission_status.html", context)
@@ -168,10 +217,21 @@ def submissions_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def acknowledgement_download(request: HttpRequest, reference: str) -> HttpResponseBase:
-    submission = selectors.submission_for_user(request.user, reference)
+    submission = selectors.filing_side_submission_for_user(request.user, reference)
     if not submission.acknowledgement_key:
         raise Http404
     return document_response(submission.acknowledgement_key, filename=f"acknowledgement-{submission.reference}.pdf")
+
+
+@login_required
+@require_GET
+def acknowledgement_version_download(request: HttpRequest, reference: str, version: int) -> HttpResponseBase:
+    """Any version of the acknowledgement, the superseded ones included (the filing side only)."""
+    submission = selectors.filing_side_submission_for_user(request.user, reference)
+    found = get_object_or_404(submission.acknowledgement_versions.exclude(storage_key=""), version=version)
+    return document_response(
+        found.storage_key, filename=f"acknowledgement-{submission.reference}-v{found.version}.pdf"
+    )
 
 
 @login_required
@@ -210,9 +270,12 @@ def message_detail(request: HttpRequest, message_id: int) -> HttpResponse:
     if message.kind != MessageItem.Kind.COURT_DOCUMENT:
         # A court document counts as opened when the document itself is downloaded.
         message_open(user=request.user, message=message)
+    # Only an accepted filing has sealed copies; a returned one never will.
     documents = []
-    if message.submission_id and message.kind == MessageItem.Kind.DECISION:
-        documents = list(message.submission.documents.order_by("ordinal"))  # type: ignore[union-attr]
+    submission = message.submission
+    sealed_kinds = (MessageItem.Kind.DECISION, MessageItem.Kind.SEALED_COPY_REISSUED)
+    if message.kind in sealed_kinds and submission is not None and submission.status == Submission.Status.ACCEPTED:
+        documents = list(submission.documents.filter(drn__isnull=False).order_by("ordinal"))
     return render(request, "filing/message_detail.html", {"message": message, "documents": documents})
 
 

@@ -234,7 +234,12 @@ class SubmissionAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("deemed received at"), ordering="deemed_received_at")
     def deemed(self, submission: Submission) -> str:
-        return _local(submission.deemed_received_at) or gettext("pending reopening")
+        deemed_at = submission.deemed_received_at
+        if deemed_at is None:
+            return gettext("pending reopening: not yet received in law")
+        if submission.is_open and deemed_at > timezone.now():
+            return gettext("not yet received in law until %(deemed)s") % {"deemed": _local(deemed_at)}
+        return _local(deemed_at)
 
     @admin.display(description=_("documents"), ordering="document_count")
     def document_count(self, submission: Submission) -> int:
@@ -359,15 +364,7 @@ class SubmissionAdmin(admin.ModelAdmin):
     def accept_selected(self, request: HttpRequest, queryset: QuerySet[Submission]) -> None:
         """Bulk accept, in queue order; each submission is its own transaction and gets its own report."""
         for submission in queryset.order_by(*self.get_ordering(request)):
-            if submission.deemed_received_at is None and submission.is_open:
-                self.message_user(
-                    request,
-                    gettext("%(ref)s: its deemed receipt is pending; accept it once the reopening is recorded.")
-                    % {"ref": submission.reference},
-                    messages.WARNING,
-                )
-                continue
-            self._accept(request, submission)
+            self._accept(request, submission)  # the service refuses what is not yet received in law
 
     @admin.action(description=_("Return the selected submissions, with a reason"), permissions=["decide"])
     def return_selected(self, request: HttpRequest, queryset: QuerySet[Submission]) -> TemplateResponse | None:

@@ -10,8 +10,10 @@ from .submissions import (
     ReturnReason,
     Submission,
 )
+from .versions import AcknowledgementVersion, SealedCopyVersion
 
 __all__ = [
+    "AcknowledgementVersion",
     "BilingualNameMixin",
     "Case",
     "CaseAssignment",
@@ -24,5 +26,6 @@ __all__ = [
     "MessageItem",
     "Party",
     "ReturnReason",
+    "SealedCopyVersion",
     "Submission",
 ]

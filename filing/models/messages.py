@@ -14,6 +14,8 @@ from .submissions import CourtDocument, Submission
 class MessageItem(models.Model):
     class Kind(models.TextChoices):
         ACKNOWLEDGEMENT = "acknowledgement", _("Acknowledgement")
+        ACKNOWLEDGEMENT_REVISED = "acknowledgement_revised", _("Revised acknowledgement")
+        SEALED_COPY_REISSUED = "sealed_copy_reissued", _("Sealed copy re-issued")
         DECISION = "decision", _("Decision on a filing")
         COURT_DOCUMENT = "court_document", _("Court document")
         PAYMENT_RECEIPT = "payment_receipt", _("Payment receipt")
@@ -30,6 +32,8 @@ class MessageItem(models.Model):
         CourtDocument, null=True, blank=True, on_delete=models.PROTECT, related_name="deliveries"
     )
     attachment_key = models.CharField(max_length=255, blank=True)
+    # A revised acknowledgement or a re-issued sealed copy: one message per version.
+    version = models.PositiveSmallIntegerField(null=True, blank=True)
     read_at = models.DateTimeField(_("first opened at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -48,8 +52,13 @@ class MessageItem(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["recipient", "submission", "kind"],
-                condition=Q(submission__isnull=False),
+                condition=Q(submission__isnull=False, version__isnull=True),
                 name="one_message_per_recipient_submission_and_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["recipient", "submission", "kind", "version"],
+                condition=Q(submission__isnull=False, version__isnull=False),
+                name="one_message_per_recipient_submission_kind_and_version",
             ),
         ]
 

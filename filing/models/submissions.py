@@ -129,6 +129,10 @@ class Submission(DeemedReceiptFields):
     payment_reference = models.CharField(_("payment order"), max_length=40, blank=True)
     acknowledgement_key = models.CharField(max_length=255, blank=True)
     acknowledged_at = models.DateTimeField(_("acknowledgement sent at"), null=True, blank=True)
+    # The one-time key of the form (or the API's Idempotency-Key) this submission came
+    # from: a second POST with the same key finds this submission instead of filing
+    # again. Null on submissions received before keys existed.
+    submission_key = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -137,6 +141,13 @@ class Submission(DeemedReceiptFields):
         verbose_name_plural = _("submissions")
         ordering = ["-received_at"]
         indexes = [models.Index(fields=["status", "deemed_received_at"], name="submission_queue")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submitted_by", "submission_key"],
+                condition=Q(submission_key__isnull=False),
+                name="one_submission_per_key",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.reference
@@ -144,6 +155,12 @@ class Submission(DeemedReceiptFields):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @classmethod
+    def deemed_receipt_final(cls) -> Q:
+        # Once the registry has decided a filing on the strength of its deemed time, only
+        # an audited staff correction may change that time (docs/calendar.md, lifecycle).
+        return ~Q(status__in=OPEN_STATUSES)
 
 
 # The statuses in which the registry has still to decide: the review queue.
@@ -164,6 +181,8 @@ class Document(models.Model):
     drn = models.CharField(_("document reference number"), max_length=12, null=True, blank=True, unique=True)
     sealed_storage_key = models.CharField(max_length=255, blank=True)
     sealed_sha256 = models.CharField(_("SHA-256 of the sealed copy"), max_length=64, blank=True, db_index=True)
+    # 1 for the first sealed copy; a correction re-issues it under the same DRN as the next.
+    sealed_version = models.PositiveSmallIntegerField(_("version of the sealed copy"), default=1)
     public_inspection = models.BooleanField(_("open to public inspection"), default=False)
     ordinal = models.PositiveSmallIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -1,5 +1,6 @@
 """State changes of the filing app. Views, tasks and the admin call only these."""
 
+from .acknowledgements import acknowledgement_version_create, submission_acknowledge
 from .court_documents import court_document_deliver, court_document_issue
 from .messages import court_document_open, message_open, message_post
 from .review import case_number_assign, filing_accept, filing_return, submission_documents_seal
@@ -8,7 +9,6 @@ from .submissions import (
     NewCase,
     NewParty,
     SubmissionRefused,
-    submission_acknowledge,
     submission_create,
 )
 
@@ -17,6 +17,7 @@ __all__ = [
     "NewCase",
     "NewParty",
     "SubmissionRefused",
+    "acknowledgement_version_create",
     "case_number_assign",
     "court_document_deliver",
     "court_document_issue",

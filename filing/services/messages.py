@@ -23,6 +23,7 @@ def message_post(
     submission: Submission | None = None,
     court_document: CourtDocument | None = None,
     attachment_key: str = "",
+    version: int | None = None,
 ) -> tuple[MessageItem, bool]:
     """Post a message, once: a retried delivery finds the message already there.
 
@@ -32,7 +33,7 @@ def message_post(
     if court_document is not None:
         existing = existing.filter(court_document=court_document)
     elif submission is not None:
-        existing = existing.filter(submission=submission)
+        existing = existing.filter(submission=submission, version=version)
     else:
         existing = existing.none()
     found = existing.first()
@@ -50,6 +51,7 @@ def message_post(
                 submission=submission,
                 court_document=court_document,
                 attachment_key=attachment_key,
+                version=version,
             )
     except IntegrityError:
         # A concurrent delivery won the unique constraint; theirs stands.

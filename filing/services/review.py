@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import audit_record
 from accounts.models import User
 from accounts.selectors import is_staff_user
+from icms.core.dates import format_named
 
 from .. import hooks
 from ..models import Case, CaseNumberSequence, Document, ReturnReason, Submission
 from ..models.submissions import OPEN_STATUSES
+from ..rendering import format_datetime_en, format_datetime_zh
 from ..sealing import Stamp, StampKind, drn_generate, seal_pdf
 from ..storage import StoredFiles, read_document
 from .messages import message_post
@@ -34,6 +39,11 @@ def case_number_assign(*, case: Case, year: int) -> Case:
     Must run inside the transaction that accepts the originating filing: the
     sequence row stays locked until it commits, so numbers are unique under
     concurrency, and a rollback gives the number back.
+
+    The next number is one above the higher of the counter and the highest number
+    already on a case of that prefix and year, so numbers entered by staff, imported
+    or loaded as demo data (``DCCJ 1204/2026``) are never issued again. The
+    ``unique_case_number`` constraint on :class:`~filing.models.Case` backs this.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("case_number_assign must run inside the accepting transaction.")
@@ -44,7 +54,12 @@ def case_number_assign(*, case: Case, year: int) -> Case:
         [CaseNumberSequence(case_type_id=case.case_type_id, year=year)], ignore_conflicts=True
     )
     sequence = CaseNumberSequence.objects.select_for_update().get(case_type_id=case.case_type_id, year=year)
-    sequence.last_number += 1
+    # Read under the row lock: every number this function gives out is taken while
+    # holding it, so the maximum cannot move between this read and the update below.
+    highest = Case.objects.filter(case_type_id=case.case_type_id, year=year).aggregate(highest=Max("number"))[
+        "highest"
+    ]
+    sequence.last_number = max(sequence.last_number, highest or 0) + 1
     sequence.save(update_fields=["last_number"])
     Case.objects.filter(pk=case.pk, number__isnull=True).update(number=sequence.last_number, year=year)
     case.refresh_from_db()
@@ -66,6 +81,40 @@ def _assign_drn(document: Document) -> None:
     raise RuntimeError("Could not draw a unique DRN.")
 
 
+def _decidable(submission: Submission, now: datetime) -> QuerySet[Submission]:
+    """The submission, if the registry may decide it now: still open, and received in law.
+
+    A filing is decided only once its deemed time has arrived, so the deemed time on a
+    sealed copy is final (docs/calendar.md): before then, or while it is pending, a
+    closure recorded later could still move it. The claim is one conditional UPDATE, so
+    a re-stamp racing the decision either moves the time first or finds it decided.
+    """
+    return Submission.objects.filter(
+        pk=submission.pk, status__in=OPEN_STATUSES, deemed_received_at__isnull=False, deemed_received_at__lte=now
+    )
+
+
+def _refusal(submission: Submission, now: datetime) -> ReviewRefused:
+    """Why :func:`_decidable` found nothing, in the clerk's language."""
+    current = Submission.objects.filter(pk=submission.pk).values("status", "deemed_received_at").first()
+    if current is None or current["status"] not in OPEN_STATUSES:
+        return ReviewRefused(_("This submission has already been decided."), code="decided")
+    if current["deemed_received_at"] is None:
+        return ReviewRefused(
+            _(
+                "Not yet received in law: its deemed receipt is pending, because the registry was closed when it "
+                "arrived and its reopening is not yet recorded. Decide it once the reopening is recorded and that "
+                "time has come."
+            ),
+            code="pending",
+        )
+    return ReviewRefused(
+        _("Not yet received in law until %(deemed)s. Decide it from then on.")
+        % {"deemed": format_named(current["deemed_received_at"], "LONG_DATETIME_SECONDS_FORMAT")},
+        code="not_yet_received",
+    )
+
+
 @transaction.atomic
 def filing_accept(*, submission: Submission, clerk: User, ip_address: str | None = None) -> Submission:
     """Accept a filing: number a new case, give each document a DRN and its inspection flag.
@@ -75,18 +124,13 @@ def filing_accept(*, submission: Submission, clerk: User, ip_address: str | None
     """
     require_registry_staff(clerk)
     now = timezone.now()
-    claimed = Submission.objects.filter(pk=submission.pk, status__in=OPEN_STATUSES).update(
-        status=Submission.Status.ACCEPTED, decided_by=clerk, decided_at=now
-    )
+    claimed = _decidable(submission, now).update(status=Submission.Status.ACCEPTED, decided_by=clerk, decided_at=now)
     if not claimed:
-        raise ReviewRefused(_("This submission has already been decided."), code="decided")
+        raise _refusal(submission, now)
     submission.refresh_from_db()
-    if submission.deemed_received_at is None:
-        raise ReviewRefused(
-            _("The deemed receipt of this submission is still pending; accept it once the reopening is recorded."),
-            code="pending",
-        )
     case = Case.objects.select_related("case_type").get(pk=submission.case_id)
+    if submission.deemed_received_at is None:
+        raise RuntimeError("A decidable submission has a deemed receipt.")
     if submission.opens_case:
         year = timezone.localtime(submission.deemed_received_at).year
         case = case_number_assign(case=case, year=year)
@@ -122,15 +166,16 @@ def filing_return(
     require_registry_staff(clerk)
     if reason.code == "other" and not note.strip():
         raise ReviewRefused(_("Explain the reason in the note."), code="note_needed")
-    claimed = Submission.objects.filter(pk=submission.pk, status__in=OPEN_STATUSES).update(
+    now = timezone.now()
+    claimed = _decidable(submission, now).update(
         status=Submission.Status.RETURNED,
         decided_by=clerk,
-        decided_at=timezone.now(),
+        decided_at=now,
         return_reason=reason,
         return_note=note.strip(),
     )
     if not claimed:
-        raise ReviewRefused(_("This submission has already been decided."), code="decided")
+        raise _refusal(submission, now)
     submission.refresh_from_db()
     if submission.opens_case:
         Case.objects.filter(pk=submission.case_id, number__isnull=True).update(status=Case.Status.DRAFT)
@@ -166,6 +211,48 @@ def filing_return(
     return submission
 
 
+def sealed_copies_reissued_tell(*, submission: Submission) -> int:
+    """Tell every party on record that the sealed copies were re-issued (a corrected deemed
+    time), once per version: a message with the new copies and an email. Returns how many
+    were told for the first time."""
+    from ..notifications import notify_on_commit
+    from .court_documents import case_recipients
+
+    case = submission.case
+    version = max(submission.documents.values_list("sealed_version", flat=True))
+    deemed = submission.deemed_received_at
+    if deemed is None:
+        raise RuntimeError("A re-issued sealed copy has a deemed time.")
+    told = []
+    with transaction.atomic():
+        for recipient in case_recipients(case):
+            _, created = message_post(
+                recipient=recipient,
+                kind="sealed_copy_reissued",
+                version=version,
+                subject_en=f"Sealed copies re-issued in {case.case_number} (submission {submission.reference})",
+                subject_zh=f"{case.case_number} 的蓋印文本已重新發出（提交 {submission.reference}）",
+                body_en=(
+                    f"The Registry corrected the deemed time of receipt to {format_datetime_en(deemed)} and "
+                    f"re-issued the sealed copies under the same Document Reference Numbers, as version {version}. "
+                    "The earlier copies are superseded."
+                ),
+                body_zh=(
+                    f"登記處已把當作收件時間更正為{format_datetime_zh(deemed)}，並以相同的文件參考編號重新發出"
+                    f"蓋印文本（第 {version} 版）。較早的文本已被取代。"
+                ),
+                submission=submission,
+            )
+            if created:
+                told.append(recipient)
+        notify_on_commit(
+            recipients=told,
+            template="sealed_copy_reissued",
+            context={"submission": submission, "case_number": case.case_number, "version": version},
+        )
+    return len(told)
+
+
 def submission_documents_seal(*, submission: Submission) -> int:
     """Make the sealed copy of each accepted document, then tell the filer. Idempotent.
 
@@ -191,16 +278,22 @@ def submission_documents_seal(*, submission: Submission) -> int:
             case_number=case.case_number,
             moment=submission.deemed_received_at,
             drn=document.drn,
+            version=document.sealed_version,
         )
         sealed_bytes = seal_pdf(read_document(document.storage_key), stamp)
         with StoredFiles() as files:
             stored = files.save(sealed_bytes, prefix="sealed")
-            claimed = Document.objects.filter(pk=document.pk, sealed_storage_key="").update(
-                sealed_storage_key=stored.key, sealed_sha256=stored.sha256
-            )
+            claimed = Document.objects.filter(
+                pk=document.pk, sealed_storage_key="", sealed_version=document.sealed_version
+            ).update(sealed_storage_key=stored.key, sealed_sha256=stored.sha256)
             if not claimed:
                 files.discard()  # another worker sealed this one first: drop our copy
             sealed += claimed
+    reissued = submission.documents.filter(sealed_version__gt=1)
+    if reissued.exists():
+        if not reissued.filter(sealed_storage_key="").exists():
+            sealed_copies_reissued_tell(submission=submission)
+        return sealed
     with transaction.atomic():
         _, created = message_post(
             recipient=submission.submitted_by,

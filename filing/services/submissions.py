@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
+from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError
 from django.db.models import DateTimeField, Func
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import audit_record
@@ -20,8 +20,9 @@ from icms.calendar.stamping import deemed_receipt_stamp
 from .. import access
 from ..models import Case, CaseAssignment, CaseType, Document, DocumentType, Party, Submission
 from ..pdf_checks import PdfInfo, PdfRejected, check_submission_size, validate_pdf
+from ..selectors import submission_for_key
 from ..storage import StoredFiles
-from .messages import message_post
+from .acknowledgements import acknowledgement_version_create
 
 
 class ClockTimestamp(Func):
@@ -134,6 +135,15 @@ def _create_case(*, user: User, new_case: NewCase, organisation: Organisation | 
     return case
 
 
+# The unique constraint that makes a submission key one-time (filing.models.Submission).
+SUBMISSION_KEY_CONSTRAINT = "one_submission_per_key"
+
+
+def _is_key_conflict(error: IntegrityError) -> bool:
+    diag = getattr(error.__cause__, "diag", None)
+    return getattr(diag, "constraint_name", None) == SUBMISSION_KEY_CONSTRAINT
+
+
 def submission_create(
     *,
     user: User,
@@ -141,6 +151,7 @@ def submission_create(
     case: Case | None = None,
     new_case: NewCase | None = None,
     ip_address: str | None = None,
+    submission_key: UUID | None = None,
 ) -> Submission:
     """Receive a submission: into ``case``, or starting ``new_case``.
 
@@ -150,9 +161,50 @@ def submission_create(
     time taken from the database clock, its deemed receipt stamped and an audit
     row written, all in one transaction: if anything fails, nothing is kept, not
     even the stored files. The acknowledgement PDF follows from a task on commit.
+
+    ``submission_key`` is the one-time key of the form the filer sent (or an API
+    client's ``Idempotency-Key``). If ``user`` has already made a submission with it
+    (a double click, a second tab, a retry after a timeout) that submission is
+    returned and nothing new is created or stored. Two requests racing with the same
+    key meet at the ``one_submission_per_key`` constraint: the later one waits for the
+    first to commit, is rolled back (its files deleted, its draft case too) and gets
+    the first one's submission. Keys are per user, so another user's key is simply a
+    fresh key and reveals nothing.
     """
     if (case is None) == (new_case is None):
         raise ValueError("Pass exactly one of case and new_case.")
+    if submission_key is not None:
+        earlier = submission_for_key(user=user, submission_key=submission_key)
+        if earlier is not None:
+            return earlier
+    try:
+        return _submission_receive(
+            user=user,
+            uploads=uploads,
+            case=case,
+            new_case=new_case,
+            ip_address=ip_address,
+            submission_key=submission_key,
+        )
+    except IntegrityError as error:
+        if submission_key is None or not _is_key_conflict(error):
+            raise
+        # A concurrent request with the same key committed first; ours was rolled back whole.
+        earlier = submission_for_key(user=user, submission_key=submission_key)
+        if earlier is None:
+            raise
+        return earlier
+
+
+def _submission_receive(
+    *,
+    user: User,
+    uploads: Sequence[DocumentUpload],
+    case: Case | None,
+    new_case: NewCase | None,
+    ip_address: str | None,
+    submission_key: UUID | None,
+) -> Submission:
     eligibility = filing_eligibility(user)
     if not eligibility.may_file:
         raise _refuse(eligibility.reason)
@@ -188,6 +240,7 @@ def submission_create(
             submitted_by=user,
             on_behalf_of=organisation,
             received_at=ClockTimestamp(),
+            submission_key=submission_key,
         )
         submission.refresh_from_db(fields=["received_at"])
         for ordinal, (upload, info) in enumerate(zip(uploads, checked, strict=True), start=1):
@@ -205,6 +258,7 @@ def submission_create(
             )
         deemed_receipt_stamp(model=Submission, pk=submission.pk)
         submission.refresh_from_db()
+        acknowledgement_version_create(submission=submission)
         audit_record(
             event_type="filing.submission_received",
             actor=user,
@@ -232,59 +286,3 @@ def _size(file: Any) -> int:
     end = file.seek(0, 2)
     file.seek(position)
     return int(end)
-
-
-def submission_acknowledge(*, submission: Submission) -> bool:
-    """Render the acknowledgement PDF, store it, post it to the filer's message box and email them.
-
-    Idempotent: the first run claims the submission; a second run finds it done.
-    """
-    from ..acknowledgement import acknowledgement_pdf
-    from ..notifications import notify_on_commit
-    from ..storage import store_document
-
-    if submission.acknowledgement_key:
-        return False
-    pdf = acknowledgement_pdf(submission)
-    stored = store_document(pdf, prefix="acknowledgements")
-    with transaction.atomic():
-        claimed = Submission.objects.filter(pk=submission.pk, acknowledgement_key="").update(
-            acknowledgement_key=stored.key, acknowledged_at=timezone.now()
-        )
-        if not claimed:
-            transaction.on_commit(lambda: _delete(stored.key))
-            return False
-        submission.refresh_from_db()
-        from ..acknowledgement import deemed_texts
-
-        deemed_en, deemed_zh, rule_en, rule_zh = deemed_texts(submission)
-        message_post(
-            recipient=submission.submitted_by,
-            kind="acknowledgement",
-            subject_en=f"Acknowledgement of submission {submission.reference}",
-            subject_zh=f"提交 {submission.reference} 的收據",
-            body_en=f"Received {deemed_en}. {rule_en}",
-            body_zh=f"{deemed_zh}。{rule_zh}",
-            submission=submission,
-            attachment_key=stored.key,
-        )
-        notify_on_commit(
-            recipients=[submission.submitted_by],
-            template="acknowledgement",
-            context={
-                "submission": submission,
-                "received": timezone.localtime(submission.received_at).strftime("%Y-%m-%d %H:%M:%S"),
-                "deemed": timezone.localtime(submission.deemed_received_at).strftime("%Y-%m-%d %H:%M:%S")
-                if submission.deemed_received_at
-                else "",
-                "submission_rule_en": rule_en,
-                "submission_rule_zh": rule_zh,
-            },
-        )
-    return True
-
-
-def _delete(key: str) -> None:
-    from ..storage import default_storage
-
-    default_storage().delete(key)

@@ -5,15 +5,43 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from accounts.signals import client_ip
 
-from .models import Closure, ExtraHoliday, MaintenanceWindow, RegistryHours
-from .services import calendar_record_delete, calendar_record_save
+from .core import HONG_KONG
+from .models import Closure, DeemedReceiptConflict, ExtraHoliday, MaintenanceWindow, RegistryHours
+from .services import (
+    ConflictRefused,
+    calendar_record_delete,
+    calendar_record_save,
+    deemed_receipt_conflict_correct,
+    deemed_receipt_conflict_dismiss,
+)
+
+
+def _staff(request: HttpRequest) -> User:
+    if not isinstance(request.user, User):  # the admin site lets only signed-in staff this far
+        raise PermissionDenied
+    return request.user
+
+
+def _hk_minute(moment: Any) -> Any:
+    """Now, in Hong Kong, to the minute: what a clerk records when they act at once."""
+    return timezone.localtime(moment, HONG_KONG).replace(second=0, microsecond=0)
 
 
 class AuditedCalendarAdmin(admin.ModelAdmin):
@@ -28,9 +56,31 @@ class AuditedCalendarAdmin(admin.ModelAdmin):
             self.delete_model(request, obj)
 
 
+class LabelledSplitDateTime(admin.widgets.AdminSplitDateTime):
+    """The admin's date and time boxes, each with its own accessible name: Django's share one
+    <label>, which names neither box (WCAG 1.3.1, 4.1.2)."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.widgets[0].attrs["aria-label"] = _("Date (YYYY-MM-DD)")
+        self.widgets[1].attrs["aria-label"] = _("Time, Hong Kong (HH:MM:SS)")
+
+
+class ReopeningForm(forms.Form):
+    reopens_at = forms.SplitDateTimeField(
+        label=_("Reopens at (Hong Kong time)"),
+        widget=LabelledSplitDateTime,
+        help_text=_("As announced. Filings received during the closure are deemed received at this time."),
+    )
+
+
 @admin.register(Closure)
 class ClosureAdmin(AuditedCalendarAdmin):
-    list_display = ["reason", "starts_at", "reopens_at", "created_by"]
+    """Record a closure in two clicks ("Add", then "Save": it starts now), and its reopening in
+    two more (the "Record the reopening" link, then "Record")."""
+
+    list_display = ["reason", "starts_at", "reopens_at", "reopening", "created_by"]
+    formfield_overrides = {models.DateTimeField: {"widget": LabelledSplitDateTime}}
     list_filter = ["reason"]
     date_hierarchy = "starts_at"
     readonly_fields = ["created_by", "created_at", "updated_at"]
@@ -39,6 +89,166 @@ class ClosureAdmin(AuditedCalendarAdmin):
         (_("Public notice"), {"fields": ["notice_en", "notice_zh"]}),
         (_("Record"), {"fields": ["created_by", "created_at", "updated_at"]}),
     ]
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        return {"reason": Closure.Reason.TYPHOON, "starts_at": _hk_minute(timezone.now())}
+
+    @admin.display(description=_("reopening"))
+    def reopening(self, closure: Closure) -> str:
+        if closure.reopens_at is not None:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:registry_calendar_closure_reopen", args=[closure.pk]),
+            gettext("Record the reopening"),
+        )
+
+    def get_urls(self) -> list[URLPattern]:
+        return [
+            path(
+                "<int:object_id>/reopen/",
+                self.admin_site.admin_view(self.reopen_view),
+                name="registry_calendar_closure_reopen",
+            ),
+            *super().get_urls(),
+        ]
+
+    def reopen_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """GET: the announced reopening time, defaulting to now; POST: record it (audited, re-stamps)."""
+        closure = get_object_or_404(Closure, pk=object_id)
+        if not self.has_change_permission(request, closure):
+            raise PermissionDenied
+        form = ReopeningForm(
+            request.POST if request.method == "POST" else None,
+            initial={"reopens_at": _hk_minute(timezone.now())},
+        )
+        if form.is_bound and form.is_valid():
+            closure.reopens_at = form.cleaned_data["reopens_at"]
+            try:
+                calendar_record_save(actor=_staff(request), record=closure, ip_address=client_ip(request))
+            except forms.ValidationError as invalid:
+                form.add_error("reopens_at", invalid.messages)
+            else:
+                self.message_user(
+                    request,
+                    gettext("The reopening is recorded. Filings received during the closure are being re-stamped."),
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(reverse("admin:registry_calendar_closure_changelist"))
+        return TemplateResponse(
+            request,
+            "admin/registry_calendar/closure/reopen.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": gettext("Record the reopening"),
+                "closure": closure,
+                "form": form,
+                "media": self.media + form.media,
+                "opts": self.model._meta,
+            },
+        )
+
+
+class ResolutionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            ("correct", _("Correct the deemed time to the calendar's, and tell every party")),
+            ("dismiss", _("Keep the deemed time on record")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason for the record"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept in the audit log. A correction's reason is also told to the filer."),
+    )
+
+
+@admin.register(DeemedReceiptConflict)
+class DeemedReceiptConflictAdmin(admin.ModelAdmin):
+    """Decided filings a calendar change would have moved: staff correct or dismiss each, with a reason."""
+
+    list_display = ["target_label", "recorded_deemed_at", "proposed_deemed_at", "cause", "status", "resolve"]
+    list_filter = ["status"]
+    readonly_fields = [
+        "target_label",
+        "received_at",
+        "recorded_deemed_at",
+        "recorded_rule",
+        "proposed_deemed_at",
+        "proposed_rule",
+        "cause",
+        "status",
+        "resolved_by",
+        "resolved_at",
+        "resolution_reason",
+    ]
+    fields = readonly_fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # nobody edits an entry; resolving it is its own view
+
+    def has_resolve_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("registry_calendar.change_deemedreceiptconflict")
+
+    @admin.display(description=_("resolve"))
+    def resolve(self, conflict: DeemedReceiptConflict) -> str:
+        if conflict.status != DeemedReceiptConflict.Status.OPEN:
+            return "—"
+        url = reverse("admin:registry_calendar_deemedreceiptconflict_resolve", args=[conflict.pk])
+        return format_html('<a href="{}">{}</a>', url, gettext("Correct or dismiss"))
+
+    def get_urls(self) -> list[URLPattern]:
+        return [
+            path(
+                "<int:object_id>/resolve/",
+                self.admin_site.admin_view(self.resolve_view),
+                name="registry_calendar_deemedreceiptconflict_resolve",
+            ),
+            *super().get_urls(),
+        ]
+
+    def resolve_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        if not self.has_resolve_permission(request):
+            raise PermissionDenied
+        conflict = get_object_or_404(DeemedReceiptConflict, pk=object_id)
+        form = ResolutionForm(request.POST if request.method == "POST" else None)
+        if form.is_bound and form.is_valid():
+            resolve = (
+                deemed_receipt_conflict_correct
+                if form.cleaned_data["decision"] == "correct"
+                else deemed_receipt_conflict_dismiss
+            )
+            try:
+                resolve(
+                    conflict=conflict,
+                    actor=_staff(request),
+                    reason=form.cleaned_data["reason"],
+                    ip_address=client_ip(request),
+                )
+            except ConflictRefused as refused:
+                form.add_error(None, refused.messages)
+            else:
+                self.message_user(request, gettext("Recorded."), messages.SUCCESS)
+                return HttpResponseRedirect(reverse("admin:registry_calendar_deemedreceiptconflict_changelist"))
+        return TemplateResponse(
+            request,
+            "admin/registry_calendar/deemedreceiptconflict/resolve.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": gettext("Correct or dismiss"),
+                "conflict": conflict,
+                "form": form,
+                "opts": self.model._meta,
+            },
+        )
 
 
 @admin.register(ExtraHoliday)

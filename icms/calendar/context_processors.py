@@ -4,13 +4,15 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from .selectors import maintenance_windows_cached
+from .models import Closure
+from .selectors import closures_not_over_cached, maintenance_windows_cached
 
 NOTICE_AHEAD = timedelta(days=7)
 
 
 def maintenance(request: HttpRequest) -> dict[str, object]:
-    """Maintenance windows starting within a week, for the banner slot in base.html."""
+    """Maintenance windows starting within a week, and closures of the registry in force,
+    for the banner slot in base.html."""
     now = timezone.now()
     zh = (get_language() or "").startswith("zh")
     upcoming = [
@@ -18,4 +20,13 @@ def maintenance(request: HttpRequest) -> dict[str, object]:
         for s, e, ne, nz in maintenance_windows_cached()
         if s - NOTICE_AHEAD <= now < e
     ]
-    return {"maintenance_windows": upcoming}
+    closed = [
+        {
+            "reason": Closure.Reason(notice.reason).label,
+            "reopens_at": notice.reopens_at,
+            "notice": (zh and notice.notice_zh) or notice.notice_en,
+        }
+        for notice in closures_not_over_cached()
+        if notice.starts_at <= now and (notice.reopens_at is None or now < notice.reopens_at)
+    ]
+    return {"maintenance_windows": upcoming, "registry_closures": closed}

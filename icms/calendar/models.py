@@ -149,3 +149,63 @@ class DeemedReceiptFields(models.Model):
 
     class Meta:
         abstract = True
+
+    @classmethod
+    def deemed_receipt_final(cls) -> Q:
+        """The rows whose deemed receipt is final: re-stamping never moves them.
+
+        A model overrides this when its rows are decided on the strength of their deemed
+        time (a submission the registry accepted or returned). A calendar change that
+        would move such a row is listed for staff as a :class:`DeemedReceiptConflict`.
+        By default no row is final.
+        """
+        return Q(pk__in=[])
+
+
+class DeemedReceiptConflict(models.Model):
+    """A decided row that a later calendar change would have moved, for staff to resolve.
+
+    Staff either correct the row's deemed receipt (audited, with a reason; the filer is
+    told and sealed copies are re-issued) or dismiss the conflict with a reason. There is
+    at most one open conflict per row; a later calendar change updates its proposal, and
+    a change that undoes it withdraws it.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CORRECTED = "corrected", _("Corrected")
+        DISMISSED = "dismissed", _("Dismissed")
+        WITHDRAWN = "withdrawn", _("No longer applies")
+
+    target_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.PROTECT, related_name="+")
+    target_id = models.CharField(max_length=64)
+    target_label = models.CharField(_("filing"), max_length=255)
+    received_at = models.DateTimeField(_("received at"))
+    recorded_deemed_at = models.DateTimeField(_("deemed received at (on record)"), null=True, blank=True)
+    recorded_rule = models.CharField(_("rule on record"), max_length=32)
+    proposed_deemed_at = models.DateTimeField(_("deemed received at (by the calendar now)"), null=True, blank=True)
+    proposed_rule = models.CharField(_("rule by the calendar now"), max_length=32)
+    cause = models.CharField(_("calendar change"), max_length=255)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    resolution_reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("decided filing a calendar change would have moved")
+        verbose_name_plural = _("decided filings a calendar change would have moved")
+        ordering = ["status", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target_type", "target_id"],
+                condition=Q(status="open"),
+                name="one_open_deemed_receipt_conflict_per_row",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.target_label

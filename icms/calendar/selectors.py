@@ -14,6 +14,7 @@ from .models import Closure, MaintenanceWindow
 
 MAINTENANCE_CACHE_KEY = "calendar:maintenance:v1"
 MAINTENANCE_CACHE_SECONDS = 60
+CLOSURES_CACHE_KEY = "calendar:closures:v1"
 
 
 @dataclass(frozen=True)
@@ -76,4 +77,29 @@ def maintenance_windows_cached() -> list[tuple[datetime, datetime, str, str]]:
             for w in MaintenanceWindow.objects.filter(ends_at__gt=timezone.now()).order_by("starts_at")[:10]
         ]
         cache.set(MAINTENANCE_CACHE_KEY, cached, MAINTENANCE_CACHE_SECONDS)
+    return cached
+
+
+@dataclass(frozen=True)
+class ClosureNotice:
+    starts_at: datetime
+    reopens_at: datetime | None
+    reason: str
+    notice_en: str
+    notice_zh: str
+
+
+def closures_not_over_cached() -> list[ClosureNotice]:
+    """Closures not yet reopened, cached briefly: the banner on every page consults them.
+
+    Saving or deleting a closure clears the cache (:func:`calendar_record_save`).
+    """
+    cached: list[ClosureNotice] | None = cache.get(CLOSURES_CACHE_KEY)
+    if cached is None:
+        now = timezone.now()
+        cached = [
+            ClosureNotice(c.starts_at, c.reopens_at, c.reason, c.notice_en, c.notice_zh)
+            for c in Closure.objects.exclude(reopens_at__lte=now).order_by("starts_at")[:10]
+        ]
+        cache.set(CLOSURES_CACHE_KEY, cached, MAINTENANCE_CACHE_SECONDS)
     return cached

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.forms.models import model_to_dict
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import audit_record
 from accounts.models import User
 
 from .core import HONG_KONG
-from .models import Closure, ExtraHoliday, MaintenanceWindow, RegistryHours
-from .selectors import MAINTENANCE_CACHE_KEY
+from .hooks import DeemedReceiptChange, deemed_receipt_changed
+from .models import Closure, DeemedReceiptConflict, DeemedReceiptFields, ExtraHoliday, MaintenanceWindow, RegistryHours
+from .selectors import CLOSURES_CACHE_KEY, MAINTENANCE_CACHE_KEY
 
 CalendarRecord = Closure | ExtraHoliday | MaintenanceWindow | RegistryHours
 
@@ -96,8 +100,7 @@ def calendar_record_save(
     )
     window = _union([_affected_window(record), _affected_window(previous) if previous else None])
     _dispatch_restamp(window, cause=f"{_event_prefix(record)} #{record.pk}")
-    if isinstance(record, MaintenanceWindow):
-        transaction.on_commit(lambda: cache.delete(MAINTENANCE_CACHE_KEY))
+    _forget_cached(record)
     return record
 
 
@@ -116,5 +119,122 @@ def calendar_record_delete(*, actor: User | None, record: CalendarRecord, ip_add
     cause = f"{_event_prefix(record)} #{record.pk} deleted"
     record.delete()
     _dispatch_restamp(window, cause=cause)
+    _forget_cached(record)
+
+
+def _forget_cached(record: CalendarRecord) -> None:
+    """The banners read these through a short cache: a change shows at once."""
     if isinstance(record, MaintenanceWindow):
         transaction.on_commit(lambda: cache.delete(MAINTENANCE_CACHE_KEY))
+    if isinstance(record, Closure):
+        transaction.on_commit(lambda: cache.delete(CLOSURES_CACHE_KEY))
+
+
+class ConflictRefused(ValidationError):
+    """A decided filing's listed conflict cannot be resolved this way; the message says why."""
+
+
+def _open_conflict(conflict: DeemedReceiptConflict) -> DeemedReceiptConflict:
+    locked = DeemedReceiptConflict.objects.select_for_update().get(pk=conflict.pk)
+    if locked.status != DeemedReceiptConflict.Status.OPEN:
+        raise ConflictRefused(_("This entry has already been resolved."), code="resolved")
+    return locked
+
+
+def _reason_given(reason: str) -> str:
+    if not reason.strip():
+        raise ConflictRefused(_("Give the reason for the record."), code="reason_needed")
+    return reason.strip()
+
+
+@transaction.atomic
+def deemed_receipt_conflict_correct(
+    *, conflict: DeemedReceiptConflict, actor: User, reason: str, ip_address: str | None = None
+) -> DeemedReceiptConflict:
+    """Correct a decided row's deemed receipt to what the calendar now gives, with a reason.
+
+    Audited; the owning app is told through :mod:`icms.calendar.hooks` in this
+    transaction (filing issues a revised acknowledgement and re-issues sealed copies).
+    """
+    reason = _reason_given(reason)
+    conflict = _open_conflict(conflict)
+    if conflict.proposed_deemed_at is None:
+        raise ConflictRefused(
+            _("The reopening is not yet recorded, so there is no time to correct to. Record it first."),
+            code="pending",
+        )
+    model = conflict.target_type.model_class()
+    if model is None or not issubclass(model, DeemedReceiptFields):
+        raise ConflictRefused(_("This record no longer exists."), code="gone")
+    recorded = (
+        Q(deemed_received_at__isnull=True)
+        if conflict.recorded_deemed_at is None
+        else Q(deemed_received_at=conflict.recorded_deemed_at)
+    )
+    updated = model._default_manager.filter(
+        recorded, pk=conflict.target_id, deemed_rule=conflict.recorded_rule
+    ).update(
+        deemed_received_at=conflict.proposed_deemed_at,
+        deemed_rule=conflict.proposed_rule,
+        deemed_stamped_at=timezone.now(),
+    )
+    if updated != 1:
+        raise ConflictRefused(_("The record has changed since this entry was listed."), code="changed")
+    now = timezone.now()
+    DeemedReceiptConflict.objects.filter(pk=conflict.pk).update(
+        status=DeemedReceiptConflict.Status.CORRECTED, resolved_by=actor, resolved_at=now, resolution_reason=reason
+    )
+    conflict.refresh_from_db()
+    before = {"deemed_received_at": _iso(conflict.recorded_deemed_at), "deemed_rule": conflict.recorded_rule}
+    after = {"deemed_received_at": _iso(conflict.proposed_deemed_at), "deemed_rule": conflict.proposed_rule}
+    audit_record(
+        event_type="calendar.deemed_receipt_corrected",
+        actor=actor,
+        target=cast(Any, model)(pk=conflict.target_id),
+        target_label=conflict.target_label,
+        before=before,
+        after={**after, "cause": conflict.cause, "reason": reason},
+        ip_address=ip_address,
+    )
+    deemed_receipt_changed(
+        model,
+        DeemedReceiptChange(
+            pk=model._meta.pk.to_python(conflict.target_id),
+            before_at=conflict.recorded_deemed_at,
+            before_rule=conflict.recorded_rule,
+            after_at=conflict.proposed_deemed_at,
+            after_rule=conflict.proposed_rule,
+            cause=conflict.cause,
+            correction_reason=reason,
+        ),
+    )
+    return conflict
+
+
+@transaction.atomic
+def deemed_receipt_conflict_dismiss(
+    *, conflict: DeemedReceiptConflict, actor: User, reason: str, ip_address: str | None = None
+) -> DeemedReceiptConflict:
+    """Keep the decided row's deemed receipt as it is, recording why."""
+    reason = _reason_given(reason)
+    conflict = _open_conflict(conflict)
+    DeemedReceiptConflict.objects.filter(pk=conflict.pk).update(
+        status=DeemedReceiptConflict.Status.DISMISSED,
+        resolved_by=actor,
+        resolved_at=timezone.now(),
+        resolution_reason=reason,
+    )
+    conflict.refresh_from_db()
+    audit_record(
+        event_type="calendar.deemed_receipt_conflict_dismissed",
+        actor=actor,
+        target=conflict,
+        before={"status": DeemedReceiptConflict.Status.OPEN},
+        after={"status": conflict.status, "reason": reason},
+        ip_address=ip_address,
+    )
+    return conflict
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None

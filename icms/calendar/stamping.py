@@ -15,15 +15,17 @@ from datetime import datetime
 from typing import Any, cast
 
 from django.apps import apps
-from django.db import transaction
-from django.db.models import Q
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.audit import audit_record
 
 from .core import RegistryCalendar, deemed_receipt
 from .data import current_calendar
-from .models import DeemedReceiptFields
+from .hooks import DeemedReceiptChange, deemed_receipt_changed
+from .models import DeemedReceiptConflict, DeemedReceiptFields
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,10 @@ def _stamp_one(
 ) -> bool:
     result = deemed_receipt(row["received_at"], calendar)
     old_at, old_rule = row["deemed_received_at"], row["deemed_rule"]
-    if row["deemed_stamped_at"] is not None and old_at == result.deemed_at and old_rule == result.rule.value:
+    unchanged = old_at == result.deemed_at and old_rule == result.rule.value
+    if row["deemed_stamped_at"] is not None and unchanged:
+        if old_rule:
+            _withdraw_conflict(model, row["pk"])
         return False
     claim = Q(pk=row["pk"], deemed_rule=old_rule)
     claim &= Q(deemed_received_at__isnull=True) if old_at is None else Q(deemed_received_at=old_at)
@@ -62,13 +67,21 @@ def _stamp_one(
         else Q(deemed_stamped_at=row["deemed_stamped_at"])
     )
     with transaction.atomic():
-        updated = model._default_manager.filter(claim).update(
-            deemed_received_at=result.deemed_at,
-            deemed_rule=result.rule.value,
-            deemed_stamped_at=timezone.now(),
+        # A decided row keeps its deemed time: the claim excludes it, so a decision and a
+        # re-stamp racing each other cannot both win.
+        updated = (
+            model._default_manager.filter(claim)
+            .exclude(model.deemed_receipt_final())
+            .update(
+                deemed_received_at=result.deemed_at,
+                deemed_rule=result.rule.value,
+                deemed_stamped_at=timezone.now(),
+            )
         )
         if updated != 1:
-            return False  # someone else stamped it first; their audit row stands
+            if old_rule and model._default_manager.filter(claim).filter(model.deemed_receipt_final()).exists():
+                _record_conflict(model, row, result.deemed_at, result.rule.value, cause=cause)
+            return False  # decided, or someone else stamped it first; their audit row stands
         audit_record(
             event_type="calendar.deemed_receipt_stamped" if old_rule == "" else "calendar.deemed_receipt_restamped",
             target=cast(Any, model)(pk=row["pk"]),
@@ -76,7 +89,65 @@ def _stamp_one(
             before=None if old_rule == "" else _snapshot(old_at, old_rule),
             after={**_snapshot(result.deemed_at, result.rule.value), "cause": cause},
         )
+        if old_rule:
+            deemed_receipt_changed(
+                model,
+                DeemedReceiptChange(
+                    pk=row["pk"],
+                    before_at=old_at,
+                    before_rule=old_rule,
+                    after_at=result.deemed_at,
+                    after_rule=result.rule.value,
+                    cause=cause,
+                ),
+            )
     return True
+
+
+def _conflicts_of(model: type[DeemedReceiptFields], pk: Any) -> QuerySet[DeemedReceiptConflict]:
+    return DeemedReceiptConflict.objects.filter(
+        target_type=ContentType.objects.get_for_model(model),
+        target_id=str(pk),
+        status=DeemedReceiptConflict.Status.OPEN,
+    )
+
+
+def _withdraw_conflict(model: type[DeemedReceiptFields], pk: Any) -> None:
+    """The calendar agrees with the record again (a closure deleted, say): nothing to resolve."""
+    _conflicts_of(model, pk).update(status=DeemedReceiptConflict.Status.WITHDRAWN, resolved_at=timezone.now())
+
+
+def _record_conflict(
+    model: type[DeemedReceiptFields],
+    row: dict[str, Any],
+    proposed_at: datetime | None,
+    proposed_rule: str,
+    *,
+    cause: str,
+) -> None:
+    """List a decided row the calendar would now move; one open entry per row, kept current."""
+    proposal = {"proposed_deemed_at": proposed_at, "proposed_rule": proposed_rule, "cause": cause[:255]}
+    if _conflicts_of(model, row["pk"]).update(**proposal):
+        return
+    try:
+        with transaction.atomic():
+            conflict = DeemedReceiptConflict.objects.create(
+                target_type=ContentType.objects.get_for_model(model),
+                target_id=str(row["pk"]),
+                target_label=str(model._default_manager.get(pk=row["pk"]))[:255],
+                received_at=row["received_at"],
+                recorded_deemed_at=row["deemed_received_at"],
+                recorded_rule=row["deemed_rule"],
+                **proposal,
+            )
+            audit_record(
+                event_type="calendar.deemed_receipt_conflict_listed",
+                target=conflict,
+                before=_snapshot(row["deemed_received_at"], row["deemed_rule"]),
+                after={**_snapshot(proposed_at, proposed_rule), "cause": cause},
+            )
+    except IntegrityError:
+        _conflicts_of(model, row["pk"]).update(**proposal)  # a concurrent re-stamp listed it first
 
 
 _FIELDS = ("pk", "received_at", "deemed_received_at", "deemed_rule", "deemed_stamped_at")

@@ -24,6 +24,7 @@ from filing.rendering import format_datetime_en, format_datetime_zh
 from filing.services import DocumentUpload, filing_accept, submission_create, submission_documents_seal
 from payments.models import PaymentOrder, Receipt
 from tests.causebook.conftest import make_case
+from tests.clock import once_received_in_law
 from tests.factories import StaffFactory, UserFactory
 from tests.filing.conftest import document_type, pdf_file
 
@@ -62,7 +63,8 @@ def dccj_case(paying):
             DocumentUpload(document_type("DCCJ", "affirmation"), RESTRICTED_TITLE, pdf_file(1)),
         ],
     )
-    filing_accept(submission=submission, clerk=StaffFactory())
+    with once_received_in_law(submission):
+        filing_accept(submission=submission, clerk=StaffFactory())
     submission_documents_seal(submission=submission)  # idempotent: the task may have sealed them already
     documents = {d.title: d for d in submission.documents.all()}
     assert documents[PUBLIC_TITLE].public_inspection and not documents[RESTRICTED_TITLE].public_inspection

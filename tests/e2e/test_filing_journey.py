@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from accounts.models import Membership
 from filing.models import Case, CaseType, Party, Submission
 from filing.services import filing_accept
+from tests.clock import once_received_in_law
 from tests.factories import PASSWORD, CaseFactory, MembershipFactory, PartyFactory, StaffFactory, assign_case
 from tests.filing.pdf_corpus import big_pdf, good_pdf
 
@@ -89,7 +90,8 @@ def test_a_firm_user_files_with_a_progress_bar_and_later_opens_the_sealed_copy(
     expect(page.get_by_text(submission.documents.get(ordinal=1).sha256)).to_be_visible()
     expect(page.get_by_text("Rule applied")).to_be_visible()
 
-    filing_accept(submission=submission, clerk=StaffFactory())
+    with once_received_in_law(submission):
+        filing_accept(submission=submission, clerk=StaffFactory())
 
     page.get_by_role("link", name=re.compile(r"^Message box")).click()
     journey.check_page()

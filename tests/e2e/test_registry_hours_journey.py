@@ -29,4 +29,7 @@ def test_a_member_of_the_public_checks_the_registry_during_a_typhoon(journey):
     page.get_by_role("button", name="繁體中文").click()
     journey.check_page()
     expect(page.get_by_role("heading", level=1)).to_have_text("登記處辦公時間及服務狀況")
-    expect(page.get_by_role("paragraph").filter(has_text="八號熱帶氣旋警告信號現正生效。")).to_be_visible()
+    expect(
+        page.get_by_role("main").get_by_role("paragraph").filter(has_text="八號熱帶氣旋警告信號現正生效。")
+    ).to_be_visible()
+    expect(page.locator(".site-notice")).to_contain_text("八號熱帶氣旋警告信號現正生效。")  # the banner on every page

@@ -1,6 +1,7 @@
 """The filer's screens: file, acknowledgement, status, message box, case file, downloads."""
 
 import io
+import uuid
 
 import pytest
 from django.urls import reverse
@@ -8,6 +9,7 @@ from django.urls import reverse
 from accounts.models import Membership
 from filing.models import MessageItem, Submission
 from filing.services import DocumentUpload, filing_accept, submission_create
+from tests.clock import once_received_in_law
 from tests.factories import MembershipFactory, StaffFactory
 from tests.filing.conftest import document_type, pdf_file, stored_files
 from tests.filing.pdf_corpus import encrypted_pdf, good_pdf
@@ -21,6 +23,7 @@ def _post_documents(client, url, rows, extra=None):
         "documents-INITIAL_FORMS": "0",
         "documents-MIN_NUM_FORMS": "0",
         "documents-MAX_NUM_FORMS": "10",
+        "submission_key": str(uuid.uuid4()),
         **(extra or {}),
     }
     for index, (doc_type, title, content, name) in enumerate(rows):
@@ -155,7 +158,7 @@ def test_the_filer_sees_the_sealed_copy_after_acceptance(
     client, firm_filer, document_storage, celery_eager, django_capture_on_commit_callbacks
 ):
     submission = _filed(firm_filer, pages=2)
-    with django_capture_on_commit_callbacks(execute=True):
+    with once_received_in_law(submission), django_capture_on_commit_callbacks(execute=True):
         filing_accept(submission=submission, clerk=StaffFactory())
     document = submission.documents.get()
     document.refresh_from_db()
@@ -244,7 +247,8 @@ def test_a_document_sealed_meanwhile_by_another_worker_leaves_no_stray_sealed_fi
         ],
     )
     monkeypatch.setattr("filing.services.review.submission_documents_seal", lambda **kwargs: 0)
-    filing_accept(submission=submission, clerk=StaffFactory())  # accepted; sealing left to the call below
+    with once_received_in_law(submission):
+        filing_accept(submission=submission, clerk=StaffFactory())  # accepted; sealing left to the call below
     monkeypatch.undo()
     first, second = submission.documents.order_by("ordinal")
     real_seal = review.seal_pdf

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from urllib.parse import quote
 
 import pytest
+import time_machine
 from django.test import Client
 
 from accounts.models import Membership
 from accounts.tokens import api_token_create, api_token_revoke
 from filing.models import Party, ReturnReason, Submission
 from filing.services import DocumentUpload, filing_accept, filing_return, submission_create
-from tests.factories import MembershipFactory, PartyFactory, StaffFactory, UserFactory
+from tests.factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    PartyFactory,
+    StaffFactory,
+    UserFactory,
+    assign_case,
+)
 from tests.filing.conftest import document_type, pdf_file
 
 pytestmark = pytest.mark.django_db
@@ -28,10 +37,20 @@ def case_url(case_number: str) -> str:
 
 @pytest.fixture
 def world(firm_filer, party_in_person, outsider, document_storage):
-    """A case with a party in person and a firm on record, a filing in it, and people with no business there."""
+    """A case with a party in person and a firm on record, a filing in it, and people with no business there.
+
+    The filing side is the applicant's: the firm's user who filed (``representative``), a
+    colleague the case is also assigned to and the firm's administrator. The other side:
+    a respondent in person (``party``) and the administrator of the firm on record for
+    another respondent (``opposing firm administrator``).
+    """
     case = firm_filer.case
     PartyFactory(case=case, side=Party.Side.RESPONDENT, ordinal=2, name_en="WONG Siu Ming", user=party_in_person)
+    opposing_firm = OrganisationFactory()
+    PartyFactory(case=case, side=Party.Side.RESPONDENT, ordinal=3, name_en="LEE Ka Yan", representative=opposing_firm)
     firm = firm_filer.memberships.get().organisation
+    colleague = MembershipFactory(organisation=firm, role=Membership.Role.MEMBER)
+    assign_case(case, colleague)
     submission = submission_create(
         user=firm_filer,
         case=case,
@@ -44,33 +63,72 @@ def world(firm_filer, party_in_person, outsider, document_storage):
         "unrelated user": UserFactory(),
         "party": party_in_person,
         "representative": firm_filer,
+        "assigned colleague": colleague.user,
         "firm administrator": MembershipFactory(organisation=firm, role=Membership.Role.PRIMARY_ADMIN).user,
+        "opposing firm administrator": MembershipFactory(
+            organisation=opposing_firm, role=Membership.Role.PRIMARY_ADMIN
+        ).user,
         "member of another organisation": outsider,
         "staff": StaffFactory(group="Registry clerk"),
     }
 
 
+def decided(decide, submission, **kwargs):
+    """Decide ``submission`` once it is received in law (a minute after its deemed time)."""
+    with time_machine.travel(submission.deemed_received_at + timedelta(minutes=1), tick=False):
+        return decide(submission=submission, **kwargs)
+
+
+# Who may see the case: everyone acting for a party, on either side, and staff.
 MATRIX = {
     "public": 404,
     "unrelated user": 404,
     "member of another organisation": 404,
     "party": 200,
+    "opposing firm administrator": 200,
     "representative": 200,
+    "assigned colleague": 200,
     "firm administrator": 200,
     "staff": 200,
 }
+FILING_SIDE = {"representative", "assigned colleague", "firm administrator", "staff"}
+# Who may see a filing the registry has not accepted (under review, returned): the filing side only.
+UNDECIDED_MATRIX = {who: 200 if who in FILING_SIDE else 404 for who in MATRIX}
 
 
-@pytest.mark.parametrize(("who", "expected"), MATRIX.items())
-def test_the_submission_api_answers_only_those_who_may_act_for_the_case(world, who, expected):
+def _submission_status(world, who):
     user = world[who]
     headers = bearer(user) if user is not None else {}
-    response = Client().get(f"/api/v1/submissions/{world['submission'].reference}", **headers)
+    return Client().get(f"/api/v1/submissions/{world['submission'].reference}", **headers)
+
+
+@pytest.mark.parametrize(("who", "expected"), UNDECIDED_MATRIX.items())
+def test_a_submission_under_review_is_answered_only_to_the_filing_side(world, who, expected):
+    response = _submission_status(world, who)
     assert response.status_code == expected
     if expected == 404:
         assert response.json() == {"detail": "Not Found"}
     else:
         assert response.json()["reference"] == world["submission"].reference
+
+
+@pytest.mark.parametrize(("who", "expected"), UNDECIDED_MATRIX.items())
+def test_a_returned_submission_stays_the_filing_sides(world, who, expected):
+    reason = ReturnReason.objects.get(code="unsigned")
+    decided(filing_return, world["submission"], clerk=world["staff"], reason=reason, note="Sign page 3.")
+    response = _submission_status(world, who)
+    assert response.status_code == expected
+    if expected == 404:
+        assert response.json() == {"detail": "Not Found"}, "the other side cannot learn it was filed or returned"
+
+
+@pytest.mark.parametrize(("who", "expected"), MATRIX.items())
+def test_an_accepted_submission_is_answered_to_every_party_on_record(world, who, expected):
+    decided(filing_accept, world["submission"], clerk=world["staff"])
+    response = _submission_status(world, who)
+    assert response.status_code == expected
+    if expected == 200:
+        assert response.json()["status"] == "accepted"
 
 
 @pytest.mark.parametrize(("who", "expected"), MATRIX.items())
@@ -97,7 +155,7 @@ def test_a_case_that_does_not_exist_gives_the_same_404(world):
 def test_the_submission_api_gives_status_times_in_hong_kong_documents_and_decision(world):
     submission = world["submission"]
     reason = ReturnReason.objects.get(code="unsigned")
-    filing_return(submission=submission, clerk=world["staff"], reason=reason, note="Sign page 3.")
+    decided(filing_return, submission, clerk=world["staff"], reason=reason, note="Sign page 3.")
 
     body = (
         Client().get(f"/api/v1/submissions/{submission.reference.lower()}", **bearer(world["representative"])).json()
@@ -133,7 +191,7 @@ def test_an_open_submission_has_no_decision_and_an_accepted_one_has_drns(world):
     url = f"/api/v1/submissions/{submission.reference}"
     assert Client().get(url, **headers).json()["decision"] is None
 
-    filing_accept(submission=submission, clerk=world["staff"])
+    decided(filing_accept, submission, clerk=world["staff"])
     body = Client().get(url, **headers).json()
     assert body["status"] == "accepted" and body["decision"]["outcome"] == "accepted"
     assert body["documents"][0]["drn"] == submission.documents.get().drn
@@ -153,7 +211,20 @@ def test_the_case_api_gives_court_type_parties_with_roles_and_documents_with_sta
     roles = {(p["name_en"], p["role_en"]) for p in body["parties"]}
     assert ("WONG Siu Ming", case.case_type.respondent_role_en) in roles
     assert any(p["role_en"] == case.case_type.applicant_role_en for p in body["parties"])
-    assert [(d["origin"], d["title"], d["status"]) for d in body["documents"]] == [("filed", "Defence", "received")]
+    # The other side's defence is still under review: the party does not see it yet.
+    assert body["documents"] == []
+
+
+@pytest.mark.parametrize("who", sorted(MATRIX.keys() - {"public", "unrelated user", "member of another organisation"}))
+def test_the_case_api_lists_a_filing_to_the_other_side_only_once_accepted(world, who):
+    url, headers = case_url(world["case"].case_number), bearer(world[who])
+    under_review = [(d["title"], d["status"]) for d in Client().get(url, **headers).json()["documents"]]
+    assert under_review == ([("Defence", "received")] if who in FILING_SIDE else [])
+
+    decided(filing_accept, world["submission"], clerk=world["staff"])
+
+    accepted = [(d["title"], d["status"]) for d in Client().get(url, **headers).json()["documents"]]
+    assert accepted == [("Defence", "accepted")]
 
 
 def test_a_case_number_is_read_however_it_is_spaced(world):

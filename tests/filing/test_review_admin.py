@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.contrib.messages import get_messages
 from django.core import mail
 from django.test import Client
@@ -17,10 +19,13 @@ from filing import hooks
 from filing.models import Case, Document, MessageItem, ReturnReason, Submission
 from filing.selectors import review_queue
 from filing.services import DocumentUpload, NewCase, NewParty, submission_create
+from tests.clock import once_received_in_law
 from tests.factories import StaffFactory, totp_for
-from tests.filing.conftest import document_type, pdf_file
+from tests.filing.conftest import document_type, pdf_file, received_at
 
 pytestmark = pytest.mark.django_db
+
+HKT = ZoneInfo("Asia/Hong_Kong")
 
 CHANGELIST = reverse("admin:filing_submission_changelist")
 
@@ -127,7 +132,7 @@ def test_a_clerk_accepts_a_new_case_which_is_numbered_sealed_and_the_filer_told(
     submission = new_dcpi_case(party_in_person)
     mail.outbox.clear()
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with once_received_in_law(submission), django_capture_on_commit_callbacks(execute=True):
         response = clerk_client.post(reverse("admin:filing_submission_accept", args=[submission.pk]))
 
     assert response.status_code == 302 and response.url == CHANGELIST
@@ -171,7 +176,7 @@ def test_a_clerk_returns_a_submission_with_a_reason_and_the_refund_hook_runs(
     assert "The document is incomplete" in page.text
 
     incomplete = ReturnReason.objects.get(code="incomplete")
-    with django_capture_on_commit_callbacks(execute=True):
+    with once_received_in_law(submission), django_capture_on_commit_callbacks(execute=True):
         response = clerk_client.post(url, {"reason": incomplete.pk, "note": "Page 3 is missing."})
 
     assert response.status_code == 302
@@ -202,10 +207,11 @@ def test_bulk_accept_reports_on_each_submission(clerk_client, firm_filer, docume
     Submission.objects.filter(pk=returned.pk).update(status=Submission.Status.RETURNED)
     Submission.objects.filter(pk=pending.pk).update(deemed_received_at=None)
 
-    response = clerk_client.post(
-        CHANGELIST + "?status=all",
-        {"action": "accept_selected", "_selected_action": [first.pk, second.pk, returned.pk, pending.pk]},
-    )
+    with once_received_in_law(second):
+        response = clerk_client.post(
+            CHANGELIST + "?status=all",
+            {"action": "accept_selected", "_selected_action": [first.pk, second.pk, returned.pk, pending.pk]},
+        )
 
     assert response.status_code == 302
     reports = texts(response)
@@ -225,7 +231,8 @@ def test_bulk_return_asks_for_a_reason_first(clerk_client, firm_filer, document_
     assert asked.status_code == 200 and one.reference in asked.text and two.reference in asked.text
 
     duplicate = ReturnReason.objects.get(code="duplicate")
-    done = clerk_client.post(CHANGELIST, {**selection, "reason": duplicate.pk, "note": ""})
+    with once_received_in_law(two):
+        done = clerk_client.post(CHANGELIST, {**selection, "reason": duplicate.pk, "note": ""})
     assert done.status_code == 302
     assert set(Submission.objects.values_list("status", flat=True)) == {Submission.Status.RETURNED}
     assert len(refunds) == 2
@@ -234,8 +241,9 @@ def test_bulk_return_asks_for_a_reason_first(clerk_client, firm_filer, document_
 def test_deciding_twice_is_refused_with_a_message(clerk_client, firm_filer, document_storage):
     submission = file_defence(firm_filer)
     url = reverse("admin:filing_submission_accept", args=[submission.pk])
-    clerk_client.post(url)
-    response = clerk_client.post(url)
+    with once_received_in_law(submission):
+        clerk_client.post(url)
+        response = clerk_client.post(url)
     assert any("already decided" in text for text in texts(response))
 
 
@@ -333,3 +341,22 @@ def test_the_queue_reads_in_chinese(clerk_client, party_in_person, document_stor
     assert "接納所選的提交" in response.text
     assert "新案件：DCPI" in response.text
     assert "待處理：在輪候隊列中" in response.text
+
+
+def test_the_queue_says_when_a_filing_is_not_yet_received_in_law_and_accepting_it_is_refused(
+    clerk_client, firm_filer, document_storage
+):
+    submission = file_defence(firm_filer)
+    monday = datetime(2026, 11, 30, 8, 45, tzinfo=HKT)
+    received_at(submission, datetime(2026, 11, 28, 11, 0, tzinfo=HKT))  # a Saturday
+    with time_machine.travel(monday - timedelta(minutes=5), tick=False):
+        queue = clerk_client.get(CHANGELIST).text
+        assert "not yet received in law until 2026-11-30 08:45:00" in queue
+        refused = clerk_client.post(reverse("admin:filing_submission_accept", args=[submission.pk]))
+        assert any("Not yet received in law until Monday 30 November 2026, 08:45:00" in t for t in texts(refused))
+    submission.refresh_from_db()
+    assert submission.is_open
+    with time_machine.travel(monday, tick=False):
+        clerk_client.post(reverse("admin:filing_submission_accept", args=[submission.pk]))
+    submission.refresh_from_db()
+    assert submission.status == Submission.Status.ACCEPTED

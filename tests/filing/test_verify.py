@@ -14,6 +14,7 @@ from filing.models import ReturnReason
 from filing.sealing import drn_format, drn_generate
 from filing.services import DocumentUpload, court_document_issue, filing_accept, filing_return, submission_create
 from filing.storage import read_document
+from tests.clock import once_received_in_law
 from tests.factories import StaffFactory
 from tests.filing.conftest import document_type, pdf_file, stored_files
 
@@ -41,7 +42,7 @@ def sealed(firm_filer, clerk, document_storage, celery_eager, django_capture_on_
     """An accepted defence whose sealed copy the worker has made."""
     with django_capture_on_commit_callbacks(execute=True):
         submission = file_defence(firm_filer)
-    with django_capture_on_commit_callbacks(execute=True):
+    with once_received_in_law(submission), django_capture_on_commit_callbacks(execute=True):
         filing_accept(submission=submission, clerk=clerk)
     document = submission.documents.get()
     assert document.sealed_storage_key
@@ -98,7 +99,8 @@ def test_the_original_file_of_an_accepted_filing_matches_and_says_it_has_no_stam
 def test_a_filing_under_review_or_returned_never_matches(client, firm_filer, clerk, document_storage):
     under_review = file_defence(firm_filer).documents.get()
     returned_submission = file_defence(firm_filer, title="Another defence")
-    filing_return(submission=returned_submission, clerk=clerk, reason=ReturnReason.objects.get(code="illegible"))
+    with once_received_in_law(returned_submission):
+        filing_return(submission=returned_submission, clerk=clerk, reason=ReturnReason.objects.get(code="illegible"))
     returned = returned_submission.documents.get()
 
     for document in (under_review, returned):

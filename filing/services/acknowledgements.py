@@ -1,0 +1,231 @@
+"""Acknowledgements and their versions: what the filer is told about a filing's deemed receipt.
+
+The lifecycle (docs/calendar.md): a submission's acknowledgement is version 1. Each
+later change of its deemed receipt (a closure or reopening recorded, the hours
+changed, or a staff correction of a decided filing) makes the next version, in the
+same transaction as the change, with a snapshot of the new time, the old one and why.
+A worker then renders each version's PDF and tells the filer in the message box and by
+email. Earlier versions stay downloadable, marked superseded.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from icms.calendar import deemed_receipt
+from icms.calendar.core import Rule
+from icms.calendar.hooks import DeemedReceiptChange
+
+from ..models import AcknowledgementVersion, Document, SealedCopyVersion, Submission
+from ..rendering import format_datetime_en, format_datetime_zh
+from .messages import message_post
+
+
+def acknowledgement_version_create(
+    *,
+    submission: Submission,
+    previous_at: datetime | None = None,
+    previous_rule: str = "",
+    reason_en: str = "",
+    reason_zh: str = "",
+) -> AcknowledgementVersion:
+    """Snapshot the submission's deemed receipt as its next acknowledgement version.
+
+    Call it inside the transaction that stamped (or changed) the deemed receipt; the
+    submission row is locked so that versions are numbered without gaps or doubles.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("acknowledgement_version_create must run inside the change's transaction.")
+    locked = Submission.objects.select_for_update().get(pk=submission.pk)
+    latest = AcknowledgementVersion.objects.filter(submission=locked).aggregate(v=Max("version"))["v"] or 0
+    explanation = deemed_receipt(locked.received_at)
+    return AcknowledgementVersion.objects.create(
+        submission=locked,
+        version=latest + 1,
+        deemed_received_at=locked.deemed_received_at,
+        deemed_rule=locked.deemed_rule,
+        explanation_en=explanation.explanation_en,
+        explanation_zh=explanation.explanation_zh,
+        previous_deemed_received_at=previous_at,
+        previous_deemed_rule=previous_rule,
+        reason_en=reason_en,
+        reason_zh=reason_zh,
+    )
+
+
+def _when(moment: datetime | None) -> tuple[str, str]:
+    if moment is None:
+        return "pending", "待定"
+    return format_datetime_en(moment), format_datetime_zh(moment)
+
+
+def change_reason(change: DeemedReceiptChange) -> tuple[str, str]:
+    """Why a deemed receipt changed, in words a filer understands (English, Chinese)."""
+    if change.correction_reason:
+        return (
+            f"The Registry corrected the deemed time: {change.correction_reason}",
+            f"登記處更正了當作收件時間：{change.correction_reason}",
+        )
+    if change.after_rule == Rule.CLOSURE_PENDING:
+        return (
+            "The Registry was closed when your filing arrived and has not yet announced when it reopens.",
+            "你的文件送達時登記處已關閉，而登記處尚未公布重開時間。",
+        )
+    if change.before_rule == Rule.CLOSURE_PENDING:
+        return ("The Registry's reopening time has been announced.", "登記處已公布重開時間。")
+    if change.cause.startswith("calendar.closure"):
+        return ("A closure of the Registry was recorded or changed.", "登記處關閉的紀錄有所更改。")
+    if change.cause.startswith("calendar.extra_holiday"):
+        return ("The list of general holidays changed.", "公眾假期的紀錄有所更改。")
+    if change.cause.startswith("calendar.registry_hours"):
+        return ("The Registry's opening hours changed.", "登記處的辦公時間有所更改。")
+    return ("The Registry's calendar changed.", "登記處的日曆有所更改。")
+
+
+def submission_deemed_receipt_changed(change: DeemedReceiptChange) -> None:
+    """The calendar changed a submission's deemed receipt: make the next acknowledgement
+    version and send it after commit. A correction of an accepted filing also re-issues
+    its sealed copies under the same DRNs (see :func:`sealed_copies_supersede`).
+
+    Registered with :mod:`icms.calendar.hooks`; runs inside the change's transaction.
+    """
+    from ..tasks import acknowledge_submission, seal_accepted_documents
+
+    submission = Submission.objects.get(pk=change.pk)
+    reason_en, reason_zh = change_reason(change)
+    acknowledgement_version_create(
+        submission=submission,
+        previous_at=change.before_at,
+        previous_rule=change.before_rule,
+        reason_en=reason_en,
+        reason_zh=reason_zh,
+    )
+    acknowledge_submission.delay_on_commit(submission.pk)
+    if submission.status == Submission.Status.ACCEPTED and sealed_copies_supersede(
+        submission=submission, reason=reason_en
+    ):
+        seal_accepted_documents.delay_on_commit(submission.pk)
+
+
+def sealed_copies_supersede(*, submission: Submission, reason: str) -> int:
+    """Keep each current sealed copy as a superseded version and ask for the next.
+
+    The sealing task then seals the original again, with the corrected deemed time and
+    the same DRN, as the next version, and tells every party on record.
+    """
+    now = timezone.now()
+    superseded = 0
+    for document in Document.objects.select_for_update().filter(submission=submission).exclude(sealed_storage_key=""):
+        if submission.deemed_received_at is None:
+            raise RuntimeError("A corrected accepted filing has a deemed time.")
+        previous = _sealed_deemed(document)
+        SealedCopyVersion.objects.create(
+            document=document,
+            version=document.sealed_version,
+            storage_key=document.sealed_storage_key,
+            sha256=document.sealed_sha256,
+            deemed_received_at=previous,
+            superseded_at=now,
+            reason=reason,
+        )
+        Document.objects.filter(pk=document.pk).update(
+            sealed_storage_key="", sealed_sha256="", sealed_version=document.sealed_version + 1
+        )
+        superseded += 1
+    return superseded
+
+
+def _sealed_deemed(document: Document) -> datetime:
+    """The deemed time the current sealed copy shows: that of the acknowledgement version in
+    force before the latest one (the correction has already changed the submission)."""
+    versions = AcknowledgementVersion.objects.filter(submission_id=document.submission_id).order_by("-version")
+    current = versions.first()
+    if current is not None and current.previous_deemed_received_at is not None:
+        return current.previous_deemed_received_at
+    fallback = document.submission.deemed_received_at
+    if fallback is None:
+        raise RuntimeError("A sealed document's submission has a deemed time.")
+    return fallback
+
+
+def submission_acknowledge(*, submission: Submission) -> int:
+    """Render every acknowledgement version not yet sent, store it, post it to the filer's
+    message box and email them. Returns how many were sent.
+
+    Idempotent: each version is claimed by a conditional UPDATE of its storage key; a
+    second run finds nothing left, and a concurrent loser deletes its copy.
+    """
+    sent = 0
+    pending = AcknowledgementVersion.objects.filter(submission=submission, storage_key="").order_by("version")
+    for version in pending:
+        sent += _acknowledgement_version_send(submission=submission, version=version)
+    return sent
+
+
+def _acknowledgement_version_send(*, submission: Submission, version: AcknowledgementVersion) -> int:
+    from ..acknowledgement import acknowledgement_pdf
+    from ..notifications import notify_on_commit
+    from ..storage import StoredFiles
+
+    pdf = acknowledgement_pdf(submission, version=version)
+    with StoredFiles() as files:
+        stored = files.save(pdf, prefix="acknowledgements")
+        now = timezone.now()
+        claimed = AcknowledgementVersion.objects.filter(pk=version.pk, storage_key="").update(
+            storage_key=stored.key, sha256=stored.sha256, rendered_at=now
+        )
+        if not claimed:
+            files.discard()  # another worker sent this version first
+            return 0
+        # The submission points at its newest acknowledgement; never back at an older one.
+        newer = AcknowledgementVersion.objects.filter(submission=submission, version__gt=version.version)
+        if not newer.exclude(storage_key="").exists():
+            Submission.objects.filter(pk=submission.pk).update(acknowledgement_key=stored.key)
+        Submission.objects.filter(pk=submission.pk, acknowledged_at__isnull=True).update(acknowledged_at=now)
+        received_en, received_zh = _when(submission.received_at)
+        deemed_en, deemed_zh = _when(version.deemed_received_at)
+        if version.is_revision:
+            was_en, was_zh = _when(version.previous_deemed_received_at)
+            message_post(
+                recipient=submission.submitted_by,
+                kind="acknowledgement_revised",
+                version=version.version,
+                subject_en=f"Revised acknowledgement of submission {submission.reference} (version {version.version})",
+                subject_zh=f"提交 {submission.reference} 的經修訂確認書（第 {version.version} 版）",
+                body_en=f"Deemed received: {deemed_en} (was {was_en}). {version.reason_en}",
+                body_zh=f"當作收件時間：{deemed_zh}（原為{was_zh}）。{version.reason_zh}",
+                submission=submission,
+                attachment_key=stored.key,
+            )
+        else:
+            message_post(
+                recipient=submission.submitted_by,
+                kind="acknowledgement",
+                subject_en=f"Acknowledgement of submission {submission.reference}",
+                subject_zh=f"提交 {submission.reference} 的確認書",
+                body_en=f"Received {received_en}; deemed received {deemed_en}. {version.explanation_en}",
+                body_zh=f"收件時間 {received_zh}；當作收件時間 {deemed_zh}。{version.explanation_zh}",
+                submission=submission,
+                attachment_key=stored.key,
+            )
+        notify_on_commit(
+            recipients=[submission.submitted_by],
+            template="acknowledgement_revised" if version.is_revision else "acknowledgement",
+            context={
+                "submission": submission,
+                "version": version,
+                "received": received_en,
+                "received_zh": received_zh,
+                "deemed": deemed_en if version.deemed_received_at else "",
+                "deemed_zh": deemed_zh,
+                "was": _when(version.previous_deemed_received_at)[0],
+                "was_zh": _when(version.previous_deemed_received_at)[1],
+                "submission_rule_en": version.explanation_en,
+                "submission_rule_zh": version.explanation_zh,
+            },
+        )
+    return 1
