@@ -7,9 +7,12 @@ import signal
 import subprocess
 import sys
 import tempfile
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
@@ -145,6 +148,20 @@ def _reload(connection, snapshot: str) -> None:
     ContentType.objects.all().delete()
     ContentType.objects.clear_cache()
     connection.creation.deserialize_db_from_string(snapshot)
+
+
+# A working Tuesday morning inside the District Court's e-fee concession period
+# (6 May 2022 – 5 May 2027, Cap. 638E): fees come out at 80%, rounded down.
+IN_THE_CONCESSION_PERIOD = datetime(2026, 12, 1, 10, 0, tzinfo=ZoneInfo("Asia/Hong_Kong"))
+
+
+@pytest.fixture
+def in_the_concession_period():
+    """Pin the clock (it keeps ticking) to a working morning in the e-fee concession period,
+    for tests whose amounts depend on the date. The database's own clock is not moved:
+    a test that compares it with the process's clock must take both from one source."""
+    with time_machine.travel(IN_THE_CONCESSION_PERIOD, tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture(autouse=True)

@@ -29,10 +29,12 @@ from filing.services import (
 )
 from payments.models import PaymentOrder
 from payments.services.orders import order_mark_paid
+from tests.clock import once_received_in_law
 from tests.factories import HearingFactory, StaffFactory, UserFactory
 from tests.filing.conftest import document_type, pdf_file
 
-pytestmark = pytest.mark.django_db
+# The search and inspection fees are concession-period amounts.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_the_concession_period")]
 
 
 @pytest.fixture
@@ -53,7 +55,8 @@ def dcpi_case(document_storage):
             DocumentUpload(document_type("DCPI", "medical_report"), "Medical report of Dr SECRET", pdf_file(1)),
         ],
     )
-    filing_accept(submission=submission, clerk=StaffFactory())
+    with once_received_in_law(submission):
+        filing_accept(submission=submission, clerk=StaffFactory())
     submission_documents_seal(submission=submission)
     submission.case.refresh_from_db()
     return submission.case
@@ -198,9 +201,11 @@ def test_the_order_page_says_what_was_searched_for_not_the_purchases_key(client,
         ("zh-hant", "2026年11月26日", "2026年11月27日 上午 09:30 am"),
     ],
 )
+@time_machine.travel(datetime(2026, 11, 26, 9, 0, tzinfo=HKT), tick=True)
 def test_the_case_page_dates_are_in_the_readers_language_and_hong_kong_time(
     client, dcpi_case, language, issued, hearing
 ):
+    # The case page lists hearings from today on: the clock stands the day before this one.
     # 00:30 on 26 November in Hong Kong is still the 25th in UTC.
     Case.objects.filter(pk=dcpi_case.pk).update(issued_at=datetime(2026, 11, 25, 16, 30, tzinfo=UTC))
     HearingFactory(case=dcpi_case, starts_at=datetime(2026, 11, 27, 9, 30, tzinfo=HKT))

@@ -15,7 +15,8 @@ from causebook.services import search_purchase_create, search_purchase_grant
 from filing.models import Party
 from tests.factories import PartyFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+# The search and inspection fees are concession-period amounts.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_the_concession_period")]
 
 SEARCH = reverse("causebook:search")
 

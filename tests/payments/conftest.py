@@ -19,6 +19,11 @@ from tests.factories import MembershipFactory, OrganisationFactory, StaffFactory
 
 
 @pytest.fixture(autouse=True)
+def _fees_in_the_concession_period(in_the_concession_period):
+    """Amounts here are the concession period's unless a test travels elsewhere itself."""
+
+
+@pytest.fixture(autouse=True)
 def _restore_payment_hooks():
     """Tests may register handlers of their own; afterwards the app's own handlers (registered
     in AppConfig.ready, such as the filing fee's) are back exactly as they were."""

@@ -10,6 +10,7 @@ from filing.services import DocumentUpload, NewCase, NewParty, filing_return, su
 from payments.filing_fees import submission_fee_items, submission_order
 from payments.models import PaymentOrder, Refund
 from payments.services import deposit_account_open, deposit_top_up, payment_order_pay_from_deposit
+from tests.clock import once_received_in_law
 from tests.factories import StaffFactory
 from tests.filing.conftest import document_type, pdf_file
 
@@ -87,6 +88,7 @@ def test_a_returned_filing_that_was_paid_gets_a_refund_request(
     assert submission_order(submission).status == PaymentOrder.Status.PAID
     assert MessageItem.objects.filter(recipient=firm_filer, kind="payment_receipt").exists()
 
-    filing_return(submission=submission, clerk=StaffFactory(), reason=ReturnReason.objects.get(code="unsigned"))
+    with once_received_in_law(submission):
+        filing_return(submission=submission, clerk=StaffFactory(), reason=ReturnReason.objects.get(code="unsigned"))
     refund = Refund.objects.get(order=order)
     assert refund.amount == order.amount
