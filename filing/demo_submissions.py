@@ -6,13 +6,18 @@ demo documents are recognised by their titles).
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
 from io import BytesIO
 
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
+from icms.calendar import deemed_receipt, is_open
+from icms.calendar.core import HONG_KONG
+from icms.calendar.stamping import deemed_receipt_stamp
 
-from .models import Case, DocumentType, ReturnReason, Submission
+from .models import AcknowledgementVersion, Case, DocumentType, ReturnReason, Submission
 from .rendering import render_pdf
 from .services import (
     DocumentUpload,
@@ -49,8 +54,47 @@ def _upload(case: Case, code: str, title: str) -> DocumentUpload:
     return DocumentUpload(document_type, f"{title} {DEMO_MARK}", _pdf(title, case.case_number), filename="demo.pdf")
 
 
-def _finish(submission: Submission) -> Submission:
-    # The worker would do these after commit; the demo does them at once.
+def submission_received_at(submission: Submission, moment: datetime) -> Submission:
+    """Demo data and tests only: make ``submission`` one received at ``moment``.
+
+    A real submission's received time comes once from the database clock and never
+    changes. Demo filings that the registry has already decided must have been received
+    in law before now, and tests of legal time need a received time they choose (the
+    database's clock is not moved by time-machine or libfaketime); both use this, before
+    the acknowledgement is sent. The deemed receipt is stamped afresh and version 1 of
+    the acknowledgement restated to match.
+    """
+    if submission.acknowledgement_versions.exclude(storage_key="").exists():
+        raise RuntimeError("Its acknowledgement has been sent: its received time can no longer be set.")
+    Submission.objects.filter(pk=submission.pk).update(
+        received_at=moment, deemed_received_at=None, deemed_rule="", deemed_stamped_at=None
+    )
+    deemed_receipt_stamp(model=Submission, pk=submission.pk)
+    submission.refresh_from_db()
+    explanation = deemed_receipt(moment)
+    AcknowledgementVersion.objects.filter(submission=submission, version=1).update(
+        deemed_received_at=submission.deemed_received_at,
+        deemed_rule=submission.deemed_rule,
+        explanation_en=explanation.explanation_en,
+        explanation_zh=explanation.explanation_zh,
+    )
+    return submission
+
+
+def _last_working_morning() -> datetime:
+    """10:00 on the latest working day at least a day ago, when the registry was open."""
+    day = timezone.localtime(timezone.now(), HONG_KONG).date() - timedelta(days=1)
+    while not is_open(moment := datetime.combine(day, time(10, 0), tzinfo=HONG_KONG)):
+        day -= timedelta(days=1)
+    return moment
+
+
+def _finish(submission: Submission, *, received_earlier: bool = False) -> Submission:
+    # The worker would do these after commit; the demo does them at once. A filing the
+    # demo decides was received on an earlier working day: the registry decides a filing
+    # only once it is received in law.
+    if received_earlier:
+        submission_received_at(submission, _last_working_morning())
     submission.refresh_from_db()
     submission_acknowledge(submission=submission)
     return submission
@@ -67,7 +111,9 @@ def load(people: dict[str, object], cases: list[Case]) -> int:
     count = 0
 
     # Accepted, with sealed copies: the firm's reply, and the party in person's affirmation.
-    reply = _finish(submission_create(user=firm_user, case=dccj, uploads=[_upload(dccj, "reply", "Reply")]))
+    reply = _finish(
+        submission_create(user=firm_user, case=dccj, uploads=[_upload(dccj, "reply", "Reply")]), received_earlier=True
+    )
     with transaction.atomic():
         filing_accept(submission=reply, clerk=clerk)
     submission_documents_seal(submission=Submission.objects.get(pk=reply.pk))
@@ -79,7 +125,8 @@ def load(people: dict[str, object], cases: list[Case]) -> int:
 
     # Returned with a reason: an affirmation filed unsigned.
     returned = _finish(
-        submission_create(user=individual, case=dccj, uploads=[_upload(dccj, "affirmation", "Affirmation")])
+        submission_create(user=individual, case=dccj, uploads=[_upload(dccj, "affirmation", "Affirmation")]),
+        received_earlier=True,
     )
     filing_return(
         submission=returned,

@@ -5,9 +5,8 @@ from __future__ import annotations
 import io
 from datetime import datetime
 
-from filing.models import AcknowledgementVersion, DocumentType, Submission
-from icms.calendar import deemed_receipt
-from icms.calendar.stamping import deemed_receipt_stamp
+from filing.demo_submissions import submission_received_at
+from filing.models import DocumentType, Submission
 from tests.filing.pdf_corpus import good_pdf
 
 
@@ -26,22 +25,6 @@ def document_type(prefix: str, code: str) -> DocumentType:
 
 
 def received_at(submission: Submission, moment: datetime) -> Submission:
-    """Make ``submission`` one received at ``moment``, as if the database clock had said so.
-
-    The service takes the received time from the database's own clock, which neither
-    time-machine nor libfaketime moves; tests about legal time pin it here instead, then
-    stamp the deemed receipt afresh and restate the first acknowledgement to match.
-    """
-    Submission.objects.filter(pk=submission.pk).update(
-        received_at=moment, deemed_received_at=None, deemed_rule="", deemed_stamped_at=None
-    )
-    deemed_receipt_stamp(model=Submission, pk=submission.pk)
-    submission.refresh_from_db()
-    explanation = deemed_receipt(moment)
-    AcknowledgementVersion.objects.filter(submission=submission, version=1).update(
-        deemed_received_at=submission.deemed_received_at,
-        deemed_rule=submission.deemed_rule,
-        explanation_en=explanation.explanation_en,
-        explanation_zh=explanation.explanation_zh,
-    )
-    return submission
+    """Make ``submission`` one received at ``moment``: the service takes the received time
+    from the database's own clock, which neither time-machine nor libfaketime moves."""
+    return submission_received_at(submission, moment)
