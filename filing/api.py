@@ -18,7 +18,7 @@ from ninja.errors import HttpError
 from accounts.api_auth import ApiTokenAuth
 from icms.calendar.core import HONG_KONG
 
-from .access import AnyUser
+from .access import AnyUser, user_is_on_filing_side
 from .case_numbers import case_for_user_by_number
 from .models import Case, CourtDocument, Party, Submission
 from .ratelimit import verify_rate_limited
@@ -62,6 +62,18 @@ class DecisionOut(Schema):
     note: str
 
 
+class AcknowledgementOut(Schema):
+    """One version of the acknowledgement: the deemed receipt it states and why it changed."""
+
+    version: int
+    current: bool
+    deemed_received_at: str | None
+    deemed_rule: str
+    reason_en: str
+    reason_zh: str
+    sha256: str | None
+
+
 class SubmissionOut(Schema):
     reference: str
     status: str
@@ -72,6 +84,8 @@ class SubmissionOut(Schema):
     deemed_rule: str
     documents: list[SubmissionDocumentOut]
     decision: DecisionOut | None
+    #: The filing side's only (empty for the other parties): every version, newest first.
+    acknowledgements: list[AcknowledgementOut]
 
 
 class CourtOut(Schema):
@@ -179,7 +193,26 @@ def submission_status(request: ApiRequest, ref: str) -> SubmissionOut:
             for d in documents
         ],
         decision=_decision(submission),
+        acknowledgements=_acknowledgements(request.auth, submission),
     )
+
+
+def _acknowledgements(user: AnyUser, submission: Submission) -> list[AcknowledgementOut]:
+    if not user_is_on_filing_side(user, submission):
+        return []
+    versions = submission.acknowledgement_versions.order_by("-version")
+    return [
+        AcknowledgementOut(
+            version=v.version,
+            current=index == 0,
+            deemed_received_at=hkt(v.deemed_received_at),
+            deemed_rule=v.deemed_rule,
+            reason_en=v.reason_en,
+            reason_zh=v.reason_zh,
+            sha256=v.sha256 or None,
+        )
+        for index, v in enumerate(versions)
+    ]
 
 
 def _party(party: Party, case: Case) -> CasePartyOut:

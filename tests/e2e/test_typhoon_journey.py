@@ -26,8 +26,9 @@ from pypdf import PdfReader
 
 from accounts.tokens import api_token_create
 from filing.models import Document, Submission
-from filing.services import DocumentUpload, NewCase, NewParty, submission_acknowledge, submission_create
+from filing.services import DocumentUpload, NewCase, NewParty, submission_create
 from filing.storage import read_document
+from filing.tasks import acknowledge_submission
 from tests.e2e.conftest import Journey
 from tests.factories import PASSWORD, StaffFactory, totp_code, totp_for
 from tests.filing.conftest import document_type, pdf_file, received_at
@@ -74,21 +75,35 @@ def download_text(journey: Journey, link_name: str) -> str:
 
 
 def test_a_typhoon_weekend_filing_is_told_every_change_and_sealed_with_the_final_time(
-    journey, browser, browser_context_args, axe_source, live_server, party_in_person, document_storage, celery_eager
+    journey,
+    browser,
+    browser_context_args,
+    axe_source,
+    live_server,
+    party_in_person,
+    document_storage,
+    celery_eager,
+    monkeypatch,
 ):
-    submission = submission_create(
-        user=party_in_person,
-        new_case=NewCase(
-            case_type=document_type("DCCJ", "writ").case_type,
-            applicants=[NewParty(name_en="CHAN Tai Man", name_zh="陳大文")],
-            respondents=[NewParty(name_en="GOLDEN HARBOUR LIMITED", kind="company")],
-            nature_en="Money claim",
-        ),
-        uploads=[DocumentUpload(document_type("DCCJ", "writ"), "Writ of summons", pdf_file(1))],
-    )
-    received_at(submission, SATURDAY_1638)
-    submission_acknowledge(submission=submission)
+    # Received on Saturday at 16:38. The acknowledgement is held back until that time is set
+    # (the worker would send it on commit, stating the database clock's time), then sent.
+    with monkeypatch.context() as held:
+        held.setattr(acknowledge_submission, "delay_on_commit", lambda *args: None)
+        submission = submission_create(
+            user=party_in_person,
+            new_case=NewCase(
+                case_type=document_type("DCCJ", "writ").case_type,
+                applicants=[NewParty(name_en="CHAN Tai Man", name_zh="陳大文")],
+                respondents=[NewParty(name_en="GOLDEN HARBOUR LIMITED", kind="company")],
+                nature_en="Money claim",
+            ),
+            uploads=[DocumentUpload(document_type("DCCJ", "writ"), "Writ of summons", pdf_file(1))],
+        )
+        received_at(submission, SATURDAY_1638)
+    acknowledge_submission.delay(submission.pk)
     ref = submission.reference
+    first = submission.acknowledgement_versions.get()
+    assert "30 Nov 2026, 08:45:00 HKT" in pdf_text(read_document(first.storage_key))
     clerk = StaffFactory(group="Registry clerk")
     secret = totp_for(clerk)
     clerk_journey = Journey(browser.new_context(**browser_context_args).new_page(), live_server.url, axe_source)
@@ -166,4 +181,9 @@ def test_a_typhoon_weekend_filing_is_told_every_change_and_sealed_with_the_final
     _row, token = api_token_create(user=party_in_person, name="practice software")
     api = Client().get(f"/api/v1/submissions/{ref}", HTTP_AUTHORIZATION=f"Bearer {token}").json()
     assert api["deemed_received_at"] == "2026-11-30T09:30:00+08:00"
+    assert [(a["version"], a["deemed_received_at"]) for a in api["acknowledgements"]] == [
+        (3, "2026-11-30T09:30:00+08:00"),
+        (2, None),
+        (1, "2026-11-30T08:45:00+08:00"),
+    ]
     clerk_journey.finish()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -277,3 +278,19 @@ def test_submissions_are_not_reachable_by_their_database_id(world):
     response = Client().get(f"/api/v1/submissions/{world['submission'].pk}", **bearer(world["representative"]))
     assert response.status_code == 404
     assert Submission.objects.filter(pk=world["submission"].pk).exists()
+
+
+@pytest.mark.parametrize("who", sorted(who for who, status in MATRIX.items() if status == 200))
+def test_the_acknowledgement_versions_are_the_filing_sides_only(world, who):
+    decided(filing_accept, world["submission"], clerk=world["staff"])
+    acknowledgements = _submission_status(world, who).json()["acknowledgements"]
+    if who in FILING_SIDE:
+        submission = world["submission"]
+        submission.refresh_from_db()
+        assert [(a["version"], a["current"]) for a in acknowledgements] == [(1, True)]
+        assert (
+            acknowledgements[0]["deemed_received_at"]
+            == submission.deemed_received_at.astimezone(ZoneInfo("Asia/Hong_Kong")).isoformat()
+        )
+    else:
+        assert acknowledgements == []

@@ -18,7 +18,7 @@ from accounts.models import AuditEvent
 from filing import hooks
 from filing.models import Case, Document, MessageItem, ReturnReason, Submission
 from filing.selectors import review_queue
-from filing.services import DocumentUpload, NewCase, NewParty, submission_create
+from filing.services import DocumentUpload, NewCase, NewParty, filing_accept, filing_return, submission_create
 from tests.clock import once_received_in_law
 from tests.factories import StaffFactory, totp_for
 from tests.filing.conftest import document_type, pdf_file, received_at
@@ -360,3 +360,25 @@ def test_the_queue_says_when_a_filing_is_not_yet_received_in_law_and_accepting_i
         clerk_client.post(reverse("admin:filing_submission_accept", args=[submission.pk]))
     submission.refresh_from_db()
     assert submission.status == Submission.Status.ACCEPTED
+
+
+def test_a_returned_filings_decision_lists_no_sealed_copies_and_an_accepted_ones_lists_each_with_its_drn(
+    clerk, firm_filer, document_storage, celery_eager, django_capture_on_commit_callbacks
+):
+    returned, accepted = file_defence(firm_filer), file_defence(firm_filer)
+    with once_received_in_law(accepted), django_capture_on_commit_callbacks(execute=True):
+        filing_return(submission=returned, clerk=clerk, reason=ReturnReason.objects.get(code="unsigned"))
+        filing_accept(submission=accepted, clerk=clerk)
+    client = Client()
+    client.force_login(firm_filer)
+
+    def decision_page(submission) -> str:
+        message = MessageItem.objects.get(recipient=firm_filer, submission=submission, kind="decision")
+        return client.get(reverse("filing:message", args=[message.pk])).content.decode()
+
+    page = decision_page(returned)
+    assert "Sealed copies" not in page and "DRN" not in page and "being prepared" not in page
+    page = decision_page(accepted)
+    document = accepted.documents.get()
+    assert "Sealed copies" in page and f"DRN {document.drn}" in page
+    assert reverse("filing:document", args=[document.pk, "sealed"]) in page
