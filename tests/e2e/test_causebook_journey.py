@@ -28,7 +28,8 @@ from tests.clock import once_received_in_law
 from tests.factories import StaffFactory, UserFactory
 from tests.filing.conftest import document_type, pdf_file
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# The fees are concession-period amounts (Cap. 638E, to 5 May 2027): pin a day inside it.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("in_the_concession_period")]
 
 GOLDEN = ("GOLDEN HARBOUR DECORATION ENGINEERING LIMITED", "金港裝飾工程有限公司")
 PUBLIC_TITLE = "Statement of claim of CHAN Tai Man"

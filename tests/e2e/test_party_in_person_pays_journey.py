@@ -11,7 +11,8 @@ from payments.models import PaymentOrder
 from tests.factories import PASSWORD, UserFactory
 from tests.filing.pdf_corpus import good_pdf
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# The fees are concession-period amounts (Cap. 638E, to 5 May 2027): pin a day inside it.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("in_the_concession_period")]
 
 
 @pytest.fixture

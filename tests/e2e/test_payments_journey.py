@@ -18,7 +18,8 @@ from payments import services
 from payments.models import PaymentOrder, Refund
 from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, StaffFactory, totp_code, totp_for
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# The fees are concession-period amounts (Cap. 638E, to 5 May 2027): pin a day inside it.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("in_the_concession_period")]
 
 
 @pytest.fixture
