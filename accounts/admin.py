@@ -12,10 +12,11 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from icms.core.http import client_ip
+
 from . import services
 from .audit import audit_record
 from .models import AuditEvent, Invitation, Membership, Organisation, User
-from .signals import client_ip
 
 
 @admin.register(User)

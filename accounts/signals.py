@@ -16,15 +16,10 @@ from django.db import transaction
 from django.dispatch import receiver
 from django.http import HttpRequest
 
+from icms.core.http import client_ip
+
 from .audit import audit_record
 from .models import User
-
-
-def client_ip(request: HttpRequest | None) -> str | None:
-    """The client's address as the web server saw it (the proxy sets REMOTE_ADDR)."""
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _record(event_type: str, request: HttpRequest | None, user: User | None, **extra: Any) -> None:

@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from icms.core.http import client_ip
+
 from . import selectors, services
 from .forms import (
     AccessForm,
@@ -29,7 +31,6 @@ from .forms import (
     TransferForm,
 )
 from .models import Membership, User
-from .signals import client_ip
 
 
 class AuthenticatedHttpRequest(HttpRequest):

@@ -18,9 +18,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from icms.core.http import client_ip
+
 from . import tokens
 from .models import User
-from .signals import client_ip
 
 
 class AuthenticatedHttpRequest(HttpRequest):

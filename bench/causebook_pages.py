@@ -49,7 +49,7 @@ from causebook.models import Hearing, SearchPurchase  # noqa: E402
 from causebook.query import SearchQuery  # noqa: E402
 from causebook.services import search_purchase_create, search_purchase_grant  # noqa: E402
 from filing.models import Case, Court  # noqa: E402
-from icms.calendar.core import HONG_KONG  # noqa: E402
+from icms.core.time import HONG_KONG  # noqa: E402
 
 PORT = 8765
 BASE = f"http://127.0.0.1:{PORT}"

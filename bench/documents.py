@@ -48,7 +48,7 @@ from django.core.files.uploadedfile import TemporaryUploadedFile  # noqa: E402
 
 from filing.pdf_checks import validate_pdf  # noqa: E402
 from filing.rendering import AcknowledgedDocument, AcknowledgementData, FeeLine  # noqa: E402
-from filing.storage import document_key, store_document  # noqa: E402
+from icms.core.storage import document_key, store_document  # noqa: E402
 
 
 def peak_rss_mib() -> float:

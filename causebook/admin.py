@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from icms.core.http import client_ip
+
 from .models import Hearing, SearchPurchase
 from .services import hearing_delete, hearing_save, hearing_validate
 
@@ -53,10 +55,10 @@ class HearingAdmin(admin.ModelAdmin):
     search_fields = ["courtroom", "judge_en", "judge_zh"]
 
     def save_model(self, request: HttpRequest, obj: Hearing, form: Any, change: bool) -> None:
-        hearing_save(hearing=obj, actor=request.user, ip_address=request.META.get("REMOTE_ADDR"))  # type: ignore[arg-type]
+        hearing_save(hearing=obj, actor=request.user, ip_address=client_ip(request))  # type: ignore[arg-type]
 
     def delete_model(self, request: HttpRequest, obj: Hearing) -> None:
-        hearing_delete(hearing=obj, actor=request.user, ip_address=request.META.get("REMOTE_ADDR"))  # type: ignore[arg-type]
+        hearing_delete(hearing=obj, actor=request.user, ip_address=client_ip(request))  # type: ignore[arg-type]
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Hearing]) -> None:
         for hearing in queryset.select_related("case__case_type"):

@@ -8,7 +8,7 @@ from django.db import transaction
 
 from filing.demo import DEMO_CASES
 from filing.models import Case
-from icms.calendar.core import HONG_KONG
+from icms.core.time import HONG_KONG
 
 from .models import Hearing
 from .selectors import hong_kong_today

@@ -232,7 +232,7 @@ def inspection_is_open(purchase: InspectionPurchase, now: datetime | None = None
 def inspection_copy_bytes(*, purchase: InspectionPurchase, actor: AnyUser) -> tuple[bytes, str]:
     """The watermarked inspection copy of a paid, unexpired inspection, and a file name. Audited."""
     from filing.inspection_copy import inspection_copy
-    from filing.storage import read_document
+    from icms.core.storage import read_document
 
     if not inspection_is_open(purchase):
         raise Http404

@@ -16,7 +16,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from icms.calendar.core import HONG_KONG
+from icms.core.time import HONG_KONG
 
 
 class SearchPurchase(models.Model):

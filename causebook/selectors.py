@@ -29,7 +29,7 @@ from django.utils import timezone
 from accounts.selectors import is_staff_user
 from filing.access import AnyUser, cases_visible_to
 from filing.models import Case, Court, Party
-from icms.calendar.core import HONG_KONG
+from icms.core.time import HONG_KONG
 
 from .models import Hearing, SearchPurchase
 from .query import SearchQuery

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
 from filing.models import Case
-from filing.storage import DOWNLOAD_HEADERS
+from icms.core.storage import DOWNLOAD_HEADERS
 from payments.services import payment_order_create
 
 from . import ical, inspection, selectors, services

@@ -16,7 +16,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from accounts.api_auth import ApiTokenAuth
-from icms.calendar.core import HONG_KONG
+from icms.core.time import HONG_KONG
 
 from .access import AnyUser, user_is_on_filing_side
 from .case_numbers import case_for_user_by_number

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
-from .models import Case, CaseType, Party
+from icms.core.time import HONG_KONG as HKT
 
-HKT = ZoneInfo("Asia/Hong_Kong")
+from .models import Case, CaseType, Party
 
 # (prefix, number, year, issued (HKT), nature en, nature zh, applicants, respondents)
 # A party is (kind, English name, Chinese name, demo key of the user in person, demo key of the firm on record).

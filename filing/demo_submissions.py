@@ -14,11 +14,11 @@ from django.utils import timezone
 
 from accounts.models import User
 from icms.calendar import deemed_receipt, is_open
-from icms.calendar.core import HONG_KONG
 from icms.calendar.stamping import deemed_receipt_stamp
+from icms.core.rendering import render_pdf
+from icms.core.time import HONG_KONG
 
 from .models import AcknowledgementVersion, Case, DocumentType, ReturnReason, Submission
-from .rendering import render_pdf
 from .services import (
     DocumentUpload,
     NewCase,

@@ -12,7 +12,7 @@ from io import BytesIO
 
 from pypdf import PdfReader, PdfWriter, Transformation
 
-from . import rendering
+from icms.core import rendering
 
 
 def inspection_mark(*, made_at: datetime, case_number: str) -> bytes:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.core.cache import cache
 from django.http import HttpRequest
 
-from accounts.signals import client_ip
+from icms.core.http import client_ip
 
 VERIFY_LIMIT = 30
 VERIFY_WINDOW_SECONDS = 60

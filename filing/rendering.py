@@ -1,135 +1,28 @@
-"""Bilingual PDFs from Django templates with WeasyPrint: acknowledgements, receipts, stamps.
+"""The acknowledgement of a submission as a PDF: its values, and the template that shows them.
 
-Issue 5 measured a bare WeasyPrint render of a one-page bilingual receipt at 267 ms
-median and a 427 MiB peak, so the worker is kept lean:
-
-* the ``FontConfiguration`` and every stylesheet are built once per process
-  (:func:`font_configuration`, :func:`stylesheet`), not once per render;
-* the documents use one family, Noto Sans CJK HK (Debian's ``fonts-noto-cjk``), whose
-  Latin glyphs serve the English text too, so a single subset font is embedded;
-* nothing is fetched: the templates are rendered with no base URL and a fetcher that
-  allows only ``data:`` URIs, so a value in a template can never make the worker
-  request a URL (SSRF) or read a local file.
-
-Chinese text must render in its Hong Kong forms: the ``<html>`` element carries
-``lang="zh-Hant-HK"``; without it WeasyPrint (Pango) picks the Japanese forms.
-
-The labels on these PDFs are fixed bilingual text, English and Chinese side by side,
-so they do not go through gettext.
+The PDF machinery (fonts, stylesheets, the fetcher that allows nothing) and the fixed
+bilingual formats are shared: :mod:`icms.core.rendering`.
 """
 
 from __future__ import annotations
 
-import functools
-import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Final
-from zoneinfo import ZoneInfo
+from typing import Any
 
-from django.template.loader import get_template, render_to_string
 from django.utils import timezone
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher
 
-HONG_KONG: Final = ZoneInfo("Asia/Hong_Kong")
-BASE_STYLESHEET: Final = "filing/pdf/base.css"
-_SHA256 = re.compile(r"[0-9a-f]{64}")
-_MONTHS: Final = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-@functools.cache
-def font_configuration() -> FontConfiguration:
-    """The process's one FontConfiguration (fonts are found and loaded once)."""
-    return FontConfiguration()
-
-
-@functools.cache
-def _fetcher() -> URLFetcher:
-    return URLFetcher(allowed_protocols=("data",), fail_on_errors=False)
-
-
-@functools.cache
-def stylesheet(name: str) -> CSS:
-    """A stylesheet kept in the template directories (``filing/pdf/base.css``), parsed once.
-
-    The CSS is not a static file: it is never served to browsers, only read here.
-    """
-    template = get_template(name)
-    source = template.template.source  # type: ignore[attr-defined]
-    return CSS(string=source, font_config=font_configuration(), url_fetcher=_fetcher())
-
-
-def render_pdf(
-    template_name: str,
-    context: Mapping[str, Any],
-    *,
-    stylesheets: Sequence[str] = (BASE_STYLESHEET,),
-) -> bytes:
-    """Render a Django template to PDF bytes with the cached fonts and stylesheets.
-
-    The template must set ``<html lang="zh-Hant-HK">`` (see the module docstring).
-    """
-    html = render_to_string(template_name, dict(context))
-    document = HTML(string=html, base_url=None, url_fetcher=_fetcher())
-    # Without a target, write_pdf returns the bytes (WeasyPrint has no type hints).
-    pdf: bytes = document.write_pdf(
-        stylesheets=[stylesheet(name) for name in stylesheets],
-        font_config=font_configuration(),
-    )
-    return pdf
-
-
-# --- Fixed bilingual formats ------------------------------------------------------
-# Legal time is Hong Kong time (icms-reference §2): these show an aware datetime in
-# Asia/Hong_Kong whatever the process's active time zone is.
-
-
-def _in_hong_kong(moment: datetime) -> datetime:
-    if timezone.is_naive(moment):
-        raise ValueError("Legal times must be timezone-aware.")
-    return moment.astimezone(HONG_KONG)
-
-
-def format_datetime_en(moment: datetime) -> str:
-    """``24 Nov 2026, 17:29:59 HKT``"""
-    local = _in_hong_kong(moment)
-    return f"{local.day} {_MONTHS[local.month - 1]} {local.year}, {local:%H:%M:%S} HKT"
-
-
-def format_datetime_zh(moment: datetime) -> str:
-    """``2026年11月24日 17:29:59（香港時間）``"""
-    local = _in_hong_kong(moment)
-    return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M:%S}（香港時間）"
-
-
-def format_date_en(moment: datetime) -> str:
-    local = _in_hong_kong(moment)
-    return f"{local.day} {_MONTHS[local.month - 1]} {local.year}"
-
-
-def format_date_zh(moment: datetime) -> str:
-    local = _in_hong_kong(moment)
-    return f"{local.year}年{local.month}月{local.day}日"
-
-
-def format_hkd(amount: Decimal) -> str:
-    """``HK$1,045.00``"""
-    return f"HK${amount.quantize(Decimal('0.01')):,}"
-
-
-def group_digest(sha256: str, size: int = 8) -> str:
-    """A SHA-256 in groups of eight, so that it wraps and can be read aloud."""
-    return " ".join(sha256[i : i + size] for i in range(0, len(sha256), size))
-
-
-def _check_sha256(value: str) -> None:
-    if not _SHA256.fullmatch(value):
-        raise ValueError(f"Not a lowercase hexadecimal SHA-256: {value!r}")
-
+from icms.core.rendering import (
+    BASE_STYLESHEET,
+    check_sha256,
+    format_datetime_en,
+    format_datetime_zh,
+    format_hkd,
+    group_digest,
+    render_pdf,
+)
 
 # --- The acknowledgement of a submission -------------------------------------------
 
@@ -145,7 +38,7 @@ class AcknowledgedDocument:
     document_type: str = ""
 
     def __post_init__(self) -> None:
-        _check_sha256(self.sha256)
+        check_sha256(self.sha256)
 
 
 @dataclass(frozen=True, slots=True)

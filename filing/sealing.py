@@ -35,7 +35,7 @@ from django.utils import timezone
 from pypdf import PdfReader, PdfWriter, Transformation
 from pypdf.generic import RectangleObject
 
-from filing import rendering
+from icms.core import rendering
 
 logger = logging.getLogger(__name__)
 

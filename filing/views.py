@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.selectors import filing_eligibility
-from accounts.signals import client_ip
 from icms.calendar import deemed_receipt
+from icms.core.http import client_ip
+from icms.core.storage import document_response
 
 from . import access, hooks, selectors
 from .acknowledgement import submission_deemed
@@ -32,7 +33,6 @@ from .services import (
     message_open,
     submission_create,
 )
-from .storage import document_response
 
 
 def _uploads(formset: DocumentFormSet) -> tuple[list[DocumentUpload], list[Any]]:

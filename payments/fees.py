@@ -28,14 +28,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from icms.core.time import HONG_KONG
+
 from .models import ZERO, ConcessionPeriod, CourtLevel, FeeItem
 
-HONG_KONG = ZoneInfo("Asia/Hong_Kong")
 CENT = Decimal("0.01")
 DOLLAR = Decimal("1")
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils import timezone, translation
 
-from filing.rendering import BASE_STYLESHEET, format_datetime_en, format_datetime_zh, format_hkd, render_pdf
+from icms.core.rendering import BASE_STYLESHEET, format_datetime_en, format_datetime_zh, format_hkd, render_pdf
 
 from .models import DepositAccount, LedgerEntry, PaymentOrder, Receipt
 

@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Prefetch, QuerySet, Sum
@@ -15,13 +14,13 @@ from django.utils.translation import gettext
 
 from accounts.models import User
 from accounts.selectors import admin_membership_for_user, is_staff_user, membership_for_user
+from icms.core.time import HONG_KONG
 
 from . import hooks
 from .models import ZERO, DepositAccount, GatewayEvent, LedgerEntry, PaymentOrder, Receipt, Refund
 from .services.ledger import balance_of, deposit_account_for_membership
 
 AnyUser = User | AnonymousUser
-HONG_KONG = ZoneInfo("Asia/Hong_Kong")
 
 
 def order_for_token(*, user: AnyUser, token: str) -> PaymentOrder:

@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from filing.storage import DOWNLOAD_HEADERS, document_response
 from icms.calendar import deemed_receipt
+from icms.core.storage import DOWNLOAD_HEADERS, document_response
 
 from . import hooks, selectors, services
 from .fees import UnknownFeeItem, decisive_date, items_in_force, quote

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override, pgettext_lazy
 
 from filing.models import Case, Court, Party
-from icms.calendar.core import HONG_KONG
+from icms.core.time import HONG_KONG
 
 register = template.Library()
 

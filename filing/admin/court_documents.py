@@ -24,7 +24,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET
 
 from accounts.models import User
-from accounts.signals import client_ip
+from icms.core.http import client_ip
 
 from ..case_numbers import parse_case_number
 from ..models import Case, CourtDocument, MessageItem
@@ -164,7 +164,7 @@ class CourtDocumentAdmin(admin.ModelAdmin):
         if object_id is not None:
             return super().changeform_view(request, object_id, form_url, extra_context)
         # Not wrapped in the admin's transaction: the issuing service stores the files in
-        # its own durable transaction (filing.storage.StoredFiles), so that a failure
+        # its own durable transaction (icms.core.storage.StoredFiles), so that a failure
         # leaves no file behind and a success is committed before delivery is queued.
         return self._changeform_view(request, object_id, form_url, extra_context)
 

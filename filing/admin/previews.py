@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.http import FileResponse, HttpRequest
 
 from accounts.models import User
-from accounts.signals import client_ip
+from icms.core.http import client_ip
+from icms.core.storage import _safe_filename, open_document
 
 from ..models import CourtDocument, Document
 from ..staff_access import Copy, staff_document_open
-from ..storage import _safe_filename, open_document
 
 # Shown inline so the browser's PDF viewer opens it. No "sandbox" here, unlike downloads:
 # Chromium refuses to run its PDF viewer in a sandboxed document. The PDF still cannot

@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
-from accounts.signals import client_ip
+from icms.core.http import client_ip
 
 from ..models import Document, ReturnReason, Submission
 from ..sealing import drn_format

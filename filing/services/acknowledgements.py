@@ -19,9 +19,9 @@ from django.utils import timezone
 from icms.calendar import deemed_receipt
 from icms.calendar.core import Rule
 from icms.calendar.hooks import DeemedReceiptChange
+from icms.core.rendering import format_datetime_en, format_datetime_zh
 
 from ..models import AcknowledgementVersion, Document, SealedCopyVersion, Submission
-from ..rendering import format_datetime_en, format_datetime_zh
 from .messages import message_post
 
 
@@ -167,9 +167,10 @@ def submission_acknowledge(*, submission: Submission) -> int:
 
 
 def _acknowledgement_version_send(*, submission: Submission, version: AcknowledgementVersion) -> int:
+    from icms.core.storage import StoredFiles
+
     from ..acknowledgement import acknowledgement_pdf
     from ..notifications import notify_on_commit
-    from ..storage import StoredFiles
 
     pdf = acknowledgement_pdf(submission, version=version)
     with StoredFiles() as files:

@@ -10,11 +10,11 @@ from django.utils import timezone
 
 from accounts.audit import audit_record
 from accounts.models import Membership, User
+from icms.core.storage import StoredFiles
 
 from ..models import Case, CaseAssignment, CourtDocument, Party
 from ..pdf_checks import validate_pdf
 from ..sealing import Stamp, StampKind, drn_generate, seal_pdf
-from ..storage import StoredFiles
 from .messages import message_post
 from .review import ReviewRefused, require_registry_staff
 

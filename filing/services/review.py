@@ -14,13 +14,13 @@ from accounts.audit import audit_record
 from accounts.models import User
 from accounts.selectors import is_staff_user
 from icms.core.dates import format_named
+from icms.core.rendering import format_datetime_en, format_datetime_zh
+from icms.core.storage import StoredFiles, read_document
 
 from .. import hooks
 from ..models import Case, CaseNumberSequence, Document, ReturnReason, Submission
 from ..models.submissions import OPEN_STATUSES
-from ..rendering import format_datetime_en, format_datetime_zh
 from ..sealing import Stamp, StampKind, drn_generate, seal_pdf
-from ..storage import StoredFiles, read_document
 from .messages import message_post
 
 

@@ -16,12 +16,12 @@ from accounts.audit import audit_record
 from accounts.models import Organisation, User
 from accounts.selectors import filing_eligibility, membership_for_user
 from icms.calendar.stamping import deemed_receipt_stamp
+from icms.core.storage import StoredFiles
 
 from .. import access
 from ..models import Case, CaseAssignment, CaseType, Document, DocumentType, Party, Submission
 from ..pdf_checks import PdfInfo, PdfRejected, check_submission_size, validate_pdf
 from ..selectors import submission_for_key
-from ..storage import StoredFiles
 from .acknowledgements import acknowledgement_version_create
 
 

@@ -20,9 +20,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from accounts.signals import client_ip
+from icms.core.http import client_ip
+from icms.core.time import HONG_KONG
 
-from .core import HONG_KONG
 from .models import Closure, DeemedReceiptConflict, ExtraHoliday, MaintenanceWindow, RegistryHours
 from .services import (
     ConflictRefused,

@@ -11,7 +11,9 @@ from django.utils.dateparse import parse_datetime
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from .core import HONG_KONG, NaiveDatetimeError, deemed_receipt
+from icms.core.time import HONG_KONG
+
+from .core import NaiveDatetimeError, deemed_receipt
 from .data import current_calendar
 from .selectors import registry_status
 

@@ -32,11 +32,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 import holidays as holidays_lib
 
-HONG_KONG = ZoneInfo("Asia/Hong_Kong")
+from icms.core.time import HONG_KONG
 
 # A walk forward that has not found an opening in this many steps has met a
 # calendar that never opens (corrupt data); fail loudly rather than loop.

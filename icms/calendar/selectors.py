@@ -8,7 +8,9 @@ from datetime import date, datetime, timedelta
 from django.core.cache import cache
 from django.utils import timezone
 
-from .core import HONG_KONG, DeemedReceipt, Holiday, RegistryCalendar, deemed_receipt, is_open, next_opening
+from icms.core.time import HONG_KONG
+
+from .core import DeemedReceipt, Holiday, RegistryCalendar, deemed_receipt, is_open, next_opening
 from .data import current_calendar
 from .models import Closure, MaintenanceWindow
 

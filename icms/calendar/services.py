@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import audit_record
 from accounts.models import User
+from icms.core.time import HONG_KONG
 
-from .core import HONG_KONG
 from .hooks import DeemedReceiptChange, deemed_receipt_changed
 from .models import Closure, DeemedReceiptConflict, DeemedReceiptFields, ExtraHoliday, MaintenanceWindow, RegistryHours
 from .selectors import CLOSURES_CACHE_KEY, MAINTENANCE_CACHE_KEY

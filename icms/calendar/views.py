@@ -4,8 +4,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from icms.core.time import HONG_KONG
+
 from . import ical
-from .core import HONG_KONG
 from .data import current_calendar
 from .selectors import recent_closures, registry_status, upcoming_holidays, upcoming_maintenance
 

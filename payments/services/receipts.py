@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from accounts.audit import audit_record
+from icms.core.time import HONG_KONG
 
 from .. import hooks
 from ..models import PaymentOrder, Receipt, ReceiptSequence
-
-HONG_KONG = ZoneInfo("Asia/Hong_Kong")
 
 
 def receipt_allocate(*, order: PaymentOrder) -> Receipt:
@@ -48,7 +45,7 @@ def receipt_render_and_store(*, receipt_id: int) -> bool:
     Claimed by a conditional UPDATE of the empty storage key: a second delivery of the
     task renders nothing, and a file written by a loser of a race is deleted.
     """
-    from filing.storage import default_storage, store_document
+    from icms.core.storage import default_storage, store_document
 
     from ..rendering import render_receipt_pdf
 
@@ -87,7 +84,7 @@ def receipt_rerender_and_store(*, receipt_id: int) -> bool:
     message box links to the receipt as it was issued. Not rendered yet? The first
     rendering shows the refunds anyway.
     """
-    from filing.storage import store_document
+    from icms.core.storage import store_document
 
     from ..rendering import render_receipt_pdf
 

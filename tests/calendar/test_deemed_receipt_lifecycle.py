@@ -29,7 +29,6 @@ from filing.services import (
     submission_documents_seal,
 )
 from filing.services.review import ReviewRefused
-from filing.storage import read_document
 from icms.calendar.models import Closure, DeemedReceiptConflict
 from icms.calendar.services import (
     ConflictRefused,
@@ -38,6 +37,7 @@ from icms.calendar.services import (
     deemed_receipt_conflict_correct,
     deemed_receipt_conflict_dismiss,
 )
+from icms.core.storage import read_document
 from tests.factories import StaffFactory
 from tests.filing.conftest import document_type, pdf_file, received_at
 

@@ -20,8 +20,8 @@ from pypdf import PdfReader
 from accounts.models import AuditEvent
 from causebook.models import InspectionPurchase, SearchPurchase
 from filing.models import Party
-from filing.rendering import format_datetime_en, format_datetime_zh
 from filing.services import DocumentUpload, filing_accept, submission_create, submission_documents_seal
+from icms.core.rendering import format_datetime_en, format_datetime_zh
 from payments.models import PaymentOrder, Receipt
 from tests.causebook.conftest import make_case
 from tests.clock import once_received_in_law

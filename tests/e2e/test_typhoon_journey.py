@@ -27,8 +27,8 @@ from pypdf import PdfReader
 from accounts.tokens import api_token_create
 from filing.models import Document, Submission
 from filing.services import DocumentUpload, NewCase, NewParty, submission_create
-from filing.storage import read_document
 from filing.tasks import acknowledge_submission
+from icms.core.storage import read_document
 from tests.e2e.conftest import Journey
 from tests.factories import PASSWORD, StaffFactory, totp_code, totp_for
 from tests.filing.conftest import document_type, pdf_file, received_at

@@ -15,7 +15,7 @@ from accounts.models import Membership
 from filing.access import filing_side_submissions, submissions_visible_to, user_is_on_filing_side
 from filing.models import Party, ReturnReason, Submission
 from filing.services import DocumentUpload, filing_accept, filing_return, submission_create
-from filing.storage import store_document
+from icms.core.storage import store_document
 from tests.factories import (
     MembershipFactory,
     OrganisationFactory,

@@ -16,7 +16,7 @@ from filing.pdf_checks import (
     check_submission_size,
     validate_pdf,
 )
-from filing.storage import StoredFiles
+from icms.core.storage import StoredFiles
 from tests.filing import pdf_corpus
 
 BAD_FILES = {

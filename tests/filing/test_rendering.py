@@ -10,16 +10,9 @@ import pikepdf
 import pytest
 from pypdf import PdfReader
 
-from filing import rendering
-from filing.rendering import (
-    AcknowledgedDocument,
-    AcknowledgementData,
-    FeeLine,
-    format_datetime_en,
-    format_datetime_zh,
-    format_hkd,
-    render_acknowledgement,
-)
+from filing.rendering import AcknowledgedDocument, AcknowledgementData, FeeLine, render_acknowledgement
+from icms.core import rendering
+from icms.core.rendering import format_datetime_en, format_datetime_zh, format_hkd
 
 SHA_A = "3f2a9c1d" * 8
 SHA_B = "0123abcd" * 8

@@ -13,7 +13,7 @@ from filing import ratelimit
 from filing.models import ReturnReason
 from filing.sealing import drn_format, drn_generate
 from filing.services import DocumentUpload, court_document_issue, filing_accept, filing_return, submission_create
-from filing.storage import read_document
+from icms.core.storage import read_document
 from tests.clock import once_received_in_law
 from tests.factories import StaffFactory
 from tests.filing.conftest import document_type, pdf_file, stored_files

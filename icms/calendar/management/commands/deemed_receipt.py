@@ -5,8 +5,9 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.dateparse import parse_datetime
 
-from icms.calendar.core import HONG_KONG, deemed_receipt
+from icms.calendar.core import deemed_receipt
 from icms.calendar.data import current_calendar
+from icms.core.time import HONG_KONG
 
 
 class Command(BaseCommand):

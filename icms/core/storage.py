@@ -26,7 +26,6 @@ from datetime import datetime
 from io import BytesIO
 from types import TracebackType
 from typing import IO, Any, Final, Self, TypeAlias, cast
-from zoneinfo import ZoneInfo
 
 from django.core.files.base import File
 from django.core.files.storage import Storage, storages
@@ -34,6 +33,8 @@ from django.db import transaction
 from django.http import FileResponse, HttpResponseBase, HttpResponseRedirect
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+
+from .time import HONG_KONG
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +44,6 @@ Content: TypeAlias = bytes | IO[bytes]
 _CHUNK: Final = 1024 * 1024
 _PREFIX = re.compile(r"[a-z0-9]+(?:[/_-][a-z0-9]+)*")
 _EXTENSION = re.compile(r"[a-z0-9]{1,8}")
-_HONG_KONG = ZoneInfo("Asia/Hong_Kong")
 # Served with every download. The sandbox stops a document that a browser does render
 # (despite the attachment disposition) from running script or reaching our origin.
 DOWNLOAD_HEADERS: Final = {
@@ -83,7 +83,7 @@ def document_key(*, prefix: str = "documents", extension: str = "pdf", now: date
         raise ValueError(f"Invalid storage prefix {prefix!r}.")
     if not _EXTENSION.fullmatch(extension):
         raise ValueError(f"Invalid extension {extension!r}.")
-    local = timezone.localtime(now or timezone.now(), _HONG_KONG)
+    local = timezone.localtime(now or timezone.now(), HONG_KONG)
     return f"{prefix}/{local:%Y}/{local:%m}/{uuid.uuid4().hex}.{extension}"
 
 

@@ -1,4 +1,4 @@
-"""filing.storage: server-made keys, SHA-256 while streaming, no orphans, safe downloads."""
+"""icms.core.storage: server-made keys, SHA-256 while streaming, no orphans, safe downloads."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
 from django.db import IntegrityError, connection, transaction
 
-from filing.storage import (
+from icms.core.storage import (
     DOWNLOAD_HEADERS,
     StorageIntegrityError,
     StoredFiles,
