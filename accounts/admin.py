@@ -12,11 +12,11 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from icms.core.audit import audit_record
 from icms.core.http import client_ip
 
 from . import services
-from .audit import audit_record
-from .models import AuditEvent, Invitation, Membership, Organisation, User
+from .models import Invitation, Membership, Organisation, User
 
 
 @admin.register(User)
@@ -220,24 +220,4 @@ class InvitationAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Invitation | None = None) -> bool:
-        return False
-
-
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    """The audit log: browsable and filterable, never editable."""
-
-    list_display = ["occurred_at", "event_type", "actor", "target_label", "ip_address"]
-    list_filter = ["event_type", "target_type"]
-    search_fields = ["event_type", "target_label", "target_id", "actor__email"]
-    date_hierarchy = "occurred_at"
-    list_select_related = ["actor", "target_type"]
-
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False

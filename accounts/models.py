@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
-from django.contrib.contenttypes.models import ContentType
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -238,57 +236,6 @@ class Invitation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
-
-
-class AuditEvent(models.Model):
-    """An append-only record of a legally meaningful event, for the whole project.
-
-    Written in the same transaction as the change it records (see
-    :func:`accounts.audit.audit_record`). Never updated or deleted: ``save`` refuses
-    to update, ``delete`` refuses, the admin is read-only, and a database trigger
-    (migration 0007) refuses any ``UPDATE`` or ``DELETE``, however it is sent. So the
-    foreign keys from here are ``PROTECT``, never ``SET_NULL`` or ``CASCADE``.
-    """
-
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("actor"),
-        help_text=_("Empty when the system acted."),
-    )
-    event_type = models.CharField(_("event type"), max_length=64, db_index=True)
-    target_type = models.ForeignKey(
-        ContentType, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("target type")
-    )
-    target_id = models.CharField(_("target id"), max_length=64, blank=True)
-    target_label = models.CharField(_("target"), max_length=255, blank=True)
-    before = models.JSONField(_("before"), null=True, blank=True, encoder=DjangoJSONEncoder)
-    after = models.JSONField(_("after"), null=True, blank=True, encoder=DjangoJSONEncoder)
-    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
-    occurred_at = models.DateTimeField(_("occurred at"), db_index=True)
-
-    class Meta:
-        verbose_name = _("audit event")
-        verbose_name_plural = _("audit events")
-        ordering = ["-occurred_at", "-id"]
-        indexes = [
-            models.Index(fields=["target_type", "target_id", "occurred_at"], name="audit_target_time"),
-            models.Index(fields=["actor", "occurred_at"], name="audit_actor_time"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.event_type} {self.target_label} @ {self.occurred_at.isoformat()}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise ValueError("Audit events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise ValueError("Audit events are append-only.")
 
 
 class ApiToken(models.Model):

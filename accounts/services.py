@@ -28,7 +28,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from .audit import audit_record
+from icms.core.audit import audit_record
+
 from .hkid import hkid_mask, hkid_normalise
 from .models import Invitation, Membership, Organisation, User
 from .selectors import email_is_verified, is_staff_user

@@ -16,9 +16,9 @@ from django.db import transaction
 from django.dispatch import receiver
 from django.http import HttpRequest
 
+from icms.core.audit import audit_record
 from icms.core.http import client_ip
 
-from .audit import audit_record
 from .models import User
 
 

@@ -18,7 +18,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .audit import audit_record
+from icms.core.audit import audit_record
+
 from .models import ApiToken, User
 
 #: How many working tokens one account may hold at a time.

@@ -22,11 +22,11 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.audit import audit_record
 from accounts.models import User
 from filing.access import AnyUser
 from filing.models import Case, CourtDocument, Document, Submission
 from filing.sealing import drn_format
+from icms.core.audit import audit_record
 
 from .models import InspectionPurchase
 

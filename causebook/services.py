@@ -16,8 +16,8 @@ from django.db import transaction
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.audit import audit_record
 from filing.access import AnyUser
+from icms.core.audit import audit_record
 
 from .models import Hearing, SearchPurchase
 from .query import SearchQuery

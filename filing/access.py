@@ -54,9 +54,9 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from accounts.audit import audit_record
 from accounts.models import Membership, Organisation, User
 from accounts.selectors import filing_eligibility, is_staff_user
+from icms.core.audit import audit_record
 
 from .models import Case, CaseAssignment, Party, Submission
 

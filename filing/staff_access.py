@@ -12,9 +12,9 @@ import enum
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from accounts.audit import audit_record
 from accounts.models import User
 from accounts.selectors import is_staff_user
+from icms.core.audit import audit_record
 
 from .models import CourtDocument, Document
 

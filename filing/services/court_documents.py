@@ -8,8 +8,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from accounts.audit import audit_record
 from accounts.models import Membership, User
+from icms.core.audit import audit_record
 from icms.core.storage import StoredFiles
 
 from ..models import Case, CaseAssignment, CourtDocument, Party

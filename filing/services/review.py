@@ -10,9 +10,9 @@ from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.audit import audit_record
 from accounts.models import User
 from accounts.selectors import is_staff_user
+from icms.core.audit import audit_record
 from icms.core.dates import format_named
 from icms.core.rendering import format_datetime_en, format_datetime_zh
 from icms.core.storage import StoredFiles, read_document

@@ -12,10 +12,10 @@ from django.db import IntegrityError
 from django.db.models import DateTimeField, Func
 from django.utils.translation import gettext_lazy as _
 
-from accounts.audit import audit_record
 from accounts.models import Organisation, User
 from accounts.selectors import filing_eligibility, membership_for_user
 from icms.calendar.stamping import deemed_receipt_stamp
+from icms.core.audit import audit_record
 from icms.core.storage import StoredFiles
 
 from .. import access

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import QuerySet
@@ -19,7 +20,6 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
 from icms.core.http import client_ip
 from icms.core.time import HONG_KONG
 
@@ -33,8 +33,8 @@ from .services import (
 )
 
 
-def _staff(request: HttpRequest) -> User:
-    if not isinstance(request.user, User):  # the admin site lets only signed-in staff this far
+def _staff(request: HttpRequest) -> AbstractBaseUser:
+    if not isinstance(request.user, AbstractBaseUser):  # the admin site lets only signed-in staff this far
         raise PermissionDenied
     return request.user
 

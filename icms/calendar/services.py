@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any, cast
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,8 +14,7 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.audit import audit_record
-from accounts.models import User
+from icms.core.audit import audit_record
 from icms.core.time import HONG_KONG
 
 from .hooks import DeemedReceiptChange, deemed_receipt_changed
@@ -78,7 +78,7 @@ def _event_prefix(record: CalendarRecord) -> str:
 
 @transaction.atomic
 def calendar_record_save(
-    *, actor: User | None, record: CalendarRecord, ip_address: str | None = None
+    *, actor: AbstractBaseUser | None, record: CalendarRecord, ip_address: str | None = None
 ) -> CalendarRecord:
     """Create or change a calendar record, audit it, and re-stamp what it moves after commit."""
     model = type(record)
@@ -87,7 +87,7 @@ def calendar_record_save(
         record.pk = 1
         previous = RegistryHours.objects.select_for_update().filter(pk=1).first()
     if isinstance(record, Closure) and record.pk is None and record.created_by_id is None and actor is not None:
-        record.created_by = actor
+        record.created_by_id = actor.pk
     record.full_clean(validate_unique=previous is None and not isinstance(record, RegistryHours))
     record.save()
     audit_record(
@@ -105,7 +105,9 @@ def calendar_record_save(
 
 
 @transaction.atomic
-def calendar_record_delete(*, actor: User | None, record: CalendarRecord, ip_address: str | None = None) -> None:
+def calendar_record_delete(
+    *, actor: AbstractBaseUser | None, record: CalendarRecord, ip_address: str | None = None
+) -> None:
     """Delete a calendar record (a closure entered in error, say), audited, then re-stamp."""
     window = _affected_window(record)
     audit_record(
@@ -149,7 +151,7 @@ def _reason_given(reason: str) -> str:
 
 @transaction.atomic
 def deemed_receipt_conflict_correct(
-    *, conflict: DeemedReceiptConflict, actor: User, reason: str, ip_address: str | None = None
+    *, conflict: DeemedReceiptConflict, actor: AbstractBaseUser, reason: str, ip_address: str | None = None
 ) -> DeemedReceiptConflict:
     """Correct a decided row's deemed receipt to what the calendar now gives, with a reason.
 
@@ -182,7 +184,10 @@ def deemed_receipt_conflict_correct(
         raise ConflictRefused(_("The record has changed since this entry was listed."), code="changed")
     now = timezone.now()
     DeemedReceiptConflict.objects.filter(pk=conflict.pk).update(
-        status=DeemedReceiptConflict.Status.CORRECTED, resolved_by=actor, resolved_at=now, resolution_reason=reason
+        status=DeemedReceiptConflict.Status.CORRECTED,
+        resolved_by_id=actor.pk,
+        resolved_at=now,
+        resolution_reason=reason,
     )
     conflict.refresh_from_db()
     before = {"deemed_received_at": _iso(conflict.recorded_deemed_at), "deemed_rule": conflict.recorded_rule}
@@ -213,14 +218,14 @@ def deemed_receipt_conflict_correct(
 
 @transaction.atomic
 def deemed_receipt_conflict_dismiss(
-    *, conflict: DeemedReceiptConflict, actor: User, reason: str, ip_address: str | None = None
+    *, conflict: DeemedReceiptConflict, actor: AbstractBaseUser, reason: str, ip_address: str | None = None
 ) -> DeemedReceiptConflict:
     """Keep the decided row's deemed receipt as it is, recording why."""
     reason = _reason_given(reason)
     conflict = _open_conflict(conflict)
     DeemedReceiptConflict.objects.filter(pk=conflict.pk).update(
         status=DeemedReceiptConflict.Status.DISMISSED,
-        resolved_by=actor,
+        resolved_by_id=actor.pk,
         resolved_at=timezone.now(),
         resolution_reason=reason,
     )

@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from accounts.audit import audit_record
+from icms.core.audit import audit_record
 
 from .core import RegistryCalendar, deemed_receipt
 from .data import current_calendar

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import WorkerHeartbeat
+from .models import AuditEvent, WorkerHeartbeat
 
 
 @admin.register(WorkerHeartbeat)
@@ -9,4 +9,24 @@ class WorkerHeartbeatAdmin(admin.ModelAdmin):
     readonly_fields = ["hostname", "beat_at", "beats", "created_at", "updated_at"]
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """The audit log: browsable and filterable, never editable."""
+
+    list_display = ["occurred_at", "event_type", "actor", "target_label", "ip_address"]
+    list_filter = ["event_type", "target_type"]
+    search_fields = ["event_type", "target_label", "target_id", "actor__email"]
+    date_hierarchy = "occurred_at"
+    list_select_related = ["actor", "target_type"]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False

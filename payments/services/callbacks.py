@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from accounts.audit import audit_record
+from icms.core.audit import audit_record
 
 from ..gateways import adapter_for_code
 from ..gateways.base import CallbackRejected, EventKind, GatewayEventData

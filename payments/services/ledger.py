@@ -13,8 +13,8 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from accounts.audit import audit_record
 from accounts.models import Membership, Organisation, User
+from icms.core.audit import audit_record
 
 from ..models import ZERO, DepositAccount, LedgerEntry, PaymentOrder, Refund
 from .errors import InsufficientFunds, PaymentRefused

@@ -22,10 +22,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.audit import audit_record
 from accounts.models import User
 from accounts.selectors import membership_for_user
 from icms.calendar.stamping import deemed_receipt_stamp
+from icms.core.audit import audit_record
 
 from .. import hooks
 from ..fees import Quote, quote

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from accounts.audit import audit_record
+from icms.core.audit import audit_record
 from icms.core.time import HONG_KONG
 
 from .. import hooks

@@ -17,8 +17,8 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.audit import audit_record
 from accounts.models import User
+from icms.core.audit import audit_record
 
 from .. import hooks
 from ..gateways import adapter_for_code

@@ -8,7 +8,8 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import AuditEvent, User
+from accounts.models import User
+from icms.core.models import AuditEvent
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import ApiToken, AuditEvent
+from accounts.models import ApiToken
 from accounts.tokens import MAX_ACTIVE_TOKENS, api_token_create
+from icms.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 

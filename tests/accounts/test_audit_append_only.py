@@ -9,8 +9,8 @@ from django.db import connection, transaction
 from django.db.models import ProtectedError
 from django.db.utils import DatabaseError
 
-from accounts.audit import audit_record
-from accounts.models import AuditEvent
+from icms.core.audit import audit_record
+from icms.core.models import AuditEvent
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

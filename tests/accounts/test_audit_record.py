@@ -3,8 +3,8 @@
 import pytest
 from django.db import transaction
 
-from accounts.audit import audit_record
-from accounts.models import AuditEvent
+from icms.core.audit import audit_record
+from icms.core.models import AuditEvent
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from accounts.models import AuditEvent, Membership, Organisation
+from accounts.models import Membership, Organisation
 from filing.access import (
     case_assignment_create,
     case_assignment_delete,
@@ -12,6 +12,7 @@ from filing.access import (
     user_may_file_for_case,
 )
 from filing.models import CaseAssignment, Party
+from icms.core.models import AuditEvent
 from tests.factories import CaseFactory, PartyFactory, StaffFactory, UserFactory, assign_case
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import services
-from accounts.models import AuditEvent, Invitation, Membership, Organisation, User
+from accounts.models import Invitation, Membership, Organisation, User
+from icms.core.models import AuditEvent
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from accounts import services
-from accounts.models import AuditEvent, Membership
+from accounts.models import Membership
+from icms.core.models import AuditEvent
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db

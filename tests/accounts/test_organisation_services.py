@@ -5,7 +5,8 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts import services
-from accounts.models import AuditEvent, Membership, Organisation, User
+from accounts.models import Membership, Organisation, User
+from icms.core.models import AuditEvent
 from tests.factories import PartyFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,8 @@ from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import AuditEvent, Organisation
+from accounts.models import Organisation
+from icms.core.models import AuditEvent
 from tests.factories import PASSWORD, StaffFactory, totp_code, totp_for
 
 pytestmark = pytest.mark.django_db
@@ -94,7 +95,7 @@ class TestTheAuditLogInTheAdmin:
     def test_a_registry_supervisor_browses_and_filters_it(self, supervisor, individual):
         Client().post(reverse("account_login"), {"login": individual.email, "password": "wrong-password-123"})
         client = self._staff_client(supervisor)
-        response = client.get(reverse("admin:accounts_auditevent_changelist") + "?event_type=account.login_failed")
+        response = client.get(reverse("admin:core_auditevent_changelist") + "?event_type=account.login_failed")
         assert response.status_code == 200
         assert "account.login_failed" in response.text
 
@@ -104,19 +105,18 @@ class TestTheAuditLogInTheAdmin:
         if event is None:
             Client().post(reverse("account_login"), {"login": individual.email, "password": "wrong-password-123"})
             event = AuditEvent.objects.first()
-        assert client.get(reverse("admin:accounts_auditevent_add")).status_code == 403
+        assert client.get(reverse("admin:core_auditevent_add")).status_code == 403
         assert (
-            client.post(reverse("admin:accounts_auditevent_delete", args=[event.pk]), {"post": "yes"}).status_code
-            == 403
+            client.post(reverse("admin:core_auditevent_delete", args=[event.pk]), {"post": "yes"}).status_code == 403
         )
         assert AuditEvent.objects.filter(pk=event.pk).exists()
-        response = client.post(reverse("admin:accounts_auditevent_change", args=[event.pk]), {"event_type": "x"})
+        response = client.post(reverse("admin:core_auditevent_change", args=[event.pk]), {"event_type": "x"})
         event.refresh_from_db()
         assert event.event_type != "x" and response.status_code in (200, 403)
 
     def test_a_registry_clerk_cannot_see_it(self, clerk):
         client = self._staff_client(clerk)
-        assert client.get(reverse("admin:accounts_auditevent_changelist")).status_code == 403
+        assert client.get(reverse("admin:core_auditevent_changelist")).status_code == 403
 
 
 class TestDecidingApplicationsInTheAdmin:

@@ -16,7 +16,6 @@ import time_machine
 from django.core import mail
 from pypdf import PdfReader
 
-from accounts.models import AuditEvent
 from filing.models import AcknowledgementVersion, Document, MessageItem, Submission
 from filing.services import (
     DocumentUpload,
@@ -37,6 +36,7 @@ from icms.calendar.services import (
     deemed_receipt_conflict_correct,
     deemed_receipt_conflict_dismiss,
 )
+from icms.core.models import AuditEvent
 from icms.core.storage import read_document
 from tests.factories import StaffFactory
 from tests.filing.conftest import document_type, pdf_file, received_at

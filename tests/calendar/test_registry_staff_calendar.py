@@ -13,9 +13,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import AuditEvent
 from icms.calendar.models import Closure, DeemedReceiptConflict
 from icms.calendar.services import calendar_record_save
+from icms.core.models import AuditEvent
 from tests.factories import StaffFactory, totp_for
 
 HKT = ZoneInfo("Asia/Hong_Kong")

@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import connection
 
-from accounts.models import AuditEvent
 from icms.calendar.models import Closure
 from icms.calendar.services import calendar_record_delete, calendar_record_save
 from icms.calendar.stamping import (
@@ -22,6 +21,7 @@ from icms.calendar.stamping import (
     stamped_models,
 )
 from icms.calendar.tasks import restamp_deemed_receipts
+from icms.core.models import AuditEvent
 from tests.factories import UserFactory
 from tests.stamping_app.models import StampedFiling
 

@@ -9,10 +9,10 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import AuditEvent
 from causebook.models import Hearing
 from causebook.services import hearing_delete, hearing_save
 from filing.models import CaseType
+from icms.core.models import AuditEvent
 from tests.factories import CaseFactory, HearingFactory
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from accounts.models import AuditEvent
 from causebook.inspection import inspection_purchase_create, inspection_purchase_grant
 from causebook.models import InspectionPurchase, SearchPurchase
 from causebook.query import SearchQuery
@@ -27,6 +26,7 @@ from filing.services import (
     submission_create,
     submission_documents_seal,
 )
+from icms.core.models import AuditEvent
 from payments.models import PaymentOrder
 from payments.services.orders import order_mark_paid
 from tests.clock import once_received_in_law

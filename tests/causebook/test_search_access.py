@@ -8,11 +8,11 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import AuditEvent
 from causebook.models import SearchPurchase
 from causebook.query import SearchQuery
 from causebook.services import search_purchase_create, search_purchase_grant
 from filing.models import Party
+from icms.core.models import AuditEvent
 from tests.factories import PartyFactory, UserFactory
 
 # The search and inspection fees are concession-period amounts.

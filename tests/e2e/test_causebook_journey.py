@@ -17,10 +17,10 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from accounts.models import AuditEvent
 from causebook.models import InspectionPurchase, SearchPurchase
 from filing.models import Party
 from filing.services import DocumentUpload, filing_accept, submission_create, submission_documents_seal
+from icms.core.models import AuditEvent
 from icms.core.rendering import format_datetime_en, format_datetime_zh
 from payments.models import PaymentOrder, Receipt
 from tests.causebook.conftest import make_case

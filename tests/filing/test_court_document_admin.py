@@ -7,10 +7,11 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from accounts.models import AuditEvent, Membership
+from accounts.models import Membership
 from filing.models import CourtDocument, MessageItem, Party
 from filing.sealing import drn_is_valid
 from filing.services import message_open
+from icms.core.models import AuditEvent
 from tests.factories import MembershipFactory, PartyFactory, StaffFactory
 from tests.filing.pdf_corpus import encrypted_pdf, good_pdf
 from tests.filing.test_review_admin import staff_client

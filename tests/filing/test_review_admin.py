@@ -14,11 +14,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from accounts.models import AuditEvent
 from filing import hooks
 from filing.models import Case, Document, MessageItem, ReturnReason, Submission
 from filing.selectors import review_queue
 from filing.services import DocumentUpload, NewCase, NewParty, filing_accept, filing_return, submission_create
+from icms.core.models import AuditEvent
 from tests.clock import once_received_in_law
 from tests.factories import StaffFactory, totp_for
 from tests.filing.conftest import document_type, pdf_file, received_at

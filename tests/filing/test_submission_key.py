@@ -13,9 +13,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import AuditEvent, Membership
+from accounts.models import Membership
 from filing.models import Case, CaseType, Party, Submission
 from filing.services import DocumentUpload, submission_create
+from icms.core.models import AuditEvent
 from tests.factories import CaseFactory, MembershipFactory, PartyFactory, assign_case
 from tests.filing.conftest import document_type, pdf_file, stored_files
 from tests.filing.pdf_corpus import good_pdf

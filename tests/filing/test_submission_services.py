@@ -7,10 +7,11 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from accounts.models import AuditEvent, Membership
+from accounts.models import Membership
 from filing.models import Case, Document, MessageItem, Submission
 from filing.pdf_checks import PdfRejected
 from filing.services import DocumentUpload, NewCase, NewParty, SubmissionRefused, submission_create
+from icms.core.models import AuditEvent
 from tests.factories import MembershipFactory
 from tests.filing.conftest import document_type, pdf_file, stored_files
 from tests.filing.pdf_corpus import encrypted_pdf

@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import AuditEvent
+from icms.core.models import AuditEvent
 from payments import services
 from payments.hooks import register_paid_handler
 from payments.models import GatewayEvent, LedgerEntry, PaymentOrder, Receipt

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import AuditEvent
+from icms.core.models import AuditEvent
 from payments import services
 from payments.hooks import register_refund_handler
 from payments.models import LedgerEntry, PaymentOrder, Refund

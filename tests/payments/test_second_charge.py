@@ -13,8 +13,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import AuditEvent
 from filing.models import MessageItem
+from icms.core.models import AuditEvent
 from payments import selectors, services
 from payments.models import GatewayEvent, LedgerEntry, PaymentOrder, Refund
 from payments.sandbox.models import SandboxCharge, SandboxRefund

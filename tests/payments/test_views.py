@@ -9,8 +9,8 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts import demo as accounts_demo
-from accounts.models import AuditEvent
 from causebook.models import SearchPurchase
+from icms.core.models import AuditEvent
 from payments import demo as payments_demo
 from payments import services
 from payments.models import DepositAccount, PaymentOrder

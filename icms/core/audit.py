@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
 
-from .models import AuditEvent, User
+from .models import AuditEvent
 
 
 def audit_record(
     *,
     event_type: str,
-    actor: User | None = None,
+    actor: AbstractBaseUser | None = None,
     target: models.Model | None = None,
     target_label: str = "",
     before: dict[str, Any] | None = None,
@@ -28,7 +29,7 @@ def audit_record(
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record must run inside the transaction of the change it records.")
     event = AuditEvent(
-        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor_id=actor.pk if actor is not None and actor.is_authenticated else None,
         event_type=event_type,
         target_label=(target_label or (str(target) if target is not None else ""))[:255],
         before=before,

@@ -1,0 +1,95 @@
+"""The import layers of docs/architecture: no app imports one above it.
+
+    icms.core  <-  icms.calendar  <-  accounts  <-  filing  <-  payments  <-  causebook
+
+Every import counts, those inside functions too: a lazy import is still a dependency.
+The project package (settings, URLs, Celery, /healthz) sits on top and may import any app.
+Known violations that a later change removes are listed in PENDING, each with the reason;
+the test fails when one is fixed but still listed, so the list only shrinks.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+LAYERS = ["icms.core", "icms.calendar", "accounts", "filing", "payments", "causebook"]
+PACKAGES = {"icms.core": "icms/core", "icms.calendar": "icms/calendar", **{p: p for p in LAYERS[2:]}}
+
+# (importing module, imported layer): why it is still there. Issue 12 removes these.
+PENDING: dict[tuple[str, str], str] = {
+    ("accounts.views", "filing"): "case-assignment screens move to filing",
+    ("icms.calendar.middleware", "accounts"): "the maintenance page asks accounts who is staff",
+    ("icms.core.management.commands.load_demo_data", "causebook"): "demo data moves to its own package",
+    ("icms.core.management.commands.load_demo_data", "payments"): "demo data moves to its own package",
+    ("icms.core.management.commands.load_demo_data", "filing"): "demo data moves to its own package",
+    ("icms.core.management.commands.load_demo_data", "accounts"): "demo data moves to its own package",
+}
+
+
+def layer_of(module: str) -> str | None:
+    for layer in sorted(LAYERS, key=len, reverse=True):
+        if module == layer or module.startswith(layer + "."):
+            return layer
+    return None
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def imported_modules(path: Path, module: str) -> set[str]:
+    tree = ast.parse(path.read_text(), filename=str(path))
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - node.level + 1]
+                target = ".".join([*base, node.module] if node.module else base)
+            else:
+                target = node.module or ""
+            found.add(target)
+            found.update(f"{target}.{alias.name}" for alias in node.names)
+    return found
+
+
+def violations() -> set[tuple[str, str]]:
+    found = set()
+    for layer, folder in PACKAGES.items():
+        for path in (ROOT / folder).rglob("*.py"):
+            if "migrations" in path.parts:
+                continue
+            module = module_name(path)
+            own = LAYERS.index(layer_of(module) or layer)
+            for target in imported_modules(path, module):
+                imported = layer_of(target)
+                if imported is not None and LAYERS.index(imported) > own:
+                    found.add((module, imported))
+    return found
+
+
+def test_no_app_imports_a_layer_above_it():
+    unexpected = sorted(violations() - PENDING.keys())
+    assert unexpected == [], f"upward imports (see docs/development.md, 'Layers'): {unexpected}"
+
+
+def test_the_pending_list_only_shrinks():
+    fixed = sorted(PENDING.keys() - violations())
+    assert fixed == [], f"no longer violated: remove from PENDING: {fixed}"
+
+
+def test_the_check_finds_an_upward_import(tmp_path):
+    probe = ROOT / "icms" / "core" / "_layer_probe.py"
+    probe.write_text("def f():\n    from filing.models import Case\n")
+    try:
+        assert ("icms.core._layer_probe", "filing") in violations()
+    finally:
+        probe.unlink()
