@@ -19,6 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from payments.sandbox.protocol import SESSION_SALT, SIGNATURE_HEADER, sandbox_secret
+
 from .base import (
     CallbackRejected,
     EventKind,
@@ -29,18 +31,12 @@ from .base import (
     verify_signature_header,
 )
 
-SESSION_SALT = "payments.sandbox.session"
-SIGNATURE_HEADER = "X-Sandbox-Signature"
 _KINDS = {
     "payment.pending": EventKind.PENDING,
     "payment.succeeded": EventKind.SUCCEEDED,
     "payment.declined": EventKind.DECLINED,
     "payment.failed": EventKind.FAILED,
 }
-
-
-def sandbox_secret() -> str:
-    return str(settings.PAYMENT_SANDBOX_SECRET)
 
 
 class _SandboxAdapter:

@@ -13,9 +13,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from payments.gateways.base import signature_header
-from payments.gateways.sandbox import SIGNATURE_HEADER, sandbox_secret
 
 from .models import SandboxCallback
+from .protocol import SIGNATURE_HEADER, sandbox_secret
 
 logger = logging.getLogger(__name__)
 

@@ -14,9 +14,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from payments.gateways.sandbox import SESSION_SALT, sandbox_secret
-
 from .models import SandboxCharge
+from .protocol import SESSION_SALT, sandbox_secret
 from .services import AlreadyPaid, sandbox_charge_create
 
 SESSION_MAX_AGE = 60 * 60
