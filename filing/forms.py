@@ -6,7 +6,9 @@ import uuid
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.forms import BaseFormSet, formset_factory
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from .models import CaseType, DocumentType, Party
@@ -53,12 +55,15 @@ class DocumentForm(forms.Form):
     )
     file = forms.FileField(
         label=_("PDF file"),
-        help_text=_("PDF only, not password-protected, up to 30 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
     )
 
     def __init__(self, *args: Any, case_type: CaseType, opens_case: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # The limit is a setting (FILING_MAX_FILE_BYTES): say what it is, not what it once was.
+        self.fields["file"].help_text = _("PDF only, not password-protected, up to %(size)s.") % {
+            "size": filesizeformat(settings.FILING_MAX_FILE_BYTES)
+        }
         types = DocumentType.objects.filter(case_type=case_type, active=True).order_by("ordering")
         self.fields["document_type"].queryset = types if opens_case else types.filter(starts_case=False)
 

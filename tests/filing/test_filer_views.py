@@ -85,6 +85,13 @@ def test_the_form_is_in_chinese_for_a_chinese_user(client, firm_filer):
     assert "如你現在提交" in page
 
 
+def test_the_form_states_the_file_size_limit_from_the_setting(client, firm_filer, settings):
+    settings.FILING_MAX_FILE_BYTES = 10 * 1024 * 1024
+    client.force_login(firm_filer)
+    page = client.get(reverse("filing:file_in_case", args=[firm_filer.case.pk])).content.decode()
+    assert "up to 10.0\xa0MB" in page and "30 MB" not in page  # filesizeformat keeps number and unit together
+
+
 def test_someone_not_acting_for_the_case_gets_404(client, outsider, firm_filer):
     client.force_login(outsider)
     assert client.get(reverse("filing:file_in_case", args=[firm_filer.case.pk])).status_code == 404
