@@ -89,13 +89,3 @@ class TransferForm(forms.Form):
 
 class MfaRuleForm(forms.Form):
     require_mfa = forms.BooleanField(label=_("Require two-factor authentication of every member"), required=False)
-
-
-class CaseAssignForm(forms.Form):
-    case = forms.ModelChoiceField(label=_("Case"), queryset=None, empty_label=None)  # type: ignore[arg-type]
-
-    def __init__(self, *args: Any, cases: QuerySet[Any], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = cast(forms.ModelChoiceField, self.fields["case"])  # type: ignore[type-arg]
-        field.queryset = cases
-        field.label_from_instance = lambda c: f"{c.case_number or c} — {c.nature_en}"

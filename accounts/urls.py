@@ -17,12 +17,6 @@ urlpatterns = [
     path("organisation/members/<int:membership_id>/deactivate/", views.member_deactivate, name="member_deactivate"),
     path("organisation/members/<int:membership_id>/role/", views.member_role, name="member_role"),
     path("organisation/members/<int:membership_id>/access/", views.member_access, name="member_access"),
-    path("organisation/members/<int:membership_id>/cases/", views.member_case_assign, name="member_case_assign"),
-    path(
-        "organisation/members/<int:membership_id>/cases/<int:assignment_id>/remove/",
-        views.member_case_unassign,
-        name="member_case_unassign",
-    ),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("api-tokens/", views_tokens.api_tokens, name="api_tokens"),
     path("api-tokens/<int:token_id>/revoke/", views_tokens.api_token_revoke, name="api_token_revoke"),

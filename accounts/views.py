@@ -12,17 +12,17 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from icms.core.http import client_ip
+from icms.core.panels import panels
 
 from . import selectors, services
 from .forms import (
     AccessForm,
-    CaseAssignForm,
     InvitationForm,
     MfaRuleForm,
     OrganisationApplicationForm,
@@ -53,10 +53,7 @@ def admin_login(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
-    from filing.access import cases_visible_to  # the view layer may orchestrate filing (architecture.md)
-
     membership = selectors.membership_for_user(request.user)
-    cases = cases_visible_to(request.user).select_related("case_type").order_by("-year", "-number")[:50]
     return render(
         request,
         "accounts/dashboard.html",
@@ -66,7 +63,8 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
             "email_verified": selectors.email_is_verified(request.user),
             "has_totp": selectors.has_totp(request.user),
             "applications": selectors.organisation_applications_for_user(request.user),
-            "cases": cases,
+            # The user's cases: filing's panel (accounts never imports filing).
+            "panels": panels("account_dashboard", user=request.user),
         },
     )
 
@@ -226,14 +224,8 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 @require_GET
 def member_detail(request: AuthenticatedHttpRequest, membership_id: int) -> HttpResponse:
-    # The view layer orchestrates filing's account linking (architecture.md); accounts'
-    # models and services never import filing.
-    from filing.access import assignments_for_membership, organisation_cases
-
     admin = selectors.admin_membership_for_user(request.user)
     membership = selectors.membership_for_admin(user=request.user, membership_id=membership_id)
-    assignments = assignments_for_membership(membership)
-    assignable = organisation_cases(admin.organisation).exclude(pk__in=assignments.values("case_id"))
     context = {
         "admin": admin,
         "member": membership,
@@ -242,43 +234,10 @@ def member_detail(request: AuthenticatedHttpRequest, membership_id: int) -> Http
         "access_form": AccessForm(
             initial={"branch_code": membership.branch_code, "sees_all_cases": membership.sees_all_cases}
         ),
-        "assignments": assignments,
-        "assign_form": CaseAssignForm(cases=assignable.select_related("case_type").order_by("-year", "-number")),
-        "can_assign": membership.is_active and membership.role == Membership.Role.MEMBER,
+        # The member's assigned cases: filing's panel (accounts never imports filing).
+        "panels": panels("member_detail", user=request.user, admin=admin, member=membership),
     }
     return render(request, "accounts/member_detail.html", context)
-
-
-@login_required
-@require_POST
-def member_case_assign(request: AuthenticatedHttpRequest, membership_id: int) -> HttpResponse:
-    from filing.access import case_assignment_create, organisation_cases
-
-    admin = selectors.admin_membership_for_user(request.user)
-    membership = selectors.membership_for_admin(user=request.user, membership_id=membership_id)
-    form = CaseAssignForm(request.POST, cases=organisation_cases(admin.organisation))
-    if not form.is_valid():
-        messages.error(request, _("Choose one of your organisation's cases."))
-        return redirect("accounts:member_detail", membership_id=membership.pk)
-    try:
-        case_assignment_create(
-            case=form.cleaned_data["case"], membership=membership, actor=request.user, ip_address=client_ip(request)
-        )
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-        return redirect("accounts:member_detail", membership_id=membership.pk)
-    return _member_action_done(request, membership, _("The case has been assigned."))
-
-
-@login_required
-@require_POST
-def member_case_unassign(request: AuthenticatedHttpRequest, membership_id: int, assignment_id: int) -> HttpResponse:
-    from filing.access import assignments_for_membership, case_assignment_delete
-
-    membership = selectors.membership_for_admin(user=request.user, membership_id=membership_id)
-    assignment = get_object_or_404(assignments_for_membership(membership), pk=assignment_id)
-    case_assignment_delete(assignment=assignment, actor=request.user, ip_address=client_ip(request))
-    return _member_action_done(request, membership, _("The case is no longer assigned to this member."))
 
 
 def _member_action_done(request: HttpRequest, membership: Membership, text: str) -> HttpResponse:

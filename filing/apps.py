@@ -8,9 +8,14 @@ class FilingConfig(AppConfig):
 
     def ready(self) -> None:
         from icms.calendar.hooks import register_deemed_receipt_changed
+        from icms.core.panels import register_panel
 
         from .models import Submission
         from .services.acknowledgements import submission_deemed_receipt_changed
+        from .views_assignments import dashboard_cases_panel, member_cases_panel
 
         # Every later change of a submission's deemed receipt is told to the filer.
         register_deemed_receipt_changed(Submission, submission_deemed_receipt_changed)
+        # Accounts' screens show the user's cases and a member's assigned cases.
+        register_panel("account_dashboard", dashboard_cases_panel)
+        register_panel("member_detail", member_cases_panel)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
+from django.db.models import QuerySet
 from django.forms import BaseFormSet, formset_factory
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
@@ -128,3 +129,15 @@ class NewCaseForm(forms.Form):
         if not (data.get("nature_en", "").strip() or data.get("nature_zh", "").strip()):
             self.add_error("nature_en", _("Describe the claim briefly, in English or Chinese."))
         return data
+
+
+class CaseAssignForm(forms.Form):
+    """An administrator assigns one of the organisation's cases to an Organisation User."""
+
+    case = forms.ModelChoiceField(label=_("Case"), queryset=None, empty_label=None)  # type: ignore[arg-type]
+
+    def __init__(self, *args: Any, cases: QuerySet[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ModelChoiceField, self.fields["case"])  # type: ignore[type-arg]
+        field.queryset = cases
+        field.label_from_instance = lambda c: f"{c.case_number or c} — {c.nature_en}"

@@ -1,4 +1,5 @@
-"""Signal-free hooks through which later apps react to filing events.
+"""Signal-free hooks through which later apps react to filing events (panels on filing
+screens go through :mod:`icms.core.panels`).
 
 ``payments`` and ``causebook`` import ``filing``, never the reverse, so filing
 calls whatever they registered here. Registration happens in their
@@ -28,32 +29,3 @@ def register_submission_returned(handler: SubmissionHandler) -> None:
 def submission_returned(submission: Submission) -> None:
     for handler in list(_returned_handlers):
         handler(submission)
-
-
-# --- Panels -------------------------------------------------------------------------
-# A panel is a template and its context that another app shows on a filing screen
-# (the fee quote on the form and on the acknowledgement, for example).
-
-Panel = tuple[str, dict[str, object]]
-PanelProvider = Callable[..., "Panel | None"]
-
-_panels: dict[str, list[PanelProvider]] = {}
-
-
-def register_panel(place: str, provider: PanelProvider) -> None:
-    """Show ``provider(**context)`` at ``place``.
-
-    Places: "filing_form" (called with case_type, user) and "submission" (submission, user).
-    """
-    providers = _panels.setdefault(place, [])
-    if provider not in providers:
-        providers.append(provider)
-
-
-def panels(place: str, **context: object) -> list[Panel]:
-    found = []
-    for provider in _panels.get(place, []):
-        panel = provider(**context)
-        if panel is not None:
-            found.append(panel)
-    return found

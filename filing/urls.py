@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_assignments
 
 app_name = "filing"
 
@@ -19,6 +19,12 @@ urlpatterns = [
     ),
     path("documents/<int:document_id>/<str:copy>.pdf", views.document_download, name="document"),
     path("court-documents/<int:document_id>.pdf", views.court_document_download, name="court_document"),
+    path("members/<int:membership_id>/cases/", views_assignments.member_case_assign, name="member_case_assign"),
+    path(
+        "members/<int:membership_id>/cases/<int:assignment_id>/remove/",
+        views_assignments.member_case_unassign,
+        name="member_case_unassign",
+    ),
     path("messages/", views.message_box, name="message_box"),
     path("messages/<int:message_id>/", views.message_detail, name="message"),
     path("messages/<int:message_id>/attachment.pdf", views.message_attachment, name="message_attachment"),

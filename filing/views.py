@@ -17,9 +17,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.selectors import filing_eligibility
 from icms.calendar import deemed_receipt
 from icms.core.http import client_ip
+from icms.core.panels import panels
 from icms.core.storage import document_response
 
-from . import access, hooks, selectors
+from . import access, selectors
 from .acknowledgement import submission_deemed
 from .forms import DocumentFormSet, NewCaseForm, SubmissionKeyForm
 from .models import Case, CaseType, MessageItem, Submission
@@ -86,7 +87,7 @@ def _form_context(request: HttpRequest, case_type: CaseType, **extra: Any) -> di
     return {
         "deemed_now": deemed_receipt(timezone.now()),
         "case_type": case_type,
-        "panels": hooks.panels("filing_form", case_type=case_type, user=request.user),
+        "panels": panels("filing_form", case_type=case_type, user=request.user),
         **extra,
     }
 
@@ -199,7 +200,7 @@ def submission_detail(request: HttpRequest, reference: str) -> HttpResponse:
         ),
         "queue_position": selectors.queue_position(submission),
         "just_filed": request.GET.get("new") == "1",
-        "panels": hooks.panels("submission", submission=submission, user=request.user) if filing_side else [],
+        "panels": panels("submission", submission=submission, user=request.user) if filing_side else [],
     }
     if request.headers.get("HX-Request"):
         return render(request, "filing/_submission_status.html", context)

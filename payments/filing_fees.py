@@ -148,11 +148,12 @@ def submission_description(order: PaymentOrder) -> str | None:
 
 def register() -> None:
     from filing import hooks as filing_hooks
+    from icms.core.panels import register_panel
 
     from . import hooks
 
-    filing_hooks.register_panel("filing_form", filing_form_panel)
-    filing_hooks.register_panel("submission", submission_panel)
+    register_panel("filing_form", filing_form_panel)
+    register_panel("submission", submission_panel)
     filing_hooks.register_submission_returned(submission_returned)
     hooks.register_paid_handler(SUBMISSION, order_paid)
     hooks.register_receipt_handler(receipt_rendered)

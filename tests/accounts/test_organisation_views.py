@@ -95,7 +95,7 @@ def test_an_administrator_assigns_a_case_to_a_member_through_the_page(firm):
     client = _client(firm.primary.user)
     page = client.get(reverse("accounts:member_detail", args=[firm.member.pk]))
     assert case.case_number in page.text and foreign_case.case_number not in page.text
-    url = reverse("accounts:member_case_assign", args=[firm.member.pk])
+    url = reverse("filing:member_case_assign", args=[firm.member.pk])
     client.post(url, {"case": foreign_case.pk})
     assert not CaseAssignment.objects.exists()
     client.post(url, {"case": case.pk})
@@ -103,7 +103,7 @@ def test_an_administrator_assigns_a_case_to_a_member_through_the_page(firm):
     assert (assignment.case, assignment.membership) == (case, firm.member)
     member_dashboard = _client(firm.member.user).get(reverse("accounts:dashboard"))
     assert case.case_number in member_dashboard.text
-    client.post(reverse("accounts:member_case_unassign", args=[firm.member.pk, assignment.pk]))
+    client.post(reverse("filing:member_case_unassign", args=[firm.member.pk, assignment.pk]))
     assert not CaseAssignment.objects.exists()
 
 
