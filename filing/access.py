@@ -233,13 +233,3 @@ def case_assignment_delete(*, assignment: CaseAssignment, actor: User, ip_addres
         ip_address=ip_address,
     )
     assignment.delete()
-
-
-def link_demo_cases(people: dict[str, object], cases: list[Case]) -> None:
-    """Demo data: the firm's Central-branch user is assigned the firm's money claim (DCCJ)."""
-    admin, user = people["firm_primary"], people["firm_user_central"]
-    assert isinstance(admin, User) and isinstance(user, User)  # noqa: S101  (demo data only)
-    membership = Membership.objects.get(user=user, deactivated_at__isnull=True)
-    for case in cases:
-        if case.case_type.prefix == "DCCJ":
-            CaseAssignment.objects.get_or_create(case=case, membership=membership, defaults={"assigned_by": admin})

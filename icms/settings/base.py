@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "filing",
     "payments",
     "causebook",
+    "icms.demo",  # the demo data and its load_demo_data command, above every app
 ]
 
 MIDDLEWARE = [

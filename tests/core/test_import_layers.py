@@ -20,10 +20,6 @@ PACKAGES = {"icms.core": "icms/core", "icms.calendar": "icms/calendar", **{p: p 
 # (importing module, imported layer): why it is still there. Issue 12 removes these.
 PENDING: dict[tuple[str, str], str] = {
     ("icms.calendar.middleware", "accounts"): "the maintenance page asks accounts who is staff",
-    ("icms.core.management.commands.load_demo_data", "causebook"): "demo data moves to its own package",
-    ("icms.core.management.commands.load_demo_data", "payments"): "demo data moves to its own package",
-    ("icms.core.management.commands.load_demo_data", "filing"): "demo data moves to its own package",
-    ("icms.core.management.commands.load_demo_data", "accounts"): "demo data moves to its own package",
 }
 
 

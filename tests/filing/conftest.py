@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 from datetime import datetime
 
-from filing.demo_submissions import submission_received_at
 from filing.models import DocumentType, Submission
+from icms.demo.submissions import submission_received_at
 from tests.filing.pdf_corpus import good_pdf
 
 

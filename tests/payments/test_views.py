@@ -8,10 +8,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from accounts import demo as accounts_demo
 from causebook.models import SearchPurchase
 from icms.core.models import AuditEvent
-from payments import demo as payments_demo
+from icms.demo import accounts as accounts_demo
+from icms.demo import payments as payments_demo
 from payments import services
 from payments.models import DepositAccount, PaymentOrder
 from tests.causebook.conftest import make_case

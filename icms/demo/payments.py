@@ -9,9 +9,8 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from accounts.models import Organisation, User
-
-from . import services
-from .models import LedgerEntry
+from payments import services
+from payments.models import LedgerEntry
 
 TOP_UPS = {None: "5000.00", "CEN": "2000.00", "KLN": "1500.00"}
 ORDERS = [

@@ -1,11 +1,11 @@
 from django.core.management.base import BaseCommand
 
-from accounts import demo as accounts_demo
-from causebook import demo as causebook_demo
-from filing import demo as filing_demo
-from filing import demo_submissions as filing_demo_submissions
-from filing.access import link_demo_cases
-from payments import demo as payments_demo
+from icms.demo import accounts as accounts_demo
+from icms.demo import cases as filing_demo
+from icms.demo import hearings as causebook_demo
+from icms.demo import payments as payments_demo
+from icms.demo import submissions as filing_demo_submissions
+from icms.demo.cases import link_demo_cases
 
 
 class Command(BaseCommand):

@@ -13,13 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from icms.calendar import deemed_receipt, is_open
-from icms.calendar.stamping import deemed_receipt_stamp
-from icms.core.rendering import render_pdf
-from icms.core.time import HONG_KONG
-
-from .models import AcknowledgementVersion, Case, DocumentType, ReturnReason, Submission
-from .services import (
+from filing.models import AcknowledgementVersion, Case, DocumentType, ReturnReason, Submission
+from filing.services import (
     DocumentUpload,
     NewCase,
     NewParty,
@@ -30,6 +25,10 @@ from .services import (
     submission_create,
     submission_documents_seal,
 )
+from icms.calendar import deemed_receipt, is_open
+from icms.calendar.stamping import deemed_receipt_stamp
+from icms.core.rendering import render_pdf
+from icms.core.time import HONG_KONG
 
 DEMO_MARK = "(demo)"
 
@@ -160,7 +159,7 @@ def load(people: dict[str, object], cases: list[Case]) -> int:
     count += 1
 
     # A court document issued in the case, delivered to the parties' message boxes.
-    from .services import court_document_deliver
+    from filing.services import court_document_deliver
 
     notice = court_document_issue(
         case=dccj,

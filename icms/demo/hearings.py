@@ -1,4 +1,4 @@
-"""Demo hearings for this week's daily cause lists, on the demo cases of filing/demo.py. Safe to run twice."""
+"""Demo hearings for this week's daily cause lists, on the demo cases of icms/demo/cases.py. Safe to run twice."""
 
 from __future__ import annotations
 
@@ -6,12 +6,11 @@ from datetime import datetime, time, timedelta
 
 from django.db import transaction
 
-from filing.demo import DEMO_CASES
+from causebook.models import Hearing
+from causebook.selectors import hong_kong_today
 from filing.models import Case
 from icms.core.time import HONG_KONG
-
-from .models import Hearing
-from .selectors import hong_kong_today
+from icms.demo.cases import DEMO_CASES
 
 # (prefix, weekday (Mon=0), time, courtroom, judge en, judge zh, hearing type, representation en, zh)
 DEMO_HEARINGS = [

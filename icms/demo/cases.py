@@ -6,9 +6,9 @@ from datetime import datetime
 
 from django.db import transaction
 
+from accounts.models import Membership, User
+from filing.models import Case, CaseAssignment, CaseType, Party
 from icms.core.time import HONG_KONG as HKT
-
-from .models import Case, CaseType, Party
 
 # (prefix, number, year, issued (HKT), nature en, nature zh, applicants, respondents)
 # A party is (kind, English name, Chinese name, demo key of the user in person, demo key of the firm on record).
@@ -109,3 +109,13 @@ def load(people: dict[str, object]) -> list[Case]:
                 )
         cases.append(case)
     return cases
+
+
+def link_demo_cases(people: dict[str, object], cases: list[Case]) -> None:
+    """Demo data: the firm's Central-branch user is assigned the firm's money claim (DCCJ)."""
+    admin, user = people["firm_primary"], people["firm_user_central"]
+    assert isinstance(admin, User) and isinstance(user, User)  # noqa: S101  (demo data only)
+    membership = Membership.objects.get(user=user, deactivated_at__isnull=True)
+    for case in cases:
+        if case.case_type.prefix == "DCCJ":
+            CaseAssignment.objects.get_or_create(case=case, membership=membership, defaults={"assigned_by": admin})

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Membership, Organisation, User
+from accounts.models import Membership, Organisation, User
 
 DEMO_PASSWORD = "icms-demo-2026"  # noqa: S105  (published demo credentials, development only)
 
