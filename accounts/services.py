@@ -21,7 +21,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -29,6 +28,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from icms.core.audit import audit_record
+from icms.core.email import absolute_url, email_on_commit
 
 from .hkid import hkid_mask, hkid_normalise
 from .models import Invitation, Membership, Organisation, User
@@ -41,18 +41,10 @@ INVITATION_VALID_FOR = timedelta(days=getattr(settings, "ACCOUNTS_INVITATION_DAY
 def _notify_on_commit(*, to: str, language: str, template: str, context: dict[str, object]) -> None:
     """Email ``to`` after the transaction commits, in the recipient's language."""
 
-    def send() -> None:
-        with translation.override(language or settings.LANGUAGE_CODE):
-            subject = render_to_string(f"accounts/email/{template}_subject.txt", context).strip()
-            body = render_to_string(f"accounts/email/{template}_message.txt", context)
-        send_mail(f"[iCMS] {subject}", body, None, [to])
-
-    transaction.on_commit(send)
-
-
-def _absolute(path: str) -> str:
-    site_url: str = settings.SITE_URL
-    return site_url.rstrip("/") + path
+    with translation.override(language or settings.LANGUAGE_CODE):
+        subject = render_to_string(f"accounts/email/{template}_subject.txt", context).strip()
+        body = render_to_string(f"accounts/email/{template}_message.txt", context)
+    email_on_commit(to=[to], subject=f"[iCMS] {subject}", body=body)
 
 
 def _active_membership(user: User, organisation: Organisation) -> Membership | None:
@@ -221,7 +213,7 @@ def _organisation_decide(
                 "approved": to == Organisation.Status.APPROVED,
                 "status": to,
                 "reason": organisation.status_reason,
-                "dashboard_url": _absolute(reverse("accounts:dashboard")),
+                "dashboard_url": absolute_url(reverse("accounts:dashboard")),
             },
         )
     return organisation
@@ -337,7 +329,7 @@ def invitation_create(
             "organisation": organisation,
             "invitation": invitation,
             "inviter": actor,
-            "accept_url": _absolute(reverse("accounts:invitation_accept", args=[token])),
+            "accept_url": absolute_url(reverse("accounts:invitation_accept", args=[token])),
         },
     )
     return invitation, token

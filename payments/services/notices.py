@@ -14,13 +14,12 @@ from collections.abc import Callable
 from decimal import Decimal
 from enum import StrEnum
 
-from django.core.mail import send_mail
-from django.db import transaction
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from icms.core.email import absolute_url, email_on_commit
 
 from ..models import PaymentOrder, Refund
 
@@ -138,7 +137,6 @@ def payer_notify(*, notice: Notice, order: PaymentOrder, refund: Refund | None =
 
     Call inside the transaction of the change, once (after the UPDATE that claimed it).
     """
-    from filing.notifications import absolute_url
     from filing.services.messages import message_post
 
     payer = order.payer
@@ -161,9 +159,4 @@ def payer_notify(*, notice: Notice, order: PaymentOrder, refund: Refund | None =
     subject, body = (subject_zh, body_zh) if language == CHINESE else (subject_en, body_en)
     with translation.override(language):
         footer = _("Your payment: %(url)s") % {"url": page}
-    address = payer.email
-
-    def send() -> None:
-        send_mail(f"[iCMS] {subject}", f"{body}\n\n{footer}\n", None, [address])
-
-    transaction.on_commit(send)
+    email_on_commit(to=[payer.email], subject=f"[iCMS] {subject}", body=f"{body}\n\n{footer}\n")
