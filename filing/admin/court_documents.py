@@ -77,7 +77,8 @@ class CourtDocumentIssueForm(forms.ModelForm):
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         try:
-            validate_pdf(upload)
+            # Kept for the service, which then does not parse the file a second time.
+            self.checked_pdf = validate_pdf(upload)
         except PdfRejected as rejected:
             raise forms.ValidationError(rejected.user_message, code=rejected.rejection.value) from None
         upload.seek(0)
@@ -180,6 +181,7 @@ class CourtDocumentAdmin(admin.ModelAdmin):
             title=form.cleaned_data["title"],
             file=form.cleaned_data["file"],
             public_inspection=form.cleaned_data["public_inspection"],
+            checked=form.checked_pdf,
             ip_address=client_ip(request),
         )
         # The admin goes on to log and redirect with ``obj``: make it the issued row.

@@ -13,7 +13,7 @@ from icms.core.audit import audit_record
 from icms.core.storage import StoredFiles
 
 from ..models import Case, CaseAssignment, CourtDocument, Party
-from ..pdf_checks import validate_pdf
+from ..pdf_checks import PdfInfo, validate_pdf
 from ..sealing import Stamp, StampKind, drn_generate, seal_pdf
 from .messages import message_post
 from .review import ReviewRefused, require_registry_staff
@@ -48,16 +48,21 @@ def court_document_issue(
     title: str,
     file: IO[bytes] | Any,
     public_inspection: bool = False,
+    checked: PdfInfo | None = None,
     ip_address: str | None = None,
 ) -> CourtDocument:
     """Issue a document to a case: checked, stamped ISSUED with a DRN, stored, audited.
 
-    Delivery to the message boxes follows on commit.
+    ``checked`` is the result of :func:`~filing.pdf_checks.validate_pdf` on this file when
+    the caller has already checked it (the admin form does, to show the error on the
+    field); the file is then not parsed again. Nothing is trusted blindly: the stored
+    bytes must hash to ``checked.sha256``, or nothing is kept. Delivery to the message
+    boxes follows on commit.
     """
     require_registry_staff(staff)
     if case.number is None:
         raise ReviewRefused("A court document can be issued only to a numbered case.", code="no_number")
-    info = validate_pdf(file)
+    info = checked if checked is not None else validate_pdf(file)
     file.seek(0)
     original = file.read()
     issued_at = timezone.now()

@@ -137,3 +137,43 @@ def test_an_issued_document_cannot_be_edited_or_deleted(clerk_client, firm_filer
     assert clerk_client.post(reverse("admin:filing_courtdocument_delete", args=[document.pk])).status_code == 403
     document.refresh_from_db()
     assert document.title.startswith("Notice of hearing")
+
+
+def test_the_admin_checks_the_pdf_once(clerk_client, firm_filer, document_storage, monkeypatch):
+    from filing import pdf_checks
+    from filing.admin import court_documents as admin_module
+    from filing.services import court_documents as service_module
+
+    parsed = []
+
+    def counting_validate(file):
+        parsed.append(file)
+        return pdf_checks.validate_pdf(file)
+
+    monkeypatch.setattr(admin_module, "validate_pdf", counting_validate)
+    monkeypatch.setattr(service_module, "validate_pdf", counting_validate)
+    assert issue(clerk_client, firm_filer.case, file=good_pdf(1)).status_code == 302
+    assert len(parsed) == 1
+    assert CourtDocument.objects.filter(case=firm_filer.case).count() == 1
+
+
+def test_a_check_of_other_bytes_is_not_trusted_and_nothing_is_kept(firm_filer, document_storage):
+    import io
+
+    from filing.pdf_checks import validate_pdf
+    from filing.services import court_document_issue
+    from icms.core.storage import StorageIntegrityError
+
+    checked_elsewhere = validate_pdf(io.BytesIO(good_pdf(1)))
+    different = io.BytesIO(good_pdf(2))
+    with pytest.raises(StorageIntegrityError):
+        court_document_issue(
+            case=firm_filer.case,
+            staff=StaffFactory(),
+            kind=CourtDocument.Kind.ORDER,
+            title="Order",
+            file=different,
+            checked=checked_elsewhere,
+        )
+    assert not CourtDocument.objects.exists()
+    assert not [p for p in document_storage.rglob("*") if p.is_file()]
