@@ -3,7 +3,8 @@
 from .acknowledgements import acknowledgement_version_create, submission_acknowledge
 from .court_documents import court_document_deliver, court_document_issue
 from .messages import court_document_open, message_open, message_post
-from .review import case_number_assign, filing_accept, filing_return, submission_documents_seal
+from .review import case_number_assign, filing_accept, filing_return
+from .sealing import sealed_copies_reissued_tell, submission_documents_seal
 from .submissions import (
     DocumentUpload,
     NewCase,
@@ -26,6 +27,7 @@ __all__ = [
     "filing_return",
     "message_open",
     "message_post",
+    "sealed_copies_reissued_tell",
     "submission_acknowledge",
     "submission_create",
     "submission_documents_seal",

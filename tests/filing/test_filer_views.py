@@ -243,7 +243,7 @@ def test_a_document_sealed_meanwhile_by_another_worker_leaves_no_stray_sealed_fi
     firm_filer, document_storage, monkeypatch
 ):
     from filing.models import Document
-    from filing.services import review
+    from filing.services import sealing
 
     submission = submission_create(
         user=firm_filer,
@@ -253,12 +253,12 @@ def test_a_document_sealed_meanwhile_by_another_worker_leaves_no_stray_sealed_fi
             DocumentUpload(document_type("DCCJ", "affirmation"), "Affirmation", pdf_file()),
         ],
     )
-    monkeypatch.setattr("filing.services.review.submission_documents_seal", lambda **kwargs: 0)
+    monkeypatch.setattr("filing.services.sealing.submission_documents_seal", lambda **kwargs: 0)
     with once_received_in_law(submission):
         filing_accept(submission=submission, clerk=StaffFactory())  # accepted; sealing left to the call below
     monkeypatch.undo()
     first, second = submission.documents.order_by("ordinal")
-    real_seal = review.seal_pdf
+    real_seal = sealing.seal_pdf
 
     def seal_then_lose_the_race(data, stamp):
         sealed = real_seal(data, stamp)
@@ -266,9 +266,9 @@ def test_a_document_sealed_meanwhile_by_another_worker_leaves_no_stray_sealed_fi
             Document.objects.filter(pk=second.pk).update(sealed_storage_key="sealed/by-the-other-worker.pdf")
         return sealed
 
-    monkeypatch.setattr(review, "seal_pdf", seal_then_lose_the_race)
+    monkeypatch.setattr(sealing, "seal_pdf", seal_then_lose_the_race)
     before = set(stored_files(document_storage))
-    assert review.submission_documents_seal(submission=submission) == 1
+    assert sealing.submission_documents_seal(submission=submission) == 1
     added = set(stored_files(document_storage)) - before
     first.refresh_from_db()
     assert added == {first.sealed_storage_key}  # ours for the first; nothing left for the second
