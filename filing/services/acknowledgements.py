@@ -106,29 +106,30 @@ def submission_deemed_receipt_changed(change: DeemedReceiptChange) -> None:
     )
     acknowledge_submission.delay_on_commit(submission.pk)
     if submission.status == Submission.Status.ACCEPTED and sealed_copies_supersede(
-        submission=submission, reason=reason_en
+        submission=submission, sealed_deemed_at=change.before_at, reason=reason_en
     ):
         seal_accepted_documents.delay_on_commit(submission.pk)
 
 
-def sealed_copies_supersede(*, submission: Submission, reason: str) -> int:
+def sealed_copies_supersede(*, submission: Submission, sealed_deemed_at: datetime | None, reason: str) -> int:
     """Keep each current sealed copy as a superseded version and ask for the next.
 
-    The sealing task then seals the original again, with the corrected deemed time and
-    the same DRN, as the next version, and tells every party on record.
+    ``sealed_deemed_at`` is the deemed time the current copies show (the one the
+    correction replaces). The sealing task then seals the original again, with the
+    corrected deemed time and the same DRN, as the next version, and tells every party
+    on record.
     """
+    if sealed_deemed_at is None:
+        raise RuntimeError("An accepted filing's sealed copies show a deemed time.")
     now = timezone.now()
     superseded = 0
     for document in Document.objects.select_for_update().filter(submission=submission).exclude(sealed_storage_key=""):
-        if submission.deemed_received_at is None:
-            raise RuntimeError("A corrected accepted filing has a deemed time.")
-        previous = _sealed_deemed(document)
         SealedCopyVersion.objects.create(
             document=document,
             version=document.sealed_version,
             storage_key=document.sealed_storage_key,
             sha256=document.sealed_sha256,
-            deemed_received_at=previous,
+            deemed_received_at=sealed_deemed_at,
             superseded_at=now,
             reason=reason,
         )
@@ -137,19 +138,6 @@ def sealed_copies_supersede(*, submission: Submission, reason: str) -> int:
         )
         superseded += 1
     return superseded
-
-
-def _sealed_deemed(document: Document) -> datetime:
-    """The deemed time the current sealed copy shows: that of the acknowledgement version in
-    force before the latest one (the correction has already changed the submission)."""
-    versions = AcknowledgementVersion.objects.filter(submission_id=document.submission_id).order_by("-version")
-    current = versions.first()
-    if current is not None and current.previous_deemed_received_at is not None:
-        return current.previous_deemed_received_at
-    fallback = document.submission.deemed_received_at
-    if fallback is None:
-        raise RuntimeError("A sealed document's submission has a deemed time.")
-    return fallback
 
 
 def submission_acknowledge(*, submission: Submission) -> int:
@@ -189,8 +177,8 @@ def _acknowledgement_version_send(*, submission: Submission, version: Acknowledg
         Submission.objects.filter(pk=submission.pk, acknowledged_at__isnull=True).update(acknowledged_at=now)
         received_en, received_zh = _when(submission.received_at)
         deemed_en, deemed_zh = _when(version.deemed_received_at)
+        was_en, was_zh = _when(version.previous_deemed_received_at)
         if version.is_revision:
-            was_en, was_zh = _when(version.previous_deemed_received_at)
             message_post(
                 recipient=submission.submitted_by,
                 kind="acknowledgement_revised",
@@ -223,8 +211,8 @@ def _acknowledgement_version_send(*, submission: Submission, version: Acknowledg
                 "received_zh": received_zh,
                 "deemed": deemed_en if version.deemed_received_at else "",
                 "deemed_zh": deemed_zh,
-                "was": _when(version.previous_deemed_received_at)[0],
-                "was_zh": _when(version.previous_deemed_received_at)[1],
+                "was": was_en,
+                "was_zh": was_zh,
                 "submission_rule_en": version.explanation_en,
                 "submission_rule_zh": version.explanation_zh,
             },
