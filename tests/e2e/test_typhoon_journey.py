@@ -28,6 +28,8 @@ from accounts.tokens import api_token_create
 from filing.models import Document, Submission
 from filing.services import DocumentUpload, NewCase, NewParty, submission_create
 from filing.tasks import acknowledge_submission
+from icms.calendar.models import Closure
+from icms.calendar.services import calendar_record_save
 from icms.core.storage import read_document
 from tests.e2e.conftest import Journey
 from tests.factories import PASSWORD, StaffFactory, totp_code, totp_for
@@ -38,6 +40,10 @@ SATURDAY_1638 = datetime(2026, 11, 28, 16, 38, tzinfo=HKT)
 SATURDAY_1644 = datetime(2026, 11, 28, 16, 44, 10, tzinfo=HKT)
 MONDAY_0920 = datetime(2026, 11, 30, 9, 20, tzinfo=HKT)
 MONDAY_0931 = datetime(2026, 11, 30, 9, 31, tzinfo=HKT)
+MONDAY_0830 = datetime(2026, 11, 30, 8, 30, tzinfo=HKT)
+MONDAY_0930 = datetime(2026, 11, 30, 9, 30, tzinfo=HKT)
+MONDAY_0935 = datetime(2026, 11, 30, 9, 35, tzinfo=HKT)
+MONDAY_1000 = datetime(2026, 11, 30, 10, 0, tzinfo=HKT)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -186,4 +192,32 @@ def test_a_typhoon_weekend_filing_is_told_every_change_and_sealed_with_the_final
         (2, None),
         (1, "2026-11-30T08:45:00+08:00"),
     ]
+
+    # A closure recorded late would move the sealed filing: it is listed, not moved, and a
+    # supervisor keeps the time on record, with a reason.
+    supervisor = StaffFactory(group="Registry supervisor")
+    supervisor_secret = totp_for(supervisor)
+    supervisor_journey = Journey(browser.new_context(**browser_context_args).new_page(), live_server.url, axe_source)
+    with time_machine.travel(MONDAY_1000, tick=True):
+        calendar_record_save(
+            actor=clerk,
+            record=Closure(reason="black_rainstorm", starts_at=MONDAY_0830, reopens_at=MONDAY_0935),
+        )
+        conflicts = "/admin/registry_calendar/deemedreceiptconflict/"
+        sign_in(supervisor_journey, supervisor.email, secret=supervisor_secret, next_path=conflicts)
+        row = supervisor_journey.page.get_by_role("row").filter(has_text=ref)
+        row.get_by_role("link", name="Correct or dismiss").click()
+        supervisor_journey.page.wait_for_load_state("load")
+        supervisor_journey.check_page()
+        supervisor_journey.page.get_by_label("Keep the deemed time on record").check()
+        supervisor_journey.page.get_by_label("Reason for the record").fill(
+            "Warning issued after the filing was sealed"
+        )
+        supervisor_journey.page.get_by_role("button", name="Record").click()
+        supervisor_journey.page.wait_for_url(re.compile(re.escape(conflicts) + "$"))
+        supervisor_journey.check_page()
+        expect(supervisor_journey.page.get_by_role("row").filter(has_text=ref)).to_contain_text("Dismissed")
+    document.refresh_from_db()
+    assert (document.sealed_version, Submission.objects.get(pk=submission.pk).deemed_received_at) == (1, MONDAY_0930)
+    supervisor_journey.finish()
     clerk_journey.finish()
