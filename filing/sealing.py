@@ -32,12 +32,24 @@ from typing import Any, Final
 
 import pikepdf
 from django.utils import timezone
-from pypdf import PdfReader, PdfWriter, Transformation
-from pypdf.generic import RectangleObject
+from pypdf import PageObject, PdfReader, PdfWriter, Transformation
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    IndirectObject,
+    NameObject,
+    PdfObject,
+    RectangleObject,
+    StreamObject,
+)
 
 from icms.core import rendering
 
 logger = logging.getLogger(__name__)
+
+#: A PDF transformation matrix (a, b, c, d, e, f).
+Matrix = tuple[float, float, float, float, float, float]
 
 # --- Document Reference Numbers -----------------------------------------------------
 DRN_LENGTH: Final = 12
@@ -130,6 +142,11 @@ class Stamp:
 SHORT_DIGEST_LENGTH: Final = 16
 _MM: Final = 72 / 25.4
 DEFAULT_MARGIN_MM: Final = 8.0
+#: A sealed copy is at most the original plus this: the stamp (about 150 KB, most of it
+#: the subsets of its two fonts), page 1's new dictionary and the cross-reference
+#: section. Page 1's content is never unpacked or rewritten (:func:`_draw_over`), so this
+#: holds whatever the page holds (docs/filing.md, "Bounds").
+SEAL_ALLOWANCE_BYTES: Final = 256 * 1024
 
 
 class StampTooLarge(ValueError):
@@ -198,12 +215,54 @@ def _overlay(original: bytes, stamp_page: Any, *, corner: Corner, margin: float,
     width = float(stamp_page.mediabox.width)
     height = float(stamp_page.mediabox.height)
     matrix = stamp_matrix(page.cropbox, page.rotation, width=width, height=height, corner=corner, margin=margin)
-    page.merge_transformed_page(stamp_page, Transformation(matrix), over=True, expand=False)
+    _draw_over(writer, page, stamp_page, matrix)
     out = BytesIO()
     writer.write(out)
     sealed = out.getvalue()
     _check_sealed(sealed, pages=len(reader.pages))
     return sealed
+
+
+def _draw_over(writer: PdfWriter, page: PageObject, stamp_page: PageObject, matrix: Matrix) -> None:
+    """Draw ``stamp_page`` over ``page``, transformed by ``matrix``, without reading the page's content.
+
+    The page's own content streams are neither unpacked nor rewritten: its /Contents
+    becomes [``q``, the original streams, ``Q``, the stamp]. So sealing costs the same
+    whatever the page holds (pypdf cannot unpack a stream of more than 75 MB, and writes
+    a stream it has rewritten uncompressed), the sealed copy is the original plus the
+    stamp, and a content stream that page 1 shares with other pages is left as it is.
+    Page 1 gets its own copy of its resource dictionaries, which may be shared too, and
+    the stamp's fonts are added to the copy.
+    """
+    resources = page.get("/Resources")
+    own = DictionaryObject()
+    if resources is not None:
+        for key, value in resources.get_object().items():
+            resolved = value.get_object()
+            shared = isinstance(resolved, DictionaryObject) and not isinstance(resolved, StreamObject)
+            own[NameObject(key)] = DictionaryObject(resolved) if shared else value
+    page[NameObject("/Resources")] = own
+    original: list[PdfObject] = []
+    if "/Contents" in page:
+        contents = page.raw_get("/Contents")
+        resolved_contents = contents.get_object()
+        for item in resolved_contents if isinstance(resolved_contents, ArrayObject) else [contents]:
+            original.append(item if isinstance(item, IndirectObject) else writer._add_object(item))
+        del page[NameObject("/Contents")]
+    # With no content of its own, the page takes the stamp alone: pypdf merges the
+    # resources (renaming any clash) and writes the stamp's content, and nothing else.
+    page.merge_transformed_page(stamp_page, Transformation(matrix), over=True, expand=False)
+    stamp = page["/Contents"]
+    stamp_streams = list(stamp) if isinstance(stamp, ArrayObject) else [page.raw_get("/Contents")]
+    opening = DecodedStreamObject()
+    opening.set_data(b"q\n")
+    closing = DecodedStreamObject()
+    closing.set_data(b"\nQ\n")
+    layers = [writer._add_object(opening), *original, writer._add_object(closing), *stamp_streams]
+    if isinstance(stamp, ArrayObject):
+        stamp[:] = layers  # the array pypdf made, so that no object is left unused
+    else:
+        page[NameObject("/Contents")] = ArrayObject(layers)
 
 
 # pypdf's incremental update writes a cross-reference stream without an entry for

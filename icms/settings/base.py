@@ -14,10 +14,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
+import django_stubs_ext
 import environ
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+
+# Django's generic classes take their type parameters at run time too, as django-stubs
+# types them: ``admin.ModelAdmin[Case]``, ``forms.ModelChoiceField[Membership]``.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -25,7 +31,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 class StrictEnv(environ.FileAwareEnv):  # type: ignore[misc]
     """django-environ's reader, but a malformed value stops start-up with its name."""
 
-    def get_value(self, var, cast=None, default=environ.Env.NOTSET, parse_default=False):  # type: ignore[no-untyped-def]
+    def get_value(
+        self, var: str, cast: Any = None, default: Any = environ.Env.NOTSET, parse_default: bool = False
+    ) -> Any:
         try:
             return super().get_value(var, cast=cast, default=default, parse_default=parse_default)
         except ImproperlyConfigured:
@@ -34,7 +42,7 @@ class StrictEnv(environ.FileAwareEnv):  # type: ignore[misc]
             raise ImproperlyConfigured(f"Environment variable {var} has an invalid value: {exc}") from exc
 
     @classmethod
-    def parse_value(cls, value, cast):  # type: ignore[no-untyped-def]
+    def parse_value(cls, value: Any, cast: Any) -> Any:
         # django-environ reads any unknown word as False; a typo in a security flag
         # must not silently switch it off.
         if cast is bool and isinstance(value, str):
@@ -107,7 +115,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.AccountSecurityMiddleware",
-    "icms.calendar.middleware.MaintenanceMiddleware",
+    "icms.maintenance.MaintenanceMiddleware",
 ]
 
 ROOT_URLCONF = "icms.urls"
@@ -368,6 +376,12 @@ LOGGING = {
 FILING_MAX_FILE_BYTES = env.int("FILING_MAX_FILE_BYTES", default=30 * 1024 * 1024)
 FILING_MAX_SUBMISSION_BYTES = env.int("FILING_MAX_SUBMISSION_BYTES", default=100 * 1024 * 1024)
 FILING_MAX_PAGES = env.int("FILING_MAX_PAGES", default=2000)
+# What a file may unpack to, so that a small upload cannot stand for a huge one (a
+# "decompression bomb") and anything accepted can be sealed (docs/filing.md, "Bounds"):
+# any one stream (a page's content, an image, a font), the whole file, and each image.
+FILING_MAX_STREAM_DECODED_BYTES = env.int("FILING_MAX_STREAM_DECODED_BYTES", default=64 * 1024 * 1024)
+FILING_MAX_DECODED_BYTES = env.int("FILING_MAX_DECODED_BYTES", default=512 * 1024 * 1024)
+FILING_MAX_IMAGE_PIXELS = env.int("FILING_MAX_IMAGE_PIXELS", default=100_000_000)
 
 # --- Portal -------------------------------------------------------------------
 # An operator can publish a notice above every page without a deploy of code;
