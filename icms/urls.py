@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
 from accounts import views as accounts_views
 from icms.api import api
@@ -17,7 +19,8 @@ urlpatterns = [
     path("payments/", include("payments.urls")),
     # The sandbox payment gateway: a stand-in provider's hosted page (docs/payments.md).
     path("sandbox-gateway/", include("payments.sandbox.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's language switch, POST only (its GET would redirect without switching): 405 otherwise.
+    path("i18n/setlang/", require_POST(set_language), name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("account/", include("accounts.urls")),
     # The staff site signs in through allauth, with MFA (accounts.middleware).

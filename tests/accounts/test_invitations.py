@@ -135,7 +135,8 @@ class TestTheInvitationLink:
         invitee = UserFactory(email="new.member@example.hk")
         client.force_login(invitee)
         url = reverse("accounts:invitation_accept", args=[token])
-        assert client.get(url).status_code == 200
+        page = client.get(url)
+        assert page.status_code == 200 and firm.organisation.name_en in page.text
         assert not Membership.objects.filter(user=invitee).exists()  # GET changes nothing
         response = client.post(url)
         assert response.status_code == 302 and response.url == reverse("accounts:dashboard")

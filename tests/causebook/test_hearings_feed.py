@@ -59,7 +59,8 @@ def test_an_outsider_the_public_and_a_forged_key_get_a_404(client, listed, party
 
 def test_a_signed_key_works_without_a_session_until_access_ends(client, listed, party_user):
     key = feed_key(user_id=party_user.pk, case_id=listed.pk)
-    assert client.get(feed_url(listed), {"key": key}).status_code == 200
+    response = client.get(feed_url(listed), {"key": key})
+    assert response.status_code == 200 and response.content.count(b"BEGIN:VEVENT") == 2
     # The key is for this case only.
     other = reverse("causebook:case_hearings_feed", args=[listed.pk + 1000])
     assert client.get(other, {"key": key}).status_code == 404

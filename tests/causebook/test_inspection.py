@@ -57,7 +57,7 @@ def dcpi_case(document_storage):
     )
     with once_received_in_law(submission):
         filing_accept(submission=submission, clerk=StaffFactory())
-    submission_documents_seal(submission=submission)
+    submission_documents_seal(submission_id=submission.pk)
     submission.case.refresh_from_db()
     return submission.case
 

@@ -69,7 +69,8 @@ def test_results_are_hidden_before_payment_visible_after_and_gone_after_24_hours
     assert AuditEvent.objects.filter(event_type="causebook.search_access_granted").count() == 1
     during = client.get(url)
     assert "DCCJ 1204/2026" in during.content.decode()
-    assert client.get(case_url, {"token": purchase.token}).status_code == 200
+    case_page = client.get(case_url, {"token": purchase.token})
+    assert case_page.status_code == 200 and "DCCJ 1204/2026" in case_page.text
     # The token opens only the cases of its own result set.
     other = reverse("causebook:case", args=[register["lee_ka_ho"].pk])
     assert client.get(other, {"token": purchase.token}).status_code == 404
@@ -167,7 +168,8 @@ def test_an_unknown_token_is_a_404(client, db):
 def test_a_case_page_is_404_for_the_public_without_a_token_and_for_drafts(client, register, staff):
     assert client.get(reverse("causebook:case", args=[register["target"].pk])).status_code == 404
     client.force_login(staff)
-    assert client.get(reverse("causebook:case", args=[register["target"].pk])).status_code == 200
+    case_page = client.get(reverse("causebook:case", args=[register["target"].pk]))
+    assert case_page.status_code == 200 and "DCCJ 1204/2026" in case_page.text
     from filing.models import Case
 
     draft = Case.objects.filter(number__isnull=True).first()

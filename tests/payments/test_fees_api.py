@@ -32,7 +32,8 @@ def test_outside_the_concession_the_concession_is_null_and_the_e_fee_is_the_fee(
 
 
 def test_at_defaults_to_now(client):
-    assert client.get("/api/v1/fees/quote?court=DC&item=DC-SEARCH").status_code == 200
+    response = client.get("/api/v1/fees/quote?court=DC&item=DC-SEARCH")
+    assert response.status_code == 200 and [line["item"] for line in response.json()["lines"]] == ["DC-SEARCH"]
 
 
 @pytest.mark.parametrize(

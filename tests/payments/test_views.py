@@ -50,13 +50,15 @@ def test_a_registered_payers_order_is_404_to_anyone_else(client):
     client.force_login(UserFactory())
     assert client.get(url).status_code == 404
     client.force_login(owner)
-    assert client.get(url).status_code == 200
+    page = client.get(url)
+    assert page.status_code == 200 and order.reference in page.text
     assert client.get(reverse("payments:order", args=["not-a-token"])).status_code == 404
 
 
 def test_a_public_order_opens_with_its_link_and_state_changes_are_post_only(client):
     order = services.payment_order_create(purpose="search", court_level="DC", items=["DC-SEARCH"], idempotency_key="p")
-    assert client.get(reverse("payments:order", args=[order.access_token])).status_code == 200
+    page = client.get(reverse("payments:order", args=[order.access_token]))
+    assert page.status_code == 200 and order.reference in page.text
     assert client.get(reverse("payments:start", args=[order.access_token])).status_code == 405
     assert client.get(reverse("payments:callback", args=["sandbox-card"])).status_code == 405
     csrf = Client(enforce_csrf_checks=True)
