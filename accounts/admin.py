@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
@@ -12,7 +13,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from icms.core.audit import audit_record
+from icms.core.audit import AuditEventType, audit_record
 from icms.core.http import client_ip
 
 from . import services
@@ -20,7 +21,7 @@ from .models import Invitation, Membership, Organisation, User
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(DjangoUserAdmin[User]):
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "kind", "is_staff", "is_active"]
     list_filter = ["kind", "is_staff", "is_active", "groups"]
@@ -66,7 +67,7 @@ class UserAdmin(DjangoUserAdmin):
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
         audit_record(
-            event_type="account.changed_in_admin" if change else "account.created_in_admin",
+            event_type=AuditEventType.ACCOUNT_CHANGED_IN_ADMIN if change else AuditEventType.ACCOUNT_CREATED_IN_ADMIN,
             actor=request.user,  # type: ignore[arg-type]
             target=obj,
             after={"changed": sorted(form.changed_data)},
@@ -77,7 +78,7 @@ class UserAdmin(DjangoUserAdmin):
         super().save_related(request, form, formsets, change)
         if "groups" in form.changed_data:
             audit_record(
-                event_type="account.groups_changed_in_admin",
+                event_type=AuditEventType.ACCOUNT_GROUPS_CHANGED_IN_ADMIN,
                 actor=request.user,  # type: ignore[arg-type]
                 target=form.instance,
                 after={"groups": sorted(form.instance.groups.values_list("name", flat=True))},
@@ -85,21 +86,22 @@ class UserAdmin(DjangoUserAdmin):
             )
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(admin.TabularInline[Membership, Organisation]):
     """Memberships are managed by the organisation's administrators in the portal; read-only here."""
 
     model = Membership
     extra = 0
-    fields = ["user", "role", "branch_code", "sees_all_cases", "deactivated_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("user", "role", "branch_code", "sees_all_cases", "deactivated_at")
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    # An inline's obj is the parent organisation. django-stubs says so on InlineModelAdmin but
+    # keeps BaseModelAdmin's (child) type too, ignoring the clash in its own stub; so must we.
+    def has_add_permission(self, request: HttpRequest, obj: Organisation | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: Organisation | None = None) -> bool:  # type: ignore[override]
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: Organisation | None = None) -> bool:  # type: ignore[override]
         return False
 
 
@@ -110,7 +112,7 @@ class RejectionForm(forms.Form):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(admin.ModelAdmin[Organisation]):
     """Registry staff decide applications here, through the services (with audit and email)."""
 
     list_display = ["name_en", "name_zh", "type", "status", "applied_by", "created_at", "decided_at"]
@@ -195,13 +197,13 @@ class OrganisationAdmin(admin.ModelAdmin):
                 "organisations": queryset,
                 "form": form,
                 "opts": self.model._meta,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             },
         )
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(admin.ModelAdmin[Invitation]):
     list_display = [
         "email",
         "organisation",

@@ -74,17 +74,22 @@ class AccessForm(forms.Form):
     sees_all_cases = forms.BooleanField(label=_("May see all the organisation's cases"), required=False)
 
 
+class MemberChoiceField(forms.ModelChoiceField[Membership]):
+    """A member of the organisation, shown by name and email address."""
+
+    def label_from_instance(self, obj: Membership) -> str:
+        return f"{obj.user.display_name} ({obj.user.email})"
+
+
 class TransferForm(forms.Form):
-    to_membership = forms.ModelChoiceField(
+    to_membership = MemberChoiceField(
         label=_("New primary administrator"), queryset=Membership.objects.none(), empty_label=None
     )
     confirm = forms.BooleanField(label=_("I understand that I will become a secondary administrator."))
 
     def __init__(self, *args: Any, secondaries: QuerySet[Membership], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = cast(forms.ModelChoiceField, self.fields["to_membership"])  # type: ignore[type-arg]
-        field.queryset = secondaries
-        field.label_from_instance = lambda m: f"{m.user.display_name} ({m.user.email})"
+        cast(MemberChoiceField, self.fields["to_membership"]).queryset = secondaries
 
 
 class MfaRuleForm(forms.Form):

@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from icms.core.fields import EncryptedTextField
+from icms.core.models import TimeStampedModel
 
 from .hkid import hkid_mask, validate_hkid
 
@@ -38,7 +39,7 @@ class UserManager(BaseUserManager["User"]):
         return self._create_user(email, password, **extra)
 
 
-class User(AbstractUser):
+class User(AbstractUser, TimeStampedModel):
     """A person who signs in with an email address."""
 
     class Kind(models.TextChoices):
@@ -57,8 +58,6 @@ class User(AbstractUser):
     # stored normalised (A1234563) and never shown in full: use ``hkid_masked``.
     # Encrypted at rest (icms.core.crypto): a database dump or backup never holds the number.
     hkid = EncryptedTextField(_("HKID number"), blank=True, validators=[validate_hkid])
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
@@ -81,7 +80,7 @@ class User(AbstractUser):
         return hkid_mask(self.hkid)
 
 
-class Organisation(models.Model):
+class Organisation(TimeStampedModel):
     """A law firm, chambers, government department or other body with members."""
 
     class Type(models.TextChoices):
@@ -123,8 +122,6 @@ class Organisation(models.Model):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     require_mfa = models.BooleanField(_("require two-factor authentication for members"), default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("organisation")
@@ -147,7 +144,7 @@ class Organisation(models.Model):
         return self.status == self.Status.APPROVED
 
 
-class Membership(models.Model):
+class Membership(TimeStampedModel):
     """A user's place in an organisation. Deactivation ends it; the row stays."""
 
     class Role(models.TextChoices):
@@ -161,8 +158,6 @@ class Membership(models.Model):
     branch_code = models.CharField(_("branch code"), max_length=20, blank=True)
     sees_all_cases = models.BooleanField(_("sees all the organisation's cases"), default=False)
     deactivated_at = models.DateTimeField(_("deactivated at"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("membership")
@@ -192,7 +187,7 @@ class Membership(models.Model):
         return self.role in (self.Role.PRIMARY_ADMIN, self.Role.SECONDARY_ADMIN)
 
 
-class Invitation(models.Model):
+class Invitation(TimeStampedModel):
     """An emailed invitation to join an organisation. Only a hash of its token is stored.
 
     It works once (``accepted_at``), until ``expires_at``, and only for the account
@@ -219,8 +214,6 @@ class Invitation(models.Model):
         verbose_name=_("accepted by"),
     )
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("invitation")

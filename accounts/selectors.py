@@ -1,7 +1,7 @@
 """Reading accounts data, always for a given user.
 
 Every function that returns organisation data takes the user asking and returns only
-what that user may see; a lookup of something that is not theirs raises ``Http404``,
+what that user may see; a lookup of something that is not theirs raises ``NotFound`` (a 404),
 never a 403 that would confirm it exists.
 """
 
@@ -13,9 +13,10 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
-from django.http import Http404
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from icms.core.lookups import NotFound
 
 from .models import Invitation, Membership, Organisation, User
 
@@ -43,7 +44,7 @@ def admin_membership_for_user(user: AnyUser) -> Membership:
     """The user's active administrator membership, or 404: the key to every administrator screen."""
     membership = membership_for_user(user)
     if membership is None or not membership.is_admin:
-        raise Http404
+        raise NotFound
     return membership
 
 
@@ -62,7 +63,7 @@ def membership_for_admin(*, user: AnyUser, membership_id: int) -> Membership:
     try:
         return members_for_admin(user=user).select_related("organisation").get(pk=membership_id)
     except Membership.DoesNotExist:
-        raise Http404 from None
+        raise NotFound from None
 
 
 def invitations_for_admin(*, user: AnyUser) -> QuerySet[Invitation]:
@@ -74,7 +75,7 @@ def invitation_for_admin(*, user: AnyUser, invitation_id: int) -> Invitation:
     try:
         return invitations_for_admin(user=user).get(pk=invitation_id)
     except Invitation.DoesNotExist:
-        raise Http404 from None
+        raise NotFound from None
 
 
 def organisation_applications_for_user(user: AnyUser) -> QuerySet[Organisation]:

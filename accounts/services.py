@@ -27,7 +27,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from icms.core.audit import audit_record
+from icms.core.audit import AuditEventType, audit_record
 from icms.core.email import absolute_url, email_on_commit
 
 from .hkid import hkid_mask, hkid_normalise
@@ -103,7 +103,7 @@ def profile_update(
     after = {**before, **{k: getattr(user, k) for k in ("first_name", "last_name", "name_zh", "preferred_language")}}
     after["hkid"] = hkid_mask(user.hkid)
     audit_record(
-        event_type="account.profile_updated",
+        event_type=AuditEventType.ACCOUNT_PROFILE_UPDATED,
         actor=user,
         target=user,
         before=before,
@@ -165,7 +165,7 @@ def organisation_apply(
     applicant.kind = User.Kind.ORGANISATION
     applicant.save(update_fields=["kind", "updated_at"])
     audit_record(
-        event_type="organisation.applied",
+        event_type=AuditEventType.ORGANISATION_APPLIED,
         actor=applicant,
         target=organisation,
         after={"type": type, "name_en": organisation.name_en, "name_zh": organisation.name_zh},
@@ -175,7 +175,13 @@ def organisation_apply(
 
 
 def _organisation_decide(
-    *, organisation: Organisation, actor: User, to: str, reason: str, event_type: str, ip_address: str | None
+    *,
+    organisation: Organisation,
+    actor: User,
+    to: str,
+    reason: str,
+    event_type: AuditEventType,
+    ip_address: str | None,
 ) -> Organisation:
     _require_decider(actor)
     allowed_from = {
@@ -227,7 +233,7 @@ def organisation_approve(*, organisation: Organisation, actor: User, ip_address:
         actor=actor,
         to=Organisation.Status.APPROVED,
         reason="",
-        event_type="organisation.approved",
+        event_type=AuditEventType.ORGANISATION_APPROVED,
         ip_address=ip_address,
     )
 
@@ -244,7 +250,7 @@ def organisation_reject(
         actor=actor,
         to=Organisation.Status.REJECTED,
         reason=reason,
-        event_type="organisation.rejected",
+        event_type=AuditEventType.ORGANISATION_REJECTED,
         ip_address=ip_address,
     )
 
@@ -259,7 +265,7 @@ def organisation_set_require_mfa(
     organisation.require_mfa = require_mfa
     organisation.save(update_fields=["require_mfa", "updated_at"])
     audit_record(
-        event_type="organisation.mfa_rule_changed",
+        event_type=AuditEventType.ORGANISATION_MFA_RULE_CHANGED,
         actor=actor,
         target=organisation,
         before={"require_mfa": before},
@@ -314,7 +320,7 @@ def invitation_create(
     invitation.full_clean()
     invitation.save()
     audit_record(
-        event_type="invitation.created",
+        event_type=AuditEventType.INVITATION_CREATED,
         actor=actor,
         target=invitation,
         target_label=f"{email} → {organisation}",
@@ -386,7 +392,7 @@ def invitation_accept(*, token: str, user: User, ip_address: str | None = None) 
     user.kind = User.Kind.ORGANISATION
     user.save(update_fields=["kind", "updated_at"])
     audit_record(
-        event_type="invitation.accepted",
+        event_type=AuditEventType.INVITATION_ACCEPTED,
         actor=user,
         target=membership,
         after={"organisation": invitation.organisation_id, "role": membership.role, "invitation": invitation.pk},
@@ -405,7 +411,7 @@ def invitation_revoke(*, invitation: Invitation, actor: User, ip_address: str | 
         raise ValidationError(_("This invitation has already been used or withdrawn."), code="stale")
     invitation.refresh_from_db()
     audit_record(
-        event_type="invitation.revoked",
+        event_type=AuditEventType.INVITATION_REVOKED,
         actor=actor,
         target=invitation,
         after={"email": invitation.email},
@@ -451,7 +457,7 @@ def membership_deactivate(*, membership: Membership, actor: User, ip_address: st
         user.is_active = False
         user.save(update_fields=["is_active", "updated_at"])
     audit_record(
-        event_type="membership.deactivated",
+        event_type=AuditEventType.MEMBERSHIP_DEACTIVATED,
         actor=actor,
         target=membership,
         before={"active": True, "role": membership.role},
@@ -477,7 +483,7 @@ def membership_change_role(
     membership.role = role
     membership.save(update_fields=["role", "updated_at"])
     audit_record(
-        event_type="membership.role_changed",
+        event_type=AuditEventType.MEMBERSHIP_ROLE_CHANGED,
         actor=actor,
         target=membership,
         before={"role": before},
@@ -510,7 +516,7 @@ def membership_update_access(
     membership.full_clean()
     membership.save(update_fields=["branch_code", "sees_all_cases", "updated_at"])
     audit_record(
-        event_type="membership.access_changed",
+        event_type=AuditEventType.MEMBERSHIP_ACCESS_CHANGED,
         actor=actor,
         target=membership,
         before=before,
@@ -540,7 +546,7 @@ def primary_admin_transfer(
     target.role = Membership.Role.PRIMARY_ADMIN
     target.save(update_fields=["role", "updated_at"])
     audit_record(
-        event_type="organisation.primary_admin_transferred",
+        event_type=AuditEventType.ORGANISATION_PRIMARY_ADMIN_TRANSFERRED,
         actor=actor,
         target=organisation,
         before={"primary_admin": current.user_id},

@@ -16,13 +16,13 @@ from django.db import transaction
 from django.dispatch import receiver
 from django.http import HttpRequest
 
-from icms.core.audit import audit_record
+from icms.core.audit import AuditEventType, audit_record
 from icms.core.http import client_ip
 
 from .models import User
 
 
-def _record(event_type: str, request: HttpRequest | None, user: User | None, **extra: Any) -> None:
+def _record(event_type: AuditEventType, request: HttpRequest | None, user: User | None, **extra: Any) -> None:
     with transaction.atomic():
         audit_record(
             event_type=event_type,
@@ -35,18 +35,18 @@ def _record(event_type: str, request: HttpRequest | None, user: User | None, **e
 
 @receiver(account_signals.user_signed_up)
 def on_signed_up(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
-    _record("account.signed_up", request, user, after={"email": user.email})
+    _record(AuditEventType.ACCOUNT_SIGNED_UP, request, user, after={"email": user.email})
 
 
 @receiver(auth_signals.user_logged_in)
 def on_logged_in(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
-    _record("account.logged_in", request, user)
+    _record(AuditEventType.ACCOUNT_LOGGED_IN, request, user)
 
 
 @receiver(auth_signals.user_logged_out)
 def on_logged_out(sender: Any, request: HttpRequest, user: User | None, **kwargs: Any) -> None:
     if user is not None:
-        _record("account.logged_out", request, user)
+        _record(AuditEventType.ACCOUNT_LOGGED_OUT, request, user)
 
 
 @receiver(auth_signals.user_login_failed)
@@ -57,7 +57,7 @@ def on_login_failed(
     with transaction.atomic():
         # No actor and no target: a failed attempt proves nothing about who made it.
         audit_record(
-            event_type="account.login_failed",
+            event_type=AuditEventType.ACCOUNT_LOGIN_FAILED,
             target_label=attempted,
             after={"email": attempted},
             ip_address=client_ip(request),
@@ -66,7 +66,7 @@ def on_login_failed(
 
 @receiver(account_signals.email_confirmed)
 def on_email_confirmed(sender: Any, request: HttpRequest, email_address: Any, **kwargs: Any) -> None:
-    _record("account.email_verified", request, email_address.user, after={"email": email_address.email})
+    _record(AuditEventType.ACCOUNT_EMAIL_VERIFIED, request, email_address.user, after={"email": email_address.email})
 
 
 @receiver(account_signals.email_changed)
@@ -74,7 +74,7 @@ def on_email_changed(
     sender: Any, request: HttpRequest, user: User, from_email_address: Any, to_email_address: Any, **kwargs: Any
 ) -> None:
     _record(
-        "account.email_changed",
+        AuditEventType.ACCOUNT_EMAIL_CHANGED,
         request,
         user,
         before={"email": getattr(from_email_address, "email", None)},
@@ -84,39 +84,41 @@ def on_email_changed(
 
 @receiver(account_signals.password_changed)
 def on_password_changed(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
-    _record("account.password_changed", request, user)
+    _record(AuditEventType.ACCOUNT_PASSWORD_CHANGED, request, user)
 
 
 @receiver(account_signals.password_set)
 def on_password_set(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
-    _record("account.password_set", request, user)
+    _record(AuditEventType.ACCOUNT_PASSWORD_SET, request, user)
 
 
 @receiver(account_signals.password_reset)
 def on_password_reset(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
-    _record("account.password_reset", request, user)
+    _record(AuditEventType.ACCOUNT_PASSWORD_RESET, request, user)
 
 
 @receiver(mfa_signals.authenticator_added)
 def on_authenticator_added(sender: Any, request: HttpRequest, user: User, authenticator: Any, **kwargs: Any) -> None:
-    _record("mfa.authenticator_added", request, user, after={"type": authenticator.type})
+    _record(AuditEventType.MFA_AUTHENTICATOR_ADDED, request, user, after={"type": authenticator.type})
 
 
 @receiver(mfa_signals.authenticator_removed)
 def on_authenticator_removed(sender: Any, request: HttpRequest, user: User, authenticator: Any, **kwargs: Any) -> None:
-    _record("mfa.authenticator_removed", request, user, before={"type": authenticator.type})
+    _record(AuditEventType.MFA_AUTHENTICATOR_REMOVED, request, user, before={"type": authenticator.type})
 
 
 @receiver(mfa_signals.authenticator_reset)
 def on_authenticator_reset(sender: Any, request: HttpRequest, user: User, authenticator: Any, **kwargs: Any) -> None:
-    _record("mfa.authenticator_reset", request, user, after={"type": authenticator.type})
+    _record(AuditEventType.MFA_AUTHENTICATOR_RESET, request, user, after={"type": authenticator.type})
 
 
 @receiver(mfa_signals.authenticator_used)
 def on_authenticator_used(sender: Any, request: HttpRequest, user: User, authenticator: Any, **kwargs: Any) -> None:
-    _record("mfa.authenticator_used", request, user, after={"type": authenticator.type})
+    _record(AuditEventType.MFA_AUTHENTICATOR_USED, request, user, after={"type": authenticator.type})
 
 
 @receiver(mfa_signals.authentication_failed)
 def on_mfa_failed(sender: Any, request: HttpRequest, user: User, authenticator: Any = None, **kwargs: Any) -> None:
-    _record("mfa.authentication_failed", request, user, after={"type": getattr(authenticator, "type", None)})
+    _record(
+        AuditEventType.MFA_AUTHENTICATION_FAILED, request, user, after={"type": getattr(authenticator, "type", None)}
+    )

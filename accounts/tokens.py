@@ -14,11 +14,11 @@ from datetime import timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from icms.core.audit import audit_record
+from icms.core.audit import AuditEventType, audit_record
+from icms.core.lookups import NotFound
 
 from .models import ApiToken, User
 
@@ -39,7 +39,7 @@ def api_token_for_user(user: User, token_id: int) -> ApiToken:
     try:
         return api_tokens_for_user(user).get(pk=token_id)
     except ApiToken.DoesNotExist:
-        raise Http404 from None
+        raise NotFound from None
 
 
 @transaction.atomic
@@ -59,7 +59,7 @@ def api_token_create(*, user: User, name: str, ip_address: str | None = None) ->
     api_token.full_clean()
     api_token.save()
     audit_record(
-        event_type="api_token.created",
+        event_type=AuditEventType.API_TOKEN_CREATED,
         actor=user,
         target=api_token,
         target_label=api_token.name,
@@ -73,11 +73,11 @@ def api_token_create(*, user: User, name: str, ip_address: str | None = None) ->
 def api_token_revoke(*, api_token: ApiToken, actor: User, ip_address: str | None = None) -> bool:
     """Revoke a token of ``actor``'s own. True if it was working until now."""
     if api_token.user_id != actor.pk:
-        raise Http404
+        raise NotFound
     revoked = ApiToken.objects.filter(pk=api_token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
     if revoked:
         audit_record(
-            event_type="api_token.revoked",
+            event_type=AuditEventType.API_TOKEN_REVOKED,
             actor=actor,
             target=api_token,
             target_label=api_token.name,

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from icms.core.http import client_ip
+from icms.core.http import AuthenticatedHttpRequest, client_ip, found_or_404
 from icms.core.panels import panels
 
 from . import selectors, services
@@ -31,10 +31,6 @@ from .forms import (
     TransferForm,
 )
 from .models import Membership, User
-
-
-class AuthenticatedHttpRequest(HttpRequest):
-    user: User
 
 
 def _error_text(error: ValidationError) -> str:
@@ -132,9 +128,9 @@ def organisation_apply(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def organisation(request: AuthenticatedHttpRequest) -> HttpResponse:
-    admin = selectors.admin_membership_for_user(request.user)
-    members = selectors.members_for_admin(user=request.user)
-    invitations = selectors.invitations_for_admin(user=request.user).filter(
+    admin = found_or_404(selectors.admin_membership_for_user, request.user)
+    members = found_or_404(selectors.members_for_admin, user=request.user)
+    invitations = found_or_404(selectors.invitations_for_admin, user=request.user).filter(
         accepted_at__isnull=True, revoked_at__isnull=True
     )
     return render(
@@ -155,7 +151,7 @@ def organisation(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def invitation_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    admin = selectors.admin_membership_for_user(request.user)
+    admin = found_or_404(selectors.admin_membership_for_user, request.user)
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -182,7 +178,7 @@ def invitation_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def invitation_revoke(request: AuthenticatedHttpRequest, invitation_id: int) -> HttpResponse:
-    invitation = selectors.invitation_for_admin(user=request.user, invitation_id=invitation_id)
+    invitation = found_or_404(selectors.invitation_for_admin, user=request.user, invitation_id=invitation_id)
     try:
         services.invitation_revoke(invitation=invitation, actor=request.user, ip_address=client_ip(request))
     except ValidationError as error:
@@ -224,8 +220,8 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 @require_GET
 def member_detail(request: AuthenticatedHttpRequest, membership_id: int) -> HttpResponse:
-    admin = selectors.admin_membership_for_user(request.user)
-    membership = selectors.membership_for_admin(user=request.user, membership_id=membership_id)
+    admin = found_or_404(selectors.admin_membership_for_user, request.user)
+    membership = found_or_404(selectors.membership_for_admin, user=request.user, membership_id=membership_id)
     context = {
         "admin": admin,
         "member": membership,
@@ -248,7 +244,7 @@ def _member_action_done(request: HttpRequest, membership: Membership, text: str)
 @login_required
 @require_POST
 def member_deactivate(request: AuthenticatedHttpRequest, membership_id: int) -> HttpResponse:
-    membership = selectors.membership_for_admin(user=request.user, membership_id=membership_id)
+    membership = found_or_404(selectors.membership_for_admin, user=request.user, membership_id=membership_id)
     try:
         services.membership_deactivate(membership=membership, actor=request.user, ip_address=client_ip(request))
     except ValidationError as error:
@@ -260,7 +256,7 @@ def member_deactivate(request: AuthenticatedHttpRequest, membership_id: int) -> 
 @login_required
 @require_POST
 def member_role(request: AuthenticatedHttpRequest, membership_id: int) -> HttpResponse:
-    membership = selectors.membership_for_admin(user=request.user, membership_id=membership_id)
+    membership = found_or_404(selectors.membership_for_admin, user=request.user, membership_id=membership_id)
     form = RoleForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a role."))
@@ -278,7 +274,7 @@ def member_role(request: AuthenticatedHttpRequest, membership_id: int) -> HttpRe
 @login_required
 @require_POST
 def member_access(request: AuthenticatedHttpRequest, membership_id: int) -> HttpResponse:
-    membership = selectors.membership_for_admin(user=request.user, membership_id=membership_id)
+    membership = found_or_404(selectors.membership_for_admin, user=request.user, membership_id=membership_id)
     form = AccessForm(request.POST)
     if form.is_valid():
         try:
@@ -300,10 +296,10 @@ def member_access(request: AuthenticatedHttpRequest, membership_id: int) -> Http
 @login_required
 @require_http_methods(["GET", "POST"])
 def primary_transfer(request: AuthenticatedHttpRequest) -> HttpResponse:
-    admin = selectors.admin_membership_for_user(request.user)
+    admin = found_or_404(selectors.admin_membership_for_user, request.user)
     if admin.role != Membership.Role.PRIMARY_ADMIN:
         raise PermissionDenied
-    secondaries = selectors.members_for_admin(user=request.user).filter(
+    secondaries = found_or_404(selectors.members_for_admin, user=request.user).filter(
         role=Membership.Role.SECONDARY_ADMIN, deactivated_at__isnull=True
     )
     form = TransferForm(request.POST or None, secondaries=secondaries)
@@ -326,7 +322,7 @@ def primary_transfer(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def organisation_mfa_rule(request: AuthenticatedHttpRequest) -> HttpResponse:
-    admin = selectors.admin_membership_for_user(request.user)
+    admin = found_or_404(selectors.admin_membership_for_user, request.user)
     form = MfaRuleForm(request.POST)
     form.is_valid()
     services.organisation_set_require_mfa(

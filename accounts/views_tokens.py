@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,14 +18,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from icms.core.http import client_ip
+from icms.core.http import AuthenticatedHttpRequest, client_ip, found_or_404
 
 from . import tokens
-from .models import User
-
-
-class AuthenticatedHttpRequest(HttpRequest):
-    user: User
 
 
 class ApiTokenForm(forms.Form):
@@ -67,7 +62,7 @@ def api_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def api_token_revoke(request: AuthenticatedHttpRequest, token_id: int) -> HttpResponse:
-    api_token = tokens.api_token_for_user(request.user, token_id)
-    if tokens.api_token_revoke(api_token=api_token, actor=request.user, ip_address=client_ip(request)):
+    api_token = found_or_404(tokens.api_token_for_user, request.user, token_id)
+    if found_or_404(tokens.api_token_revoke, api_token=api_token, actor=request.user, ip_address=client_ip(request)):
         messages.success(request, _("The token “%(name)s” is revoked. It no longer works.") % {"name": api_token.name})
     return redirect("accounts:api_tokens")

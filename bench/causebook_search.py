@@ -35,7 +35,7 @@ django.setup()
 from django.db import connection  # noqa: E402
 
 from accounts.models import User  # noqa: E402
-from causebook import corpus  # noqa: E402
+from causebook.management import corpus  # noqa: E402
 from causebook.query import SearchQuery  # noqa: E402
 from causebook.selectors import cause_book_search  # noqa: E402
 
@@ -58,7 +58,8 @@ DEPARTMENT_NAMES = {name for name, _ in corpus.DEPARTMENTS}
 def _rows(sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params or [])
-        return cursor.fetchall()
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+        return rows
 
 
 def _misspell(name: str, rng: random.Random) -> str:

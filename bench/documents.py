@@ -170,11 +170,12 @@ def child_render(mode: str, renders: int) -> dict[str, object]:
             get_template(name).template.source  # type: ignore[attr-defined]
             for name in ("filing/pdf/base.css", "filing/pdf/acknowledgement.css")
         )
-        html = render_to_string("filing/pdf/acknowledgement.html", data.template_context())
+        html: str = render_to_string("filing/pdf/acknowledgement.html", data.template_context())
         html = html.replace("</head>", f"<style>{css}</style></head>", 1)
 
         def render() -> bytes:
-            return weasyprint.HTML(string=html).write_pdf()
+            pdf: bytes = weasyprint.HTML(string=html).write_pdf()  # without a target, the PDF's bytes
+            return pdf
 
     started = time.perf_counter()
     pdf = render()
@@ -218,7 +219,7 @@ def main() -> None:
         print(json.dumps(child_render(args.child, args.renders)))
         return
     started = time.perf_counter()
-    results = {
+    results: dict[str, object] = {
         "receive": bench_receive(args.size_mb, args.repeat),
         "render": bench_render(args.renders),
     }

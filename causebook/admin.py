@@ -16,7 +16,7 @@ from .models import Hearing, SearchPurchase
 from .services import hearing_delete, hearing_save, hearing_validate
 
 
-class HearingForm(forms.ModelForm):
+class HearingForm(forms.ModelForm[Hearing]):
     class Meta:
         model = Hearing
         fields = [
@@ -36,16 +36,17 @@ class HearingForm(forms.ModelForm):
 
     def _post_clean(self) -> None:
         # After the instance is built from the form: the service's listing rules, shown as form errors.
-        super()._post_clean()
+        # django-stubs leaves out these two private hooks of Django's ModelForm, which this one extends.
+        super()._post_clean()  # type: ignore[misc]
         if not self.errors:
             try:
                 hearing_validate(self.instance)
             except ValidationError as error:
-                self._update_errors(error)
+                self._update_errors(error)  # type: ignore[attr-defined]
 
 
 @admin.register(Hearing)
-class HearingAdmin(admin.ModelAdmin):
+class HearingAdmin(admin.ModelAdmin[Hearing]):
     form = HearingForm
     list_display = ["starts_at", "court", "courtroom", "case", "hearing_type", "status"]
     list_filter = ["court", "status", "hearing_type"]
@@ -66,7 +67,7 @@ class HearingAdmin(admin.ModelAdmin):
 
 
 @admin.register(SearchPurchase)
-class SearchPurchaseAdmin(admin.ModelAdmin):
+class SearchPurchaseAdmin(admin.ModelAdmin[SearchPurchase]):
     """Read-only: purchases change only through payment."""
 
     list_display = ["query", "result_count", "user", "paid_at", "expires_at", "payment_reference"]

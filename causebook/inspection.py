@@ -16,7 +16,6 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -26,7 +25,8 @@ from accounts.models import User
 from filing.access import AnyUser
 from filing.models import Case, CourtDocument, Document, Submission
 from filing.sealing import drn_format
-from icms.core.audit import audit_record
+from icms.core.audit import AuditEventType, audit_record
+from icms.core.lookups import NotFound
 
 from .models import InspectionPurchase
 
@@ -92,7 +92,7 @@ def inspectable_document(*, kind: str, pk: int) -> Document | CourtDocument:
     else:
         found = None
     if found is None:
-        raise Http404
+        raise NotFound
     return found
 
 
@@ -130,7 +130,7 @@ def inspection_purchase_grant(*, purchase: InspectionPurchase, paid_at: datetime
     )
     if updated:
         audit_record(
-            event_type="causebook.inspection_paid",
+            event_type=AuditEventType.CAUSEBOOK_INSPECTION_PAID,
             actor=purchase.user,
             target=purchase,
             after={"document": str(purchase.target), "payment": payment_reference},
@@ -201,7 +201,7 @@ def inspection_back_link(*, purchase: InspectionPurchase, user: AnyUser) -> Back
     case = inspection_case(purchase)
     try:
         cause_book_case(user=user, case_id=case.pk)
-    except Case.DoesNotExist:
+    except NotFound:
         return BackLink(url=reverse("causebook:search"), text=gettext("Back to the cause book search"))
     return BackLink(
         url=reverse("causebook:case", args=[case.pk]),
@@ -220,7 +220,7 @@ def inspection_for_token(token: str) -> InspectionPurchase:
         .first()
     )
     if purchase is None:
-        raise Http404
+        raise NotFound
     return purchase
 
 
@@ -235,14 +235,14 @@ def inspection_copy_bytes(*, purchase: InspectionPurchase, actor: AnyUser) -> tu
     from icms.core.storage import read_document
 
     if not inspection_is_open(purchase):
-        raise Http404
+        raise NotFound
     target = purchase.target
     case = target.submission.case if isinstance(target, Document) else target.case
     made_at = timezone.now()
     data = inspection_copy(read_document(target.sealed_storage_key), made_at=made_at, case_number=case.case_number)
     with transaction.atomic():
         audit_record(
-            event_type="causebook.inspection_copy_made",
+            event_type=AuditEventType.CAUSEBOOK_INSPECTION_COPY_MADE,
             actor=actor if getattr(actor, "is_authenticated", False) else None,  # type: ignore[arg-type]
             target=purchase,
             after={"document": str(target), "drn": target.drn, "made_at": made_at.isoformat()},

@@ -16,10 +16,11 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from icms.core.models import TimeStampedModel
 from icms.core.time import HONG_KONG
 
 
-class SearchPurchase(models.Model):
+class SearchPurchase(TimeStampedModel):
     """One paid cause book search: 24 hours of access to one result set, by an unguessable token.
 
     ``query`` is the search in normal form (:meth:`causebook.query.SearchQuery.normal_form`),
@@ -52,8 +53,6 @@ class SearchPurchase(models.Model):
         models.BigIntegerField(), verbose_name=_("result set"), null=True, blank=True, editable=False
     )
     capped = models.BooleanField(_("more matches than the result set holds"), default=False, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("cause book search purchase")
@@ -70,7 +69,7 @@ class SearchPurchase(models.Model):
         return f"{self.query} ({self.result_count})"
 
 
-class Hearing(models.Model):
+class Hearing(TimeStampedModel):
     """One listing on the daily cause list, entered by registry staff in the admin."""
 
     class HearingType(models.TextChoices):
@@ -106,8 +105,6 @@ class Hearing(models.Model):
     representation_en = models.CharField(_("representation (English)"), max_length=500, blank=True)
     representation_zh = models.CharField(_("representation (Chinese)"), max_length=500, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.LISTED)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("hearing")
@@ -196,7 +193,7 @@ class CauseBookEntry(models.Model):
         return f"party {self.party_id} of case {self.case_id}"
 
 
-class InspectionPurchase(models.Model):
+class InspectionPurchase(TimeStampedModel):
     """One paid inspection of one document open to public inspection, for 24 hours.
 
     Exactly one of ``document`` (a filed document) and ``court_document`` is set.
@@ -217,8 +214,6 @@ class InspectionPurchase(models.Model):
     payment_reference = models.CharField(_("payment order reference"), max_length=64, blank=True, db_index=True)
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
     expires_at = models.DateTimeField(_("access expires at"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("document inspection")

@@ -15,38 +15,15 @@ from urllib.parse import urlencode
 
 from django.http import QueryDict
 
+from filing.case_numbers import CaseNumber, parse_case_number
+
 # CJK Unified Ideographs (and extension A, compatibility ideographs, extension B and on).
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
-# "DCCJ 123/2026", "dccj123/2026", "DCCJ 0123 / 2026", "DCCJ No. 123 of 2026", "DCCJ 123".
-CASE_NUMBER = re.compile(
-    r"^\s*(?P<prefix>[A-Za-z]{2,6})\s*\.?\s*(?:no\.?\s*)?0*(?P<number>\d{1,7})"
-    r"(?:\s*(?:/|of)\s*(?P<year>\d{4}))?\s*$",
-    re.IGNORECASE,
-)
 STATUSES = ("active", "closed")
 MIN_YEAR, MAX_YEAR = 1900, 2200
 MAX_QUERY_LENGTH = 200
 
 Mode = Literal["case_number", "chinese", "english", "empty"]
-
-
-@dataclass(frozen=True)
-class CaseNumber:
-    prefix: str
-    number: int
-    year: int | None
-
-    def __str__(self) -> str:
-        return f"{self.prefix} {self.number}/{self.year}" if self.year else f"{self.prefix} {self.number}"
-
-
-def parse_case_number(text: str) -> CaseNumber | None:
-    """``PREFIX NUMBER/YEAR`` in any common spelling, or None if ``text`` is not a case number."""
-    match = CASE_NUMBER.match(text)
-    if not match:
-        return None
-    year = match["year"]
-    return CaseNumber(prefix=match["prefix"].upper(), number=int(match["number"]), year=int(year) if year else None)
 
 
 def cjk_text(text: str) -> str:

@@ -7,7 +7,7 @@ Who sees what (icms-reference §3-4; issue 7):
   that same search, and, free, to parties and their representatives for their *own*
   cases (:func:`filing.access.cases_visible_to`); everyone else pays the search fee.
 * **A case page** follows the same rule: staff, those who may act for the case, or a
-  token whose result set holds the case. Anything else is ``Case.DoesNotExist`` (a 404).
+  token whose result set holds the case. Anything else is ``NotFound`` (a 404).
 * **The daily cause list** is public.
 
 Only accepted cases (with a number; active or closed) are ever in the cause book.
@@ -29,6 +29,7 @@ from django.utils import timezone
 from accounts.selectors import is_staff_user
 from filing.access import AnyUser, cases_visible_to
 from filing.models import Case, Court, Party
+from icms.core.lookups import NotFound, get_visible
 from icms.core.time import HONG_KONG
 
 from .models import Hearing, SearchPurchase
@@ -188,7 +189,7 @@ def cause_book_search(
 
 
 def cause_book_case(*, user: AnyUser, case_id: int, token: str = "") -> Case:
-    """The cause book entry of one case, if ``user`` may see it; else ``Case.DoesNotExist``.
+    """The cause book entry of one case, if ``user`` may see it; else ``NotFound``.
 
     Staff and those who may act for the case see it free; anyone else needs a paid token
     whose result set holds the case. Drafts and cases pending acceptance are never here.
@@ -205,10 +206,10 @@ def cause_book_case(*, user: AnyUser, case_id: int, token: str = "") -> Case:
         else:
             allowed = bool(find_cases(purchase_query(purchase), scope=("SELECT %s", [case_id])).total)
     if not allowed:
-        raise Case.DoesNotExist
+        raise NotFound
     cases = hydrate_cases(list(public.values_list("pk", flat=True)))
     if not cases:
-        raise Case.DoesNotExist
+        raise NotFound
     return cases[0]
 
 
@@ -251,8 +252,8 @@ def hearings_for_day(*, court: Court, day: date) -> list[Hearing]:
 
 
 def hearings_for_case(*, user: AnyUser, case_id: int) -> tuple[Case, list[Hearing]]:
-    """A case's hearings, for those who may act for it (the iCalendar feed). Else ``Case.DoesNotExist``."""
-    case = cases_visible_to(user).select_related("case_type").get(pk=case_id)
+    """A case's hearings, for those who may act for it (the iCalendar feed). Else ``NotFound``."""
+    case = get_visible(cases_visible_to(user).select_related("case_type"), pk=case_id)
     hearings = list(Hearing.objects.filter(case=case).select_related("court").order_by("starts_at", "pk"))
     return case, hearings
 

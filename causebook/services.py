@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from filing.access import AnyUser
-from icms.core.audit import audit_record
+from icms.core.audit import AuditEventType, audit_record
 
 from .models import Hearing, SearchPurchase
 from .query import SearchQuery
@@ -85,7 +85,7 @@ def search_purchase_grant(
     purchase.refresh_from_db()
     if updated:
         audit_record(
-            event_type="causebook.search_access_granted",
+            event_type=AuditEventType.CAUSEBOOK_SEARCH_ACCESS_GRANTED,
             actor=purchase.user,
             target=purchase,
             target_label=purchase.query[:255],
@@ -194,7 +194,7 @@ def hearing_save(*, hearing: Hearing, actor: User, ip_address: str | None = None
     hearing_validate(hearing)
     hearing.save()
     audit_record(
-        event_type="causebook.hearing_changed" if before else "causebook.hearing_listed",
+        event_type=AuditEventType.CAUSEBOOK_HEARING_CHANGED if before else AuditEventType.CAUSEBOOK_HEARING_LISTED,
         actor=actor,
         target=hearing,
         target_label=f"{hearing.case.case_number} {hearing.label_time}",
@@ -212,7 +212,7 @@ def hearing_delete(*, hearing: Hearing, actor: User, ip_address: str | None = No
     An adjourned or vacated hearing should keep its row with that status instead.
     """
     audit_record(
-        event_type="causebook.hearing_deleted",
+        event_type=AuditEventType.CAUSEBOOK_HEARING_DELETED,
         actor=actor,
         target=hearing,
         target_label=f"{hearing.case.case_number} {hearing.label_time}",

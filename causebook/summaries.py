@@ -19,8 +19,8 @@ from datetime import datetime
 from django.db import connection
 from django.utils.translation import get_language
 
+from filing.case_numbers import format_case_number
 from filing.models import Case
-from filing.models.cases import case_number_text
 
 SUMMARIES = """
 SELECT c.id, t.prefix, c.number, c.year, c.status, c.issued_at, c.nature_en, c.nature_zh,
@@ -118,7 +118,7 @@ def case_summaries(case_ids: Sequence[int]) -> list[CaseSummary]:
     ) in rows:
         by_id[pk] = CaseSummary(
             pk=pk,
-            case_number=case_number_text(prefix, number, year),
+            case_number=format_case_number(prefix, number, year),
             court_code=court_code,
             court_name_en=court_en,
             court_name_zh=court_zh,

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
-from filing.models import Case
+from icms.core.http import found_or_404
 from icms.core.storage import DOWNLOAD_HEADERS
 from payments.services import payment_order_create
 
@@ -88,10 +88,7 @@ def purchase_detail(request: HttpRequest, token: str) -> HttpResponse:
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     """One case's cause book entry, for staff, its parties, or a paid token that found it; else 404."""
     token = request.GET.get("token", "")
-    try:
-        case = selectors.cause_book_case(user=request.user, case_id=case_id, token=token)
-    except Case.DoesNotExist:
-        raise Http404 from None
+    case = found_or_404(selectors.cause_book_case, user=request.user, case_id=case_id, token=token)
     user = request.user
     may_subscribe = isinstance(user, User) and selectors.user_may_see_hearings(user=user, case=case)
     feed_key = ical.feed_key(user_id=user.pk, case_id=case.pk) if may_subscribe and user.pk else ""
@@ -109,7 +106,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_POST
 def inspection_create(request: HttpRequest, kind: str, document_id: int) -> HttpResponse:
     """ "Inspect this document": the inspection fee goes through payments, like the search fee."""
-    purchase = inspection.inspection_purchase_create(user=request.user, kind=kind, pk=document_id)
+    purchase = found_or_404(inspection.inspection_purchase_create, user=request.user, kind=kind, pk=document_id)
     court_level = inspection.inspection_court_level(purchase)
     try:
         order = payment_order_create(
@@ -128,21 +125,21 @@ def inspection_create(request: HttpRequest, kind: str, document_id: int) -> Http
 
 @require_GET
 def inspection_detail(request: HttpRequest, token: str) -> HttpResponse:
-    purchase = inspection.inspection_for_token(token)
+    purchase = found_or_404(inspection.inspection_for_token, token)
     context = {
         "purchase": purchase,
         "open": inspection.inspection_is_open(purchase),
         "target": purchase.target,
         "case": inspection.inspection_case(purchase),
-        "back": inspection.inspection_back_link(purchase=purchase, user=request.user),
+        "back": found_or_404(inspection.inspection_back_link, purchase=purchase, user=request.user),
     }
     return render(request, "causebook/inspection.html", context)
 
 
 @require_GET
 def inspection_copy(request: HttpRequest, token: str) -> HttpResponse:
-    purchase = inspection.inspection_for_token(token)
-    data, filename = inspection.inspection_copy_bytes(purchase=purchase, actor=request.user)
+    purchase = found_or_404(inspection.inspection_for_token, token)
+    data, filename = found_or_404(inspection.inspection_copy_bytes, purchase=purchase, actor=request.user)
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     for header, value in DOWNLOAD_HEADERS.items():
@@ -179,10 +176,7 @@ def case_hearings_feed(request: HttpRequest, case_id: int) -> HttpResponse:
         user = User.objects.filter(pk=user_id, is_active=True).first() if user_id else None
     if user is None:
         raise Http404
-    try:
-        case, hearings = selectors.hearings_for_case(user=user, case_id=case_id)
-    except Case.DoesNotExist:
-        raise Http404 from None
+    case, hearings = found_or_404(selectors.hearings_for_case, user=user, case_id=case_id)
     body = ical.case_hearings_feed(case=case, hearings=hearings, site_host=request.get_host())
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     filename = case.case_number.replace(" ", "-").replace("/", "-") or f"case-{case.pk}"

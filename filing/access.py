@@ -56,7 +56,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, Organisation, User
 from accounts.selectors import filing_eligibility, is_staff_user
-from icms.core.audit import audit_record
+from icms.core.audit import AuditEventType, audit_record
+from icms.core.lookups import get_visible
 
 from .models import Case, CaseAssignment, Party, Submission
 
@@ -165,8 +166,8 @@ def user_may_file_for_case(user: AnyUser, case: Case) -> bool:
 
 
 def case_for_user(user: AnyUser, case_id: int) -> Case:
-    """The case if ``user`` may act for it, else ``Case.DoesNotExist`` (which views turn into 404)."""
-    return cases_visible_to(user).select_related("case_type").get(pk=case_id)
+    """The case if ``user`` may act for it, else ``NotFound``."""
+    return get_visible(cases_visible_to(user).select_related("case_type"), pk=case_id)
 
 
 # --- Account linking ----------------------------------------------------------------
@@ -209,7 +210,7 @@ def case_assignment_create(
     )
     if created:
         audit_record(
-            event_type="case.assigned",
+            event_type=AuditEventType.CASE_ASSIGNED,
             actor=actor,
             target=case,
             target_label=case.case_number or str(case),
@@ -225,7 +226,7 @@ def case_assignment_delete(*, assignment: CaseAssignment, actor: User, ip_addres
     _require_admin_of(actor, assignment.membership.organisation)
     case = assignment.case
     audit_record(
-        event_type="case.unassigned",
+        event_type=AuditEventType.CASE_UNASSIGNED,
         actor=actor,
         target=case,
         target_label=case.case_number or str(case),

@@ -19,7 +19,7 @@ from accounts.api_auth import ApiTokenAuth
 from icms.core.time import HONG_KONG
 
 from .access import AnyUser, user_is_on_filing_side
-from .case_numbers import case_for_user_by_number
+from .case_numbers.numbering import case_for_user_by_number
 from .models import Case, CourtDocument, Party, Submission
 from .ratelimit import verify_rate_limited
 from .sealing import drn_normalize

@@ -9,10 +9,11 @@ from django import forms
 from django.conf import settings
 from django.db.models import QuerySet
 from django.forms import BaseFormSet, formset_factory
+from django.forms.renderers import BaseRenderer
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from .models import CaseType, DocumentType, Party
+from .models import Case, CaseType, DocumentType, Party
 
 MAX_DOCUMENTS = 10
 
@@ -42,8 +43,8 @@ class SubmissionKeyForm(forms.Form):
         return self if not self.is_bound or self.is_valid() else SubmissionKeyForm()
 
 
-class DocumentTypeField(forms.ModelChoiceField):  # type: ignore[type-arg]
-    def label_from_instance(self, obj: DocumentType) -> str:  # type: ignore[override]
+class DocumentTypeField(forms.ModelChoiceField[DocumentType]):
+    def label_from_instance(self, obj: DocumentType) -> str:
         return obj.name  # in the reader's language
 
 
@@ -66,10 +67,14 @@ class DocumentForm(forms.Form):
             "size": filesizeformat(settings.FILING_MAX_FILE_BYTES)
         }
         types = DocumentType.objects.filter(case_type=case_type, active=True).order_by("ordering")
-        self.fields["document_type"].queryset = types if opens_case else types.filter(starts_case=False)
+        field = cast(DocumentTypeField, self.fields["document_type"])
+        field.queryset = types if opens_case else types.filter(starts_case=False)
 
 
-class BaseDocumentFormSet(BaseFormSet):  # type: ignore[type-arg]
+class BaseDocumentFormSet(BaseFormSet[DocumentForm]):
+    # Set by formset_factory (and by Django's __init__); django-stubs does not declare it.
+    renderer: BaseRenderer
+
     def __init__(self, *args: Any, case_type: CaseType, opens_case: bool, **kwargs: Any) -> None:
         self.case_type = case_type
         self.opens_case = opens_case
@@ -79,7 +84,7 @@ class BaseDocumentFormSet(BaseFormSet):  # type: ignore[type-arg]
         return {"case_type": self.case_type, "opens_case": self.opens_case}
 
     @property
-    def empty_form(self) -> forms.Form:
+    def empty_form(self) -> DocumentForm:
         form = self.form(
             auto_id=self.auto_id,
             prefix=self.add_prefix("__prefix__"),
@@ -104,8 +109,10 @@ class BaseDocumentFormSet(BaseFormSet):  # type: ignore[type-arg]
             )
 
 
-DocumentFormSet = formset_factory(
-    DocumentForm, formset=BaseDocumentFormSet, extra=3, max_num=MAX_DOCUMENTS, validate_max=True
+# formset_factory returns a subclass of the formset it is given; django-stubs types it as the base.
+DocumentFormSet = cast(
+    type[BaseDocumentFormSet],
+    formset_factory(DocumentForm, formset=BaseDocumentFormSet, extra=3, max_num=MAX_DOCUMENTS, validate_max=True),
 )
 
 
@@ -131,13 +138,18 @@ class NewCaseForm(forms.Form):
         return data
 
 
+class CaseChoiceField(forms.ModelChoiceField[Case]):
+    """A case, shown by its number (or, before it has one, the case itself) and its nature."""
+
+    def label_from_instance(self, obj: Case) -> str:
+        return f"{obj.case_number or obj} — {obj.nature_en}"
+
+
 class CaseAssignForm(forms.Form):
     """An administrator assigns one of the organisation's cases to an Organisation User."""
 
-    case = forms.ModelChoiceField(label=_("Case"), queryset=None, empty_label=None)  # type: ignore[arg-type]
+    case = CaseChoiceField(label=_("Case"), queryset=None, empty_label=None)
 
-    def __init__(self, *args: Any, cases: QuerySet[Any], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, cases: QuerySet[Case], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = cast(forms.ModelChoiceField, self.fields["case"])  # type: ignore[type-arg]
-        field.queryset = cases
-        field.label_from_instance = lambda c: f"{c.case_number or c} — {c.nature_en}"
+        cast(CaseChoiceField, self.fields["case"]).queryset = cases

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.http import Http404
 from django.utils import translation
 
 from accounts.models import User
 from accounts.selectors import is_staff_user
+from icms.core.lookups import NotFound
 
 from .access import AnyUser, cases_visible_to, filing_side_submissions, submissions_visible_to
 from .models import Case, CourtDocument, Document, MessageItem, Party, Submission
@@ -32,7 +32,7 @@ def submission_for_user(user: AnyUser, reference: str) -> Submission:
     try:
         return submissions_for_user(user).get(reference=reference.strip().upper())
     except Submission.DoesNotExist:
-        raise Http404 from None
+        raise NotFound from None
 
 
 def filing_side_submission_for_user(user: AnyUser, reference: str) -> Submission:
@@ -44,7 +44,7 @@ def filing_side_submission_for_user(user: AnyUser, reference: str) -> Submission
             .get(reference=reference.strip().upper())
         )
     except Submission.DoesNotExist:
-        raise Http404 from None
+        raise NotFound from None
 
 
 def submission_for_key(*, user: AnyUser, submission_key: UUID) -> Submission | None:
@@ -83,7 +83,7 @@ def message_for_user(user: User, message_id: int) -> MessageItem:
     try:
         return messages_for_user(user).get(pk=message_id)
     except MessageItem.DoesNotExist:
-        raise Http404 from None
+        raise NotFound from None
 
 
 def unread_count(user: User) -> int:
@@ -107,7 +107,7 @@ def case_file_for_user(user: AnyUser, case_id: int) -> CaseFile:
     try:
         case = cases_visible_to(user).select_related("case_type__court").get(pk=case_id)
     except Case.DoesNotExist:
-        raise Http404 from None
+        raise NotFound from None
     documents = Document.objects.select_related("document_type").order_by("ordinal")
     submissions = list(
         submissions_visible_to(user)
@@ -131,7 +131,7 @@ def document_for_user(user: AnyUser, document_id: int) -> Document:
             pk=document_id, submission__in=submissions_visible_to(user)
         )
     except Document.DoesNotExist:
-        raise Http404 from None
+        raise NotFound from None
 
 
 def court_document_for_user(user: AnyUser, document_id: int) -> CourtDocument:
@@ -140,7 +140,7 @@ def court_document_for_user(user: AnyUser, document_id: int) -> CourtDocument:
             pk=document_id, case__in=cases_visible_to(user)
         )
     except CourtDocument.DoesNotExist:
-        raise Http404 from None
+        raise NotFound from None
 
 
 @dataclass(frozen=True)

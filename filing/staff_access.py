@@ -14,7 +14,7 @@ from django.db import transaction
 
 from accounts.models import User
 from accounts.selectors import is_staff_user
-from icms.core.audit import audit_record
+from icms.core.audit import AuditEventType, audit_record
 
 from .models import CourtDocument, Document
 
@@ -47,7 +47,7 @@ def staff_document_open(
     if not key:
         raise LookupError(f"No {copy} copy of this document.")
     audit_record(
-        event_type="filing.document_viewed_by_staff",
+        event_type=AuditEventType.FILING_DOCUMENT_VIEWED_BY_STAFF,
         actor=staff,
         target=document,
         after={

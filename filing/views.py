@@ -7,7 +7,8 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.forms.utils import ErrorList
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,13 +17,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.selectors import filing_eligibility
 from icms.calendar import deemed_receipt
-from icms.core.http import client_ip
+from icms.core.http import AuthenticatedHttpRequest, client_ip, found_or_404
 from icms.core.panels import panels
 from icms.core.storage import document_response
 
 from . import access, selectors
 from .acknowledgement import submission_deemed
-from .forms import DocumentFormSet, NewCaseForm, SubmissionKeyForm
+from .forms import BaseDocumentFormSet, DocumentFormSet, NewCaseForm, SubmissionKeyForm
 from .models import Case, CaseType, MessageItem, Submission
 from .pdf_checks import PdfRejected
 from .services import (
@@ -36,7 +37,7 @@ from .services import (
 )
 
 
-def _uploads(formset: DocumentFormSet) -> tuple[list[DocumentUpload], list[Any]]:
+def _uploads(formset: BaseDocumentFormSet) -> tuple[list[DocumentUpload], list[Any]]:
     uploads, forms = [], []
     for form in formset.forms:
         data = getattr(form, "cleaned_data", None)
@@ -49,7 +50,7 @@ def _uploads(formset: DocumentFormSet) -> tuple[list[DocumentUpload], list[Any]]
 
 
 def _submit(
-    request: HttpRequest, formset: DocumentFormSet, key_form: SubmissionKeyForm, **target: Any
+    request: AuthenticatedHttpRequest, formset: BaseDocumentFormSet, key_form: SubmissionKeyForm, **target: Any
 ) -> Submission | None:
     """Call the service; put a refusal on the form (and on the right file) instead of losing the input."""
     uploads, forms = _uploads(formset)
@@ -76,14 +77,14 @@ def _acknowledgement(submission: Submission) -> HttpResponse:
     return redirect(reverse("filing:submission", args=[submission.reference]) + "?new=1")
 
 
-def _already_filed(request: HttpRequest, key_form: SubmissionKeyForm) -> Submission | None:
+def _already_filed(request: AuthenticatedHttpRequest, key_form: SubmissionKeyForm) -> Submission | None:
     """The submission this form already made, when it is posted again (double click, second tab, retry)."""
     if request.method != "POST" or not key_form.is_valid():
         return None
     return selectors.submission_for_key(user=request.user, submission_key=key_form.cleaned_data["submission_key"])
 
 
-def _form_context(request: HttpRequest, case_type: CaseType, **extra: Any) -> dict[str, Any]:
+def _form_context(request: AuthenticatedHttpRequest, case_type: CaseType, **extra: Any) -> dict[str, Any]:
     return {
         "deemed_now": deemed_receipt(timezone.now()),
         "case_type": case_type,
@@ -94,13 +95,13 @@ def _form_context(request: HttpRequest, case_type: CaseType, **extra: Any) -> di
 
 def _key_context(key_form: SubmissionKeyForm) -> dict[str, Any]:
     """The key's error, if the posted one was missing or malformed, and the key to render: a fresh one then."""
-    errors = key_form.errors.get("submission_key", []) if key_form.is_bound else []
+    errors: ErrorList | list[str] = key_form.errors.get("submission_key", []) if key_form.is_bound else []
     return {"key_form": key_form.fresh(), "key_errors": errors}
 
 
 @login_required
 @require_GET
-def file_start(request: HttpRequest) -> HttpResponse:
+def file_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Start a new case or file into one of your cases."""
     eligibility = filing_eligibility(request.user)
     cases = access.cases_visible_to(request.user).exclude(status=Case.Status.DRAFT)
@@ -118,11 +119,8 @@ def file_start(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def file_in_case(request: HttpRequest, case_id: int) -> HttpResponse:
-    try:
-        case = access.case_for_user(request.user, case_id)
-    except Case.DoesNotExist:
-        raise Http404 from None
+def file_in_case(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
+    case = found_or_404(access.case_for_user, request.user, case_id)
     if case.number is None:
         raise Http404  # nothing to file in before the case is accepted (the service refuses too)
     key_form = SubmissionKeyForm(request.POST or None)
@@ -145,7 +143,7 @@ def file_in_case(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def start_case(request: HttpRequest, prefix: str) -> HttpResponse:
+def start_case(request: AuthenticatedHttpRequest, prefix: str) -> HttpResponse:
     case_type = get_object_or_404(CaseType.objects.select_related("court"), prefix=prefix.upper())
     key_form = SubmissionKeyForm(request.POST or None)
     if (earlier := _already_filed(request, key_form)) is not None:
@@ -182,9 +180,9 @@ def start_case(request: HttpRequest, prefix: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def submission_detail(request: HttpRequest, reference: str) -> HttpResponse:
+def submission_detail(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     """The acknowledgement at once, then the status with a timeline and the queue position."""
-    submission = selectors.submission_for_user(request.user, reference)
+    submission = found_or_404(selectors.submission_for_user, request.user, reference)
     # The acknowledgement and the fee are the filing side's; another party sees an accepted filing only.
     filing_side = access.user_is_on_filing_side(request.user, submission)
     context = {
@@ -209,7 +207,7 @@ def submission_detail(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def submissions_list(request: HttpRequest) -> HttpResponse:
+def submissions_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     submissions = selectors.submissions_for_user(request.user).order_by("-received_at")
     page = Paginator(submissions, 25).get_page(request.GET.get("page"))
     return render(request, "filing/submissions.html", {"page": page})
@@ -217,8 +215,8 @@ def submissions_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def acknowledgement_download(request: HttpRequest, reference: str) -> HttpResponseBase:
-    submission = selectors.filing_side_submission_for_user(request.user, reference)
+def acknowledgement_download(request: AuthenticatedHttpRequest, reference: str) -> HttpResponseBase:
+    submission = found_or_404(selectors.filing_side_submission_for_user, request.user, reference)
     if not submission.acknowledgement_key:
         raise Http404
     return document_response(submission.acknowledgement_key, filename=f"acknowledgement-{submission.reference}.pdf")
@@ -226,9 +224,11 @@ def acknowledgement_download(request: HttpRequest, reference: str) -> HttpRespon
 
 @login_required
 @require_GET
-def acknowledgement_version_download(request: HttpRequest, reference: str, version: int) -> HttpResponseBase:
+def acknowledgement_version_download(
+    request: AuthenticatedHttpRequest, reference: str, version: int
+) -> HttpResponseBase:
     """Any version of the acknowledgement, the superseded ones included (the filing side only)."""
-    submission = selectors.filing_side_submission_for_user(request.user, reference)
+    submission = found_or_404(selectors.filing_side_submission_for_user, request.user, reference)
     found = get_object_or_404(submission.acknowledgement_versions.exclude(storage_key=""), version=version)
     return document_response(
         found.storage_key, filename=f"acknowledgement-{submission.reference}-v{found.version}.pdf"
@@ -237,8 +237,8 @@ def acknowledgement_version_download(request: HttpRequest, reference: str, versi
 
 @login_required
 @require_GET
-def document_download(request: HttpRequest, document_id: int, copy: str) -> HttpResponseBase:
-    document = selectors.document_for_user(request.user, document_id)
+def document_download(request: AuthenticatedHttpRequest, document_id: int, copy: str) -> HttpResponseBase:
+    document = found_or_404(selectors.document_for_user, request.user, document_id)
     if copy == "sealed":
         if not document.sealed_storage_key:
             raise Http404
@@ -250,15 +250,15 @@ def document_download(request: HttpRequest, document_id: int, copy: str) -> Http
 
 @login_required
 @require_GET
-def court_document_download(request: HttpRequest, document_id: int) -> HttpResponseBase:
-    document = selectors.court_document_for_user(request.user, document_id)
+def court_document_download(request: AuthenticatedHttpRequest, document_id: int) -> HttpResponseBase:
+    document = found_or_404(selectors.court_document_for_user, request.user, document_id)
     court_document_open(user=request.user, court_document=document)
     return document_response(document.sealed_storage_key, filename=f"{document.drn}.pdf")
 
 
 @login_required
 @require_GET
-def message_box(request: HttpRequest) -> HttpResponse:
+def message_box(request: AuthenticatedHttpRequest) -> HttpResponse:
     items = selectors.messages_for_user(request.user)
     page = Paginator(items, 25).get_page(request.GET.get("page"))
     return render(request, "filing/message_box.html", {"page": page, "unread": selectors.unread_count(request.user)})
@@ -266,8 +266,8 @@ def message_box(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def message_detail(request: HttpRequest, message_id: int) -> HttpResponse:
-    message = selectors.message_for_user(request.user, message_id)
+def message_detail(request: AuthenticatedHttpRequest, message_id: int) -> HttpResponse:
+    message = found_or_404(selectors.message_for_user, request.user, message_id)
     if message.kind != MessageItem.Kind.COURT_DOCUMENT:
         # A court document counts as opened when the document itself is downloaded.
         message_open(user=request.user, message=message)
@@ -282,8 +282,8 @@ def message_detail(request: HttpRequest, message_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def message_attachment(request: HttpRequest, message_id: int) -> HttpResponseBase:
-    message = selectors.message_for_user(request.user, message_id)
+def message_attachment(request: AuthenticatedHttpRequest, message_id: int) -> HttpResponseBase:
+    message = found_or_404(selectors.message_for_user, request.user, message_id)
     if message.court_document_id:
         # A court document is served only where access to its case is checked again
         # (a membership ended since delivery ends it); messages delivered before then
@@ -297,8 +297,8 @@ def message_attachment(request: HttpRequest, message_id: int) -> HttpResponseBas
 
 @login_required
 @require_GET
-def case_file(request: HttpRequest, case_id: int) -> HttpResponse:
-    case_file = selectors.case_file_for_user(request.user, case_id)
+def case_file(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
+    case_file = found_or_404(selectors.case_file_for_user, request.user, case_id)
     may_file = access.user_may_file_for_case(request.user, case_file.case)
     if case_file.case.status == Case.Status.DRAFT:
         messages.info(request, _("This case was never opened: its originating filing was returned."))

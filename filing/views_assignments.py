@@ -16,8 +16,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Membership, User
 from accounts.selectors import admin_membership_for_user, membership_for_admin
-from accounts.views import AuthenticatedHttpRequest
-from icms.core.http import client_ip
+from icms.core.http import AuthenticatedHttpRequest, client_ip, found_or_404
 from icms.core.panels import Panel
 
 from .access import (
@@ -60,8 +59,8 @@ def _back_to_member(membership: Membership) -> HttpResponse:
 @login_required
 @require_POST
 def member_case_assign(request: AuthenticatedHttpRequest, membership_id: int) -> HttpResponse:
-    admin = admin_membership_for_user(request.user)
-    membership = membership_for_admin(user=request.user, membership_id=membership_id)
+    admin = found_or_404(admin_membership_for_user, request.user)
+    membership = found_or_404(membership_for_admin, user=request.user, membership_id=membership_id)
     form = CaseAssignForm(request.POST, cases=organisation_cases(admin.organisation))
     if not form.is_valid():
         messages.error(request, _("Choose one of your organisation's cases."))
@@ -80,7 +79,7 @@ def member_case_assign(request: AuthenticatedHttpRequest, membership_id: int) ->
 @login_required
 @require_POST
 def member_case_unassign(request: AuthenticatedHttpRequest, membership_id: int, assignment_id: int) -> HttpResponse:
-    membership = membership_for_admin(user=request.user, membership_id=membership_id)
+    membership = found_or_404(membership_for_admin, user=request.user, membership_id=membership_id)
     assignment = get_object_or_404(assignments_for_membership(membership), pk=assignment_id)
     case_assignment_delete(assignment=assignment, actor=request.user, ip_address=client_ip(request))
     messages.success(request, _("The case is no longer assigned to this member."))

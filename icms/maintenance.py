@@ -2,6 +2,9 @@
 
 Staff can still sign in and work: the admin, the sign-in pages, static files
 and /healthz stay reachable, and signed-in staff pass through everywhere.
+
+It lives in the project package because it joins two apps: the calendar publishes the
+windows, and accounts knows who is staff. The calendar itself imports neither.
 """
 
 from __future__ import annotations
@@ -13,8 +16,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.selectors import is_staff_user
-
-from .selectors import maintenance_windows_cached
+from icms.calendar.selectors import maintenance_windows_cached
 
 ALWAYS_REACHABLE = (
     "/admin/",

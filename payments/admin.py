@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import csv
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet, Sum
+from django.db.models import Model, QuerySet, Sum
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -46,25 +46,28 @@ ISSUE_LABELS = {
     "second_charge_refund_failed": gettext_lazy("Second charge: the automatic refund failed"),
 }
 
+ModelT = TypeVar("ModelT", bound=Model)
+
 
 def issue_label(issue: str) -> str:
     """The words for a reconciliation issue code: its own, or its family's (``callback_*``)."""
-    return str(ISSUE_LABELS.get(issue) or ISSUE_LABELS.get(issue.split("_")[0], issue))
+    label = ISSUE_LABELS.get(issue) or ISSUE_LABELS.get(issue.split("_")[0])
+    return issue if label is None else str(label)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ReadOnlyAdmin(admin.ModelAdmin[ModelT]):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: ModelT | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: ModelT | None = None) -> bool:
         return False
 
 
 @admin.register(FeeItem)
-class FeeItemAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class FeeItemAdmin(admin.ModelAdmin[FeeItem]):
     list_display = (
         "code",
         "court_level",
@@ -88,12 +91,12 @@ class FeeItemAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(ConcessionPeriod)
-class ConcessionPeriodAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ConcessionPeriodAdmin(admin.ModelAdmin[ConcessionPeriod]):
     list_display = ("court_level", "starts_on", "ends_on", "rate", "rounding", "statutory_ref")
 
 
 @admin.register(PaymentOrder)
-class PaymentOrderAdmin(ReadOnlyAdmin):
+class PaymentOrderAdmin(ReadOnlyAdmin[PaymentOrder]):
     list_display = (
         "reference",
         "purpose",
@@ -190,12 +193,12 @@ class PaymentOrderAdmin(ReadOnlyAdmin):
     def reconciliation_view(self, request: HttpRequest) -> HttpResponse:
         self._require_report(request)
         since = timezone.now() - timedelta(days=int(request.GET.get("days", "7") or 7))
-        rows = [{"row": row, "label": issue_label(row.issue)} for row in selectors.reconciliation(since=since)]
+        labelled = [(row, issue_label(row.issue)) for row in selectors.reconciliation(since=since)]
         context = {
             **self.admin_site.each_context(request),
             "title": _("Reconciliation of gateway callbacks and payment orders"),
-            "rows": [item for item in rows if not item["row"].resolved],
-            "resolved": [item for item in rows if item["row"].resolved],
+            "rows": [{"row": row, "label": label} for row, label in labelled if not row.resolved],
+            "resolved": [{"row": row, "label": label} for row, label in labelled if row.resolved],
             "events": GatewayEvent.objects.filter(arrived_at__gte=since).count(),
             "opts": self.model._meta,
         }
@@ -203,7 +206,7 @@ class PaymentOrderAdmin(ReadOnlyAdmin):
 
 
 @admin.register(GatewayEvent)
-class GatewayEventAdmin(ReadOnlyAdmin):
+class GatewayEventAdmin(ReadOnlyAdmin[GatewayEvent]):
     list_display = (
         "arrived_at",
         "gateway",
@@ -219,10 +222,9 @@ class GatewayEventAdmin(ReadOnlyAdmin):
     search_fields = ("event_id", "order_reference", "gateway_reference")
 
 
-class LedgerEntryInline(admin.TabularInline):  # type: ignore[type-arg]
+class LedgerEntryInline(admin.TabularInline[LedgerEntry, DepositAccount]):
     model = LedgerEntry
-    fields = ("created_at", "kind", "amount", "payment_order", "reference", "note", "created_by")
-    readonly_fields = fields
+    fields = readonly_fields = ("created_at", "kind", "amount", "payment_order", "reference", "note", "created_by")
     extra = 0
     can_delete = False
     ordering = ("-created_at",)
@@ -232,7 +234,7 @@ class LedgerEntryInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(DepositAccount)
-class DepositAccountAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class DepositAccountAdmin(admin.ModelAdmin[DepositAccount]):
     list_display = ("organisation", "branch_code", "balance")
     search_fields = ("organisation__name_en", "organisation__name_zh", "branch_code")
     inlines = (LedgerEntryInline,)
@@ -295,14 +297,14 @@ class DepositAccountAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(LedgerEntry)
-class LedgerEntryAdmin(ReadOnlyAdmin):
+class LedgerEntryAdmin(ReadOnlyAdmin[LedgerEntry]):
     list_display = ("created_at", "account", "kind", "amount", "payment_order", "reference", "created_by")
     list_filter = ("kind",)
     search_fields = ("reference", "payment_order__reference", "account__organisation__name_en")
 
 
 @admin.register(Refund)
-class RefundAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class RefundAdmin(admin.ModelAdmin[Refund]):
     list_display = (
         "reference",
         "order",
@@ -373,6 +375,6 @@ class RefundAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Receipt)
-class ReceiptAdmin(ReadOnlyAdmin):
+class ReceiptAdmin(ReadOnlyAdmin[Receipt]):
     list_display = ("number", "order", "rendered_at")
     search_fields = ("order__reference",)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from accounts.models import User
 from filing.models import CaseType, DocumentType, Submission
 from filing.services import message_post
+from icms.core.messages import render_message
 
 from .fees import Quote, UnknownFeeItem, quote
 from .models import PaymentOrder, PaymentPurpose, Receipt
@@ -113,13 +114,17 @@ def receipt_rendered(receipt: Receipt) -> None:
     submission = None
     if order.purpose == SUBMISSION:
         submission = Submission.objects.filter(reference=order.purpose_ref).first()
+    text = render_message(
+        "payments/messages/payment_receipt",
+        {"receipt": receipt.number, "reference": order.reference, "amount": f"{order.amount:,.2f}"},
+    )
     message_post(
         recipient=payer,
         kind="payment_receipt",
-        subject_en=f"Receipt {receipt.number} for payment {order.reference}",
-        subject_zh=f"付款 {order.reference} 的收據 {receipt.number}",
-        body_en=f"HK${order.amount} received.",
-        body_zh=f"已收港幣 {order.amount} 元。",
+        subject_en=text.subject.en,
+        subject_zh=text.subject.zh,
+        body_en=text.body.en,
+        body_zh=text.body.zh,
         submission=submission,
         attachment_key=receipt.storage_key,
     )

@@ -18,6 +18,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from icms.calendar.models import DeemedReceiptFields
+from icms.core.models import TimeStampedModel
 
 ZERO = Decimal("0.00")
 
@@ -44,7 +45,7 @@ class PaymentPurpose(models.TextChoices):
     INSPECTION = "inspection", _("Document inspection")
 
 
-class FeeItem(models.Model):
+class FeeItem(TimeStampedModel):
     """One item of a court's fee schedule, in force from ``effective_from`` to ``effective_to``.
 
     Accounts staff maintain the schedule in the admin. ``verified`` says whether the
@@ -75,8 +76,6 @@ class FeeItem(models.Model):
         help_text=_("Search and inspection fees can be paid from the fee calculator; filing fees are paid on filing."),
     )
     source_note = models.TextField(_("source"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("fee item")
@@ -99,7 +98,7 @@ class FeeItem(models.Model):
         return self.description_zh if (get_language() or "").startswith("zh") else self.description_en
 
 
-class ConcessionPeriod(models.Model):
+class ConcessionPeriod(TimeStampedModel):
     """The e-fee concession of a court level: ``rate`` off the ordinary fee, dates inclusive (HKT).
 
     Cap. 638E (District Court, from 6 May 2022) and Cap. 638F (Magistrates' Courts, from
@@ -119,8 +118,6 @@ class ConcessionPeriod(models.Model):
     )
     statutory_ref = models.CharField(_("statutory reference"), max_length=200, blank=True)
     source_note = models.TextField(_("source"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("concession period")
@@ -154,7 +151,7 @@ class ReceivedOrderManager(models.Manager["PaymentOrder"]):
         return super().get_queryset().filter(received_at__isnull=False)
 
 
-class PaymentOrder(DeemedReceiptFields):
+class PaymentOrder(DeemedReceiptFields, TimeStampedModel):
     """What is owed for one thing (a submission, a search, an inspection), and how it was paid.
 
     ``lines`` is the quote at the time of payment (see :func:`payments.fees.quote`).
@@ -204,8 +201,6 @@ class PaymentOrder(DeemedReceiptFields):
     received_at = models.DateTimeField(  # type: ignore[assignment]
         _("payment received at"), null=True, blank=True, db_index=True
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     received: ClassVar[ReceivedOrderManager] = ReceivedOrderManager()
     objects: ClassVar[models.Manager[PaymentOrder]] = models.Manager()
@@ -329,7 +324,7 @@ class GatewayEvent(models.Model):
         return f"{self.gateway} {self.event_id} ({self.kind})"
 
 
-class DepositAccount(models.Model):
+class DepositAccount(TimeStampedModel):
     """An organisation's deposit account: the main account (no branch) or a branch sub-account."""
 
     organisation = models.ForeignKey(
@@ -337,8 +332,6 @@ class DepositAccount(models.Model):
     )
     # NULL, not "", marks the main account: the partial unique constraints rely on it.
     branch_code = models.CharField(_("branch code"), max_length=20, null=True, blank=True)  # noqa: DJ001
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("deposit account")
@@ -410,7 +403,7 @@ class LedgerEntry(models.Model):
         return f"{self.account} {self.kind} {self.amount}"
 
 
-class Refund(models.Model):
+class Refund(TimeStampedModel):
     """Money going back to the payer, through the gateway or the deposit ledger.
 
     An accounts officer approves it; above ``PAYMENT_REFUND_SECOND_APPROVAL_ABOVE`` a
@@ -472,8 +465,6 @@ class Refund(models.Model):
     decided_note = models.TextField(_("note"), blank=True)
     gateway_reference = models.CharField(_("gateway refund reference"), max_length=100, blank=True)
     completed_at = models.DateTimeField(_("refunded at"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("refund")
@@ -551,7 +542,7 @@ class ReceiptSequence(models.Model):
         return f"{self.year}: {self.last_number}"
 
 
-class Receipt(models.Model):
+class Receipt(TimeStampedModel):
     """The numbered receipt of a paid order. Its PDF is rendered by a task after commit."""
 
     order = models.OneToOneField(PaymentOrder, on_delete=models.PROTECT, related_name="receipt")
@@ -559,8 +550,6 @@ class Receipt(models.Model):
     sequence = models.PositiveIntegerField(_("sequence"))
     storage_key = models.CharField(_("storage key of the PDF"), max_length=200, blank=True)
     rendered_at = models.DateTimeField(_("rendered at"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("receipt")

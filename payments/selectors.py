@@ -9,11 +9,11 @@ from decimal import Decimal
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Prefetch, QuerySet, Sum
-from django.http import Http404
 from django.utils.translation import gettext
 
 from accounts.models import User
 from accounts.selectors import admin_membership_for_user, is_staff_user, membership_for_user
+from icms.core.lookups import NotFound
 from icms.core.time import HONG_KONG
 
 from . import hooks
@@ -28,11 +28,11 @@ def order_for_token(*, user: AnyUser, token: str) -> PaymentOrder:
     (or staff); a public payer's order opens for whoever holds the link."""
     order = PaymentOrder.objects.select_related("payer").filter(access_token=token).first()
     if order is None:
-        raise Http404
+        raise NotFound
     if order.payer_id is not None and not (
         user.is_authenticated and (user.pk == order.payer_id or is_staff_user(user))
     ):
-        raise Http404
+        raise NotFound
     return order
 
 
@@ -55,7 +55,7 @@ def receipt_for_token(*, user: AnyUser, token: str) -> Receipt:
     order = order_for_token(user=user, token=token)
     receipt = Receipt.objects.filter(order=order).select_related("order").first()
     if receipt is None:
-        raise Http404
+        raise NotFound
     return receipt
 
 
@@ -87,7 +87,7 @@ def deposit_account_for_admin(*, user: AnyUser, account_id: int) -> DepositAccou
     admin = admin_membership_for_user(user)
     account = DepositAccount.objects.filter(pk=account_id, organisation=admin.organisation).first()
     if account is None:
-        raise Http404
+        raise NotFound
     return account
 
 

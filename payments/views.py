@@ -21,6 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from icms.calendar import deemed_receipt
+from icms.core.http import AuthenticatedHttpRequest, found_or_404
 from icms.core.storage import DOWNLOAD_HEADERS, document_response
 
 from . import hooks, selectors, services
@@ -115,7 +116,7 @@ def _order_context(request: HttpRequest, order: PaymentOrder) -> dict[str, objec
 @require_GET
 def order_detail(request: HttpRequest, token: str) -> HttpResponse:
     """An order's pay page: the quote, the deemed-receipt notice and the ways to pay."""
-    order = selectors.order_for_token(user=request.user, token=token)
+    order = found_or_404(selectors.order_for_token, user=request.user, token=token)
     return render(request, "payments/order.html", _order_context(request, order))
 
 
@@ -137,7 +138,7 @@ def order_return(request: HttpRequest, token: str) -> HttpResponse:
     region and the order's details and, once the payment has an answer, HTTP 286 to stop.
     ``?auto=0`` turns the looking off (WCAG 2.2.1).
     """
-    order = selectors.order_for_token(user=request.user, token=token)
+    order = found_or_404(selectors.order_for_token, user=request.user, token=token)
     context = {
         **_order_context(request, order),
         "auto_refresh": order.status == PaymentOrder.Status.PENDING and request.GET.get("auto") != "0",
@@ -154,7 +155,7 @@ def order_return(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_POST
 def order_start(request: HttpRequest, token: str) -> HttpResponse:
-    order = selectors.order_for_token(user=request.user, token=token)
+    order = found_or_404(selectors.order_for_token, user=request.user, token=token)
     form = GatewayMethodForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose how to pay."))
@@ -174,10 +175,10 @@ def order_start(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def order_pay_deposit(request: HttpRequest, token: str) -> HttpResponse:
-    order = selectors.order_for_token(user=request.user, token=token)
+def order_pay_deposit(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
+    order = found_or_404(selectors.order_for_token, user=request.user, token=token)
     try:
-        services.payment_order_pay_from_deposit(order=order, user=request.user)  # type: ignore[arg-type]
+        services.payment_order_pay_from_deposit(order=order, user=request.user)
     except ValidationError as error:
         messages.error(request, _error_text(error))
         return redirect("payments:order", token=token)
@@ -187,7 +188,7 @@ def order_pay_deposit(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_POST
 def order_settle_nil(request: HttpRequest, token: str) -> HttpResponse:
-    order = selectors.order_for_token(user=request.user, token=token)
+    order = found_or_404(selectors.order_for_token, user=request.user, token=token)
     try:
         services.payment_order_settle_nil(order=order, actor=request.user)
     except ValidationError as error:
@@ -198,7 +199,7 @@ def order_settle_nil(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_POST
 def order_cancel(request: HttpRequest, token: str) -> HttpResponse:
-    order = selectors.order_for_token(user=request.user, token=token)
+    order = found_or_404(selectors.order_for_token, user=request.user, token=token)
     if services.payment_order_cancel(order=order, actor=request.user):
         messages.success(request, _("The payment was cancelled. Nothing was charged."))
     else:
@@ -209,7 +210,7 @@ def order_cancel(request: HttpRequest, token: str) -> HttpResponse:
 @require_GET
 def receipt_download(request: HttpRequest, token: str) -> HttpResponseBase:
     """The receipt PDF, as an attachment; only through the order's unguessable link."""
-    receipt = selectors.receipt_for_token(user=request.user, token=token)
+    receipt = found_or_404(selectors.receipt_for_token, user=request.user, token=token)
     if not receipt.storage_key:
         messages.info(request, _("Your receipt is being prepared. Please try again in a moment."))
         return redirect("payments:return", token=token)
@@ -218,7 +219,7 @@ def receipt_download(request: HttpRequest, token: str) -> HttpResponseBase:
 
 @login_required
 @require_GET
-def my_payments(request: HttpRequest) -> HttpResponse:
+def my_payments(request: AuthenticatedHttpRequest) -> HttpResponse:
     orders = selectors.orders_for_user(user=request.user)[:100]
     return render(request, "payments/my_payments.html", {"orders": orders})
 
@@ -242,15 +243,15 @@ def gateway_callback(request: HttpRequest, gateway: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def deposit_accounts(request: HttpRequest) -> HttpResponse:
-    accounts = selectors.deposit_accounts_for_admin(user=request.user)
+def deposit_accounts(request: AuthenticatedHttpRequest) -> HttpResponse:
+    accounts = found_or_404(selectors.deposit_accounts_for_admin, user=request.user)
     return render(request, "payments/deposit_accounts.html", {"accounts": accounts})
 
 
 @login_required
 @require_GET
-def deposit_statement(request: HttpRequest, account_id: int) -> HttpResponse:
-    account = selectors.deposit_account_for_admin(user=request.user, account_id=account_id)
+def deposit_statement(request: AuthenticatedHttpRequest, account_id: int) -> HttpResponse:
+    account = found_or_404(selectors.deposit_account_for_admin, user=request.user, account_id=account_id)
     rows = selectors.statement_rows(account)
     return render(
         request,
@@ -261,8 +262,8 @@ def deposit_statement(request: HttpRequest, account_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET"])
-def deposit_statement_csv(request: HttpRequest, account_id: int) -> HttpResponse:
-    account = selectors.deposit_account_for_admin(user=request.user, account_id=account_id)
+def deposit_statement_csv(request: AuthenticatedHttpRequest, account_id: int) -> HttpResponse:
+    account = found_or_404(selectors.deposit_account_for_admin, user=request.user, account_id=account_id)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="deposit-statement-{account.pk}.csv"'
     for header, value in DOWNLOAD_HEADERS.items():
@@ -292,8 +293,8 @@ def _csv_safe(value: str) -> str:
 
 @login_required
 @require_GET
-def deposit_statement_pdf(request: HttpRequest, account_id: int) -> HttpResponse:
-    account = selectors.deposit_account_for_admin(user=request.user, account_id=account_id)
+def deposit_statement_pdf(request: AuthenticatedHttpRequest, account_id: int) -> HttpResponse:
+    account = found_or_404(selectors.deposit_account_for_admin, user=request.user, account_id=account_id)
     rows = selectors.statement_rows(account)
     pdf = render_statement_pdf(account, rows, rows[-1][1] if rows else selectors.account_balance(account))
     response = HttpResponse(pdf, content_type="application/pdf")

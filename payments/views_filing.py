@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from filing.selectors import filing_side_submission_for_user
+from icms.core.http import AuthenticatedHttpRequest, found_or_404
 
 from .filing_fees import SUBMISSION, submission_fee_items, submission_order
 from .services import payment_order_create
@@ -17,9 +18,9 @@ from .services import payment_order_create
 
 @login_required
 @require_POST
-def submission_pay(request: HttpRequest, reference: str) -> HttpResponse:
+def submission_pay(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     """Create (once) the order for a submission's fee and go to its pay page."""
-    submission = filing_side_submission_for_user(request.user, reference)
+    submission = found_or_404(filing_side_submission_for_user, request.user, reference)
     if submission.submitted_by_id != request.user.pk:
         raise Http404  # the filer pays; others acting for the case see the status only
     items = submission_fee_items(submission)

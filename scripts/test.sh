@@ -20,7 +20,7 @@ say "ruff format --check"
 .venv/bin/ruff format --check .
 say "makemigrations --check"
 $PY manage.py makemigrations --check --dry-run
-say "mypy (services, selectors, calendar)"
+say "mypy (strict, the whole tree)"
 .venv/bin/mypy
 say "pytest"
 .venv/bin/pytest "$@"

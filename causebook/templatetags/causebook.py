@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django import template
+from django.conf import settings
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override, pgettext_lazy
@@ -64,3 +65,15 @@ def cause_list_parties(case: Case, court: Court) -> dict[str, str]:
     applicants_en = _names(parties, Party.Side.APPLICANT, "name_en")
     applicants_zh = _names(parties, Party.Side.APPLICANT, "name_zh")
     return {"en": f"{applicants_en} v. {respondents_en}", "zh": f"{applicants_zh} 訴 {respondents_zh}"}
+
+
+@register.simple_tag
+def search_access_hours() -> int:
+    """How long a paid search stays open (``CAUSEBOOK_SEARCH_ACCESS_HOURS``), as the pages state it."""
+    return int(settings.CAUSEBOOK_SEARCH_ACCESS_HOURS)
+
+
+@register.simple_tag
+def inspection_access_hours() -> int:
+    """How long a paid inspection copy stays open (``CAUSEBOOK_INSPECTION_ACCESS_HOURS``)."""
+    return int(settings.CAUSEBOOK_INSPECTION_ACCESS_HOURS)

@@ -6,28 +6,31 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from ..models import Case, CaseAssignment, CaseType, Court, Party
+from .search import CaseNumberSearchMixin
 
 
 @admin.register(Court)
-class CourtAdmin(admin.ModelAdmin):
+class CourtAdmin(admin.ModelAdmin[Court]):
     list_display = ["code", "name_en", "name_zh", "level"]
     list_filter = ["level"]
 
 
 @admin.register(CaseType)
-class CaseTypeAdmin(admin.ModelAdmin):
+class CaseTypeAdmin(admin.ModelAdmin[CaseType]):
     list_display = ["prefix", "name_en", "name_zh", "court"]
     list_filter = ["court__level", "court"]
 
 
-class PartyInline(admin.TabularInline):
+class PartyInline(admin.TabularInline[Party, Case]):
     model = Party
     extra = 0
     raw_id_fields = ["user", "representative"]
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(CaseNumberSearchMixin[Case]):
+    """Cases; the search box takes a case number or a party's name."""
+
     list_display = ["__str__", "case_type", "status", "issued_at"]
     list_filter = ["status", "case_type__court", "case_type"]
     list_select_related = ["case_type"]
@@ -36,7 +39,7 @@ class CaseAdmin(admin.ModelAdmin):
 
 
 @admin.register(CaseAssignment)
-class CaseAssignmentAdmin(admin.ModelAdmin):
+class CaseAssignmentAdmin(admin.ModelAdmin[CaseAssignment]):
     """Account linking, read-only here: organisation administrators assign cases in the portal."""
 
     list_display = ["case", "membership", "assigned_by", "created_at"]

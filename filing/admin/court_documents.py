@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET
 from accounts.models import User
 from icms.core.http import client_ip
 
-from ..case_numbers import parse_case_number
+from ..case_numbers.numbering import numbered_case
 from ..models import Case, CourtDocument, MessageItem
 from ..pdf_checks import PdfRejected, validate_pdf
 from ..sealing import drn_format
@@ -35,19 +35,7 @@ from ..staff_access import Copy, storage_key_of
 from .previews import preview_response
 
 
-def find_numbered_case(case_number: str) -> Case | None:
-    """The case with this number (staff see every case), or None."""
-    parsed = parse_case_number(case_number)
-    if parsed is None:
-        return None
-    return (
-        Case.objects.select_related("case_type__court")
-        .filter(case_type__prefix=parsed.prefix, number=parsed.number, year=parsed.year)
-        .first()
-    )
-
-
-class CourtDocumentIssueForm(forms.ModelForm):
+class CourtDocumentIssueForm(forms.ModelForm[CourtDocument]):
     """What staff give to issue a document: the case by its number, the kind, a title and the PDF."""
 
     case_number = forms.CharField(
@@ -66,7 +54,7 @@ class CourtDocumentIssueForm(forms.ModelForm):
         fields = ["kind", "title", "public_inspection"]
 
     def clean_case_number(self) -> Case:
-        case = find_numbered_case(self.cleaned_data["case_number"])
+        case = numbered_case(self.cleaned_data["case_number"])
         if case is None:
             raise forms.ValidationError(
                 _("No case has this number. Check it: a document can be issued only to a numbered case."),
@@ -85,7 +73,7 @@ class CourtDocumentIssueForm(forms.ModelForm):
         return upload
 
 
-class DeliveryInline(admin.TabularInline):
+class DeliveryInline(admin.TabularInline[MessageItem, CourtDocument]):
     """Who received the document in their message box, and when each first opened it."""
 
     model = MessageItem
@@ -94,8 +82,7 @@ class DeliveryInline(admin.TabularInline):
     can_delete = False
     verbose_name = _("delivery")
     verbose_name_plural = _("deliveries to message boxes")
-    fields = ["recipient", "created_at", "read_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("recipient", "created_at", "read_at")
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -108,7 +95,7 @@ class DeliveryInline(admin.TabularInline):
 
 
 @admin.register(CourtDocument)
-class CourtDocumentAdmin(admin.ModelAdmin):
+class CourtDocumentAdmin(admin.ModelAdmin[CourtDocument]):
     """Issue documents to a case (``add_courtdocument``); issued documents are never edited."""
 
     list_display = ["title", "case", "kind", "drn_display", "issued_at", "issued_by", "public_inspection"]
@@ -116,7 +103,7 @@ class CourtDocumentAdmin(admin.ModelAdmin):
     list_select_related = ["case__case_type", "issued_by"]
     search_fields = ["title", "drn"]
     inlines = [DeliveryInline]
-    readonly_fields = [
+    fields = readonly_fields = (
         "case",
         "kind",
         "title",
@@ -128,8 +115,7 @@ class CourtDocumentAdmin(admin.ModelAdmin):
         "issued_by",
         "issued_at",
         "open",
-    ]
-    fields = readonly_fields
+    )
 
     def has_change_permission(self, request: HttpRequest, obj: CourtDocument | None = None) -> bool:
         return False
@@ -167,7 +153,8 @@ class CourtDocumentAdmin(admin.ModelAdmin):
         # Not wrapped in the admin's transaction: the issuing service stores the files in
         # its own durable transaction (icms.core.storage.StoredFiles), so that a failure
         # leaves no file behind and a success is committed before delivery is queued.
-        return self._changeform_view(request, object_id, form_url, extra_context)
+        # (django-stubs does not declare this private half of changeform_view.)
+        return self._changeform_view(request, object_id, form_url, extra_context)  # type: ignore[attr-defined,no-any-return]
 
     def save_model(self, request: HttpRequest, obj: CourtDocument, form: Any, change: bool) -> None:
         """Issue through the service (check, stamp, store, audit, deliver on commit), not ``obj.save()``."""
@@ -246,7 +233,7 @@ class ReadFilter(admin.SimpleListFilter):
 
 
 @admin.register(MessageItem)
-class MessageItemAdmin(admin.ModelAdmin):
+class MessageItemAdmin(admin.ModelAdmin[MessageItem]):
     """Read-only: what reached each message box, and when the recipient first opened it."""
 
     list_display = ["subject_en", "recipient", "kind", "created_at", "first_opened"]
@@ -254,7 +241,7 @@ class MessageItemAdmin(admin.ModelAdmin):
     list_select_related = ["recipient"]
     search_fields = ["subject_en", "subject_zh", "recipient__email", "submission__reference", "court_document__drn"]
     date_hierarchy = "created_at"
-    fields = [
+    fields = readonly_fields = (
         "recipient",
         "kind",
         "subject_en",
@@ -265,8 +252,7 @@ class MessageItemAdmin(admin.ModelAdmin):
         "court_document",
         "created_at",
         "read_at",
-    ]
-    readonly_fields = fields
+    )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

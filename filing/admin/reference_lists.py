@@ -14,7 +14,7 @@ from ..models import DocumentType, ReturnReason
 
 
 @admin.register(DocumentType)
-class DocumentTypeAdmin(admin.ModelAdmin):
+class DocumentTypeAdmin(admin.ModelAdmin[DocumentType]):
     list_display = ["name_en", "name_zh", "case_type", "code", "starts_case", "public_inspection", "active"]
     list_filter = ["case_type__court", "case_type", "starts_case", "public_inspection", "active"]
     list_select_related = ["case_type"]
@@ -41,7 +41,7 @@ class DocumentTypeAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReturnReason)
-class ReturnReasonAdmin(admin.ModelAdmin):
+class ReturnReasonAdmin(admin.ModelAdmin[ReturnReason]):
     list_display = ["code", "name_en", "name_zh", "active"]
     list_filter = ["active"]
     search_fields = ["code", "name_en", "name_zh"]

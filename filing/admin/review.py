@@ -9,10 +9,11 @@ made by :func:`filing.services.filing_accept` and :func:`filing.services.filing_
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, QuerySet
@@ -31,12 +32,17 @@ from accounts.models import User
 from icms.core.http import client_ip
 
 from ..models import Document, ReturnReason, Submission
+from ..models.submissions import OPEN_STATUSES
 from ..sealing import drn_format
-from ..selectors import OPEN_STATUSES, queue_position
+from ..selectors import queue_position
 from ..services import filing_accept, filing_return
 from ..services.review import ReviewRefused
 from ..staff_access import Copy, storage_key_of
 from .previews import preview_response
+from .search import CaseNumberSearchMixin
+
+if TYPE_CHECKING:
+    from django.contrib.admin.filters import _ListFilterChoices
 
 OPEN = "open"
 ALL = "all"
@@ -74,7 +80,7 @@ class QueueStatusFilter(admin.SimpleListFilter):
             return queryset.filter(status=value)
         return queryset.none()
 
-    def choices(self, changelist: ChangeList) -> Iterator[dict[str, Any]]:
+    def choices(self, changelist: ChangeList) -> Iterator[_ListFilterChoices]:
         current = self._current()
         for lookup, title in self.lookup_choices:
             yield {
@@ -84,14 +90,22 @@ class QueueStatusFilter(admin.SimpleListFilter):
             }
 
 
-class DocumentInline(admin.TabularInline):
+class DocumentInline(admin.TabularInline[Document, Submission]):
     """The submission's documents, with links that open each in the browser (audited)."""
 
     model = Document
     extra = 0
     can_delete = False
-    fields = ["ordinal", "title", "document_type", "pages", "sha256_code", "drn_display", "public_inspection", "open"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "ordinal",
+        "title",
+        "document_type",
+        "pages",
+        "sha256_code",
+        "drn_display",
+        "public_inspection",
+        "open",
+    )
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -146,7 +160,7 @@ class ReturnForm(forms.Form):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(admin.ModelAdmin):
+class SubmissionAdmin(CaseNumberSearchMixin[Submission]):
     """The review queue. Decisions need ``filing.change_submission``; seeing it needs ``view``."""
 
     list_display = [
@@ -161,6 +175,7 @@ class SubmissionAdmin(admin.ModelAdmin):
     list_display_links = ["reference"]
     list_filter = [QueueStatusFilter, "case__case_type__court", "case__case_type"]
     search_fields = ["reference"]
+    case_path = "case__"
     list_per_page = 50
     actions = ["accept_selected", "return_selected"]
     inlines = [DocumentInline]
@@ -213,7 +228,8 @@ class SubmissionAdmin(admin.ModelAdmin):
             .annotate(document_count=Count("documents"))
         )
 
-    def get_ordering(self, request: HttpRequest) -> list[OrderBy | str]:
+    # django-stubs types ordering as field names only; Django takes expressions too.
+    def get_ordering(self, request: HttpRequest) -> list[OrderBy | str]:  # type: ignore[override]
         # The order of filing.selectors.review_queue(): by deemed receipt, pending last.
         return [F("deemed_received_at").asc(nulls_last=True), F("received_at").asc(), "pk"]
 
@@ -356,7 +372,7 @@ class SubmissionAdmin(admin.ModelAdmin):
                 "form": form,
                 "opts": self.model._meta,
                 "action": action,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             },
         )
 

@@ -1,44 +1,61 @@
-"""Reading a case number as people type it: ``DCCJ 1204/2026``."""
+"""Giving out case numbers, and finding a case by its number."""
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from typing import NamedTuple
+from django.db import transaction
+from django.db.models import Max
 
-from django.http import Http404
+from icms.core.lookups import NotFound, get_visible
 
-from .access import AnyUser, cases_visible_to
-from .models import Case
-
-_CASE_NUMBER = re.compile(r"([A-Z]{2,6})\s*([0-9]{1,7})\s*/\s*([0-9]{4})")
+from ..access import AnyUser, cases_visible_to
+from ..models import Case, CaseNumberSequence
+from .grammar import parse_case_number
 
 
-class CaseNumber(NamedTuple):
-    prefix: str
-    number: int
-    year: int
+def case_number_assign(*, case: Case, year: int) -> Case:
+    """Give ``case`` the next number of its prefix and year, without gaps.
+
+    Must run inside the transaction that accepts the originating filing: the
+    sequence row stays locked until it commits, so numbers are unique under
+    concurrency, and a rollback gives the number back.
+
+    The next number is one above the higher of the counter and the highest number
+    already on a case of that prefix and year, so numbers entered by staff, imported
+    or loaded as demo data (``DCCJ 1204/2026``) are never issued again. The
+    ``unique_case_number`` constraint on :class:`~filing.models.Case` backs this.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("case_number_assign must run inside the accepting transaction.")
+    if case.number is not None:
+        return case
+    # Create the row if this is the year's first case; a concurrent creator is harmless.
+    CaseNumberSequence.objects.bulk_create(
+        [CaseNumberSequence(case_type_id=case.case_type_id, year=year)], ignore_conflicts=True
+    )
+    sequence = CaseNumberSequence.objects.select_for_update().get(case_type_id=case.case_type_id, year=year)
+    # Read under the row lock: every number this function gives out is taken while
+    # holding it, so the maximum cannot move between this read and the update below.
+    highest = Case.objects.filter(case_type_id=case.case_type_id, year=year).aggregate(highest=Max("number"))[
+        "highest"
+    ]
+    sequence.last_number = max(sequence.last_number, highest or 0) + 1
+    sequence.save(update_fields=["last_number"])
+    Case.objects.filter(pk=case.pk, number__isnull=True).update(number=sequence.last_number, year=year)
+    case.refresh_from_db()
+    return case
 
 
-def parse_case_number(text: str) -> CaseNumber | None:
-    """``PREFIX NUMBER/YEAR`` from what someone typed (any spacing, letter case or full-width), else None."""
-    match = _CASE_NUMBER.fullmatch(unicodedata.normalize("NFKC", text).strip().upper())
-    if match is None:
+def numbered_case(text: str) -> Case | None:
+    """The case numbered ``text``, for registry staff (who see every case); None if there is none."""
+    parsed = parse_case_number(text)
+    if parsed is None or not parsed.is_complete:
         return None
-    prefix, number, year = match.groups()
-    return CaseNumber(prefix, int(number), int(year))
+    return Case.objects.select_related("case_type__court").filter(parsed.as_filter()).first()
 
 
 def case_for_user_by_number(user: AnyUser, text: str) -> Case:
-    """The case numbered ``text`` if ``user`` may act for it; ``Http404`` otherwise, or if there is none."""
+    """The case numbered ``text`` if ``user`` may act for it; :class:`~icms.core.lookups.NotFound` otherwise."""
     parsed = parse_case_number(text)
-    if parsed is None:
-        raise Http404
-    try:
-        return (
-            cases_visible_to(user)
-            .select_related("case_type__court")
-            .get(case_type__prefix=parsed.prefix, number=parsed.number, year=parsed.year)
-        )
-    except Case.DoesNotExist:
-        raise Http404 from None
+    if parsed is None or not parsed.is_complete:
+        raise NotFound("case number")
+    return get_visible(cases_visible_to(user).select_related("case_type__court").filter(parsed.as_filter()))

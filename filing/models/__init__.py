@@ -1,9 +1,8 @@
 """The filing app's models: courts and cases, submissions and documents, the message box."""
 
-from .cases import BilingualNameMixin, Case, CaseAssignment, CaseType, Court, Party
+from .cases import BilingualNameMixin, Case, CaseAssignment, CaseNumberSequence, CaseType, Court, Party
 from .messages import MessageItem
 from .submissions import (
-    CaseNumberSequence,
     CourtDocument,
     Document,
     DocumentType,

@@ -8,6 +8,10 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from icms.core.models import TimeStampedModel
+
+from ..case_numbers import format_case_number
+
 
 class BilingualNameMixin:
     name_en: str
@@ -21,7 +25,7 @@ class BilingualNameMixin:
         return self.name_en
 
 
-class Court(BilingualNameMixin, models.Model):
+class Court(BilingualNameMixin, TimeStampedModel):
     class Level(models.TextChoices):
         DISTRICT = "DC", _("District Court")
         MAGISTRATES = "MC", _("Magistrates' Courts")
@@ -30,8 +34,6 @@ class Court(BilingualNameMixin, models.Model):
     name_en = models.CharField(_("name in English"), max_length=150)
     name_zh = models.CharField(_("name in Chinese"), max_length=150)
     level = models.CharField(_("level"), max_length=2, choices=Level.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("court")
@@ -42,7 +44,7 @@ class Court(BilingualNameMixin, models.Model):
         return self.name_en
 
 
-class CaseType(BilingualNameMixin, models.Model):
+class CaseType(BilingualNameMixin, TimeStampedModel):
     court = models.ForeignKey(Court, on_delete=models.PROTECT, related_name="case_types")
     prefix = models.CharField(_("case number prefix"), max_length=10, unique=True)
     name_en = models.CharField(_("name in English"), max_length=150)
@@ -53,8 +55,6 @@ class CaseType(BilingualNameMixin, models.Model):
     respondent_role_zh = models.CharField(_("respondent role (Chinese)"), max_length=50)
     individuals_may_start = models.BooleanField(_("individual users may start a case"), default=True)
     organisations_may_start = models.BooleanField(_("organisation users may start a case"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("case type")
@@ -71,7 +71,7 @@ class CaseType(BilingualNameMixin, models.Model):
         return self.respondent_role_en, self.respondent_role_zh
 
 
-class Case(models.Model):
+class Case(TimeStampedModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PENDING = "pending", _("Pending acceptance")
@@ -88,8 +88,6 @@ class Case(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("case")
@@ -108,17 +106,24 @@ class Case(models.Model):
     @property
     def case_number(self) -> str:
         """``PREFIX NUMBER/YEAR``, e.g. ``DCCJ 3618/2010``; empty until accepted."""
-        return case_number_text(self.case_type.prefix, self.number, self.year)
+        return format_case_number(self.case_type.prefix, self.number, self.year)
 
 
-def case_number_text(prefix: str, number: int | None, year: int | None) -> str:
-    """``PREFIX NUMBER/YEAR`` (``DCCJ 3618/2010``), or "" without a number: for rows read without a Case."""
-    if number is None or year is None:
-        return ""
-    return f"{prefix} {number}/{year}"
+class CaseNumberSequence(models.Model):
+    """The last number given out per prefix and year. Locked while a number is given out."""
+
+    case_type = models.ForeignKey(CaseType, on_delete=models.PROTECT)
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case_type", "year"], name="one_sequence_per_prefix_and_year")]
+
+    def __str__(self) -> str:
+        return f"{self.case_type.prefix} {self.year}: {self.last_number}"
 
 
-class Party(models.Model):
+class Party(TimeStampedModel):
     class Side(models.TextChoices):
         APPLICANT = "applicant", _("Applicant side")
         RESPONDENT = "respondent", _("Respondent side")
@@ -149,8 +154,6 @@ class Party(models.Model):
         related_name="represented_parties",
         verbose_name=_("organisation on record"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("party")
@@ -170,7 +173,7 @@ class Party(models.Model):
         return role_zh if (get_language() or "").startswith("zh") else role_en
 
 
-class CaseAssignment(models.Model):
+class CaseAssignment(TimeStampedModel):
     """ "Account linking": an organisation's administrator assigns a case to one of its users.
 
     Read through :mod:`filing.access`, never directly: an assignment counts only while
@@ -182,8 +185,6 @@ class CaseAssignment(models.Model):
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("assigned by")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("case assignment")

@@ -8,10 +8,12 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from icms.core.models import TimeStampedModel
+
 from .submissions import CourtDocument, Submission
 
 
-class MessageItem(models.Model):
+class MessageItem(TimeStampedModel):
     class Kind(models.TextChoices):
         ACKNOWLEDGEMENT = "acknowledgement", _("Acknowledgement")
         ACKNOWLEDGEMENT_REVISED = "acknowledgement_revised", _("Revised acknowledgement")
@@ -35,8 +37,6 @@ class MessageItem(models.Model):
     # A revised acknowledgement or a re-issued sealed copy: one message per version.
     version = models.PositiveSmallIntegerField(null=True, blank=True)
     read_at = models.DateTimeField(_("first opened at"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("message")

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from icms.calendar.models import DeemedReceiptFields
+from icms.core.models import TimeStampedModel
 
 from .cases import BilingualNameMixin, Case, CaseType
 
@@ -23,7 +24,7 @@ def new_submission_reference() -> str:
     return f"ES-{chars[:4]}-{chars[4:8]}-{chars[8:]}"
 
 
-class DocumentType(BilingualNameMixin, models.Model):
+class DocumentType(BilingualNameMixin, TimeStampedModel):
     """A kind of document filed in a case type, and the rules that go with it."""
 
     case_type = models.ForeignKey(CaseType, on_delete=models.PROTECT, related_name="document_types")
@@ -41,8 +42,6 @@ class DocumentType(BilingualNameMixin, models.Model):
     )
     ordering = models.PositiveSmallIntegerField(_("order in lists"), default=100)
     active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("document type")
@@ -52,20 +51,6 @@ class DocumentType(BilingualNameMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_type.prefix}: {self.name_en}"
-
-
-class CaseNumberSequence(models.Model):
-    """The last number given out per prefix and year. Locked while a number is given out."""
-
-    case_type = models.ForeignKey(CaseType, on_delete=models.PROTECT)
-    year = models.PositiveSmallIntegerField()
-    last_number = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["case_type", "year"], name="one_sequence_per_prefix_and_year")]
-
-    def __str__(self) -> str:
-        return f"{self.case_type.prefix} {self.year}: {self.last_number}"
 
 
 class ReturnReason(BilingualNameMixin, models.Model):
@@ -85,7 +70,7 @@ class ReturnReason(BilingualNameMixin, models.Model):
         return f"{self.code}: {self.name_en}"
 
 
-class Submission(DeemedReceiptFields):
+class Submission(DeemedReceiptFields, TimeStampedModel):
     """One filing: one or more documents sent to the court together.
 
     ``received_at`` is written once, from the database clock, when the
@@ -133,8 +118,6 @@ class Submission(DeemedReceiptFields):
     # from: a second POST with the same key finds this submission instead of filing
     # again. Null on submissions received before keys existed.
     submission_key = models.UUIDField(null=True, blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("submission")
@@ -167,7 +150,7 @@ class Submission(DeemedReceiptFields):
 OPEN_STATUSES = (Submission.Status.RECEIVED, Submission.Status.UNDER_REVIEW)
 
 
-class Document(models.Model):
+class Document(TimeStampedModel):
     """A filed document. Immutable once received: corrections are new documents."""
 
     submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="documents")
@@ -185,8 +168,6 @@ class Document(models.Model):
     sealed_version = models.PositiveSmallIntegerField(_("version of the sealed copy"), default=1)
     public_inspection = models.BooleanField(_("open to public inspection"), default=False)
     ordinal = models.PositiveSmallIntegerField(default=1)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("document")
@@ -197,7 +178,7 @@ class Document(models.Model):
         return self.title
 
 
-class CourtDocument(models.Model):
+class CourtDocument(TimeStampedModel):
     """A document the court issues to a case: a judgment, an order, a notice of hearing."""
 
     class Kind(models.TextChoices):
@@ -219,8 +200,6 @@ class CourtDocument(models.Model):
     public_inspection = models.BooleanField(_("open to public inspection"), default=False)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     issued_at = models.DateTimeField(_("issued at"))
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("court document")

@@ -1,9 +1,10 @@
 """State changes of the filing app. Views, tasks and the admin call only these."""
 
+from ..case_numbers.numbering import case_number_assign
 from .acknowledgements import acknowledgement_version_create, submission_acknowledge
 from .court_documents import court_document_deliver, court_document_issue
 from .messages import court_document_open, message_open, message_post
-from .review import case_number_assign, filing_accept, filing_return
+from .review import filing_accept, filing_return
 from .sealing import sealed_copies_reissued_tell, submission_documents_seal
 from .submissions import (
     DocumentUpload,

@@ -19,6 +19,7 @@ from django.utils import timezone
 from icms.calendar import deemed_receipt
 from icms.calendar.core import Rule
 from icms.calendar.hooks import DeemedReceiptChange
+from icms.core.messages import Bilingual, render_bilingual, render_message
 from icms.core.rendering import format_datetime_en, format_datetime_zh
 
 from ..models import AcknowledgementVersion, Document, SealedCopyVersion, Submission
@@ -63,27 +64,29 @@ def _when(moment: datetime | None) -> tuple[str, str]:
     return format_datetime_en(moment), format_datetime_zh(moment)
 
 
-def change_reason(change: DeemedReceiptChange) -> tuple[str, str]:
-    """Why a deemed receipt changed, in words a filer understands (English, Chinese)."""
+def _change_why(change: DeemedReceiptChange) -> str:
     if change.correction_reason:
-        return (
-            f"The Registry corrected the deemed time: {change.correction_reason}",
-            f"登記處更正了當作收件時間：{change.correction_reason}",
-        )
+        return "corrected"
     if change.after_rule == Rule.CLOSURE_PENDING:
-        return (
-            "The Registry was closed when your filing arrived and has not yet announced when it reopens.",
-            "你的文件送達時登記處已關閉，而登記處尚未公布重開時間。",
-        )
+        return "closure_pending"
     if change.before_rule == Rule.CLOSURE_PENDING:
-        return ("The Registry's reopening time has been announced.", "登記處已公布重開時間。")
-    if change.cause.startswith("calendar.closure"):
-        return ("A closure of the Registry was recorded or changed.", "登記處關閉的紀錄有所更改。")
-    if change.cause.startswith("calendar.extra_holiday"):
-        return ("The list of general holidays changed.", "公眾假期的紀錄有所更改。")
-    if change.cause.startswith("calendar.registry_hours"):
-        return ("The Registry's opening hours changed.", "登記處的辦公時間有所更改。")
-    return ("The Registry's calendar changed.", "登記處的日曆有所更改。")
+        return "reopening_announced"
+    for why in ("closure", "extra_holiday", "registry_hours"):
+        if change.cause.startswith(f"calendar.{why}"):
+            return why
+    return "calendar"
+
+
+def change_reason(change: DeemedReceiptChange) -> tuple[str, str]:
+    """Why a deemed receipt changed, in words a filer understands (English, Chinese).
+
+    The words are in ``filing/messages/deemed_receipt_change_reason.txt``.
+    """
+    reason = render_bilingual(
+        "filing/messages/deemed_receipt_change_reason.txt",
+        {"why": _change_why(change), "correction": change.correction_reason},
+    )
+    return reason.en, reason.zh
 
 
 def submission_deemed_receipt_changed(change: DeemedReceiptChange) -> None:
@@ -104,11 +107,12 @@ def submission_deemed_receipt_changed(change: DeemedReceiptChange) -> None:
         reason_en=reason_en,
         reason_zh=reason_zh,
     )
-    acknowledge_submission.delay_on_commit(submission.pk)
+    # celery-types does not know delay_on_commit (Celery 5.4+) yet.
+    acknowledge_submission.delay_on_commit(submission.pk)  # type: ignore[attr-defined]
     if submission.status == Submission.Status.ACCEPTED and sealed_copies_supersede(
         submission=submission, sealed_deemed_at=change.before_at, reason=reason_en
     ):
-        seal_accepted_documents.delay_on_commit(submission.pk)
+        seal_accepted_documents.delay_on_commit(submission.pk)  # type: ignore[attr-defined]
 
 
 def sealed_copies_supersede(*, submission: Submission, sealed_deemed_at: datetime | None, reason: str) -> int:
@@ -140,13 +144,14 @@ def sealed_copies_supersede(*, submission: Submission, sealed_deemed_at: datetim
     return superseded
 
 
-def submission_acknowledge(*, submission: Submission) -> int:
+def submission_acknowledge(*, submission_id: int) -> int:
     """Render every acknowledgement version not yet sent, store it, post it to the filer's
     message box and email them. Returns how many were sent.
 
     Idempotent: each version is claimed by a conditional UPDATE of its storage key; a
     second run finds nothing left, and a concurrent loser deletes its copy.
     """
+    submission = Submission.objects.select_related("case__case_type__court", "submitted_by").get(pk=submission_id)
     sent = 0
     pending = AcknowledgementVersion.objects.filter(submission=submission, storage_key="").order_by("version")
     for version in pending:
@@ -155,21 +160,21 @@ def submission_acknowledge(*, submission: Submission) -> int:
 
 
 def _acknowledgement_version_send(*, submission: Submission, version: AcknowledgementVersion) -> int:
-    from icms.core.storage import StoredFiles
+    from icms.core.storage import stored_once
 
     from ..acknowledgement import acknowledgement_pdf
     from ..notifications import notify_on_commit
 
     pdf = acknowledgement_pdf(submission, version=version)
-    with StoredFiles() as files:
-        stored = files.save(pdf, prefix="acknowledgements")
-        now = timezone.now()
-        claimed = AcknowledgementVersion.objects.filter(pk=version.pk, storage_key="").update(
-            storage_key=stored.key, sha256=stored.sha256, rendered_at=now
-        )
-        if not claimed:
-            files.discard()  # another worker sent this version first
-            return 0
+    now = timezone.now()
+    unsent = AcknowledgementVersion.objects.filter(pk=version.pk, storage_key="")
+    with stored_once(
+        pdf,
+        prefix="acknowledgements",
+        claim=lambda stored: unsent.update(storage_key=stored.key, sha256=stored.sha256, rendered_at=now),
+    ) as stored:
+        if stored is None:
+            return 0  # another worker sent this version first
         # The submission points at its newest acknowledgement; never back at an older one.
         newer = AcknowledgementVersion.objects.filter(submission=submission, version__gt=version.version)
         if not newer.exclude(storage_key="").exists():
@@ -178,32 +183,33 @@ def _acknowledgement_version_send(*, submission: Submission, version: Acknowledg
         received_en, received_zh = _when(submission.received_at)
         deemed_en, deemed_zh = _when(version.deemed_received_at)
         was_en, was_zh = _when(version.previous_deemed_received_at)
-        if version.is_revision:
-            message_post(
-                recipient=submission.submitted_by,
-                kind="acknowledgement_revised",
-                version=version.version,
-                subject_en=f"Revised acknowledgement of submission {submission.reference} (version {version.version})",
-                subject_zh=f"提交 {submission.reference} 的經修訂確認書（第 {version.version} 版）",
-                body_en=f"Deemed received: {deemed_en} (was {was_en}). {version.reason_en}",
-                body_zh=f"當作收件時間：{deemed_zh}（原為{was_zh}）。{version.reason_zh}",
-                submission=submission,
-                attachment_key=stored.key,
-            )
-        else:
-            message_post(
-                recipient=submission.submitted_by,
-                kind="acknowledgement",
-                subject_en=f"Acknowledgement of submission {submission.reference}",
-                subject_zh=f"提交 {submission.reference} 的確認書",
-                body_en=f"Received {received_en}; deemed received {deemed_en}. {version.explanation_en}",
-                body_zh=f"收件時間 {received_zh}；當作收件時間 {deemed_zh}。{version.explanation_zh}",
-                submission=submission,
-                attachment_key=stored.key,
-            )
+        kind = "acknowledgement_revised" if version.is_revision else "acknowledgement"
+        text = render_message(
+            f"filing/messages/{kind}",
+            {
+                "reference": submission.reference,
+                "version": version.version,
+                "received": Bilingual(received_en, received_zh),
+                "deemed": Bilingual(deemed_en, deemed_zh),
+                "was": Bilingual(was_en, was_zh),
+                "rule": Bilingual(version.explanation_en, version.explanation_zh),
+                "reason": Bilingual(version.reason_en, version.reason_zh),
+            },
+        )
+        message_post(
+            recipient=submission.submitted_by,
+            kind=kind,
+            version=version.version if version.is_revision else None,
+            subject_en=text.subject.en,
+            subject_zh=text.subject.zh,
+            body_en=text.body.en,
+            body_zh=text.body.zh,
+            submission=submission,
+            attachment_key=stored.key,
+        )
         notify_on_commit(
             recipients=[submission.submitted_by],
-            template="acknowledgement_revised" if version.is_revision else "acknowledgement",
+            template=kind,
             context={
                 "submission": submission,
                 "version": version,

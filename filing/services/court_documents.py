@@ -9,7 +9,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Membership, User
-from icms.core.audit import audit_record
+from icms.core.audit import AuditEventType, audit_record
+from icms.core.messages import render_bilingual
 from icms.core.storage import StoredFiles
 
 from ..models import Case, CaseAssignment, CourtDocument, Party
@@ -98,7 +99,7 @@ def court_document_issue(
                     issued_at=issued_at,
                 )
                 audit_record(
-                    event_type="filing.court_document_issued",
+                    event_type=AuditEventType.FILING_COURT_DOCUMENT_ISSUED,
                     actor=staff,
                     target=document,
                     after={"case": case.case_number, "kind": kind, "drn": drn, "sha256": stored_sealed.sha256},
@@ -106,26 +107,36 @@ def court_document_issue(
                 )
                 from ..tasks import deliver_court_document
 
-                deliver_court_document.delay_on_commit(document.pk)
+                # celery-types does not know delay_on_commit (Celery 5.4+) yet.
+                deliver_court_document.delay_on_commit(document.pk)  # type: ignore[attr-defined]
             return document
         except IntegrityError:
             continue  # a DRN collision; draw again
     raise RuntimeError("Could not draw a unique DRN.")
 
 
-def court_document_deliver(*, court_document: CourtDocument) -> int:
+def court_document_deliver(*, court_document_id: int) -> int:
     """Post the document to every recipient's message box, with an email notice. Idempotent."""
     from ..notifications import notify_on_commit
 
+    court_document = CourtDocument.objects.select_related("case__case_type__court").get(pk=court_document_id)
     case = court_document.case
+    subject = render_bilingual(
+        "filing/messages/court_document_subject.txt",
+        {
+            "kind": CourtDocument.Kind(court_document.kind).label,
+            "title": court_document.title,
+            "case_number": case.case_number,
+        },
+    )
     delivered: list[User] = []
     with transaction.atomic():
         for recipient in case_recipients(case):
             _, created = message_post(
                 recipient=recipient,
                 kind="court_document",
-                subject_en=f"{court_document.get_kind_display()}: {court_document.title} ({case.case_number})",
-                subject_zh=f"法庭文件：{court_document.title}（{case.case_number}）",
+                subject_en=subject.en,
+                subject_zh=subject.zh,
                 # No attachment of its own: the document is fetched through
                 # filing:court_document, which checks access on every download.
                 court_document=court_document,

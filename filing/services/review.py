@@ -6,17 +6,19 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.selectors import is_staff_user
-from icms.core.audit import audit_record
+from icms.core.audit import AuditEventType, audit_record
 from icms.core.dates import format_named
+from icms.core.messages import Bilingual, render_message
 
 from .. import hooks
-from ..models import Case, CaseNumberSequence, Document, ReturnReason, Submission
+from ..case_numbers.numbering import case_number_assign
+from ..models import Case, Document, ReturnReason, Submission
 from ..models.submissions import OPEN_STATUSES
 from ..sealing import drn_generate
 from .messages import message_post
@@ -29,39 +31,6 @@ class ReviewRefused(ValidationError):
 def require_registry_staff(user: User) -> None:
     if not is_staff_user(user):
         raise ReviewRefused(_("Only registry staff review filings."), code="not_staff")
-
-
-def case_number_assign(*, case: Case, year: int) -> Case:
-    """Give ``case`` the next number of its prefix and year, without gaps.
-
-    Must run inside the transaction that accepts the originating filing: the
-    sequence row stays locked until it commits, so numbers are unique under
-    concurrency, and a rollback gives the number back.
-
-    The next number is one above the higher of the counter and the highest number
-    already on a case of that prefix and year, so numbers entered by staff, imported
-    or loaded as demo data (``DCCJ 1204/2026``) are never issued again. The
-    ``unique_case_number`` constraint on :class:`~filing.models.Case` backs this.
-    """
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("case_number_assign must run inside the accepting transaction.")
-    if case.number is not None:
-        return case
-    # Create the row if this is the year's first case; a concurrent creator is harmless.
-    CaseNumberSequence.objects.bulk_create(
-        [CaseNumberSequence(case_type_id=case.case_type_id, year=year)], ignore_conflicts=True
-    )
-    sequence = CaseNumberSequence.objects.select_for_update().get(case_type_id=case.case_type_id, year=year)
-    # Read under the row lock: every number this function gives out is taken while
-    # holding it, so the maximum cannot move between this read and the update below.
-    highest = Case.objects.filter(case_type_id=case.case_type_id, year=year).aggregate(highest=Max("number"))[
-        "highest"
-    ]
-    sequence.last_number = max(sequence.last_number, highest or 0) + 1
-    sequence.save(update_fields=["last_number"])
-    Case.objects.filter(pk=case.pk, number__isnull=True).update(number=sequence.last_number, year=year)
-    case.refresh_from_db()
-    return case
 
 
 def _new_drn() -> str:
@@ -137,7 +106,7 @@ def filing_accept(*, submission: Submission, clerk: User, ip_address: str | None
         _assign_drn(document)
         Document.objects.filter(pk=document.pk).update(public_inspection=document.document_type.public_inspection)
     audit_record(
-        event_type="filing.submission_accepted",
+        event_type=AuditEventType.FILING_SUBMISSION_ACCEPTED,
         actor=clerk,
         target=submission,
         before={"status": "open"},
@@ -150,7 +119,8 @@ def filing_accept(*, submission: Submission, clerk: User, ip_address: str | None
     )
     from ..tasks import seal_accepted_documents
 
-    seal_accepted_documents.delay_on_commit(submission.pk)
+    # celery-types does not know delay_on_commit (Celery 5.4+) yet.
+    seal_accepted_documents.delay_on_commit(submission.pk)  # type: ignore[attr-defined]
     return submission
 
 
@@ -178,7 +148,7 @@ def filing_return(
     if submission.opens_case:
         Case.objects.filter(pk=submission.case_id, number__isnull=True).update(status=Case.Status.DRAFT)
     audit_record(
-        event_type="filing.submission_returned",
+        event_type=AuditEventType.FILING_SUBMISSION_RETURNED,
         actor=clerk,
         target=submission,
         before={"status": "open"},
@@ -186,13 +156,21 @@ def filing_return(
         ip_address=ip_address,
     )
     hooks.submission_returned(submission)
+    text = render_message(
+        "filing/messages/submission_returned",
+        {
+            "reference": submission.reference,
+            "reason": Bilingual(reason.name_en, reason.name_zh),
+            "note": submission.return_note,
+        },
+    )
     message_post(
         recipient=submission.submitted_by,
         kind="decision",
-        subject_en=f"Submission {submission.reference} returned",
-        subject_zh=f"提交 {submission.reference} 已退回",
-        body_en=f"Reason: {reason.name_en}" + (f"\nNote: {submission.return_note}" if submission.return_note else ""),
-        body_zh=f"原因：{reason.name_zh}" + (f"\n附註：{submission.return_note}" if submission.return_note else ""),
+        subject_en=text.subject.en,
+        subject_zh=text.subject.zh,
+        body_en=text.body.en,
+        body_zh=text.body.zh,
         submission=submission,
     )
     notify_on_commit(

@@ -3,10 +3,13 @@ commits, and its re-issue under the same DRN when a correction changes the deeme
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db import transaction
 
+from icms.core.messages import Bilingual, render_message
 from icms.core.rendering import format_datetime_en, format_datetime_zh
-from icms.core.storage import StoredFiles, read_document
+from icms.core.storage import StoredDocument, read_document, stored_once
 
 from ..models import Document, Submission
 from ..sealing import Stamp, StampKind, seal_pdf
@@ -25,6 +28,15 @@ def sealed_copies_reissued_tell(*, submission: Submission) -> int:
     deemed = submission.deemed_received_at
     if deemed is None:
         raise RuntimeError("A re-issued sealed copy has a deemed time.")
+    text = render_message(
+        "filing/messages/sealed_copy_reissued",
+        {
+            "case_number": case.case_number,
+            "reference": submission.reference,
+            "deemed": Bilingual(format_datetime_en(deemed), format_datetime_zh(deemed)),
+            "version": version,
+        },
+    )
     told = []
     with transaction.atomic():
         for recipient in case_recipients(case):
@@ -32,17 +44,10 @@ def sealed_copies_reissued_tell(*, submission: Submission) -> int:
                 recipient=recipient,
                 kind="sealed_copy_reissued",
                 version=version,
-                subject_en=f"Sealed copies re-issued in {case.case_number} (submission {submission.reference})",
-                subject_zh=f"{case.case_number} 的蓋印文本已重新發出（提交 {submission.reference}）",
-                body_en=(
-                    f"The Registry corrected the deemed time of receipt to {format_datetime_en(deemed)} and "
-                    f"re-issued the sealed copies under the same Document Reference Numbers, as version {version}. "
-                    "The earlier copies are superseded."
-                ),
-                body_zh=(
-                    f"登記處已把當作收件時間更正為{format_datetime_zh(deemed)}，並以相同的文件參考編號重新發出"
-                    f"蓋印文本（第 {version} 版）。較早的文本已被取代。"
-                ),
+                subject_en=text.subject.en,
+                subject_zh=text.subject.zh,
+                body_en=text.body.en,
+                body_zh=text.body.zh,
                 submission=submission,
             )
             if created:
@@ -55,7 +60,7 @@ def sealed_copies_reissued_tell(*, submission: Submission) -> int:
     return len(told)
 
 
-def submission_documents_seal(*, submission: Submission) -> int:
+def submission_documents_seal(*, submission_id: int) -> int:
     """Make the sealed copy of each accepted document, then tell the filer. Idempotent.
 
     The sealed copy is the original with the FILED stamp on page 1 (court, case
@@ -63,6 +68,7 @@ def submission_documents_seal(*, submission: Submission) -> int:
     """
     from ..notifications import notify_on_commit
 
+    submission = Submission.objects.select_related("case__case_type__court", "submitted_by").get(pk=submission_id)
     if submission.status != Submission.Status.ACCEPTED:
         return 0
     case = submission.case
@@ -83,27 +89,28 @@ def submission_documents_seal(*, submission: Submission) -> int:
             version=document.sealed_version,
         )
         sealed_bytes = seal_pdf(read_document(document.storage_key), stamp)
-        with StoredFiles() as files:
-            stored = files.save(sealed_bytes, prefix="sealed")
-            claimed = Document.objects.filter(
-                pk=document.pk, sealed_storage_key="", sealed_version=document.sealed_version
-            ).update(sealed_storage_key=stored.key, sealed_sha256=stored.sha256)
-            if not claimed:
-                files.discard()  # another worker sealed this one first: drop our copy
-            sealed += claimed
+        with stored_once(
+            sealed_bytes,
+            prefix="sealed",
+            claim=_sealed_copy_claim(document),
+        ) as stored:
+            sealed += stored is not None  # None: another worker sealed this one first
     reissued = submission.documents.filter(sealed_version__gt=1)
     if reissued.exists():
         if not reissued.filter(sealed_storage_key="").exists():
             sealed_copies_reissued_tell(submission=submission)
         return sealed
+    text = render_message(
+        "filing/messages/submission_accepted", {"reference": submission.reference, "case_number": case.case_number}
+    )
     with transaction.atomic():
         _, created = message_post(
             recipient=submission.submitted_by,
             kind="decision",
-            subject_en=f"Submission {submission.reference} accepted in {case.case_number}",
-            subject_zh=f"提交 {submission.reference} 已獲接納（{case.case_number}）",
-            body_en="The registry has accepted your filing. The sealed copies are attached below.",
-            body_zh="登記處已接納你的存檔。蓋印文本載於下方。",
+            subject_en=text.subject.en,
+            subject_zh=text.subject.zh,
+            body_en=text.body.en,
+            body_zh=text.body.zh,
             submission=submission,
         )
         if created:
@@ -113,3 +120,9 @@ def submission_documents_seal(*, submission: Submission) -> int:
                 context={"submission": submission, "accepted": True, "case_number": case.case_number},
             )
     return sealed
+
+
+def _sealed_copy_claim(document: Document) -> Callable[[StoredDocument], int]:
+    """Give the stored copy to ``document`` if it is still unsealed at this version."""
+    unsealed = Document.objects.filter(pk=document.pk, sealed_storage_key="", sealed_version=document.sealed_version)
+    return lambda stored: unsealed.update(sealed_storage_key=stored.key, sealed_sha256=stored.sha256)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organisation, User
 from accounts.selectors import filing_eligibility, membership_for_user
 from icms.calendar.stamping import deemed_receipt_stamp
-from icms.core.audit import audit_record
+from icms.core.audit import AuditEventType, audit_record
 from icms.core.storage import StoredFiles
 
 from .. import access
@@ -260,7 +260,7 @@ def _submission_receive(
         submission.refresh_from_db()
         acknowledgement_version_create(submission=submission)
         audit_record(
-            event_type="filing.submission_received",
+            event_type=AuditEventType.FILING_SUBMISSION_RECEIVED,
             actor=user,
             target=submission,
             after={
@@ -274,7 +274,8 @@ def _submission_receive(
         )
         from ..tasks import acknowledge_submission
 
-        acknowledge_submission.delay_on_commit(submission.pk)
+        # celery-types does not know delay_on_commit (Celery 5.4+) yet.
+        acknowledge_submission.delay_on_commit(submission.pk)  # type: ignore[attr-defined]
     return submission
 
 

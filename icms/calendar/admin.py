@@ -3,10 +3,11 @@ audited services, which re-stamp affected filings and payments after commit."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -32,6 +33,8 @@ from .services import (
     deemed_receipt_conflict_dismiss,
 )
 
+RecordT = TypeVar("RecordT", Closure, ExtraHoliday, MaintenanceWindow, RegistryHours)
+
 
 def _staff(request: HttpRequest) -> AbstractBaseUser:
     if not isinstance(request.user, AbstractBaseUser):  # the admin site lets only signed-in staff this far
@@ -44,19 +47,19 @@ def _hk_minute(moment: Any) -> Any:
     return timezone.localtime(moment, HONG_KONG).replace(second=0, microsecond=0)
 
 
-class AuditedCalendarAdmin(admin.ModelAdmin):
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+class AuditedCalendarAdmin(admin.ModelAdmin[RecordT]):
+    def save_model(self, request: HttpRequest, obj: RecordT, form: Any, change: bool) -> None:
         calendar_record_save(actor=request.user, record=obj, ip_address=client_ip(request))  # type: ignore[arg-type]
 
-    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+    def delete_model(self, request: HttpRequest, obj: RecordT) -> None:
         calendar_record_delete(actor=request.user, record=obj, ip_address=client_ip(request))  # type: ignore[arg-type]
 
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[RecordT]) -> None:
         for obj in queryset:
             self.delete_model(request, obj)
 
 
-class LabelledSplitDateTime(admin.widgets.AdminSplitDateTime):
+class LabelledSplitDateTime(AdminSplitDateTime):
     """The admin's date and time boxes, each with its own accessible name: Django's share one
     <label>, which names neither box (WCAG 1.3.1, 4.1.2)."""
 
@@ -75,7 +78,7 @@ class ReopeningForm(forms.Form):
 
 
 @admin.register(Closure)
-class ClosureAdmin(AuditedCalendarAdmin):
+class ClosureAdmin(AuditedCalendarAdmin[Closure]):
     """Record a closure in two clicks ("Add", then "Save": it starts now), and its reopening in
     two more (the "Record the reopening" link, then "Record")."""
 
@@ -166,12 +169,12 @@ class ResolutionForm(forms.Form):
 
 
 @admin.register(DeemedReceiptConflict)
-class DeemedReceiptConflictAdmin(admin.ModelAdmin):
+class DeemedReceiptConflictAdmin(admin.ModelAdmin[DeemedReceiptConflict]):
     """Decided filings a calendar change would have moved: staff correct or dismiss each, with a reason."""
 
     list_display = ["target_label", "recorded_deemed_at", "proposed_deemed_at", "cause", "status", "resolve"]
     list_filter = ["status"]
-    readonly_fields = [
+    fields = readonly_fields = (
         "target_label",
         "received_at",
         "recorded_deemed_at",
@@ -183,8 +186,7 @@ class DeemedReceiptConflictAdmin(admin.ModelAdmin):
         "resolved_by",
         "resolved_at",
         "resolution_reason",
-    ]
-    fields = readonly_fields
+    )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -252,17 +254,17 @@ class DeemedReceiptConflictAdmin(admin.ModelAdmin):
 
 
 @admin.register(ExtraHoliday)
-class ExtraHolidayAdmin(AuditedCalendarAdmin):
+class ExtraHolidayAdmin(AuditedCalendarAdmin[ExtraHoliday]):
     list_display = ["day", "name_en", "name_zh"]
 
 
 @admin.register(MaintenanceWindow)
-class MaintenanceWindowAdmin(AuditedCalendarAdmin):
+class MaintenanceWindowAdmin(AuditedCalendarAdmin[MaintenanceWindow]):
     list_display = ["starts_at", "ends_at", "notice_en"]
 
 
 @admin.register(RegistryHours)
-class RegistryHoursAdmin(AuditedCalendarAdmin):
+class RegistryHoursAdmin(AuditedCalendarAdmin[RegistryHours]):
     list_display = ["__str__", "lunch_hour_defers", "updated_at"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -49,4 +49,4 @@ def registry_feed(*, calendar: RegistryCalendar, start: date, end: date, site_ho
         event.add("description", "\n".join(filter(None, [window.notice_en, window.notice_zh])))
         event.add("last-modified", window.updated_at)
         feed.add_component(event)
-    return feed.to_ical()
+    return bytes(feed.to_ical())  # icalendar leaves to_ical() unannotated

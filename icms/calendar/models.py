@@ -10,10 +10,12 @@ from django.db.models import F, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from icms.core.models import TimeStampedModel
+
 from .core import ClosureReason
 
 
-class RegistryHours(models.Model):
+class RegistryHours(TimeStampedModel):
     """The registries' weekday hours: a single row (icms-reference §2)."""
 
     opens = models.TimeField(_("opens"), default=time(8, 45))
@@ -25,8 +27,6 @@ class RegistryHours(models.Model):
         default=False,
         help_text=_("Off by default: the published rule defers only filings received after closing time."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("registry hours")
@@ -59,14 +59,12 @@ class BilingualNotice(models.Model):
         return self.notice_en
 
 
-class ExtraHoliday(models.Model):
+class ExtraHoliday(TimeStampedModel):
     """A day the Chief Executive appoints as a general holiday, on top of Cap. 149's list."""
 
     day = models.DateField(_("date"), unique=True)
     name_en = models.CharField(_("name in English"), max_length=200)
     name_zh = models.CharField(_("name in Chinese"), max_length=200)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("additional general holiday")
@@ -77,7 +75,7 @@ class ExtraHoliday(models.Model):
         return f"{self.day.isoformat()} {self.name_en}"
 
 
-class Closure(BilingualNotice):
+class Closure(BilingualNotice, TimeStampedModel):
     """The registry closed for a typhoon, black rainstorm or extreme conditions."""
 
     class Reason(models.TextChoices):
@@ -94,8 +92,6 @@ class Closure(BilingualNotice):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("registry closure")
@@ -112,13 +108,11 @@ class Closure(BilingualNotice):
         return f"{self.get_reason_display()} from {self.starts_at.isoformat()}"
 
 
-class MaintenanceWindow(BilingualNotice):
+class MaintenanceWindow(BilingualNotice, TimeStampedModel):
     """Published in advance; while one is in force the portal shows a maintenance page."""
 
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("maintenance window")
@@ -162,7 +156,7 @@ class DeemedReceiptFields(models.Model):
         return Q(pk__in=[])
 
 
-class DeemedReceiptConflict(models.Model):
+class DeemedReceiptConflict(TimeStampedModel):
     """A decided row that a later calendar change would have moved, for staff to resolve.
 
     Staff either correct the row's deemed receipt (audited, with a reason; the filer is
@@ -192,8 +186,6 @@ class DeemedReceiptConflict(models.Model):
     )
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     resolution_reason = models.TextField(_("reason"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("decided filing a calendar change would have moved")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.cache import cache
@@ -14,7 +14,7 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from icms.core.audit import audit_record
+from icms.core.audit import AuditEventType, audit_record
 from icms.core.time import HONG_KONG
 
 from .hooks import DeemedReceiptChange, deemed_receipt_changed
@@ -76,6 +76,37 @@ def _event_prefix(record: CalendarRecord) -> str:
     }[type(record)]
 
 
+class _RecordEvents(NamedTuple):
+    created: AuditEventType
+    changed: AuditEventType
+    deleted: AuditEventType
+
+
+# What a change of each kind of calendar record writes to the audit log.
+_AUDIT_EVENTS: dict[type[CalendarRecord], _RecordEvents] = {
+    Closure: _RecordEvents(
+        AuditEventType.CALENDAR_CLOSURE_CREATED,
+        AuditEventType.CALENDAR_CLOSURE_CHANGED,
+        AuditEventType.CALENDAR_CLOSURE_DELETED,
+    ),
+    ExtraHoliday: _RecordEvents(
+        AuditEventType.CALENDAR_EXTRA_HOLIDAY_CREATED,
+        AuditEventType.CALENDAR_EXTRA_HOLIDAY_CHANGED,
+        AuditEventType.CALENDAR_EXTRA_HOLIDAY_DELETED,
+    ),
+    MaintenanceWindow: _RecordEvents(
+        AuditEventType.CALENDAR_MAINTENANCE_WINDOW_CREATED,
+        AuditEventType.CALENDAR_MAINTENANCE_WINDOW_CHANGED,
+        AuditEventType.CALENDAR_MAINTENANCE_WINDOW_DELETED,
+    ),
+    RegistryHours: _RecordEvents(
+        AuditEventType.CALENDAR_REGISTRY_HOURS_CREATED,
+        AuditEventType.CALENDAR_REGISTRY_HOURS_CHANGED,
+        AuditEventType.CALENDAR_REGISTRY_HOURS_DELETED,
+    ),
+}
+
+
 @transaction.atomic
 def calendar_record_save(
     *, actor: AbstractBaseUser | None, record: CalendarRecord, ip_address: str | None = None
@@ -91,7 +122,7 @@ def calendar_record_save(
     record.full_clean(validate_unique=previous is None and not isinstance(record, RegistryHours))
     record.save()
     audit_record(
-        event_type=f"{_event_prefix(record)}_{'changed' if previous else 'created'}",
+        event_type=_AUDIT_EVENTS[type(record)].changed if previous else _AUDIT_EVENTS[type(record)].created,
         actor=actor,
         target=record,
         before=_state(previous),
@@ -111,7 +142,7 @@ def calendar_record_delete(
     """Delete a calendar record (a closure entered in error, say), audited, then re-stamp."""
     window = _affected_window(record)
     audit_record(
-        event_type=f"{_event_prefix(record)}_deleted",
+        event_type=_AUDIT_EVENTS[type(record)].deleted,
         actor=actor,
         target=record,
         before=_state(record),
@@ -193,7 +224,7 @@ def deemed_receipt_conflict_correct(
     before = {"deemed_received_at": _iso(conflict.recorded_deemed_at), "deemed_rule": conflict.recorded_rule}
     after = {"deemed_received_at": _iso(conflict.proposed_deemed_at), "deemed_rule": conflict.proposed_rule}
     audit_record(
-        event_type="calendar.deemed_receipt_corrected",
+        event_type=AuditEventType.CALENDAR_DEEMED_RECEIPT_CORRECTED,
         actor=actor,
         target=cast(Any, model)(pk=conflict.target_id),
         target_label=conflict.target_label,
@@ -231,7 +262,7 @@ def deemed_receipt_conflict_dismiss(
     )
     conflict.refresh_from_db()
     audit_record(
-        event_type="calendar.deemed_receipt_conflict_dismissed",
+        event_type=AuditEventType.CALENDAR_DEEMED_RECEIPT_CONFLICT_DISMISSED,
         actor=actor,
         target=conflict,
         before={"status": DeemedReceiptConflict.Status.OPEN},

@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from icms.core.audit import audit_record
+from icms.core.audit import AuditEventType, audit_record
 
 from .core import RegistryCalendar, deemed_receipt
 from .data import current_calendar
@@ -83,7 +83,9 @@ def _stamp_one(
                 _record_conflict(model, row, result.deemed_at, result.rule.value, cause=cause)
             return False  # decided, or someone else stamped it first; their audit row stands
         audit_record(
-            event_type="calendar.deemed_receipt_stamped" if old_rule == "" else "calendar.deemed_receipt_restamped",
+            event_type=AuditEventType.CALENDAR_DEEMED_RECEIPT_STAMPED
+            if old_rule == ""
+            else AuditEventType.CALENDAR_DEEMED_RECEIPT_RESTAMPED,
             target=cast(Any, model)(pk=row["pk"]),
             target_label=f"{model._meta.label} #{row['pk']}",
             before=None if old_rule == "" else _snapshot(old_at, old_rule),
@@ -141,7 +143,7 @@ def _record_conflict(
                 **proposal,
             )
             audit_record(
-                event_type="calendar.deemed_receipt_conflict_listed",
+                event_type=AuditEventType.CALENDAR_DEEMED_RECEIPT_CONFLICT_LISTED,
                 target=conflict,
                 before=_snapshot(row["deemed_received_at"], row["deemed_rule"]),
                 after={**_snapshot(proposed_at, proposed_rule), "cause": cause},

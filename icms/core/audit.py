@@ -9,12 +9,15 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
 
+from .audit_events import AuditEventType
 from .models import AuditEvent
+
+__all__ = ["AuditEventType", "audit_record"]
 
 
 def audit_record(
     *,
-    event_type: str,
+    event_type: AuditEventType,
     actor: AbstractBaseUser | None = None,
     target: models.Model | None = None,
     target_label: str = "",
@@ -24,7 +27,8 @@ def audit_record(
 ) -> AuditEvent:
     """Append an audit event. Call it inside the transaction that makes the change.
 
-    ``event_type`` is a stable dotted code such as ``calendar.closure_created``.
+    ``event_type`` is a member of :class:`~icms.core.audit_events.AuditEventType`, such as
+    ``AuditEventType.CALENDAR_CLOSURE_CREATED`` (stored as ``calendar.closure_created``).
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record must run inside the transaction of the change it records.")

@@ -5,7 +5,11 @@ characters when the database's ctype is UTF-8-aware (``C.UTF-8``,
 ``en_US.UTF-8``), never ``C`` or ``POSIX``.
 """
 
-from django.core.checks import Error, Tags, register
+from collections.abc import Sequence
+from typing import Any
+
+from django.apps import AppConfig
+from django.core.checks import CheckMessage, Error, Tags, register
 from django.core.checks import Warning as CheckWarning
 from django.db import connections
 from django.db.utils import OperationalError
@@ -14,8 +18,10 @@ REQUIRED_EXTENSIONS = ("pg_trgm", "unaccent")
 
 
 @register(Tags.database)
-def check_postgres_can_index_chinese(app_configs, databases=None, **kwargs):  # type: ignore[no-untyped-def]
-    errors = []
+def check_postgres_can_index_chinese(
+    app_configs: Sequence[AppConfig] | None, databases: Sequence[str] | None = None, **kwargs: Any
+) -> list[CheckMessage]:
+    errors: list[CheckMessage] = []
     for alias in databases or []:
         connection = connections[alias]
         try:
@@ -54,7 +60,9 @@ def check_postgres_can_index_chinese(app_configs, databases=None, **kwargs):  # 
 
 
 @register(Tags.security, deploy=True)
-def check_field_encryption_key_is_its_own(app_configs, **kwargs):  # type: ignore[no-untyped-def]
+def check_field_encryption_key_is_its_own(
+    app_configs: Sequence[AppConfig] | None, **kwargs: Any
+) -> list[CheckMessage]:
     """Encrypted values (HKID numbers) should not depend on SECRET_KEY, which gets rotated."""
     from django.conf import settings
 

@@ -8,8 +8,20 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .audit_events import AuditEventType
 
-class WorkerHeartbeat(models.Model):
+
+class TimeStampedModel(models.Model):
+    """When a row was made and last changed, for the record. Every app's rows carry it."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class WorkerHeartbeat(TimeStampedModel):
     """The last time a Celery worker ran the periodic heartbeat task.
 
     One row per worker host. ``/healthz`` reports the newest beat, so a stalled
@@ -19,8 +31,6 @@ class WorkerHeartbeat(models.Model):
     hostname = models.CharField(_("worker host"), max_length=255, unique=True)
     beat_at = models.DateTimeField(_("last beat"))
     beats = models.PositiveBigIntegerField(_("beats"), default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("worker heartbeat")
@@ -49,7 +59,7 @@ class AuditEvent(models.Model):
         verbose_name=_("actor"),
         help_text=_("Empty when the system acted."),
     )
-    event_type = models.CharField(_("event type"), max_length=64, db_index=True)
+    event_type = models.CharField(_("event type"), max_length=64, db_index=True, choices=AuditEventType.choices)
     target_type = models.ForeignKey(
         ContentType, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("target type")
     )

@@ -20,7 +20,8 @@ import hashlib
 import logging
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from io import BytesIO
@@ -277,6 +278,35 @@ class StoredFiles:
         """Delete every file saved so far. Called on rollback; safe to call twice."""
         while self.keys:
             _delete_quietly(self.storage, self.keys.pop())
+
+
+@contextmanager
+def stored_once(
+    content: Content, *, prefix: str, claim: Callable[[StoredDocument], int]
+) -> Iterator[StoredDocument | None]:
+    """Store a rendered file and give it to one row, once: the step every worker shares.
+
+    ::
+
+        with stored_once(pdf, prefix="receipts", claim=lambda stored: Receipt.objects.filter(
+            pk=receipt.pk, storage_key=""
+        ).update(storage_key=stored.key)) as stored:
+            if stored is None:
+                return  # another worker stored it first
+            ...  # more work in the same transaction (a message, an audit record)
+
+    ``claim`` is a conditional UPDATE that returns how many rows it changed. The block is
+    one durable transaction (:class:`StoredFiles`): if the claim takes nothing, this
+    copy is deleted and the block gets ``None``; if the block raises or the commit fails,
+    the copy is deleted and nothing points at it.
+    """
+    with StoredFiles() as files:
+        stored = files.save(content, prefix=prefix)
+        if claim(stored):
+            yield stored
+        else:
+            files.discard()
+            yield None
 
 
 def open_document(key: str, *, storage: Storage | None = None) -> File:  # type: ignore[type-arg]

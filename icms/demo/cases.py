@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TypeAlias
 
 from django.db import transaction
 
@@ -10,9 +11,12 @@ from accounts.models import Membership, User
 from filing.models import Case, CaseAssignment, CaseType, Party
 from icms.core.time import HONG_KONG as HKT
 
-# (prefix, number, year, issued (HKT), nature en, nature zh, applicants, respondents)
 # A party is (kind, English name, Chinese name, demo key of the user in person, demo key of the firm on record).
-DEMO_CASES = [
+DemoParty: TypeAlias = tuple[str, str, str, str | None, str | None]
+# (prefix, number, year, issued (HKT), nature en, nature zh, applicants, respondents)
+DemoCase: TypeAlias = tuple[str, int, int, tuple[int, int, int, int, int], str, str, list[DemoParty], list[DemoParty]]
+
+DEMO_CASES: list[DemoCase] = [
     (
         "DCCJ",
         1204,

@@ -95,7 +95,7 @@ def _finish(submission: Submission, *, received_earlier: bool = False) -> Submis
     if received_earlier:
         submission_received_at(submission, _last_working_morning())
     submission.refresh_from_db()
-    submission_acknowledge(submission=submission)
+    submission_acknowledge(submission_id=submission.pk)
     return submission
 
 
@@ -115,7 +115,7 @@ def load(people: dict[str, object], cases: list[Case]) -> int:
     )
     with transaction.atomic():
         filing_accept(submission=reply, clerk=clerk)
-    submission_documents_seal(submission=Submission.objects.get(pk=reply.pk))
+    submission_documents_seal(submission_id=reply.pk)
     count += 1
 
     # Under review (just received): a summons in the same case.
@@ -168,5 +168,5 @@ def load(people: dict[str, object], cases: list[Case]) -> int:
         title=f"Case management conference {DEMO_MARK}",
         file=_pdf("Notice of Hearing 聆訊通知書", dccj.case_number),
     )
-    court_document_deliver(court_document=notice)
+    court_document_deliver(court_document_id=notice.pk)
     return count

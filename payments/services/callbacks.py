@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from icms.core.audit import audit_record
+from icms.core.audit import AuditEventType, audit_record
 
 from ..gateways import adapter_for_code
 from ..gateways.base import CallbackRejected, EventKind, GatewayEventData
@@ -52,7 +52,7 @@ def _record_rejected(gateway: str, body: bytes, reason: str) -> GatewayEvent:
             processed_at=timezone.now(),
         )
         audit_record(
-            event_type="payments.callback_rejected",
+            event_type=AuditEventType.PAYMENTS_CALLBACK_REJECTED,
             target=event,
             after={"gateway": gateway, "event_id": event.event_id, "reason": reason},
         )
@@ -99,7 +99,7 @@ def _apply(gateway: str, data: GatewayEventData, body: bytes) -> GatewayEvent:
     event.refresh_from_db()
     if outcome == Outcome.SECOND_CHARGE and order is not None:
         audit_record(
-            event_type="payments.second_charge_received",
+            event_type=AuditEventType.PAYMENTS_SECOND_CHARGE_RECEIVED,
             target=order,
             after={
                 "gateway": gateway,
@@ -112,7 +112,7 @@ def _apply(gateway: str, data: GatewayEventData, body: bytes) -> GatewayEvent:
         second_charge_refund_start(order=order, event=event)
     if outcome == Outcome.MISMATCH:
         audit_record(
-            event_type="payments.callback_mismatch",
+            event_type=AuditEventType.PAYMENTS_CALLBACK_MISMATCH,
             target=event,
             after={"order": data.order_reference, "amount": str(data.amount), "currency": data.currency},
         )

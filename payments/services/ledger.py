@@ -14,7 +14,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Organisation, User
-from icms.core.audit import audit_record
+from icms.core.audit import AuditEventType, audit_record
 
 from ..models import ZERO, DepositAccount, LedgerEntry, PaymentOrder, Refund
 from .errors import InsufficientFunds, PaymentRefused
@@ -31,7 +31,9 @@ def deposit_account_open(*, organisation: Organisation, branch_code: str | None 
     """The organisation's main account (``branch_code=None``) or branch sub-account, opened if new."""
     account, created = DepositAccount.objects.get_or_create(organisation=organisation, branch_code=branch_code or None)
     if created:
-        audit_record(event_type="payments.deposit_account_opened", target=account, after={"branch": branch_code})
+        audit_record(
+            event_type=AuditEventType.PAYMENTS_DEPOSIT_ACCOUNT_OPENED, target=account, after={"branch": branch_code}
+        )
     return account
 
 
@@ -44,11 +46,20 @@ def deposit_account_for_membership(membership: Membership) -> DepositAccount | N
     return account
 
 
+# Each kind of ledger row has its own audit event.
+_AUDIT_EVENTS = {
+    LedgerEntry.Kind.TOP_UP: AuditEventType.PAYMENTS_LEDGER_TOP_UP,
+    LedgerEntry.Kind.FEE: AuditEventType.PAYMENTS_LEDGER_FEE,
+    LedgerEntry.Kind.REFUND: AuditEventType.PAYMENTS_LEDGER_REFUND,
+    LedgerEntry.Kind.ADJUSTMENT: AuditEventType.PAYMENTS_LEDGER_ADJUSTMENT,
+}
+
+
 def _entry(
     *,
     account: DepositAccount,
     amount: Decimal,
-    kind: str,
+    kind: LedgerEntry.Kind,
     actor: User | None,
     order: PaymentOrder | None = None,
     refund: Refund | None = None,
@@ -68,7 +79,7 @@ def _entry(
     entry.full_clean(validate_constraints=False)
     entry.save()
     audit_record(
-        event_type=f"payments.ledger_{kind}",
+        event_type=_AUDIT_EVENTS[kind],
         actor=actor,
         target=account,
         after={

@@ -10,21 +10,17 @@ A member of the public has no message box and gave no address: the order's page 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
 from enum import StrEnum
 
 from django.urls import reverse
-from django.utils import formats, timezone, translation
-from django.utils.translation import gettext as _
+from django.utils.functional import lazy
 
 from accounts.models import User
 from icms.core.email import absolute_url, email_on_commit
+from icms.core.messages import CHINESE, ENGLISH, render_text
 
 from ..models import PaymentOrder, Refund
-
-ENGLISH = "en"
-CHINESE = "zh-hant"
 
 
 class Notice(StrEnum):
@@ -45,91 +41,49 @@ def _purpose(order: PaymentOrder) -> str:
     return order_purpose(order)
 
 
-def _declined(order: PaymentOrder, refund: Refund | None) -> tuple[str, str]:
-    values = {"reference": order.reference, "amount": _hkd(order.amount), "purpose": _purpose(order)}
-    return (
-        _("Payment %(reference)s declined") % values,
-        _(
-            "Your payment of HK$%(amount)s for %(purpose)s was declined. Nothing was charged. "
-            "Try another card, or pay another way (PPS, FPS or a deposit account)."
-        )
-        % values,
-    )
+def _destination(refund: Refund) -> str:
+    return refund.destination
 
 
-def _failed(order: PaymentOrder, refund: Refund | None) -> tuple[str, str]:
-    values = {"reference": order.reference, "amount": _hkd(order.amount), "purpose": _purpose(order)}
-    return (
-        _("Payment %(reference)s not completed") % values,
-        _(
-            "The payment service could not complete your payment of HK$%(amount)s for %(purpose)s. "
-            "Nothing was charged. Try again, or pay another way."
-        )
-        % values,
-    )
+def _method(order: PaymentOrder, refund: Refund) -> str:
+    return str(refund.get_method_display() or order.get_method_display())
 
 
-def _refund_values(order: PaymentOrder, refund: Refund | None) -> dict[str, str]:
+# The notices about a refund: the amount is the refund's, and they say where it goes back.
+_ABOUT_A_REFUND = {Notice.REFUND_REQUESTED, Notice.REFUNDED, Notice.SECOND_CHARGE}
+
+
+def _context(notice: Notice, order: PaymentOrder, refund: Refund | None) -> dict[str, object]:
+    """The values a notice's templates show. Those in words are lazy, so that each is
+    evaluated in the language being rendered."""
+    context: dict[str, object] = {
+        "reference": order.reference,
+        "amount": _hkd(order.amount),
+        "purpose": lazy(_purpose, str)(order),
+    }
+    if notice not in _ABOUT_A_REFUND:
+        return context
     if refund is None:
         raise ValueError("A refund notice needs its refund.")
-    completed = timezone.localtime(refund.completed_at) if refund.completed_at else None
     return {
-        "reference": order.reference,
+        **context,
         "amount": _hkd(refund.amount),
-        "purpose": _purpose(order),
-        "destination": refund.destination,
-        "method": str(refund.get_method_display() or order.get_method_display()),
-        "when": formats.date_format(completed, "DATETIME_FORMAT") if completed else "",
+        "destination": lazy(_destination, str)(refund),
+        "method": lazy(_method, str)(order, refund),
+        "completed_at": refund.completed_at,
     }
 
 
-def _refund_requested(order: PaymentOrder, refund: Refund | None) -> tuple[str, str]:
-    values = _refund_values(order, refund)
-    return (
-        _("Refund pending: payment %(reference)s") % values,
-        _(
-            "A refund of HK$%(amount)s of your payment %(reference)s for %(purpose)s is pending. "
-            "It will be paid back to %(destination)s, and we will tell you when it has been."
-        )
-        % values,
-    )
-
-
-def _refunded(order: PaymentOrder, refund: Refund | None) -> tuple[str, str]:
-    values = _refund_values(order, refund)
-    return (
-        _("Refunded HK$%(amount)s: payment %(reference)s") % values,
-        _("HK$%(amount)s of your payment %(reference)s for %(purpose)s was refunded to %(destination)s on %(when)s.")
-        % values,
-    )
-
-
-def _second_charge(order: PaymentOrder, refund: Refund | None) -> tuple[str, str]:
-    values = _refund_values(order, refund)
-    return (
-        _("Second charge refunded: payment %(reference)s") % values,
-        _(
-            "Payment %(reference)s for %(purpose)s had already been paid when the payment service took a "
-            "second charge of HK$%(amount)s (%(method)s). We are refunding that charge to %(destination)s "
-            "automatically: you need do nothing, and we will tell you when it has been paid back."
-        )
-        % values,
-    )
-
-
-_TEXTS: dict[Notice, Callable[[PaymentOrder, Refund | None], tuple[str, str]]] = {
-    Notice.DECLINED: _declined,
-    Notice.FAILED: _failed,
-    Notice.REFUND_REQUESTED: _refund_requested,
-    Notice.REFUNDED: _refunded,
-    Notice.SECOND_CHARGE: _second_charge,
-}
-
-
 def notice_text(*, notice: Notice, order: PaymentOrder, refund: Refund | None, language: str) -> tuple[str, str]:
-    """The subject and text of a notice, in ``language``."""
-    with translation.override(language):
-        return _TEXTS[notice](order, refund)
+    """The subject and text of a notice, in ``language``.
+
+    The words are in ``templates/payments/messages/<notice>_subject.txt`` and ``<notice>_body.txt``.
+    """
+    context = _context(notice, order, refund)
+    return (
+        render_text(f"payments/messages/{notice.value}_subject.txt", context, language=language),
+        render_text(f"payments/messages/{notice.value}_body.txt", context, language=language),
+    )
 
 
 def payer_notify(*, notice: Notice, order: PaymentOrder, refund: Refund | None = None) -> None:
@@ -157,6 +111,5 @@ def payer_notify(*, notice: Notice, order: PaymentOrder, refund: Refund | None =
         return
     language = CHINESE if (payer.preferred_language or "").startswith("zh") else ENGLISH
     subject, body = (subject_zh, body_zh) if language == CHINESE else (subject_en, body_en)
-    with translation.override(language):
-        footer = _("Your payment: %(url)s") % {"url": page}
-    email_on_commit(to=[payer.email], subject=f"[iCMS] {subject}", body=f"{body}\n\n{footer}\n")
+    email_body = render_text("payments/messages/notice_email_body.txt", {"body": body, "url": page}, language=language)
+    email_on_commit(to=[payer.email], subject=f"[iCMS] {subject}", body=f"{email_body}\n")

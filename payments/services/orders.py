@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.selectors import membership_for_user
 from icms.calendar.stamping import deemed_receipt_stamp
-from icms.core.audit import audit_record
+from icms.core.audit import AuditEventType, audit_record
 
 from .. import hooks
 from ..fees import Quote, quote
@@ -101,7 +101,7 @@ def payment_order_create(
         # The same key raced in from a second click: that order wins.
         return PaymentOrder.objects.get(payer=payer, idempotency_key=key)
     audit_record(
-        event_type="payments.order_created",
+        event_type=AuditEventType.PAYMENTS_ORDER_CREATED,
         actor=payer,
         target=order,
         after={**_snapshot(order), "purpose": purpose, "purpose_ref": purpose_ref, "lines": order.lines},
@@ -148,7 +148,7 @@ def payment_order_start(
     )
     locked.refresh_from_db()
     audit_record(
-        event_type="payments.order_started",
+        event_type=AuditEventType.PAYMENTS_ORDER_STARTED,
         actor=_user_or_none(actor),
         target=locked,
         before=before,
@@ -185,7 +185,7 @@ def order_mark_paid(
     deemed_receipt_stamp(model=PaymentOrder, pk=order.pk)
     order.refresh_from_db()
     audit_record(
-        event_type="payments.order_paid",
+        event_type=AuditEventType.PAYMENTS_ORDER_PAID,
         actor=actor,
         target=order,
         before=before,
@@ -213,7 +213,7 @@ def order_mark_failed(*, order: PaymentOrder, reason: str, actor: User | None = 
     )
     if updated:
         audit_record(
-            event_type="payments.order_failed",
+            event_type=AuditEventType.PAYMENTS_ORDER_FAILED,
             actor=actor,
             target=order,
             before=_snapshot(order),
@@ -286,7 +286,7 @@ def _reopen(order: PaymentOrder, *, actor: User | None) -> None:
     )
     if reopened:
         audit_record(
-            event_type="payments.order_reopened",
+            event_type=AuditEventType.PAYMENTS_ORDER_REOPENED,
             actor=actor,
             target=order,
             before={"status": Status.CANCELLED},
@@ -303,7 +303,7 @@ def payment_order_cancel(*, order: PaymentOrder, actor: User | AnonymousUser | N
     )
     if updated:
         audit_record(
-            event_type="payments.order_cancelled",
+            event_type=AuditEventType.PAYMENTS_ORDER_CANCELLED,
             actor=_user_or_none(actor),
             target=order,
             before=_snapshot(order),

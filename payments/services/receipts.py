@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from icms.core.audit import audit_record
+from icms.core.audit import AuditEventType, audit_record
 from icms.core.time import HONG_KONG
 
 from .. import hooks
@@ -31,7 +31,7 @@ def receipt_allocate(*, order: PaymentOrder) -> Receipt:
     ReceiptSequence.objects.select_for_update().filter(year=year).update(last_number=F("last_number") + 1)
     sequence = ReceiptSequence.objects.get(year=year).last_number
     receipt = Receipt.objects.create(order=order, year=year, sequence=sequence)
-    audit_record(event_type="payments.receipt_issued", target=order, after={"receipt": receipt.number})
+    audit_record(event_type=AuditEventType.PAYMENTS_RECEIPT_ISSUED, target=order, after={"receipt": receipt.number})
     from ..tasks import receipt_render
 
     # celery-types does not know delay_on_commit (Celery 5.4+) yet.
@@ -45,7 +45,7 @@ def receipt_render_and_store(*, receipt_id: int) -> bool:
     Claimed by a conditional UPDATE of the empty storage key: a second delivery of the
     task renders nothing, and a file written by a loser of a race is deleted.
     """
-    from icms.core.storage import default_storage, store_document
+    from icms.core.storage import stored_once
 
     from ..rendering import render_receipt_pdf
 
@@ -53,14 +53,14 @@ def receipt_render_and_store(*, receipt_id: int) -> bool:
     if receipt.storage_key:
         return False
     pdf = render_receipt_pdf(receipt)
-    stored = store_document(pdf, prefix="receipts")
-    with transaction.atomic():
-        claimed = Receipt.objects.filter(pk=receipt.pk, storage_key="").update(
-            storage_key=stored.key, rendered_at=timezone.now()
-        )
-    if not claimed:
-        default_storage().delete(stored.key)
-        return False
+    unrendered = Receipt.objects.filter(pk=receipt.pk, storage_key="")
+    with stored_once(
+        pdf,
+        prefix="receipts",
+        claim=lambda stored: unrendered.update(storage_key=stored.key, rendered_at=timezone.now()),
+    ) as stored:
+        if stored is None:
+            return False  # another worker stored it first
     receipt.refresh_from_db()
     hooks.receipt_rendered(receipt)
     return True
@@ -84,18 +84,19 @@ def receipt_rerender_and_store(*, receipt_id: int) -> bool:
     message box links to the receipt as it was issued. Not rendered yet? The first
     rendering shows the refunds anyway.
     """
-    from icms.core.storage import store_document
+    from icms.core.storage import StoredFiles
 
     from ..rendering import render_receipt_pdf
 
     if not Receipt.objects.filter(pk=receipt_id).exclude(storage_key="").exists():
         return receipt_render_and_store(receipt_id=receipt_id)
-    with transaction.atomic():
+    # A copy stored for a transaction that then fails is deleted (StoredFiles).
+    with StoredFiles() as files:
         receipt = Receipt.objects.select_for_update().select_related("order").get(pk=receipt_id)
-        stored = store_document(render_receipt_pdf(receipt), prefix="receipts")
+        stored = files.save(render_receipt_pdf(receipt), prefix="receipts")
         Receipt.objects.filter(pk=receipt.pk).update(storage_key=stored.key, rendered_at=timezone.now())
         audit_record(
-            event_type="payments.receipt_rerendered",
+            event_type=AuditEventType.PAYMENTS_RECEIPT_RERENDERED,
             target=receipt.order,
             before={"storage_key": receipt.storage_key},
             after={"receipt": receipt.number, "storage_key": stored.key},

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from icms.core.audit import audit_record
+from icms.core.audit import AuditEventType, audit_record
 
 from .. import hooks
 from ..gateways import adapter_for_code
@@ -74,7 +74,7 @@ def refund_request_for_order(
     refund.full_clean(exclude=["reference"], validate_constraints=False)
     refund.save()
     audit_record(
-        event_type="payments.refund_requested",
+        event_type=AuditEventType.PAYMENTS_REFUND_REQUESTED,
         actor=requested_by,
         target=refund,
         after={"order": locked.reference, "amount": str(amount), "reason": reason},
@@ -122,7 +122,7 @@ def second_charge_refund_start(*, order: PaymentOrder, event: GatewayEvent) -> R
         # A concurrent delivery about the same charge claimed it first; that refund stands.
         return Refund.objects.get(kind=SECOND_CHARGE, gateway=event.gateway, charge_reference=event.gateway_reference)
     audit_record(
-        event_type="payments.second_charge_refund_started",
+        event_type=AuditEventType.PAYMENTS_SECOND_CHARGE_REFUND_STARTED,
         target=refund,
         after={
             "order": order.reference,
@@ -162,14 +162,16 @@ def refund_approve(*, refund: Refund, officer: User) -> Refund:
             first_approved_at=now,
             updated_at=now,
         )
-        event = "payments.refund_first_approval" if needs_second else "payments.refund_approved"
+        event = (
+            AuditEventType.PAYMENTS_REFUND_FIRST_APPROVAL if needs_second else AuditEventType.PAYMENTS_REFUND_APPROVED
+        )
     elif locked.status == RS.AWAITING_SECOND:
         if locked.first_approved_by_id == officer.pk:
             raise PaymentRefused(_("A second approval must come from a different accounts officer."))
         Refund.objects.filter(pk=locked.pk, status=RS.AWAITING_SECOND).update(
             status=RS.APPROVED, second_approved_by=officer, second_approved_at=now, updated_at=now
         )
-        event = "payments.refund_approved"
+        event = AuditEventType.PAYMENTS_REFUND_APPROVED
     else:
         raise PaymentRefused(_("This refund is not waiting for approval."))
     locked.refresh_from_db()
@@ -207,7 +209,9 @@ def refund_reject(*, refund: Refund, officer: User, note: str = "") -> Refund:
     )
     if not updated:
         raise PaymentRefused(_("This refund is not waiting for approval."))
-    audit_record(event_type="payments.refund_rejected", actor=officer, target=refund, after={"note": note})
+    audit_record(
+        event_type=AuditEventType.PAYMENTS_REFUND_REJECTED, actor=officer, target=refund, after={"note": note}
+    )
     refund.refresh_from_db()
     return refund
 
@@ -234,9 +238,11 @@ def refund_complete(*, refund: Refund, gateway_reference: str) -> bool:
         PaymentOrder.objects.filter(pk=order.pk, status=PaymentOrder.Status.PAID).update(
             status=PaymentOrder.Status.REFUNDED, updated_at=timezone.now()
         )
-        audit_record(event_type="payments.order_refunded", target=order, after={"refunded": str(refunded)})
+        audit_record(
+            event_type=AuditEventType.PAYMENTS_ORDER_REFUNDED, target=order, after={"refunded": str(refunded)}
+        )
     audit_record(
-        event_type="payments.refund_completed",
+        event_type=AuditEventType.PAYMENTS_REFUND_COMPLETED,
         target=refund,
         after={
             "order": order.reference,
@@ -287,5 +293,7 @@ def refund_execute_via_gateway(*, refund_id: int) -> bool:
         if Refund.objects.filter(pk=refund.pk, status=RS.APPROVED).update(
             status=RS.FAILED, decided_note=result.message
         ):
-            audit_record(event_type="payments.refund_failed", target=refund, after={"message": result.message})
+            audit_record(
+                event_type=AuditEventType.PAYMENTS_REFUND_FAILED, target=refund, after={"message": result.message}
+            )
     return False

@@ -73,7 +73,7 @@ def saturday_filing(party_in_person) -> Submission:
         uploads=[DocumentUpload(document_type("DCCJ", "writ"), "Writ of summons", pdf_file(1))],
     )
     received_at(submission, SATURDAY_1638)
-    assert submission_acknowledge(submission=submission) == 1
+    assert submission_acknowledge(submission_id=submission.pk) == 1
     submission.refresh_from_db()
     return submission
 
@@ -245,7 +245,7 @@ def test_staff_correct_a_sealed_filing_which_is_reissued_under_the_same_drn(
     conflict.refresh_from_db()
     assert (conflict.status, conflict.resolved_by) == ("corrected", clerk)
     # Sealing again finds nothing to do and tells nobody twice.
-    assert submission_documents_seal(submission=accepted) == 0
+    assert submission_documents_seal(submission_id=accepted.pk) == 0
     assert reissued.count() == 1
 
 

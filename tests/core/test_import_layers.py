@@ -18,9 +18,7 @@ LAYERS = ["icms.core", "icms.calendar", "accounts", "filing", "payments", "cause
 PACKAGES = {"icms.core": "icms/core", "icms.calendar": "icms/calendar", **{p: p for p in LAYERS[2:]}}
 
 # (importing module, imported layer): why it is still there. Issue 12 removes these.
-PENDING: dict[tuple[str, str], str] = {
-    ("icms.calendar.middleware", "accounts"): "the maintenance page asks accounts who is staff",
-}
+PENDING: dict[tuple[str, str], str] = {}
 
 
 def layer_of(module: str) -> str | None:
@@ -88,3 +86,68 @@ def test_the_check_finds_an_upward_import(tmp_path):
         assert ("icms.core._layer_probe", "filing") in violations()
     finally:
         probe.unlink()
+
+
+# --- Circles ------------------------------------------------------------------------
+
+
+def is_service_task_pair(importer: str, imported: str) -> bool:
+    """An app's tasks calling its services, which queue those tasks: the one circle allowed."""
+    app, _, rest = importer.partition(".")
+    return rest == "tasks" and (imported == f"{app}.services" or imported.startswith(f"{app}.services."))
+
+
+def import_graph() -> dict[str, set[str]]:
+    modules = {}
+    for folder in PACKAGES.values():
+        for path in (ROOT / folder).rglob("*.py"):
+            if "migrations" not in path.parts:
+                modules[module_name(path)] = path
+    return {
+        module: {target for target in imported_modules(path, module) if target in modules and target != module}
+        for module, path in modules.items()
+    }
+
+
+def circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components of more than one module (Tarjan's algorithm),
+    leaving out the allowed tasks-to-services edges."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(module: str) -> None:
+        index[module] = low[module] = len(index)
+        stack.append(module)
+        for target in graph[module]:
+            if is_service_task_pair(module, target):
+                continue
+            if target not in index:
+                visit(target)
+                low[module] = min(low[module], low[target])
+            elif target in stack:
+                low[module] = min(low[module], index[target])
+        if low[module] == index[module]:
+            component = []
+            while True:
+                member = stack.pop()
+                component.append(member)
+                if member == module:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for module in sorted(graph):
+        if module not in index:
+            visit(module)
+    return found
+
+
+def test_no_modules_import_each_other_in_a_circle():
+    assert circles(import_graph()) == [], "import circles (see docs/development.md, 'Layers')"
+
+
+def test_the_check_finds_a_circle():
+    graph = {"a.x": {"a.y"}, "a.y": {"a.z"}, "a.z": {"a.x"}, "a.tasks": {"a.services"}, "a.services": {"a.tasks"}}
+    assert circles(graph) == [["a.x", "a.y", "a.z"]]

@@ -24,6 +24,7 @@ from icms.core.storage import (
     hash_stored_document,
     read_document,
     store_document,
+    stored_once,
 )
 from tests.filing import pdf_corpus
 
@@ -137,6 +138,35 @@ def test_a_failed_commit_leaves_no_file(document_storage):
         Group.permissions.through.objects.create(group=group, permission_id=987654321)
     assert files_in(document_storage) == []
     assert not Group.objects.filter(name="submission 3").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_stored_once_gives_the_copy_to_the_first_claimer_and_deletes_the_losers(document_storage):
+    group = Group.objects.create(name="")
+    unclaimed = Group.objects.filter(pk=group.pk, name="")
+    with stored_once(pdf_corpus.good_pdf(), prefix="receipts", claim=lambda s: unclaimed.update(name=s.key)) as first:
+        assert first is not None
+    with stored_once(
+        pdf_corpus.good_pdf(2), prefix="receipts", claim=lambda s: unclaimed.update(name=s.key)
+    ) as second:
+        assert second is None
+    group.refresh_from_db()
+    assert group.name == first.key
+    assert files_in(document_storage) == [document_storage / first.key]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_stored_once_deletes_its_copy_when_the_work_after_the_claim_fails(document_storage):
+    group = Group.objects.create(name="")
+    unclaimed = Group.objects.filter(pk=group.pk, name="")
+    with (
+        pytest.raises(RuntimeError, match="message box down"),
+        stored_once(pdf_corpus.good_pdf(), prefix="receipts", claim=lambda s: unclaimed.update(name=s.key)),
+    ):
+        raise RuntimeError("message box down")
+    group.refresh_from_db()
+    assert group.name == ""  # the claim rolled back with the rest
+    assert files_in(document_storage) == []
 
 
 @pytest.mark.django_db(transaction=True)

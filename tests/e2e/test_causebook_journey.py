@@ -66,7 +66,7 @@ def dccj_case(paying):
     )
     with once_received_in_law(submission):
         filing_accept(submission=submission, clerk=StaffFactory())
-    submission_documents_seal(submission=submission)  # idempotent: the task may have sealed them already
+    submission_documents_seal(submission_id=submission.pk)  # idempotent: the task may have sealed them already
     documents = {d.title: d for d in submission.documents.all()}
     assert documents[PUBLIC_TITLE].public_inspection and not documents[RESTRICTED_TITLE].public_inspection
     return target

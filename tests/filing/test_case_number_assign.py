@@ -7,9 +7,9 @@ import time_machine
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from filing.case_numbers.numbering import case_number_assign
 from filing.models import Case, CaseNumberSequence, CaseType
 from filing.services import DocumentUpload, NewCase, NewParty, filing_accept, submission_create
-from filing.services.review import case_number_assign
 from icms.demo import cases as demo
 from tests.factories import CaseFactory, StaffFactory, UserFactory
 from tests.filing.conftest import document_type, pdf_file

@@ -268,7 +268,7 @@ def test_a_document_sealed_meanwhile_by_another_worker_leaves_no_stray_sealed_fi
 
     monkeypatch.setattr(sealing, "seal_pdf", seal_then_lose_the_race)
     before = set(stored_files(document_storage))
-    assert sealing.submission_documents_seal(submission=submission) == 1
+    assert sealing.submission_documents_seal(submission_id=submission.pk) == 1
     added = set(stored_files(document_storage)) - before
     first.refresh_from_db()
     assert added == {first.sealed_storage_key}  # ours for the first; nothing left for the second

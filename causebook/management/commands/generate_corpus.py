@@ -20,7 +20,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from causebook import corpus
+from causebook.management import corpus
 
 CASE_COLUMNS = "id, case_type_id, number, year, status, nature_en, nature_zh, issued_at, created_at, updated_at"
 PARTY_COLUMNS = "id, case_id, side, ordinal, kind, name_en, name_zh, created_at, updated_at"

@@ -1,8 +1,9 @@
 """deemed_receipt <ISO datetime>: the same answer as the API, for registry staff at a terminal."""
 
 import json
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.dateparse import parse_datetime
 
 from icms.calendar.core import deemed_receipt
@@ -13,11 +14,11 @@ from icms.core.time import HONG_KONG
 class Command(BaseCommand):
     help = "Print when something received at the given instant (ISO 8601 with offset) is deemed received."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("at", help="for example 2026-12-24T18:05:00+08:00")
         parser.add_argument("--json", action="store_true", help="print the API's JSON instead of text")
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, **options: Any) -> None:
         try:
             at = parse_datetime(options["at"])
         except ValueError:

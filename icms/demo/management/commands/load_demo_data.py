@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 from icms.demo import accounts as accounts_demo
@@ -11,7 +13,7 @@ from icms.demo.cases import link_demo_cases
 class Command(BaseCommand):
     help = "Load the bilingual demo data: courts' cases, parties and a user for every role. Safe to run twice."
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, **options: Any) -> None:
         people = accounts_demo.load()
         cases = filing_demo.load(people)
         link_demo_cases(people, cases)
