@@ -3,16 +3,13 @@
 Each is retried with backoff and jitter and is time-limited; the services are idempotent.
 """
 
-from celery import shared_task
+from icms.core.retrying import retried_task
 
 from .services import court_document_deliver, submission_acknowledge, submission_documents_seal
 
 
-@shared_task(
+@retried_task(
     name="filing.tasks.acknowledge_submission",
-    autoretry_for=(Exception,),
-    retry_backoff=True,
-    retry_jitter=True,
     max_retries=8,
     soft_time_limit=120,
     time_limit=180,
@@ -22,11 +19,8 @@ def acknowledge_submission(submission_id: int) -> int:
     return submission_acknowledge(submission_id=submission_id)
 
 
-@shared_task(
+@retried_task(
     name="filing.tasks.seal_accepted_documents",
-    autoretry_for=(Exception,),
-    retry_backoff=True,
-    retry_jitter=True,
     max_retries=8,
     soft_time_limit=120,
     time_limit=180,
@@ -36,11 +30,8 @@ def seal_accepted_documents(submission_id: int) -> int:
     return submission_documents_seal(submission_id=submission_id)
 
 
-@shared_task(
+@retried_task(
     name="filing.tasks.deliver_court_document",
-    autoretry_for=(Exception,),
-    retry_backoff=True,
-    retry_jitter=True,
     max_retries=8,
     soft_time_limit=120,
     time_limit=180,

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from icms.core.retrying import retried_task
+
 from . import services
 
 
-@shared_task(
+@retried_task(
     name="payments.tasks.receipt_render",
-    autoretry_for=(Exception,),
-    retry_backoff=True,
-    retry_jitter=True,
     max_retries=6,
     soft_time_limit=60,
     time_limit=90,
@@ -21,11 +20,8 @@ def receipt_render(receipt_id: int) -> bool:
     return services.receipt_render_and_store(receipt_id=receipt_id)
 
 
-@shared_task(
+@retried_task(
     name="payments.tasks.receipt_refresh",
-    autoretry_for=(Exception,),
-    retry_backoff=True,
-    retry_jitter=True,
     max_retries=6,
     soft_time_limit=60,
     time_limit=90,
@@ -35,11 +31,9 @@ def receipt_refresh(receipt_id: int) -> bool:
     return services.receipt_rerender_and_store(receipt_id=receipt_id)
 
 
-@shared_task(
+@retried_task(
     name="payments.tasks.refund_execute",
     autoretry_for=(OSError,),
-    retry_backoff=True,
-    retry_jitter=True,
     max_retries=8,
     soft_time_limit=60,
     time_limit=90,

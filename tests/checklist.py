@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -204,3 +205,49 @@ def assert_queries_do_not_grow(
     if check is not None:
         check(response, 3 * rows)
     return len(few.captured_queries)
+
+
+class ViewChecklist:
+    """The checklist's tests, once: an app's test module subclasses this with its ``VIEWS``.
+
+    ::
+
+        class TestViewChecklist(ViewChecklist):
+            VIEWS = VIEWS
+
+    Each test runs on the rows it applies to (:func:`split`); the module gives the
+    ``world`` fixture the rows refer to.
+    """
+
+    VIEWS: ClassVar[list[View]] = []
+    ROWS_OF_TEST: ClassVar[dict[str, str]] = {
+        "test_the_permitted_user_gets_the_page": "get",
+        "test_the_permitted_users_post_does_its_work_and_redirects": "permitted post",
+        "test_someone_elses_object_is_404": "object",
+        "test_a_wrong_method_is_405": "all",
+        "test_a_post_without_the_csrf_token_is_refused": "post",
+        "test_the_anonymous": "all",
+    }
+
+    def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
+        rows = self.ROWS_OF_TEST.get(metafunc.function.__name__)
+        if rows is not None:
+            metafunc.parametrize("view", split(self.VIEWS)[rows], ids=str)
+
+    def test_the_permitted_user_gets_the_page(self, world, view):
+        check_permitted(world, view)
+
+    def test_the_permitted_users_post_does_its_work_and_redirects(self, world, view):
+        check_permitted_post(world, view)
+
+    def test_someone_elses_object_is_404(self, world, view):
+        check_someone_elses_is_404(world, view)
+
+    def test_a_wrong_method_is_405(self, world, view):
+        check_wrong_method_is_405(world, view)
+
+    def test_a_post_without_the_csrf_token_is_refused(self, world, view):
+        check_csrf(world, view)
+
+    def test_the_anonymous(self, world, view):
+        check_anonymous(world, view)

@@ -2,14 +2,13 @@ from datetime import datetime
 
 from celery import shared_task
 
+from icms.core.retrying import retried_task
+
 from .stamping import deemed_receipts_restamp, deemed_receipts_sweep
 
 
-@shared_task(
+@retried_task(
     name="icms.calendar.tasks.restamp_deemed_receipts",
-    autoretry_for=(Exception,),
-    retry_backoff=True,
-    retry_jitter=True,
     max_retries=8,
     soft_time_limit=300,
     time_limit=360,

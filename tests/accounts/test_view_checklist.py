@@ -18,15 +18,9 @@ from accounts.tokens import api_token_create
 from tests.accounts.conftest import Firm
 from tests.checklist import (
     View,
+    ViewChecklist,
     assert_queries_do_not_grow,
-    check_anonymous,
-    check_csrf,
-    check_permitted,
-    check_permitted_post,
-    check_someone_elses_is_404,
-    check_wrong_method_is_405,
     signed_in,
-    split,
 )
 from tests.factories import CaseFactory, MembershipFactory, PartyFactory, UserFactory, assign_case
 
@@ -233,37 +227,10 @@ VIEWS = [
         changed_to=lambda w: True,
     ),
 ]
-ROWS = split(VIEWS)
 
 
-@pytest.mark.parametrize("view", ROWS["get"], ids=str)
-def test_the_permitted_user_gets_the_page(world, view):
-    check_permitted(world, view)
-
-
-@pytest.mark.parametrize("view", ROWS["permitted post"], ids=str)
-def test_the_permitted_users_post_does_its_work_and_redirects(world, view):
-    check_permitted_post(world, view)
-
-
-@pytest.mark.parametrize("view", ROWS["object"], ids=str)
-def test_someone_elses_object_is_404(world, view):
-    check_someone_elses_is_404(world, view)
-
-
-@pytest.mark.parametrize("view", ROWS["all"], ids=str)
-def test_a_wrong_method_is_405(world, view):
-    check_wrong_method_is_405(world, view)
-
-
-@pytest.mark.parametrize("view", ROWS["post"], ids=str)
-def test_a_post_without_the_csrf_token_is_refused(world, view):
-    check_csrf(world, view)
-
-
-@pytest.mark.parametrize("view", ROWS["all"], ids=str)
-def test_the_anonymous(world, view):
-    check_anonymous(world, view)
+class TestViewChecklist(ViewChecklist):
+    VIEWS = VIEWS
 
 
 def test_the_anonymous_accepting_an_invitation_are_sent_to_sign_in_and_nothing_changes(world):

@@ -31,14 +31,9 @@ from filing.services import (
 from tests.causebook.conftest import make_case
 from tests.checklist import (
     View,
+    ViewChecklist,
     assert_queries_do_not_grow,
-    check_anonymous,
-    check_csrf,
-    check_permitted,
-    check_someone_elses_is_404,
-    check_wrong_method_is_405,
     signed_in,
-    split,
 )
 from tests.clock import once_received_in_law
 from tests.factories import HearingFactory, PartyFactory, StaffFactory, UserFactory
@@ -170,32 +165,10 @@ VIEWS = [
         shows=lambda w: b"%PDF-",
     ),
 ]
-ROWS = split(VIEWS)
 
 
-@pytest.mark.parametrize("view", ROWS["get"], ids=str)
-def test_the_permitted_user_gets_the_page(world, view):
-    check_permitted(world, view)
-
-
-@pytest.mark.parametrize("view", ROWS["object"], ids=str)
-def test_someone_elses_object_is_404(world, view):
-    check_someone_elses_is_404(world, view)
-
-
-@pytest.mark.parametrize("view", ROWS["all"], ids=str)
-def test_a_wrong_method_is_405(world, view):
-    check_wrong_method_is_405(world, view)
-
-
-@pytest.mark.parametrize("view", ROWS["post"], ids=str)
-def test_a_post_without_the_csrf_token_is_refused(world, view):
-    check_csrf(world, view)
-
-
-@pytest.mark.parametrize("view", ROWS["all"], ids=str)
-def test_the_anonymous(world, view):
-    check_anonymous(world, view)
+class TestViewChecklist(ViewChecklist):
+    VIEWS = VIEWS
 
 
 @pytest.mark.parametrize("name", ["causebook:purchase", "causebook:inspection", "causebook:inspection_copy"])

@@ -19,11 +19,9 @@ from filing.services import DocumentUpload, submission_create
 from icms.core.models import WorkerHeartbeat
 from tests.checklist import (
     View,
+    ViewChecklist,
     check_anonymous,
-    check_csrf,
     check_permitted,
-    check_wrong_method_is_405,
-    split,
 )
 from tests.filing.conftest import document_type, pdf_file
 
@@ -118,30 +116,17 @@ VIEWS = [
         shows=lambda w: '"match": false',
     ),
 ]
-ROWS = split(VIEWS)
 
 
-@pytest.mark.parametrize("view", ROWS["get"], ids=str)
-def test_the_public_get_the_page(world, view):
-    if view.anonymous is None:
-        check_permitted(world, view)
-    else:
-        check_anonymous(world, view)
+class TestViewChecklist(ViewChecklist):
+    VIEWS = VIEWS
 
-
-@pytest.mark.parametrize("view", ROWS["all"], ids=str)
-def test_a_wrong_method_is_405(world, view):
-    check_wrong_method_is_405(world, view)
-
-
-@pytest.mark.parametrize("view", ROWS["post"], ids=str)
-def test_a_post_without_the_csrf_token_is_refused(world, view):
-    check_csrf(world, view)
-
-
-@pytest.mark.parametrize("view", ROWS["all"], ids=str)
-def test_the_anonymous(world, view):
-    check_anonymous(world, view)
+    def test_the_permitted_user_gets_the_page(self, world, view):
+        """Everyone may see these pages; some answer the anonymous in their own way."""
+        if view.anonymous is None:
+            check_permitted(world, view)
+        else:
+            check_anonymous(world, view)
 
 
 def test_switching_the_language_sets_it_and_goes_back(db):

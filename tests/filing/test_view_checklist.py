@@ -21,14 +21,9 @@ from filing.services import DocumentUpload, court_document_issue, message_post, 
 from icms.core.storage import store_document
 from tests.checklist import (
     View,
+    ViewChecklist,
     assert_queries_do_not_grow,
-    check_anonymous,
-    check_csrf,
-    check_permitted,
-    check_someone_elses_is_404,
-    check_wrong_method_is_405,
     signed_in,
-    split,
 )
 from tests.factories import CaseFactory, MembershipFactory, PartyFactory, StaffFactory, assign_case
 from tests.filing.conftest import document_type, pdf_file
@@ -230,32 +225,10 @@ VIEWS = [
         data=lambda w: {"drn": drn_generate()},
     ),
 ]
-ROWS = split(VIEWS)
 
 
-@pytest.mark.parametrize("view", ROWS["get"], ids=str)
-def test_the_permitted_user_gets_the_page(world, view):
-    check_permitted(world, view)
-
-
-@pytest.mark.parametrize("view", ROWS["object"], ids=str)
-def test_someone_elses_object_is_404(world, view):
-    check_someone_elses_is_404(world, view)
-
-
-@pytest.mark.parametrize("view", ROWS["all"], ids=str)
-def test_a_wrong_method_is_405(world, view):
-    check_wrong_method_is_405(world, view)
-
-
-@pytest.mark.parametrize("view", ROWS["post"], ids=str)
-def test_a_post_without_the_csrf_token_is_refused(world, view):
-    check_csrf(world, view)
-
-
-@pytest.mark.parametrize("view", ROWS["all"], ids=str)
-def test_the_anonymous(world, view):
-    check_anonymous(world, view)
+class TestViewChecklist(ViewChecklist):
+    VIEWS = VIEWS
 
 
 # --- The permitted user's POST -------------------------------------------------------

@@ -20,15 +20,9 @@ from payments.sandbox.models import SandboxCharge
 from payments.services.receipts import receipt_render_and_store
 from tests.checklist import (
     View,
+    ViewChecklist,
     assert_queries_do_not_grow,
-    check_anonymous,
-    check_csrf,
-    check_permitted,
-    check_permitted_post,
-    check_someone_elses_is_404,
-    check_wrong_method_is_405,
     signed_in,
-    split,
 )
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.filing.conftest import document_type, pdf_file
@@ -253,37 +247,10 @@ VIEWS = [
         state=lambda w: SandboxCharge.objects.count(),
     ),
 ]
-ROWS = split(VIEWS)
 
 
-@pytest.mark.parametrize("view", ROWS["get"], ids=str)
-def test_the_permitted_user_gets_the_page(world, view):
-    check_permitted(world, view)
-
-
-@pytest.mark.parametrize("view", ROWS["permitted post"], ids=str)
-def test_the_permitted_users_post_does_its_work_and_redirects(world, view):
-    check_permitted_post(world, view)
-
-
-@pytest.mark.parametrize("view", ROWS["object"], ids=str)
-def test_someone_elses_object_is_404(world, view):
-    check_someone_elses_is_404(world, view)
-
-
-@pytest.mark.parametrize("view", ROWS["all"], ids=str)
-def test_a_wrong_method_is_405(world, view):
-    check_wrong_method_is_405(world, view)
-
-
-@pytest.mark.parametrize("view", ROWS["post"], ids=str)
-def test_a_post_without_the_csrf_token_is_refused(world, view):
-    check_csrf(world, view)
-
-
-@pytest.mark.parametrize("view", ROWS["all"], ids=str)
-def test_the_anonymous(world, view):
-    check_anonymous(world, view)
+class TestViewChecklist(ViewChecklist):
+    VIEWS = VIEWS
 
 
 def test_the_filer_paying_a_filings_fee_goes_to_its_order(world):
