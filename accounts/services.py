@@ -28,7 +28,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from icms.core.audit import AuditEventType, audit_record
-from icms.core.email import absolute_url, email_on_commit
+from icms.core.email import absolute_url, email_enqueue
 
 from .hkid import hkid_mask, hkid_normalise
 from .models import Invitation, Membership, Organisation, User
@@ -38,13 +38,13 @@ from .tokens import token_hash
 INVITATION_VALID_FOR = timedelta(days=getattr(settings, "ACCOUNTS_INVITATION_DAYS", 7))
 
 
-def _notify_on_commit(*, to: str, language: str, template: str, context: dict[str, object]) -> None:
-    """Email ``to`` after the transaction commits, in the recipient's language."""
-
-    with translation.override(language or settings.LANGUAGE_CODE):
+def _notify(*, to: str, language: str, template: str, context: dict[str, object]) -> None:
+    """Owe an email to ``to`` in the outbox (sent after commit), in the recipient's language."""
+    language = language or settings.LANGUAGE_CODE
+    with translation.override(language):
         subject = render_to_string(f"accounts/email/{template}_subject.txt", context).strip()
         body = render_to_string(f"accounts/email/{template}_message.txt", context)
-    email_on_commit(to=[to], subject=f"[iCMS] {subject}", body=body)
+    email_enqueue(to=to, subject=f"[iCMS] {subject}", body=body, language=language)
 
 
 def _active_membership(user: User, organisation: Organisation) -> Membership | None:
@@ -210,7 +210,7 @@ def _organisation_decide(
     )
     applicant = organisation.applied_by
     if applicant is not None:
-        _notify_on_commit(
+        _notify(
             to=applicant.email,
             language=applicant.preferred_language,
             template="organisation_decision",
@@ -327,7 +327,7 @@ def invitation_create(
         after={"email": email, "role": role, "branch_code": invitation.branch_code, "sees_all_cases": sees_all_cases},
         ip_address=ip_address,
     )
-    _notify_on_commit(
+    _notify(
         to=email,
         language=translation.get_language() or settings.LANGUAGE_CODE,
         template="invitation",

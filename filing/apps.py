@@ -12,6 +12,7 @@ class FilingConfig(AppConfig):
 
         from .models import Submission
         from .services.acknowledgements import submission_deemed_receipt_changed
+        from .services.outbox_work import register_filing_follow_ups
         from .views_assignments import dashboard_cases_panel, member_cases_panel
 
         # Every later change of a submission's deemed receipt is told to the filer.
@@ -19,3 +20,5 @@ class FilingConfig(AppConfig):
         # Accounts' screens show the user's cases and a member's assigned cases.
         register_panel("account_dashboard", dashboard_cases_panel)
         register_panel("member_detail", member_cases_panel)
+        # Acknowledgements, sealing and court-document delivery are outbox work.
+        register_filing_follow_ups()

@@ -38,6 +38,12 @@ app.conf.update(
             "schedule": float(os.environ.get("CELERY_HEARTBEAT_INTERVAL", "30")),
             "options": {"expires": 25},
         },
+        # The outbox: send what the dispatch lost, take back dead workers' work, report missing work.
+        "outbox-sweep": {
+            "task": "icms.core.tasks.outbox_sweep",
+            "schedule": float(os.environ.get("OUTBOX_SWEEP_INTERVAL", "30")),
+            "options": {"expires": 25},
+        },
         # A safety net for lost dispatches: stamp anything still pending whose reopening is known.
         "sweep-deemed-receipts": {
             "task": "icms.calendar.tasks.sweep_deemed_receipts",

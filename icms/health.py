@@ -67,16 +67,38 @@ def check_worker(database: ComponentStatus) -> tuple[ComponentStatus, datetime |
     return ComponentStatus(True, f"last heartbeat {int(age)} s ago"), last
 
 
+def check_outbox(database: ComponentStatus) -> tuple[ComponentStatus, dict[str, int] | None]:
+    """Failed work, and owed work more than ``OUTBOX_OVERDUE_AFTER`` seconds past due."""
+    if not database.ok:
+        return ComponentStatus(False, "unknown: the database is down"), None
+    from icms.core.outbox import outbox_figures
+
+    figures = outbox_figures()
+    counts = {"failed": figures.failed, "overdue": figures.overdue}
+    if figures.failed or figures.overdue:
+        return ComponentStatus(False, f"{figures.failed} failed, {figures.overdue} overdue"), counts
+    return ComponentStatus(True, "nothing failed or overdue"), counts
+
+
 def overall() -> tuple[bool, dict[str, object]]:
+    """Whether the portal can serve (the HTTP status), and the report.
+
+    The database, Redis and a live worker are needed to serve: without one the status is
+    "unavailable" (503). Failed or overdue outbox work needs a person but does not stop
+    the portal serving: the status is "degraded", still 200.
+    """
     database = check_database()
     redis_status = check_redis()
     worker, last_beat = check_worker(database)
-    components = {"database": database, "redis": redis_status, "worker": worker}
-    healthy = all(c.ok for c in components.values())
+    outbox, outbox_counts = check_outbox(database)
+    components = {"database": database, "redis": redis_status, "worker": worker, "outbox": outbox}
+    serving = database.ok and redis_status.ok and worker.ok
+    status = ("ok" if outbox.ok else "degraded") if serving else "unavailable"
     body: dict[str, object] = {
-        "status": "ok" if healthy else "unavailable",
+        "status": status,
         "checked_at": timezone.localtime().isoformat(),
         "components": {name: c.as_dict() for name, c in components.items()},
         "last_worker_heartbeat": timezone.localtime(last_beat).isoformat() if last_beat else None,
+        "outbox": outbox_counts,
     }
-    return healthy, body
+    return serving, body

@@ -8,5 +8,8 @@ class PaymentsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import filing_fees
+        from .services.outbox_work import register_payments_follow_ups
 
         filing_fees.register()
+        # Receipts, refunds, the paid and refunded hooks and the sandbox's callbacks are outbox work.
+        register_payments_follow_ups()

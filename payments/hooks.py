@@ -9,14 +9,14 @@ Filing and the cause book register handlers in their ``AppConfig.ready``::
 
     register_paid_handler("submission", _submission_paid)
 
-Handlers run **after the commit** that paid (or refunded) the order, each in its own
-transaction; one handler's failure is logged and does not stop the others. A handler
-must be idempotent: callbacks are at-least-once, so look the order up again and check.
+Handlers run in a worker, as outbox work owed by the transaction that paid (or
+refunded) the order, each in its own transaction. A failure is retried if transient and
+otherwise reported (audited, and listed in "Work needing attention"). A handler must be
+idempotent: the work is at-least-once, so look the order up again and check.
 """
 
 from __future__ import annotations
 
-import logging
 from collections import defaultdict
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -25,8 +25,6 @@ from django.db import transaction
 
 if TYPE_CHECKING:
     from .models import PaymentOrder, Receipt, Refund
-
-logger = logging.getLogger(__name__)
 
 PaidHandler = Callable[["PaymentOrder"], None]
 RefundHandler = Callable[["Refund"], None]
@@ -86,24 +84,32 @@ def unregister_all() -> None:
     _receipt.clear()
 
 
-def _run(name: str, handler: Callable[[object], None], arg: object) -> None:
-    try:
-        with transaction.atomic():
-            handler(arg)
-    except Exception:
-        logger.exception("Payment hook %s failed for %s", name, arg)
+def has_paid_handlers(purpose: str) -> bool:
+    return bool(_paid.get(purpose))
 
 
-def paid_on_commit(order: PaymentOrder) -> None:
+def has_refund_handlers(purpose: str) -> bool:
+    return bool(_refunded.get(purpose))
+
+
+def paid_handlers_run(order: PaymentOrder) -> None:
+    """Outbox work ``payments.paid``: every paid handler of the order's purpose, each in its
+    own transaction. A failure is raised, so the outbox tries again (the handlers are
+    idempotent) or, in the end, reports it."""
     for handler in list(_paid.get(order.purpose, ())):
-        transaction.on_commit(lambda h=handler: _run("paid", h, order))  # type: ignore[misc]
+        with transaction.atomic():
+            handler(order)
 
 
-def refunded_on_commit(refund: Refund) -> None:
+def refund_handlers_run(refund: Refund) -> None:
+    """Outbox work ``payments.refunded``: as :func:`paid_handlers_run`, for a completed refund."""
     for handler in list(_refunded.get(refund.order.purpose, ())):
-        transaction.on_commit(lambda h=handler: _run("refunded", h, refund))  # type: ignore[misc]
+        with transaction.atomic():
+            handler(refund)
 
 
 def receipt_rendered(receipt: Receipt) -> None:
+    """Run inside the receipt's outbox work, so a failure there is retried and reported."""
     for handler in list(_receipt):
-        _run("receipt", handler, receipt)  # type: ignore[arg-type]
+        with transaction.atomic():
+            handler(receipt)

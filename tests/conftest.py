@@ -43,6 +43,7 @@ def celery_worker_process():
         if not db.get("HOST")
         else f"postgres://{db['USER']}@{db['HOST']}:{db.get('PORT') or 5432}/{connection.settings_dict['NAME']}",
         "TEST_REDIS_URL": settings.CELERY_BROKER_URL,
+        "CELERY_TASK_ALWAYS_EAGER": "false",
     }
     # A file, not a pipe: a chatty worker must never block on a full pipe.
     log = tempfile.NamedTemporaryFile(prefix="celery-worker-", suffix=".log", delete=False)  # noqa: SIM115
@@ -71,7 +72,12 @@ def celery_worker_process():
         stderr=subprocess.STDOUT,
     )
     process.log_path = log.name  # type: ignore[attr-defined]
+    from icms.celery import app
+
+    # Dispatches go to the broker, for this worker, not into the test's own process.
+    eager, app.conf.task_always_eager = app.conf.task_always_eager, False
     yield process
+    app.conf.task_always_eager = eager
     process.send_signal(signal.SIGTERM)
     try:
         process.wait(timeout=15)
@@ -81,7 +87,8 @@ def celery_worker_process():
 
 @pytest.fixture
 def celery_eager():
-    """Run tasks in-process for this test (dispatch is still on commit).
+    """Run tasks in-process for this test (dispatch is still on commit). The test
+    settings already do; this says so where a test depends on it.
 
     Tests of the real wiring use celery_worker_process instead.
     """
@@ -219,3 +226,35 @@ def outsider(db):
     from tests.factories import MembershipFactory, OrganisationFactory
 
     return MembershipFactory(organisation=OrganisationFactory(), role=Membership.Role.MEMBER).user
+
+
+class HeldOutbox:
+    """The outbox rows whose dispatch a test held back (see ``outbox_held``)."""
+
+    def __init__(self) -> None:
+        self.sent: list[int] = []
+
+    def targets(self, kind: str) -> list[int]:
+        """The target ids of the rows of ``kind`` owed so far, in order (sent or not)."""
+        from icms.core.models import OutboxItem
+
+        rows = OutboxItem.objects.filter(kind=kind).order_by("pk")
+        return [int(target_id) for target_id in rows.values_list("target_id", flat=True)]
+
+
+@pytest.fixture
+def outbox_held(monkeypatch):
+    """Outbox work is owed as usual, but never sent to a worker: for tests of something else.
+
+    The rows stay pending; ``.targets(kind)`` says what was owed after each commit.
+    """
+    from icms.core.outbox import dispatch
+
+    held = HeldOutbox()
+
+    def record(item_id, spec):
+        held.sent.append(item_id)
+        return True
+
+    monkeypatch.setattr(dispatch, "_send", record)
+    return held

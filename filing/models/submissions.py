@@ -173,6 +173,10 @@ class Document(TimeStampedModel):
         verbose_name = _("document")
         verbose_name_plural = _("documents")
         ordering = ["submission", "ordinal"]
+        # The outbox sweep's check for accepted filings left without sealed copies.
+        indexes = [
+            models.Index(fields=["submission"], name="document_unsealed", condition=models.Q(sealed_storage_key=""))
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -46,6 +46,10 @@ class AcknowledgementVersion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["submission", "version"], name="one_acknowledgement_per_version"),
         ]
+        # The outbox sweep's check for acknowledgements never made.
+        indexes = [
+            models.Index(fields=["submission"], name="acknowledgement_unsent", condition=models.Q(storage_key=""))
+        ]
 
     def __str__(self) -> str:
         return f"{self.submission_id} v{self.version}"

@@ -96,7 +96,7 @@ def submission_deemed_receipt_changed(change: DeemedReceiptChange) -> None:
 
     Registered with :mod:`icms.calendar.hooks`; runs inside the change's transaction.
     """
-    from ..tasks import acknowledge_submission, seal_accepted_documents
+    from .follow_up import acknowledgement_owe, sealing_owe
 
     submission = Submission.objects.get(pk=change.pk)
     reason_en, reason_zh = change_reason(change)
@@ -107,12 +107,11 @@ def submission_deemed_receipt_changed(change: DeemedReceiptChange) -> None:
         reason_en=reason_en,
         reason_zh=reason_zh,
     )
-    # celery-types does not know delay_on_commit (Celery 5.4+) yet.
-    acknowledge_submission.delay_on_commit(submission.pk)  # type: ignore[attr-defined]
+    acknowledgement_owe(submission)
     if submission.status == Submission.Status.ACCEPTED and sealed_copies_supersede(
         submission=submission, sealed_deemed_at=change.before_at, reason=reason_en
     ):
-        seal_accepted_documents.delay_on_commit(submission.pk)  # type: ignore[attr-defined]
+        sealing_owe(submission)
 
 
 def sealed_copies_supersede(*, submission: Submission, sealed_deemed_at: datetime | None, reason: str) -> int:
@@ -163,7 +162,7 @@ def _acknowledgement_version_send(*, submission: Submission, version: Acknowledg
     from icms.core.storage import stored_once
 
     from ..acknowledgement import acknowledgement_pdf
-    from ..notifications import notify_on_commit
+    from ..notifications import notify
 
     pdf = acknowledgement_pdf(submission, version=version)
     now = timezone.now()
@@ -207,7 +206,7 @@ def _acknowledgement_version_send(*, submission: Submission, version: Acknowledg
             submission=submission,
             attachment_key=stored.key,
         )
-        notify_on_commit(
+        notify(
             recipients=[submission.submitted_by],
             template=kind,
             context={

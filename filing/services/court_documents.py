@@ -105,10 +105,9 @@ def court_document_issue(
                     after={"case": case.case_number, "kind": kind, "drn": drn, "sha256": stored_sealed.sha256},
                     ip_address=ip_address,
                 )
-                from ..tasks import deliver_court_document
+                from .follow_up import court_document_delivery_owe
 
-                # celery-types does not know delay_on_commit (Celery 5.4+) yet.
-                deliver_court_document.delay_on_commit(document.pk)  # type: ignore[attr-defined]
+                court_document_delivery_owe(document)
             return document
         except IntegrityError:
             continue  # a DRN collision; draw again
@@ -117,7 +116,7 @@ def court_document_issue(
 
 def court_document_deliver(*, court_document_id: int) -> int:
     """Post the document to every recipient's message box, with an email notice. Idempotent."""
-    from ..notifications import notify_on_commit
+    from ..notifications import notify
 
     court_document = CourtDocument.objects.select_related("case__case_type__court").get(pk=court_document_id)
     case = court_document.case
@@ -143,7 +142,7 @@ def court_document_deliver(*, court_document_id: int) -> int:
             )
             if created:
                 delivered.append(recipient)
-        notify_on_commit(
+        notify(
             recipients=delivered,
             template="court_document",
             context={"case_number": case.case_number, "title": court_document.title},

@@ -117,10 +117,9 @@ def filing_accept(*, submission: Submission, clerk: User, ip_address: str | None
         },
         ip_address=ip_address,
     )
-    from ..tasks import seal_accepted_documents
+    from .follow_up import sealing_owe
 
-    # celery-types does not know delay_on_commit (Celery 5.4+) yet.
-    seal_accepted_documents.delay_on_commit(submission.pk)  # type: ignore[attr-defined]
+    sealing_owe(submission)
     return submission
 
 
@@ -129,7 +128,7 @@ def filing_return(
     *, submission: Submission, clerk: User, reason: ReturnReason, note: str = "", ip_address: str | None = None
 ) -> Submission:
     """Return a filing with a coded reason and a note; a refund follows through the hooks."""
-    from ..notifications import notify_on_commit
+    from ..notifications import notify
 
     require_registry_staff(clerk)
     if reason.code == "other" and not note.strip():
@@ -173,7 +172,7 @@ def filing_return(
         body_zh=text.body.zh,
         submission=submission,
     )
-    notify_on_commit(
+    notify(
         recipients=[submission.submitted_by],
         template="decision",
         context={

@@ -20,7 +20,7 @@ def sealed_copies_reissued_tell(*, submission: Submission) -> int:
     """Tell every party on record that the sealed copies were re-issued (a corrected deemed
     time), once per version: a message with the new copies and an email. Returns how many
     were told for the first time."""
-    from ..notifications import notify_on_commit
+    from ..notifications import notify
     from .court_documents import case_recipients
 
     case = submission.case
@@ -52,7 +52,7 @@ def sealed_copies_reissued_tell(*, submission: Submission) -> int:
             )
             if created:
                 told.append(recipient)
-        notify_on_commit(
+        notify(
             recipients=told,
             template="sealed_copy_reissued",
             context={"submission": submission, "case_number": case.case_number, "version": version},
@@ -66,7 +66,7 @@ def submission_documents_seal(*, submission_id: int) -> int:
     The sealed copy is the original with the FILED stamp on page 1 (court, case
     number, deemed receipt, DRN, digest); the original bytes are never changed.
     """
-    from ..notifications import notify_on_commit
+    from ..notifications import notify
 
     submission = Submission.objects.select_related("case__case_type__court", "submitted_by").get(pk=submission_id)
     if submission.status != Submission.Status.ACCEPTED:
@@ -114,7 +114,7 @@ def submission_documents_seal(*, submission_id: int) -> int:
             submission=submission,
         )
         if created:
-            notify_on_commit(
+            notify(
                 recipients=[submission.submitted_by],
                 template="decision",
                 context={"submission": submission, "accepted": True, "case_number": case.case_number},

@@ -272,10 +272,9 @@ def _submission_receive(
             },
             ip_address=ip_address,
         )
-        from ..tasks import acknowledge_submission
+        from .follow_up import acknowledgement_owe
 
-        # celery-types does not know delay_on_commit (Celery 5.4+) yet.
-        acknowledge_submission.delay_on_commit(submission.pk)  # type: ignore[attr-defined]
+        acknowledgement_owe(submission)
     return submission
 
 

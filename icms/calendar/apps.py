@@ -6,3 +6,9 @@ class RegistryCalendarConfig(AppConfig):
     name = "icms.calendar"
     label = "registry_calendar"
     verbose_name = _("Registry calendar")
+
+    def ready(self) -> None:
+        from .stamping import register_restamping
+
+        # A calendar change owes a re-stamp of the rows it may move: outbox work.
+        register_restamping()

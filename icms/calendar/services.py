@@ -6,7 +6,6 @@ from datetime import datetime, timedelta
 from typing import Any, NamedTuple, cast
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -15,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from icms.core.audit import AuditEventType, audit_record
+from icms.core.caching import cache_forget_after_commit
 from icms.core.time import HONG_KONG
 
 from .hooks import DeemedReceiptChange, deemed_receipt_changed
@@ -58,13 +58,9 @@ def _union(windows: list[Window | None]) -> Window | None:
 def _dispatch_restamp(window: Window | None, cause: str) -> None:
     if window is None:
         return
-    from .tasks import restamp_deemed_receipts
+    from .stamping import restamp_owe
 
-    start, end = window
-    # celery-types does not know delay_on_commit (Celery 5.4+) yet.
-    restamp_deemed_receipts.delay_on_commit(  # type: ignore[attr-defined]
-        start.isoformat(), end.isoformat() if end else None, cause
-    )
+    restamp_owe(window, cause=cause)
 
 
 def _event_prefix(record: CalendarRecord) -> str:
@@ -158,9 +154,9 @@ def calendar_record_delete(
 def _forget_cached(record: CalendarRecord) -> None:
     """The banners read these through a short cache: a change shows at once."""
     if isinstance(record, MaintenanceWindow):
-        transaction.on_commit(lambda: cache.delete(MAINTENANCE_CACHE_KEY))
+        cache_forget_after_commit(MAINTENANCE_CACHE_KEY)
     if isinstance(record, Closure):
-        transaction.on_commit(lambda: cache.delete(CLOSURES_CACHE_KEY))
+        cache_forget_after_commit(CLOSURES_CACHE_KEY)
 
 
 class ConflictRefused(ValidationError):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
@@ -26,6 +26,9 @@ from .core import RegistryCalendar, deemed_receipt
 from .data import current_calendar
 from .hooks import DeemedReceiptChange, deemed_receipt_changed
 from .models import DeemedReceiptConflict, DeemedReceiptFields
+
+if TYPE_CHECKING:
+    from icms.core.models import OutboxItem
 
 
 @dataclass(frozen=True)
@@ -197,3 +200,51 @@ def deemed_receipts_sweep() -> StampResult:
             examined += 1
             changed += _stamp_one(model, row, calendar, cause="sweep")
     return StampResult(examined, changed)
+
+
+RESTAMP = "calendar.restamp"
+# Legal time needs the registry: its supervisors are alerted when re-stamping fails.
+RESTAMP_ALERTS = "Registry supervisor"
+
+
+def restamp_owe(window: tuple[datetime, datetime | None], *, cause: str) -> None:
+    """Owe a re-stamp of the rows received in ``window`` (in the calendar change's transaction)."""
+    from icms.core.outbox import enqueue
+
+    start, end = window
+    enqueue(
+        RESTAMP,
+        payload={"window_start": start.isoformat(), "window_end": end.isoformat() if end else None, "cause": cause},
+        label=cause,
+    )
+
+
+def _restamp_run(item: OutboxItem) -> StampResult:
+    payload = item.payload
+    end = payload["window_end"]
+    return deemed_receipts_restamp(
+        window_start=datetime.fromisoformat(payload["window_start"]),
+        window_end=datetime.fromisoformat(end) if end else None,
+        cause=payload["cause"],
+    )
+
+
+def restamp_failed(item: OutboxItem) -> None:
+    """Nobody is told a wrong time: the rows keep their stamp until staff try again.
+
+    The beat sweep of deemed receipts still stamps rows left pending; the alert to the
+    registry supervisors is the report.
+    """
+
+
+def register_restamping() -> None:
+    from icms.core.outbox import register_kind
+
+    register_kind(
+        RESTAMP,
+        run=_restamp_run,
+        failed=restamp_failed,
+        failed_event=AuditEventType.CALENDAR_RESTAMP_FAILED,
+        alert_group=RESTAMP_ALERTS,
+        time_limit=360,
+    )

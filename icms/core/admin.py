@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
+from . import admin_outbox  # noqa: F401  (registers the outbox's two lists)
 from .models import AuditEvent, WorkerHeartbeat
 
 

@@ -18,6 +18,10 @@ from django.utils.translation import gettext_lazy as _
 class AuditEventType(models.TextChoices):
     """The kinds of audit event, grouped by the app that records them."""
 
+    # icms.core: the outbox of side effects
+    OUTBOX_EMAIL_FAILED = "outbox.email_failed", _("Email could not be sent")
+    OUTBOX_WORK_RETRIED = "outbox.work_retried", _("Failed or overdue work tried again")
+
     # accounts: the account itself (allauth and django.contrib.auth signals, the admin)
     ACCOUNT_SIGNED_UP = "account.signed_up", _("Account registered")
     ACCOUNT_LOGGED_IN = "account.logged_in", _("Signed in")
@@ -82,6 +86,7 @@ class AuditEventType(models.TextChoices):
         "calendar.deemed_receipt_conflict_dismissed",
         _("Deemed receipt conflict dismissed"),
     )
+    CALENDAR_RESTAMP_FAILED = "calendar.restamp_failed", _("Re-stamping of deemed receipts failed")
 
     # filing
     CASE_ASSIGNED = "case.assigned", _("Case assigned")
@@ -91,6 +96,12 @@ class AuditEventType(models.TextChoices):
     FILING_SUBMISSION_RETURNED = "filing.submission_returned", _("Submission returned")
     FILING_COURT_DOCUMENT_ISSUED = "filing.court_document_issued", _("Court document issued")
     FILING_DOCUMENT_VIEWED_BY_STAFF = "filing.document_viewed_by_staff", _("Document viewed by staff")
+    FILING_ACKNOWLEDGEMENT_FAILED = "filing.acknowledgement_failed", _("Acknowledgement could not be made")
+    FILING_SEALING_FAILED = "filing.sealing_failed", _("Sealed copies could not be made")
+    FILING_COURT_DOCUMENT_DELIVERY_FAILED = (
+        "filing.court_document_delivery_failed",
+        _("Court document could not be delivered"),
+    )
 
     # payments: orders, gateways and receipts
     PAYMENTS_ORDER_CREATED = "payments.order_created", _("Payment order created")
@@ -105,6 +116,9 @@ class AuditEventType(models.TextChoices):
     PAYMENTS_SECOND_CHARGE_RECEIVED = "payments.second_charge_received", _("Second charge received")
     PAYMENTS_RECEIPT_ISSUED = "payments.receipt_issued", _("Receipt issued")
     PAYMENTS_RECEIPT_RERENDERED = "payments.receipt_rerendered", _("Receipt rendered again")
+    PAYMENTS_RECEIPT_FAILED = "payments.receipt_failed", _("Receipt PDF could not be made")
+    PAYMENTS_FOLLOW_UP_FAILED = "payments.follow_up_failed", _("Follow-up of a payment or refund failed")
+    PAYMENTS_SANDBOX_CALLBACK_FAILED = "payments.sandbox_callback_failed", _("Sandbox gateway callback not delivered")
     # payments: refunds
     PAYMENTS_REFUND_REQUESTED = "payments.refund_requested", _("Refund requested")
     PAYMENTS_REFUND_FIRST_APPROVAL = (
@@ -115,6 +129,7 @@ class AuditEventType(models.TextChoices):
     PAYMENTS_REFUND_REJECTED = "payments.refund_rejected", _("Refund rejected")
     PAYMENTS_REFUND_COMPLETED = "payments.refund_completed", _("Refund completed")
     PAYMENTS_REFUND_FAILED = "payments.refund_failed", _("Refund failed")
+    PAYMENTS_REFUND_PAYOUT_FAILED = "payments.refund_payout_failed", _("Refund could not be sent to the gateway")
     PAYMENTS_SECOND_CHARGE_REFUND_STARTED = (
         "payments.second_charge_refund_started",
         _("Refund of a second charge started"),

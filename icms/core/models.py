@@ -91,3 +91,72 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise ValueError("Audit events are append-only.")
+
+
+class OutboxItem(TimeStampedModel):
+    """A side effect owed by a committed change: written in the same transaction as the change.
+
+    A worker runs it (``icms.core.outbox``): the dispatcher sends it to Celery after the
+    commit, and beat's sweep sends anything the dispatch lost, returns work from a worker
+    that died, and reports what is owed but missing. Retries happen only on transient
+    errors; a permanent error, or the last retry, makes the row ``failed``, which the
+    kind's ``<kind>_failed`` service records and tells people about. Staff see failed
+    and overdue rows in the admin ("Work needing attention") and can try them again.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("kind"), max_length=64, db_index=True)
+    target_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("target type")
+    )
+    target_id = models.CharField(_("target id"), max_length=64, blank=True)
+    target_label = models.CharField(_("target"), max_length=255, blank=True)
+    payload = models.JSONField(_("payload"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    key = models.CharField(
+        _("key"),
+        max_length=200,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text=_("Set when the same work must never be owed twice."),
+    )
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next try"))
+    lease_expires_at = models.DateTimeField(_("lease expires"), null=True, blank=True)
+    dispatched_at = models.DateTimeField(_("sent to a worker"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("outbox item")
+        verbose_name_plural = _("outbox")
+        ordering = ["next_attempt_at", "id"]
+        permissions = [("retry_outboxitem", _("Can try failed or overdue work again"))]
+        indexes = [
+            # The sweep's and /healthz's questions: what is owed, and what has failed.
+            models.Index(
+                fields=["next_attempt_at"],
+                name="outbox_open_due",
+                condition=models.Q(state__in=["pending", "running"]),
+            ),
+            models.Index(fields=["updated_at"], name="outbox_failed", condition=models.Q(state="failed")),
+            models.Index(fields=["kind", "target_id"], name="outbox_kind_target"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.target_label or self.target_id} ({self.state})"
+
+
+class WorkNeedingAttention(OutboxItem):
+    """The outbox rows a person must look at: failed, or owed and overdue (the admin's list)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("work needing attention")
+        verbose_name_plural = _("work needing attention")

@@ -2,7 +2,11 @@ import socket
 
 from celery import shared_task
 
+from .outbox import outbox_sweep
+from .outbox.dispatch import outbox_run
 from .services import heartbeat_record
+
+__all__ = ["heartbeat", "outbox_run", "outbox_sweep_task"]
 
 
 @shared_task(name="icms.core.tasks.heartbeat", soft_time_limit=10, time_limit=20)
@@ -10,3 +14,10 @@ def heartbeat() -> str:
     """Prove the broker, the worker and the database work together."""
     beat = heartbeat_record(hostname=socket.gethostname())
     return beat.beat_at.isoformat()
+
+
+@shared_task(name="icms.core.tasks.outbox_sweep", soft_time_limit=120, time_limit=150)
+def outbox_sweep_task() -> dict[str, int]:
+    """Beat: send what the dispatch lost, take back dead workers' rows, report missing work."""
+    result = outbox_sweep()
+    return {"taken_back": result.taken_back, "sent": result.sent, "reported": result.reported, "purged": result.purged}

@@ -189,6 +189,22 @@ CELERY_HEARTBEAT_INTERVAL = env.float("CELERY_HEARTBEAT_INTERVAL", default=30.0)
 # A worker whose last heartbeat is older than this is reported as down by /healthz.
 WORKER_HEARTBEAT_MAX_AGE = env.int("WORKER_HEARTBEAT_MAX_AGE", default=120)
 
+# --- The outbox of side effects (icms.core.outbox; docs/development.md, "The outbox") ---
+# Beat's sweep runs this often: it sends work the dispatch lost, takes work back from a
+# worker that died, and reports work that is owed but missing.
+OUTBOX_SWEEP_INTERVAL = env.float("OUTBOX_SWEEP_INTERVAL", default=30.0)
+# A due row still pending this long after it was sent to Celery is sent again.
+OUTBOX_REDISPATCH_AFTER = env.int("OUTBOX_REDISPATCH_AFTER", default=60)
+# Transient errors are retried after 5 s, 10 s, 20 s ... at most this long apart.
+OUTBOX_BACKOFF_BASE = env.float("OUTBOX_BACKOFF_BASE", default=5.0)
+OUTBOX_BACKOFF_MAX = env.float("OUTBOX_BACKOFF_MAX", default=600.0)
+# A running row whose worker has not finished this long after its time limit is taken back.
+OUTBOX_LEASE_MARGIN = env.int("OUTBOX_LEASE_MARGIN", default=30)
+# /healthz degrades when owed work is this much past due.
+OUTBOX_OVERDUE_AFTER = env.int("OUTBOX_OVERDUE_AFTER", default=300)
+# Finished rows are kept this long for the record of what was done, then purged.
+OUTBOX_DONE_RETENTION_DAYS = env.int("OUTBOX_DONE_RETENTION_DAYS", default=30)
+
 # --- Storage ------------------------------------------------------------------
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "var" / "static")
@@ -277,6 +293,8 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[iCMS] "
+# allauth's emails go through the outbox (sent by a worker, retried), like every other.
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 LOGIN_REDIRECT_URL = "accounts:dashboard"
 # Change of email: one address at a time, and the old address is told (issue 4).

@@ -33,6 +33,11 @@ REDIS_URL = os.environ.get("TEST_REDIS_URL", f"redis://127.0.0.1:6379/{_REDIS_TE
 CACHES["default"]["LOCATION"] = REDIS_URL  # noqa: F405
 CELERY_BROKER_URL = REDIS_URL
 CELERY_TASK_DEFAULT_QUEUE = f"icms-test-{_XDIST_WORKER}"
+# Outbox work runs in the test's own process when its on-commit dispatch runs (after a
+# real commit, or inside django_capture_on_commit_callbacks(execute=True)). Tests of the
+# real wiring start a worker with the celery_worker_process fixture, which turns this off
+# (in the test process, and with CELERY_TASK_ALWAYS_EAGER=false in the worker's).
+CELERY_TASK_ALWAYS_EAGER = os.environ.get("CELERY_TASK_ALWAYS_EAGER", "true").lower() == "true"
 DATABASES["default"]["TEST"] = {"TEMPLATE": "template0", "CHARSET": "UTF8"}  # noqa: F405
 
 # A test-only app with a real model that joins deemed-receipt re-stamping, so the

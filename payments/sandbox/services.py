@@ -55,7 +55,7 @@ def sandbox_charge_create(
     *, merchant_reference: str, method: str, amount: Decimal, callback_url: str, scenario: str
 ) -> SandboxCharge:
     """Take a payment as ``scenario`` says and schedule its callbacks (sent after commit)."""
-    from .tasks import sandbox_callback_send
+    from ..services.follow_up import sandbox_callbacks_owe
 
     succeeds = scenario not in (SandboxCharge.Scenario.DECLINE, SandboxCharge.Scenario.FAIL)
     try:
@@ -92,8 +92,8 @@ def sandbox_charge_create(
         for i, (event, due) in enumerate(plan)
     ]
     ids = [cb.pk for cb in callbacks if cb.due_at <= now]
-    # One task sends the due callbacks one after another, in the planned order.
-    transaction.on_commit(lambda: sandbox_callback_send.delay(ids))
+    # One piece of outbox work sends the due callbacks one after another, in the planned order.
+    sandbox_callbacks_owe(charge, ids)
     return charge
 
 

@@ -51,17 +51,12 @@ def deliver(callback: SandboxCallback) -> int:
     return status
 
 
-@shared_task(
-    name="payments.sandbox.tasks.sandbox_callback_send",
-    autoretry_for=(CallbackNotAccepted, OSError),
-    retry_backoff=2,
-    retry_jitter=True,
-    max_retries=8,
-    soft_time_limit=60,
-    time_limit=90,
-)
-def sandbox_callback_send(callback_ids: list[int]) -> int:
-    """Deliver the given callbacks in order, skipping those delivered or not yet due."""
+def sandbox_callbacks_deliver(callback_ids: list[int]) -> int:
+    """Deliver the given callbacks in order, skipping those delivered or not yet due.
+
+    Outbox work (``payments.sandbox_callback``): a merchant that does not answer 2xx is
+    tried again by the outbox, with backoff.
+    """
     sent = 0
     now = timezone.now()
     for callback in SandboxCallback.objects.select_related("charge").filter(pk__in=callback_ids).order_by("position"):
@@ -80,4 +75,4 @@ def sandbox_callbacks_send_due() -> int:
     """Beat: deliver the delayed callbacks that have fallen due."""
     due = SandboxCallback.objects.filter(delivered_at__isnull=True, due_at__lte=timezone.now(), attempts__lt=20)
     ids = list(due.order_by("due_at", "position").values_list("pk", flat=True)[:200])
-    return sandbox_callback_send(ids) if ids else 0
+    return sandbox_callbacks_deliver(ids) if ids else 0

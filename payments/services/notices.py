@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.functional import lazy
 
 from accounts.models import User
-from icms.core.email import absolute_url, email_on_commit
+from icms.core.email import absolute_url, email_enqueue
 from icms.core.messages import CHINESE, ENGLISH, render_text
 
 from ..models import PaymentOrder, Refund
@@ -29,6 +29,8 @@ class Notice(StrEnum):
     REFUND_REQUESTED = "refund_requested"
     REFUNDED = "refunded"
     SECOND_CHARGE = "second_charge"
+    REFUND_DELAYED = "refund_delayed"
+    RECEIPT_DELAYED = "receipt_delayed"
 
 
 def _hkd(amount: Decimal) -> str:
@@ -50,7 +52,7 @@ def _method(order: PaymentOrder, refund: Refund) -> str:
 
 
 # The notices about a refund: the amount is the refund's, and they say where it goes back.
-_ABOUT_A_REFUND = {Notice.REFUND_REQUESTED, Notice.REFUNDED, Notice.SECOND_CHARGE}
+_ABOUT_A_REFUND = {Notice.REFUND_REQUESTED, Notice.REFUNDED, Notice.SECOND_CHARGE, Notice.REFUND_DELAYED}
 
 
 def _context(notice: Notice, order: PaymentOrder, refund: Refund | None) -> dict[str, object]:
@@ -87,7 +89,7 @@ def notice_text(*, notice: Notice, order: PaymentOrder, refund: Refund | None, l
 
 
 def payer_notify(*, notice: Notice, order: PaymentOrder, refund: Refund | None = None) -> None:
-    """Post ``notice`` to the payer's message box now and email it after commit.
+    """Post ``notice`` to the payer's message box now and owe the email in the outbox.
 
     Call inside the transaction of the change, once (after the UPDATE that claimed it).
     """
@@ -112,4 +114,4 @@ def payer_notify(*, notice: Notice, order: PaymentOrder, refund: Refund | None =
     language = CHINESE if (payer.preferred_language or "").startswith("zh") else ENGLISH
     subject, body = (subject_zh, body_zh) if language == CHINESE else (subject_en, body_en)
     email_body = render_text("payments/messages/notice_email_body.txt", {"body": body, "url": page}, language=language)
-    email_on_commit(to=[payer.email], subject=f"[iCMS] {subject}", body=f"{email_body}\n")
+    email_enqueue(to=payer.email, subject=f"[iCMS] {subject}", body=f"{email_body}\n", language=language)

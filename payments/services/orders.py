@@ -27,12 +27,12 @@ from accounts.selectors import membership_for_user
 from icms.calendar.stamping import deemed_receipt_stamp
 from icms.core.audit import AuditEventType, audit_record
 
-from .. import hooks
 from ..fees import Quote, quote
 from ..gateways import adapter_for_method
 from ..gateways.base import HostedPage
 from ..models import ZERO, PaymentOrder
 from .errors import PaymentRefused
+from .follow_up import paid_follow_up_owe
 from .ledger import deposit_account_for_membership, ledger_debit
 from .notices import Notice, payer_notify
 from .receipts import receipt_allocate
@@ -197,7 +197,7 @@ def order_mark_paid(
         },
     )
     receipt_allocate(order=order)
-    hooks.paid_on_commit(order)
+    paid_follow_up_owe(order)
     return order
 
 

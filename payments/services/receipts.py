@@ -32,10 +32,9 @@ def receipt_allocate(*, order: PaymentOrder) -> Receipt:
     sequence = ReceiptSequence.objects.get(year=year).last_number
     receipt = Receipt.objects.create(order=order, year=year, sequence=sequence)
     audit_record(event_type=AuditEventType.PAYMENTS_RECEIPT_ISSUED, target=order, after={"receipt": receipt.number})
-    from ..tasks import receipt_render
+    from .follow_up import receipt_render_owe
 
-    # celery-types does not know delay_on_commit (Celery 5.4+) yet.
-    receipt_render.delay_on_commit(receipt.pk)  # type: ignore[attr-defined]
+    receipt_render_owe(receipt)
     return receipt
 
 
@@ -51,6 +50,7 @@ def receipt_render_and_store(*, receipt_id: int) -> bool:
 
     receipt = Receipt.objects.select_related("order").get(pk=receipt_id)
     if receipt.storage_key:
+        hooks.receipt_rendered(receipt)  # idempotent: a retry after a failed hook finishes it
         return False
     pdf = render_receipt_pdf(receipt)
     unrendered = Receipt.objects.filter(pk=receipt.pk, storage_key="")
@@ -64,16 +64,6 @@ def receipt_render_and_store(*, receipt_id: int) -> bool:
     receipt.refresh_from_db()
     hooks.receipt_rendered(receipt)
     return True
-
-
-def receipt_refresh_on_commit(*, order: PaymentOrder) -> None:
-    """After commit, render the order's receipt again: it lists the refunds against the payment."""
-    from ..tasks import receipt_refresh
-
-    receipt_id = Receipt.objects.filter(order=order).values_list("pk", flat=True).first()
-    if receipt_id is not None:
-        # celery-types does not know delay_on_commit (Celery 5.4+) yet.
-        receipt_refresh.delay_on_commit(receipt_id)  # type: ignore[attr-defined]
 
 
 def receipt_rerender_and_store(*, receipt_id: int) -> bool:

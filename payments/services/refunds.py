@@ -20,13 +20,12 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from icms.core.audit import AuditEventType, audit_record
 
-from .. import hooks
 from ..gateways import adapter_for_code
 from ..models import ZERO, GatewayEvent, PaymentOrder, Refund
 from .errors import PaymentRefused
+from .follow_up import receipt_refresh_owe, refund_payout_owe, refunded_follow_up_owe
 from .ledger import ledger_credit_refund
 from .notices import Notice, payer_notify
-from .receipts import receipt_refresh_on_commit
 
 RS = Refund.Status
 OPEN = (RS.REQUESTED, RS.AWAITING_SECOND, RS.APPROVED)
@@ -80,7 +79,7 @@ def refund_request_for_order(
         after={"order": locked.reference, "amount": str(amount), "reason": reason},
     )
     payer_notify(notice=Notice.REFUND_REQUESTED, order=locked, refund=refund)
-    receipt_refresh_on_commit(order=locked)
+    receipt_refresh_owe(order=locked)
     return refund
 
 
@@ -135,11 +134,8 @@ def second_charge_refund_start(*, order: PaymentOrder, event: GatewayEvent) -> R
         },
     )
     payer_notify(notice=Notice.SECOND_CHARGE, order=order, refund=refund)
-    receipt_refresh_on_commit(order=order)
-    from ..tasks import refund_execute
-
-    # celery-types does not know delay_on_commit (Celery 5.4+) yet.
-    refund_execute.delay_on_commit(refund.pk)  # type: ignore[attr-defined]
+    receipt_refresh_owe(order=order)
+    refund_payout_owe(refund)
     return refund
 
 
@@ -195,10 +191,7 @@ def _pay_back(refund: Refund, officer: User) -> None:
         entry = ledger_credit_refund(account=order.deposit_account, refund=refund, actor=officer)
         refund_complete(refund=refund, gateway_reference=f"ledger:{entry.pk}")
     else:
-        from ..tasks import refund_execute
-
-        # celery-types does not know delay_on_commit (Celery 5.4+) yet.
-        refund_execute.delay_on_commit(refund.pk)  # type: ignore[attr-defined]
+        refund_payout_owe(refund)
 
 
 @transaction.atomic
@@ -252,9 +245,9 @@ def refund_complete(*, refund: Refund, gateway_reference: str) -> bool:
         },
     )
     payer_notify(notice=Notice.REFUNDED, order=order, refund=refund)
-    receipt_refresh_on_commit(order=order)
+    receipt_refresh_owe(order=order)
     if refund.kind == ORDER_REFUND:
-        hooks.refunded_on_commit(refund)
+        refunded_follow_up_owe(refund)
     return True
 
 

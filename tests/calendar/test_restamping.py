@@ -20,8 +20,8 @@ from icms.calendar.stamping import (
     deemed_receipts_sweep,
     stamped_models,
 )
-from icms.calendar.tasks import restamp_deemed_receipts
-from icms.core.models import AuditEvent
+from icms.core.models import AuditEvent, OutboxItem
+from icms.core.tasks import outbox_run
 from tests.factories import UserFactory
 from tests.stamping_app.models import StampedFiling
 
@@ -72,8 +72,10 @@ def test_declaring_a_closure_then_recording_its_reopening(django_capture_on_comm
             actor=clerk,
             record=Closure(reason="typhoon", starts_at=hkt(2026, 11, 25, 9, 0), notice_en="T8", notice_zh="八號風球"),
         )
-    # One re-stamping dispatched after commit (the other callback refreshes the banner's cache).
-    assert sum("restamp_deemed_receipts" in repr(callback) for callback in callbacks) == 1
+    # One re-stamping owed in the outbox, and run after commit (the other callback
+    # refreshes the banner's cache).
+    assert len(callbacks) == 2
+    assert list(OutboxItem.objects.filter(kind="calendar.restamp").values_list("state", flat=True)) == ["done"]
     inside.refresh_from_db()
     assert inside.deemed_received_at is None
     assert inside.deemed_rule == "closure_pending"
@@ -94,9 +96,9 @@ def test_declaring_a_closure_then_recording_its_reopening(django_capture_on_comm
     assert AuditEvent.objects.filter(event_type="calendar.closure_created", actor=clerk).count() == 1
     assert AuditEvent.objects.filter(event_type="calendar.closure_changed", actor=clerk).count() == 1
 
-    # Running the task again changes nothing and writes no audit row.
+    # Re-stamping again changes nothing and writes no audit row.
     before = _restamp_audits()
-    restamp_deemed_receipts.apply(args=[hkt(2026, 11, 25, 9).isoformat(), None, "again"])
+    deemed_receipts_restamp(window_start=hkt(2026, 11, 25, 9), window_end=None, cause="again")
     assert _restamp_audits() == before
 
 
@@ -181,7 +183,10 @@ def test_recording_a_reopening_restamps_through_a_real_worker(celery_worker_proc
     assert set(StampedFiling.objects.values_list("deemed_received_at", flat=True)) == {hkt(2026, 9, 24, 15, 10)}
     assert _restamp_audits() == len(filings)
 
-    # A second delivery of the same task stamps nothing more.
-    restamp_deemed_receipts.delay(hkt(2026, 9, 23, 6).isoformat(), None, "duplicate delivery")
+    # A second delivery of the same outbox work runs nothing: the row is done.
+    item = OutboxItem.objects.filter(kind="calendar.restamp").order_by("pk").last()
+    assert item is not None
+    outbox_run.delay(item.pk)
     time.sleep(3)
     assert _restamp_audits() == len(filings)
+    assert set(OutboxItem.objects.filter(kind="calendar.restamp").values_list("state", flat=True)) == {"done"}

@@ -30,6 +30,7 @@ def test_all_well_is_200_with_each_component(client):
         "database": True,
         "redis": True,
         "worker": True,
+        "outbox": True,
     }
     assert body["last_worker_heartbeat"].endswith("+08:00")
     assert response["Cache-Control"].startswith("max-age=0")

@@ -13,7 +13,9 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
 
 
 def test_heartbeat_task_runs_in_a_real_worker(celery_worker_process):
-    assert not settings.CELERY_TASK_ALWAYS_EAGER
+    from icms.celery import app
+
+    assert not app.conf.task_always_eager
     heartbeat.apply_async(queue=settings.CELERY_TASK_DEFAULT_QUEUE)
     deadline = time.monotonic() + 45
     beat = None

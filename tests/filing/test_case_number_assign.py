@@ -54,10 +54,7 @@ def test_the_database_refuses_a_second_case_with_the_same_number():
         CaseFactory(case_type=dccj, number=1204, year=2026)
 
 
-def test_the_next_accepted_new_case_after_one_numbered_1204_by_hand_gets_1205(document_storage, monkeypatch):
-    from filing import tasks
-
-    monkeypatch.setattr(tasks.seal_accepted_documents, "delay_on_commit", lambda pk: None)
+def test_the_next_accepted_new_case_after_one_numbered_1204_by_hand_gets_1205(document_storage, outbox_held):
     writ = document_type("DCCJ", "writ")
     submission = submission_create(
         user=UserFactory(),

@@ -55,13 +55,9 @@ def _firm_member_with_case():
 
 
 @pytest.fixture
-def no_acknowledgement_task(monkeypatch):
-    """The acknowledgement task is not what is tested here; record what was queued."""
-    from filing import tasks
-
-    queued: list[int] = []
-    monkeypatch.setattr(tasks.acknowledge_submission, "delay_on_commit", queued.append)
-    return queued
+def no_acknowledgement_task(outbox_held):
+    """The acknowledgement is not what is tested here; the outbox records what was owed."""
+    return outbox_held
 
 
 # --- The service ---------------------------------------------------------------------
@@ -80,7 +76,7 @@ def test_the_same_key_twice_gives_back_the_first_submission_and_stores_nothing_m
     assert Submission.objects.count() == 1
     assert stored_files(document_storage) == files
     assert AuditEvent.objects.filter(event_type="filing.submission_received").count() == 1
-    assert no_acknowledgement_task == [first.pk]
+    assert no_acknowledgement_task.targets("filing.acknowledge") == [first.pk]
 
 
 @pytest.mark.django_db
