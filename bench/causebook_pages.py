@@ -110,7 +110,7 @@ def staff_session_cookie() -> str:
     from allauth.mfa.models import Authenticator
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.cache import SessionStore
+    from django.contrib.sessions.backends.cached_db import SessionStore
 
     from accounts.models import User
 

@@ -23,11 +23,14 @@ def rate_limit_hit(*, scope: str, request: HttpRequest, limit: int, window: int)
     # add() creates the counter with its expiry only if absent; incr() is atomic in Redis.
     cache.add(key, 0, timeout=window)
     try:
-        count = cache.incr(key)
+        count: int | None = cache.incr(key)
     except ValueError:  # expired between add() and incr()
         cache.add(key, 1, timeout=window)
         count = 1
-    return count > limit
+    # None: Redis did not answer (the cache ignores its errors, icms/core/redis_cache.py).
+    # The limit fails open during an outage: nothing can be counted, and refusing every
+    # verification would be worse than allowing a minute's guesses at ten random digits.
+    return count is not None and count > limit
 
 
 def verify_rate_limited(request: HttpRequest) -> bool:

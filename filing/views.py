@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.contrib import messages
@@ -19,7 +20,7 @@ from accounts.selectors import filing_eligibility
 from icms.calendar import deemed_receipt
 from icms.core.http import AuthenticatedHttpRequest, client_ip, found_or_404
 from icms.core.panels import panels
-from icms.core.storage import document_response
+from icms.core.storage import StorageUnavailable, document_response
 
 from . import access, selectors
 from .acknowledgement import submission_deemed
@@ -35,6 +36,8 @@ from .services import (
     message_open,
     submission_create,
 )
+
+logger = logging.getLogger(__name__)
 
 
 def _uploads(formset: BaseDocumentFormSet) -> tuple[list[DocumentUpload], list[Any]]:
@@ -70,6 +73,14 @@ def _submit(
             formset._non_form_errors = formset.error_class([rejected.user_message])  # type: ignore[attr-defined]
     except SubmissionRefused as refused:
         formset._non_form_errors = formset.error_class(refused.messages)  # type: ignore[attr-defined]
+    except StorageUnavailable:
+        # The submission's transaction was rolled back and the files it wrote deleted (StoredFiles).
+        logger.exception("Document storage failed; the submission was not received.")
+        message = _(
+            "Your documents could not be stored just now, so nothing was filed. Choose the files again "
+            "and submit the form in a few minutes. If this keeps happening, contact the registry."
+        )
+        formset._non_form_errors = formset.error_class([message])  # type: ignore[attr-defined]
     return None
 
 

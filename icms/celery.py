@@ -44,6 +44,12 @@ app.conf.update(
             "schedule": float(os.environ.get("OUTBOX_SWEEP_INTERVAL", "30")),
             "options": {"expires": 25},
         },
+        # Sessions are database rows (cached_db): expired ones are deleted once a day.
+        "clear-expired-sessions": {
+            "task": "icms.core.tasks.expired_sessions_clear",
+            "schedule": 86400.0,
+            "options": {"expires": 3600},
+        },
         # A safety net for lost dispatches: stamp anything still pending whose reopening is known.
         "sweep-deemed-receipts": {
             "task": "icms.calendar.tasks.sweep_deemed_receipts",

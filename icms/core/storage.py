@@ -60,6 +60,14 @@ class StorageIntegrityError(RuntimeError):
     """The stored bytes do not hash to what the caller validated; nothing is kept."""
 
 
+class StorageUnavailable(RuntimeError):
+    """The backend could not write the file (a failing disk, S3 unreachable); nothing is kept.
+
+    Raised from the backend's own error (``__cause__``), so outbox work still sees a
+    transient failure (:mod:`icms.core.outbox.errors`) and a view can tell the user.
+    """
+
+
 @dataclass(frozen=True, slots=True)
 class StoredDocument:
     key: str
@@ -179,7 +187,13 @@ def store_document(
     # A django File without temporary_file_path(): the filesystem backend then copies
     # through chunks() (and so through the hasher) instead of moving the upload's
     # temporary file away from under the caller.
-    saved = storage.save(key, File(cast(IO[bytes], reader), name=key))
+    try:
+        saved = storage.save(key, File(cast(IO[bytes], reader), name=key))
+    except Exception as error:
+        # A file written part-way (a full disk) is removed; an S3 object appears whole or not at all.
+        if not is_s3_storage(storage):
+            _delete_quietly(storage, key)
+        raise StorageUnavailable(f"Could not store {key} in {type(storage).__name__}: {error}") from error
     size = raw.seek(0, 2)
     digest = reader.hexdigest(size)
     if digest is None:

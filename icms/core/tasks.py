@@ -6,7 +6,7 @@ from .outbox import outbox_sweep
 from .outbox.dispatch import outbox_run
 from .services import heartbeat_record
 
-__all__ = ["heartbeat", "outbox_run", "outbox_sweep_task"]
+__all__ = ["expired_sessions_clear", "heartbeat", "outbox_run", "outbox_sweep_task"]
 
 
 @shared_task(name="icms.core.tasks.heartbeat", soft_time_limit=10, time_limit=20)
@@ -21,3 +21,13 @@ def outbox_sweep_task() -> dict[str, int]:
     """Beat: send what the dispatch lost, take back dead workers' rows, report missing work."""
     result = outbox_sweep()
     return {"taken_back": result.taken_back, "sent": result.sent, "reported": result.reported, "purged": result.purged}
+
+
+@shared_task(name="icms.core.tasks.expired_sessions_clear", soft_time_limit=300, time_limit=360)
+def expired_sessions_clear() -> None:
+    """Beat, daily: delete expired sessions (they live in the database, cached in Redis)."""
+    from importlib import import_module
+
+    from django.conf import settings
+
+    import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()

@@ -167,18 +167,26 @@ REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
 # Short timeouts so that a dead Redis is reported (by /healthz) within a second,
 # rather than hanging requests.
 REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=0.5)
+# The web tier keeps serving while Redis is down (issue 13): the cache is django-redis,
+# which then reads as a miss and skips writes (IGNORE_EXCEPTIONS), and its add() fails
+# open, so rate limits are off during an outage (icms/core/redis_cache.py).
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "icms.core.redis_cache.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="icms"),
         "OPTIONS": {
-            "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
-            "socket_timeout": REDIS_SOCKET_TIMEOUT,
+            "SOCKET_CONNECT_TIMEOUT": REDIS_SOCKET_TIMEOUT,
+            "SOCKET_TIMEOUT": REDIS_SOCKET_TIMEOUT,
+            "IGNORE_EXCEPTIONS": True,
         },
     },
 }
-SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+# Each ignored error is logged; OutageLogFilter (LOGGING below) makes that one warning a while.
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+# Sessions are kept in the database and cached in Redis: an outage of Redis signs nobody out.
+# Expired rows are removed by `manage.py clearsessions`.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Celery -------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
@@ -376,10 +384,13 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"redis_outage": {"()": "icms.core.redis_cache.OutageLogFilter", "interval": 30.0}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # WeasyPrint narrates every step at INFO; its warnings still show.
     "loggers": {
+        # Redis errors the cache ignored: one warning per 30 s and process, not one per call.
+        "django_redis.cache": {"filters": ["redis_outage"]},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
         "pikepdf": {"level": "WARNING"},
