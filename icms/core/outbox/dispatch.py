@@ -302,11 +302,15 @@ def _send_due(now: datetime) -> int:
         .order_by("next_attempt_at", "id")
         .values_list("pk", "kind")[:_SWEEP_BATCH]
     )
+    # One UPDATE marks the batch sent; a row whose send fails is marked unsent again.
+    OutboxItem.objects.filter(pk__in=[pk for pk, _ in due], state=State.PENDING).update(dispatched_at=now)
     sent = 0
     for pk, kind in due:
-        OutboxItem.objects.filter(pk=pk, state=State.PENDING).update(dispatched_at=now)
         if not _send(pk, kind_for(kind)):
-            break  # the broker is down: the next sweep tries again
+            # The broker is down: leave the rest unsent, for the next sweep to send at once.
+            unsent = [later for later, _ in due[sent:]]
+            OutboxItem.objects.filter(pk__in=unsent, state=State.PENDING).update(dispatched_at=None)
+            break
         sent += 1
     return sent
 
