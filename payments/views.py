@@ -27,6 +27,7 @@ from icms.core.storage import DOWNLOAD_HEADERS, document_response
 from . import hooks, selectors, services
 from .fees import UnknownFeeItem, decisive_date, items_in_force, quote
 from .forms import CourtForm, GatewayMethodForm, PayStandaloneForm, QuantitiesForm
+from .gateways import offered_methods
 from .gateways.base import CallbackRejected
 from .models import PaymentOrder
 from .rendering import render_statement_pdf
@@ -110,6 +111,7 @@ def _order_context(request: HttpRequest, order: PaymentOrder) -> dict[str, objec
         "can_pay": order.status in services.orders.PAYABLE and order.amount > 0,
         "nil_fee": order.status in services.orders.PAYABLE and order.amount == 0,
         "continue_url": hooks.continue_url(order),
+        "gateway_methods": offered_methods(),
     }
 
 

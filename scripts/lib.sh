@@ -156,4 +156,14 @@ ensure_dotenv() {
     key=$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')
     sed "s/^SECRET_KEY=.*/SECRET_KEY=$key/" dev.env.example > .env
   fi
+  # A .env written before a development-only switch existed gets it now: the switches
+  # are off unless turned on, and `make run` needs them on (the sandbox gateway).
+  local line
+  while IFS= read -r line; do
+    case "$line" in "#"* | "") continue ;; esac
+    if ! grep -q "^${line%%=*}=" .env; then
+      say "Adding ${line%%=*} to .env (from dev.env.example)"
+      echo "$line" >> .env
+    fi
+  done < dev.env.example
 }

@@ -100,10 +100,13 @@ def celery_eager():
     app.conf.task_always_eager = previous
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(scope="session")
 def _seeded_rows(django_db_setup, django_db_blocker):
     """The rows the data migrations load (courts, case types, document types, fee items,
-    staff groups and their permissions, registry hours), serialised before any test runs.
+    staff groups and their permissions, registry hours), serialised when the first
+    transactional test starts, before anything has truncated them. Not autouse: a run
+    of tests that use no database sets none up, and this must never read (or reload
+    into) the development database instead.
 
     At the end they are put back if a transactional test left the tables empty, so a
     database kept for the next run (--reuse-db) still has them.
@@ -133,13 +136,14 @@ def _restore_seeded_rows(request):
     transactional = marker is not None and marker.kwargs.get("transaction")
     if not (transactional or "live_server" in request.fixturenames or "transactional_db" in request.fixturenames):
         return
+    snapshot = request.getfixturevalue("_seeded_rows")  # taken now, the first time: before any truncation
     request.getfixturevalue("transactional_db")
     from django.db import connection
 
     from filing.models import CaseType
 
     if not CaseType.objects.exists():
-        _reload(connection, request.getfixturevalue("_seeded_rows"))
+        _reload(connection, snapshot)
 
 
 def _reload(connection, snapshot: str) -> None:

@@ -63,16 +63,90 @@ def check_postgres_can_index_chinese(
 def check_field_encryption_key_is_its_own(
     app_configs: Sequence[AppConfig] | None, **kwargs: Any
 ) -> list[CheckMessage]:
-    """Encrypted values (HKID numbers) should not depend on SECRET_KEY, which gets rotated."""
+    """Encrypted values (HKID numbers, two-factor secrets) should not depend on SECRET_KEY, which gets rotated."""
     from django.conf import settings
 
     if not settings.FIELD_ENCRYPTION_KEYS:
         return [
             CheckWarning(
-                "FIELD_ENCRYPTION_KEYS is not set: HKID numbers are encrypted with a key derived from SECRET_KEY, "
-                "so rotating SECRET_KEY would make them unreadable.",
+                "FIELD_ENCRYPTION_KEYS is not set: HKID numbers and two-factor secrets are encrypted with a key "
+                "derived from SECRET_KEY, so rotating SECRET_KEY would make them unreadable.",
                 hint="Set FIELD_ENCRYPTION_KEYS (or FIELD_ENCRYPTION_KEYS_FILE) to a Fernet key of its own.",
                 id="icms.W020",
             )
         ]
     return []
+
+
+#: Email backends that deliver nothing: acceptable only while debugging.
+_UNDELIVERED_EMAIL_BACKENDS = (
+    "icms.core.devmail.OutboxEmailBackend",
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.locmem.EmailBackend",
+    "django.core.mail.backends.dummy.EmailBackend",
+    "django.core.mail.backends.filebased.EmailBackend",
+)
+
+
+@register(Tags.security, deploy=True)
+def check_development_features_are_off(app_configs: Sequence[AppConfig] | None, **kwargs: Any) -> list[CheckMessage]:
+    """Development conveniences must be off in production, where each would be a hole.
+
+    Each is off unless turned on explicitly; this catches one turned on by mistake in a
+    deployment (``DEBUG`` off). The one list of what is development-only.
+    """
+    from django.conf import settings
+
+    if settings.DEBUG:
+        return []
+    errors: list[CheckMessage] = []
+    if settings.PAYMENT_SANDBOX_ENABLED:
+        errors.append(
+            Error(
+                "PAYMENT_SANDBOX_ENABLED is on: the sandbox gateway lets any payer record a fee as paid "
+                "with no money taken.",
+                hint="Set PAYMENT_SANDBOX_ENABLED=false and configure a real payment provider's adapter.",
+                id="icms.E030",
+            )
+        )
+    if settings.DEMO_DATA_ALLOWED:
+        errors.append(
+            Error(
+                "DEMO_DATA_ALLOWED is on: load_demo_data would create staff accounts with a published password.",
+                hint="Unset DEMO_DATA_ALLOWED in production.",
+                id="icms.E031",
+            )
+        )
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        errors.append(
+            Error(
+                "CELERY_TASK_ALWAYS_EAGER is on: rendering, sealing and emails would run inside web requests.",
+                hint="Unset CELERY_TASK_ALWAYS_EAGER and run Celery workers.",
+                id="icms.E032",
+            )
+        )
+    if settings.EMAIL_BACKEND in _UNDELIVERED_EMAIL_BACKENDS:
+        errors.append(
+            Error(
+                f"EMAIL_BACKEND is {settings.EMAIL_BACKEND}: no email would reach anyone.",
+                hint="Set EMAIL_URL to the mail relay (smtp://... or smtps://...).",
+                id="icms.E033",
+            )
+        )
+    if settings.WHITENOISE_USE_FINDERS:
+        errors.append(
+            CheckWarning(
+                "WHITENOISE_USE_FINDERS is on: static files are searched for on every request, uncompressed.",
+                hint="Unset WHITENOISE_USE_FINDERS and run collectstatic at release.",
+                id="icms.W031",
+            )
+        )
+    if settings.ICMS_ENVIRONMENT == "development":
+        errors.append(
+            CheckWarning(
+                "ICMS_ENVIRONMENT is 'development' with DEBUG off.",
+                hint="Set ICMS_ENVIRONMENT to production (or staging, which shows a ribbon).",
+                id="icms.W032",
+            )
+        )
+    return errors

@@ -104,6 +104,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Cache-Control and Permissions-Policy on every response, static files' included.
+    "icms.core.headers.PrivacyHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -363,6 +365,52 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# --- Client address behind proxies (issue 18) ---
+# How many reverse proxies of ours stand in front of gunicorn (docker-compose: nginx, 1).
+# The client's address is then the N-th from the right of X-Forwarded-For; 0 means the
+# connection's address (icms.core.http.client_ip). allauth gets the same number, and asks
+# client_ip anyway (accounts.adapter.AccountAdapter.get_client_ip), so the two agree.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+# Not a header such as X-Real-IP: only X-Forwarded-For, counted from the right, resists a
+# client that sends the header itself.
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = None
+# Failed sign-ins slow down per account and address, never lock the owner out
+# (accounts/login_throttle.py, docs/security.md): free tries per address at an account,
+# the cap of its doubling wait, failures per address per 15 minutes across accounts, and
+# failures on an account per hour past which each address gets one free try there.
+LOGIN_FREE_ATTEMPTS = env.int("LOGIN_FREE_ATTEMPTS", default=3)
+LOGIN_BACKOFF_CAP_SECONDS = env.int("LOGIN_BACKOFF_CAP_SECONDS", default=15 * 60)
+LOGIN_ADDRESS_LIMIT = env.int("LOGIN_ADDRESS_LIMIT", default=30)
+LOGIN_ACCOUNT_ALERT = env.int("LOGIN_ACCOUNT_ALERT", default=20)
+# --- end client address ---
+
+# Browser features the portal never uses, off for it and anything it embeds
+# (icms/core/headers.py). Only features Chromium knows, so no console warnings.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "bluetooth",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -417,13 +465,17 @@ FILING_MAX_IMAGE_PIXELS = env.int("FILING_MAX_IMAGE_PIXELS", default=100_000_000
 # scheduled maintenance windows join it once the registry calendar exists.
 SITE_NOTICE_EN = env.str("SITE_NOTICE_EN", default="")
 SITE_NOTICE_ZH = env.str("SITE_NOTICE_ZH", default="")
+# `load_demo_data` creates accounts, staff included, with a published password: it runs
+# only while debugging, or where this is turned on explicitly (the tests, `make serve`).
+DEMO_DATA_ALLOWED = env.bool("DEMO_DATA_ALLOWED", default=DEBUG)
 
 # --- Payments (payments/, docs/payments.md) --------------------------------------------
 # The sandbox gateway (payments.sandbox) stands in for a real payment service provider:
-# a separate hosted page under /sandbox-gateway/ with its own signing secret. Set
-# PAYMENT_SANDBOX_ENABLED=false once a real provider's adapter is configured.
+# a separate hosted page under /sandbox-gateway/ with its own signing secret. It takes no
+# money, so it is off unless turned on explicitly (dev.env.example does, for `make run`),
+# and `check --deploy` reports it as an error with DEBUG off (icms.E030).
 INSTALLED_APPS += ["payments.sandbox"]
-PAYMENT_SANDBOX_ENABLED = env.bool("PAYMENT_SANDBOX_ENABLED", default=True)
+PAYMENT_SANDBOX_ENABLED = env.bool("PAYMENT_SANDBOX_ENABLED", default=False)
 PAYMENT_SANDBOX_SECRET = env.str("PAYMENT_SANDBOX_SECRET", default="sandbox-" + SECRET_KEY)
 # Where gateways post their callbacks: the portal's own public base URL (in tests, live_server).
 PAYMENT_CALLBACK_BASE_URL = env.str("PAYMENT_CALLBACK_BASE_URL", default=SITE_URL)

@@ -13,6 +13,9 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("EMAIL_URL", "smtp://localhost:25")
 os.environ.setdefault("CACHE_KEY_PREFIX", "icms-test")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+# The suite pays through the sandbox gateway and loads the demo data, both development-only.
+os.environ.setdefault("PAYMENT_SANDBOX_ENABLED", "true")
+os.environ.setdefault("DEMO_DATA_ALLOWED", "true")
 
 from .base import *  # noqa: F403
 

@@ -123,7 +123,10 @@ def payment_order_start(
     e-payment ([P], icms-reference §3). Starting again (a double click, or a new
     attempt after a failure) is allowed until the order is paid.
     """
-    adapter = adapter_for_method(method)
+    try:
+        adapter = adapter_for_method(method)
+    except LookupError:
+        raise PaymentRefused(_("Payment by this method is not available at present.")) from None
     locked = PaymentOrder.objects.select_for_update().get(pk=order.pk)
     if locked.status not in PAYABLE:
         raise PaymentRefused(

@@ -20,7 +20,9 @@ PRODUCTION_VALUES = {
 
 
 def _manage(*args: str, env: dict[str, str], secret_file: Path | None = None) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SECRET_KEY", "SECURE_"))}
+    # The test settings turn development-only features on in this process's environment.
+    local = ("DJANGO_", "SECRET_KEY", "SECURE_", "PAYMENT_SANDBOX_", "DEMO_DATA_")
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(local)}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -44,6 +46,55 @@ def test_check_deploy_with_production_values_reports_nothing(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_errors_when_the_sandbox_gateway_is_on_without_debug(tmp_path):
+    result = _manage(
+        "check", "--deploy", env={**PRODUCTION_VALUES, "SECRET_KEY": "s" * 60, "PAYMENT_SANDBOX_ENABLED": "true"}
+    )
+    assert result.returncode != 0
+    assert "icms.E030" in result.stderr and "no money taken" in result.stderr
+
+
+def test_check_deploy_errors_on_every_development_only_feature_turned_on(tmp_path):
+    development_only = {
+        "DEMO_DATA_ALLOWED": "true",
+        "CELERY_TASK_ALWAYS_EAGER": "true",
+        "EMAIL_URL": "consolemail://",
+        "WHITENOISE_USE_FINDERS": "true",
+        "ICMS_ENVIRONMENT": "development",
+    }
+    result = _manage("check", "--deploy", env={**PRODUCTION_VALUES, "SECRET_KEY": "s" * 60, **development_only})
+    assert result.returncode != 0
+    for check in ("icms.E031", "icms.E032", "icms.E033", "icms.W031", "icms.W032"):
+        assert check in result.stderr, check
+    assert "icms.E030" not in result.stderr  # the sandbox is off unless turned on
+
+
+def test_the_sandbox_gateway_and_demo_data_are_off_by_default_in_every_mode():
+    script = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.DEBUG, settings.PAYMENT_SANDBOX_ENABLED, settings.DEMO_DATA_ALLOWED)"
+    )
+    local = ("DJANGO_", "PAYMENT_SANDBOX_", "DEMO_DATA_")
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(local)}
+    for debug, expected in (("false", "False False False"), ("true", "True False True")):
+        result = subprocess.run(
+            [sys.executable, "-c", script],
+            cwd=ROOT,
+            env={**clean, **PRODUCTION_VALUES, "SECRET_KEY": "s" * 60, "DJANGO_DEBUG": debug},
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert result.stdout.strip() == expected, result.stderr
+
+
+def test_the_demo_data_refuses_to_load_in_production():
+    result = _manage("load_demo_data", env={**PRODUCTION_VALUES, "SECRET_KEY": "s" * 60})
+    assert result.returncode != 0
+    assert "published password" in result.stderr
 
 
 def test_deploy_check_warns_when_encrypted_values_hang_on_the_secret_key(tmp_path):

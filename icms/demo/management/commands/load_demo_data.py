@@ -1,6 +1,7 @@
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from icms.demo import accounts as accounts_demo
 from icms.demo import cases as filing_demo
@@ -14,6 +15,11 @@ class Command(BaseCommand):
     help = "Load the bilingual demo data: courts' cases, parties and a user for every role. Safe to run twice."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEMO_DATA_ALLOWED:
+            raise CommandError(
+                "The demo data has staff accounts with a published password: it loads only with "
+                "DJANGO_DEBUG=true or DEMO_DATA_ALLOWED=true, never in production."
+            )
         people = accounts_demo.load()
         cases = filing_demo.load(people)
         link_demo_cases(people, cases)
