@@ -1,10 +1,12 @@
-"""Encryption at rest for the few values a database dump must never reveal (HKID numbers).
+"""Encryption at rest for the few values a database dump must never reveal (HKID numbers,
+two-factor secrets: accounts/mfa_adapter.py).
 
 Fernet (AES-128-CBC with HMAC-SHA256, from ``cryptography``) under the keys in
 ``settings.FIELD_ENCRYPTION_KEYS``: the first encrypts, every one decrypts, so a key is
-rotated by putting the new one first and re-saving (``MultiFernet.rotate``). Without
-that setting the key is derived from ``SECRET_KEY``, and ``check --deploy`` warns
-(icms.W020): rotating ``SECRET_KEY`` would then make the stored values unreadable.
+rotated by putting the new one first and re-encrypting (``MultiFernet.rotate``, ``manage.py
+reencrypt_secrets``). Without that setting the key is derived from ``SECRET_KEY``, and
+``check --deploy`` warns (icms.W020): rotating ``SECRET_KEY`` would then make the stored
+values unreadable.
 
 Encryption is randomised, so an encrypted field can be read and written but never
 searched, compared or made unique in SQL.
@@ -46,14 +48,28 @@ def encrypt(text: str) -> str:
     return _fernet().encrypt(text.encode()).decode()
 
 
-def decrypt(token: str) -> str:
-    """The plain text of ``token``; ``ImproperlyConfigured`` when no configured key opens it."""
+def _open(token: str, *, rotating: bool) -> str:
+    fernet = _fernet()
     try:
-        return _fernet().decrypt(token.encode()).decode()
+        opened = fernet.rotate(token.encode()) if rotating else fernet.decrypt(token.encode())
     except InvalidToken as error:
         raise ImproperlyConfigured(
             "An encrypted value cannot be read with FIELD_ENCRYPTION_KEYS: was a key removed or SECRET_KEY changed?"
         ) from error
+    return opened.decode()
+
+
+def decrypt(token: str) -> str:
+    """The plain text of ``token``; ``ImproperlyConfigured`` when no configured key opens it."""
+    return _open(token, rotating=False)
+
+
+def rotate(token: str) -> str:
+    """``token`` encrypted again under the first key (``MultiFernet.rotate``), for key rotation.
+
+    ``ImproperlyConfigured`` when no configured key opens it, as for :func:`decrypt`.
+    """
+    return _open(token, rotating=True)
 
 
 def is_encrypted(value: str) -> bool:

@@ -328,6 +328,9 @@ ACCOUNT_RATE_LIMITS = {
 # everyone and required of staff (accounts.middleware.AccountSecurityMiddleware).
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="iCMS")
+# TOTP secrets and recovery-code seeds are encrypted at rest under FIELD_ENCRYPTION_KEYS,
+# like HKID numbers (issue 18; accounts/mfa_adapter.py, `manage.py reencrypt_secrets`).
+MFA_ADAPTER = "accounts.mfa_adapter.MFAAdapter"
 # Idle timeouts of a session, by account kind.
 FILER_SESSION_IDLE_SECONDS = env.int("FILER_SESSION_IDLE_SECONDS", default=30 * 60)
 STAFF_SESSION_IDLE_SECONDS = env.int("STAFF_SESSION_IDLE_SECONDS", default=15 * 60)
