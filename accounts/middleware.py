@@ -7,6 +7,8 @@
   whose primary administrator requires it) and has no authenticator app is sent to set
   one up before anything else, including the admin. The sign-in, sign-out and MFA pages
   themselves (under ``/accounts/``) stay reachable.
+* A sign-in refused by the throttle (:mod:`accounts.login_throttle`) is answered 429,
+  with ``Retry-After``.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
+from . import login_throttle
 from .selectors import has_totp, is_staff_user, user_requires_mfa
 
 EXEMPT_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/healthz", "/dev/outbox/")
@@ -41,4 +44,5 @@ class AccountSecurityMiddleware:
                     _("Your account must use two-factor authentication. Set up an authenticator app to continue."),
                 )
                 return redirect("mfa_activate_totp")
-        return self.get_response(request)
+        # A sign-in the throttle refused is rendered by allauth's form with status 200.
+        return login_throttle.throttled_response(request, self.get_response(request))

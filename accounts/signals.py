@@ -19,6 +19,7 @@ from django.http import HttpRequest
 from icms.core.audit import AuditEventType, audit_record
 from icms.core.http import client_ip
 
+from . import login_throttle
 from .models import User
 
 
@@ -95,6 +96,9 @@ def on_password_set(sender: Any, request: HttpRequest, user: User, **kwargs: Any
 @receiver(account_signals.password_reset)
 def on_password_reset(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
     _record(AuditEventType.ACCOUNT_PASSWORD_RESET, request, user)
+    # Only the owner can complete a reset (the link went to their inbox): their own
+    # address's sign-in backoff at the account starts afresh.
+    login_throttle.login_forgive(login=user.email, address=client_ip(request))
 
 
 @receiver(mfa_signals.authenticator_added)

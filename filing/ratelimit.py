@@ -8,9 +8,9 @@ lives in Redis, never in the process.
 
 from __future__ import annotations
 
-from django.core.cache import cache
 from django.http import HttpRequest
 
+from icms.core.counters import cache_counter_incr
 from icms.core.http import client_ip
 
 VERIFY_LIMIT = 30
@@ -19,14 +19,7 @@ VERIFY_WINDOW_SECONDS = 60
 
 def rate_limit_hit(*, scope: str, request: HttpRequest, limit: int, window: int) -> bool:
     """Count one attempt; True when the client has gone over ``limit`` in this ``window``."""
-    key = f"ratelimit:{scope}:{client_ip(request) or 'unknown'}"
-    # add() creates the counter with its expiry only if absent; incr() is atomic in Redis.
-    cache.add(key, 0, timeout=window)
-    try:
-        count: int | None = cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        cache.add(key, 1, timeout=window)
-        count = 1
+    count = cache_counter_incr(f"ratelimit:{scope}:{client_ip(request) or 'unknown'}", timeout=window)
     # None: Redis did not answer (the cache ignores its errors, icms/core/redis_cache.py).
     # The limit fails open during an outage: nothing can be counted, and refusing every
     # verification would be worse than allowing a minute's guesses at ten random digits.

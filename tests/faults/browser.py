@@ -3,8 +3,11 @@ cookie jar (session and CSRF cookies), signing in, and filing a new case with a 
 
 from __future__ import annotations
 
+import functools
+import http.client
 import http.cookiejar
 import re
+import ssl
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -30,15 +33,43 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
         return None  # a redirect is an answer to look at, not to follow
 
 
+class _FromAddress(urllib.request.HTTPHandler, urllib.request.HTTPSHandler):
+    """Connects from a given local address: on Linux all of 127.0.0.0/8 is loopback, so
+    browsers at 127.0.0.2 and 127.0.0.3 are two clients to a server (or proxy) on 127.0.0.1."""
+
+    def __init__(self, source: str, context: ssl.SSLContext | None) -> None:
+        urllib.request.HTTPHandler.__init__(self)
+        urllib.request.HTTPSHandler.__init__(self, context=context)
+        self.source = (source, 0)
+
+    def http_open(self, req):
+        return self.do_open(functools.partial(http.client.HTTPConnection, source_address=self.source), req)
+
+    def https_open(self, req):
+        connection = functools.partial(http.client.HTTPSConnection, source_address=self.source)
+        return self.do_open(connection, req, context=self._context)
+
+
 @dataclass
 class Browser:
-    """One person's browser: their own cookie jar (session and CSRF cookies)."""
+    """One person's browser: their own cookie jar (session and CSRF cookies).
+
+    ``source``: the local address to connect from (default: the system's choice);
+    ``tls``: the context that verifies an HTTPS server (a test's own certificate).
+    """
 
     email: str
     cookies: http.cookiejar.CookieJar = field(default_factory=http.cookiejar.CookieJar)
+    source: str | None = None
+    tls: ssl.SSLContext | None = None
 
     def __post_init__(self) -> None:
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirects)
+        handlers: list[urllib.request.BaseHandler] = [urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirects()]
+        if self.source is not None:
+            handlers.append(_FromAddress(self.source, self.tls))
+        elif self.tls is not None:
+            handlers.append(urllib.request.HTTPSHandler(context=self.tls))
+        self.opener = urllib.request.build_opener(*handlers)
 
     def request(self, url: str, *, data: bytes | None = None, headers: dict[str, str] | None = None) -> Answer:
         request = urllib.request.Request(url, data=data, headers=headers or {})  # noqa: S310 - loopback
