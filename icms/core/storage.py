@@ -10,8 +10,9 @@ bytes, hash and key never change, and no document is reachable by a public URL.
   deleted again if the transaction rolls back or its commit fails, so a failed
   submission leaves no orphaned files.
 * :func:`document_response` serves a document as an attachment with ``nosniff`` and a
-  sandbox Content-Security-Policy, or redirects to a short-lived presigned URL on S3.
-  The caller must already have checked access.
+  sandbox Content-Security-Policy (``DOCUMENT_DOWNLOADS = "stream"``, the default), or
+  redirects to a short-lived presigned URL on S3 (``"redirect"``). The caller must
+  already have checked access; either way it is the same check.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from io import BytesIO
 from types import TracebackType
 from typing import IO, Any, Final, Self, TypeAlias, cast
 
+from django.conf import settings
 from django.core.files.base import File
 from django.core.files.storage import Storage, storages
 from django.db import transaction
@@ -361,24 +363,50 @@ def is_s3_storage(storage: Storage) -> bool:
     return type(storage).__module__.startswith("storages.backends.s3")
 
 
+def s3_object_key(storage: Storage, name: str) -> str:
+    """The S3 key of a stored name: the storage's own mapping (its ``location`` prefix)."""
+    from storages.utils import clean_name
+
+    return cast(str, cast(Any, storage)._normalize_name(clean_name(name)))
+
+
+def _s3_stream(storage: Storage, key: str) -> tuple[IO[bytes], int]:
+    """The object's bytes as they arrive from S3, and how many there are.
+
+    Not ``storage.open()``: django-storages' ``S3File`` downloads the whole object into a
+    ``SpooledTemporaryFile`` (in memory, with ``AWS_S3_MAX_MEMORY_SIZE`` unset) before the
+    first byte can be sent. A download passes the bytes on as they come instead.
+    """
+    answer = cast(Any, storage).bucket.Object(s3_object_key(storage, key)).get()
+    return cast(IO[bytes], answer["Body"]), int(answer["ContentLength"])
+
+
 def document_response(
     key: str,
     *,
     filename: str,
     content_type: str = "application/pdf",
     storage: Storage | None = None,
-    presign: bool = True,
+    presign: bool | None = None,
 ) -> HttpResponseBase:
     """A download of a stored document, for a view that has already checked access.
 
-    On the filesystem (or on S3 with ``presign=False``) the bytes are streamed as an
-    attachment. On S3 the response by default redirects to a presigned URL that lives
-    ``AWS_QUERYSTRING_EXPIRE`` seconds (60 by default) and makes S3 send the same
-    attachment disposition and content type; S3 cannot add the other headers, but a
-    forced download is never rendered in the portal's origin.
+    The view checks access *before* calling this, so the check is the same whichever
+    way the bytes travel. ``presign`` defaults to ``settings.DOCUMENT_DOWNLOADS``:
+
+    * ``"stream"`` (the default), and always on the filesystem: the portal streams the
+      bytes as an attachment with :data:`DOWNLOAD_HEADERS` (``nosniff``, a sandbox CSP,
+      ``no-store``). The portal stays the only origin that hands out document bytes.
+    * ``"redirect"``, on S3 only: a redirect to a presigned URL that lives
+      ``AWS_QUERYSTRING_EXPIRE`` seconds (60 by default) and makes S3 send the same
+      attachment disposition and content type. S3 cannot add the other headers, and
+      the URL works for anyone who holds it until it expires; in exchange the bytes do
+      not pass through the web processes.
     """
     storage = storage or default_storage()
     filename = _safe_filename(filename)
+    if presign is None:
+        presign = settings.DOCUMENT_DOWNLOADS == "redirect"
     response: HttpResponseBase
     if presign and is_s3_storage(storage):
         parameters: dict[str, Any] = {
@@ -387,6 +415,10 @@ def document_response(
         }
         url = cast(Any, storage).url(key, parameters=parameters)
         response = HttpResponseRedirect(url)
+    elif is_s3_storage(storage):
+        body, length = _s3_stream(storage, key)
+        response = FileResponse(body, as_attachment=True, filename=filename, content_type=content_type)
+        response["Content-Length"] = str(length)
     else:
         response = FileResponse(
             open_document(key, storage=storage),

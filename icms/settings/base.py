@@ -243,6 +243,9 @@ if AWS_STORAGE_BUCKET_NAME:
             "default_acl": "private",
             "querystring_auth": True,
             "querystring_expire": env.int("AWS_QUERYSTRING_EXPIRE", default=60),
+            # SigV4: without it boto signs presigned URLs the legacy SigV2 way, which AWS
+            # no longer accepts in newer regions (docs/storage.md).
+            "signature_version": env.str("AWS_S3_SIGNATURE_VERSION", default="s3v4"),
             "file_overwrite": False,
         },
     }
@@ -260,6 +263,13 @@ STORAGES = {
         ),
     },
 }
+# Document downloads (docs/storage.md). "stream": the portal streams the bytes with its
+# own download headers (nosniff, a sandbox CSP, no-store). "redirect": on S3, a redirect
+# to a presigned URL living AWS_QUERYSTRING_EXPIRE seconds; the bytes skip the web
+# processes but lose those headers. The view checks access before either.
+DOCUMENT_DOWNLOADS = env.str("DOCUMENT_DOWNLOADS", default="stream")
+if DOCUMENT_DOWNLOADS not in ("stream", "redirect"):
+    raise ImproperlyConfigured(f"DOCUMENT_DOWNLOADS must be stream or redirect, not {DOCUMENT_DOWNLOADS!r}.")
 
 # --- Email --------------------------------------------------------------------
 # "outbox://" keeps mail in Redis for the development outbox page (/dev/outbox/);

@@ -143,6 +143,13 @@ def test_dev_outbox_refused_in_production():
     assert "outbox:// is for development only" in result.stderr
 
 
+def test_downloads_are_streamed_unless_redirects_are_asked_for_by_name(settings):
+    assert settings.DOCUMENT_DOWNLOADS == "stream"
+    result = _manage("check", env={**PRODUCTION_VALUES, "SECRET_KEY": "x" * 60, "DOCUMENT_DOWNLOADS": "presigned"})
+    assert result.returncode != 0
+    assert "DOCUMENT_DOWNLOADS must be stream or redirect, not 'presigned'" in result.stderr
+
+
 def test_database_connections_are_persistent_and_health_checked(settings):
     assert settings.DATABASES["default"]["CONN_MAX_AGE"] > 0
     assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True

@@ -231,8 +231,10 @@ def test_the_portal_csp_does_not_replace_the_download_sandbox(client, document_s
         response.close()
 
 
-def test_on_s3_the_download_is_a_short_lived_presigned_redirect():
+def test_on_s3_with_redirect_downloads_the_download_is_a_short_lived_presigned_redirect(settings):
     from storages.backends.s3 import S3Storage
+
+    settings.DOCUMENT_DOWNLOADS = "redirect"
 
     storage = S3Storage(
         bucket_name="icms-documents",

@@ -31,6 +31,7 @@ from icms.core.models import AuditEvent, OutboxItem
 from icms.core.storage import StorageUnavailable
 from tests.faults.processes import free_port, log_file, start_forwarder, start_s3_server, stop
 from tests.filing.conftest import document_type, pdf_file
+from tests.storage.conftest import s3_default_storage
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 
@@ -86,20 +87,7 @@ def s3(settings):
     try:
         settings.STORAGES = {
             **settings.STORAGES,
-            "default": {
-                "BACKEND": "storages.backends.s3.S3Storage",
-                "OPTIONS": {
-                    "bucket_name": BUCKET,
-                    "endpoint_url": f"http://127.0.0.1:{server.port}",
-                    "region_name": "us-east-1",
-                    "access_key": "testing",
-                    "secret_key": "testing",
-                    "default_acl": "private",
-                    "querystring_auth": True,
-                    "querystring_expire": 60,
-                    "file_overwrite": False,
-                },
-            },
+            "default": s3_default_storage(bucket=BUCKET, endpoint=f"http://127.0.0.1:{server.port}"),
         }
         yield server
     finally:
