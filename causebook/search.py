@@ -28,10 +28,12 @@ from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import connections, router
+from django.db.backends.utils import CursorWrapper
 
 from filing.models import CaseType
 
+from .models import CauseBookEntry
 from .query import SearchQuery, cjk_grams, cjk_text
 
 Fragment = tuple[str, list[Any]]
@@ -91,13 +93,19 @@ class Hits:
     corrections: tuple[str, ...] = field(default=())
 
 
+def _cursor() -> CursorWrapper:
+    # Raw SQL passes no database router by itself: ask it, so that a public search reads
+    # from the read replica when there is one (icms/core/db_router.py).
+    return connections[router.db_for_read(CauseBookEntry)].cursor()
+
+
 def max_matches() -> int:
     return int(settings.CAUSEBOOK_MAX_MATCHES)
 
 
 def _in_many_names(where: str, params: list[Any]) -> bool:
     """Whether the planner expects ``where`` to hold for at least ``MANY_NAMES`` entries."""
-    with connection.cursor() as cursor:
+    with _cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {ENTRIES} e WHERE {where}", params)  # noqa: S608
         plan = cursor.fetchone()[0]  # psycopg reads the JSON
     return float(plan[0]["Plan"]["Plan Rows"]) >= MANY_NAMES
@@ -237,7 +245,7 @@ def name_tokens(text: str) -> tuple[str, ...]:
     Asked of PostgreSQL so that there is one definition (unaccent, splitting, "ltd");
     the function is IMMUTABLE, so remembering its answers is safe.
     """
-    with connection.cursor() as cursor:
+    with _cursor() as cursor:
         cursor.execute("SELECT causebook_name_tokens(%s)", [text])
         return tuple(str(word) for word in cursor.fetchone()[0])
 
@@ -287,7 +295,7 @@ def corrections_for(query: SearchQuery) -> list[list[str]]:
     words = name_tokens(query.q)
     if not words:
         return []
-    with connection.cursor() as cursor:
+    with _cursor() as cursor:
         cursor.execute(*_candidates_sql(words, per_word))
         found: dict[int, set[str]] = {}
         for position, token in cursor.fetchall():
@@ -313,7 +321,7 @@ def corrections_for(query: SearchQuery) -> list[list[str]]:
 
 def _run(sql: Fragment, *, limit: int) -> tuple[list[int], int, bool]:
     cap = max_matches()
-    with connection.cursor() as cursor:
+    with _cursor() as cursor:
         cursor.execute(*sql)
         rows = cursor.fetchall()
     if not limit:

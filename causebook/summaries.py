@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import connection
+from django.db import connections, router
 from django.utils.translation import get_language
 
 from filing.case_numbers import format_case_number
@@ -92,7 +92,8 @@ def case_summaries(case_ids: Sequence[int]) -> list[CaseSummary]:
     """The cases ``case_ids``, in that order, with their parties (applicants first). One query."""
     if not case_ids:
         return []
-    with connection.cursor() as cursor:
+    # Raw SQL: the router's choice, as for the search (causebook/search.py).
+    with connections[router.db_for_read(Case)].cursor() as cursor:
         cursor.execute(SUMMARIES, [list(case_ids)])
         rows = cursor.fetchall()
     by_id: dict[int, CaseSummary] = {}

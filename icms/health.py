@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from icms.core import db_router
+
 
 @dataclass(frozen=True)
 class ComponentStatus:
@@ -34,6 +36,27 @@ def check_database() -> ComponentStatus:
     except Exception as exc:  # any failure means "down"; the detail says which
         return ComponentStatus(False, f"{type(exc).__name__}: {exc}".strip()[:200])
     return ComponentStatus(True, "ok", (time.perf_counter() - started) * 1000)
+
+
+def check_replica() -> tuple[ComponentStatus, float | None] | None:
+    """The read replica, when one is configured (``DATABASE_REPLICA_URL``): up, and how far behind.
+
+    Not needed to serve: without it the public pages read from the primary
+    (icms/core/db_router.py), so a replica that is down or behind only degrades.
+    """
+    if not db_router.replica_configured():
+        return None
+    started = time.perf_counter()
+    try:
+        lag = db_router.replica_lag()
+    except Exception as exc:  # any failure means "down"; the detail says which
+        return ComponentStatus(False, f"{type(exc).__name__}: {exc}".strip()[:200]), None
+    latency = (time.perf_counter() - started) * 1000
+    if lag is None:
+        return ComponentStatus(False, "lag unknown: nothing replayed yet", latency), None
+    if lag > settings.REPLICA_MAX_LAG_SECONDS:
+        return ComponentStatus(False, f"{lag:.1f} s behind: reads go to the primary", latency), lag
+    return ComponentStatus(True, f"{lag:.1f} s behind", latency), lag
 
 
 def check_redis() -> ComponentStatus:
@@ -92,8 +115,11 @@ def overall() -> tuple[bool, dict[str, object]]:
     worker, last_beat = check_worker(database)
     outbox, outbox_counts = check_outbox(database)
     components = {"database": database, "redis": redis_status, "worker": worker, "outbox": outbox}
+    replica = check_replica()
+    if replica is not None:
+        components["replica"] = replica[0]
     serving = database.ok and redis_status.ok and worker.ok
-    status = ("ok" if outbox.ok else "degraded") if serving else "unavailable"
+    status = ("ok" if all(c.ok for c in components.values()) else "degraded") if serving else "unavailable"
     body: dict[str, object] = {
         "status": status,
         "checked_at": timezone.localtime().isoformat(),
@@ -101,4 +127,6 @@ def overall() -> tuple[bool, dict[str, object]]:
         "last_worker_heartbeat": timezone.localtime(last_beat).isoformat() if last_beat else None,
         "outbox": outbox_counts,
     }
+    if replica is not None:
+        body["replica_lag_seconds"] = replica[1]
     return serving, body

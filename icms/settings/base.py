@@ -164,6 +164,35 @@ DATABASES["default"]["OPTIONS"].setdefault("options", "-c synchronize_seqscans=o
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must point to PostgreSQL: the portal needs pg_trgm and unaccent.")
 
+# --- Connection pooling and a read replica (issue 18; docs/deployment.md) ---------------
+# Behind PgBouncer in transaction mode: .iterator() opens a server-side cursor that
+# outlives its transaction (WITH HOLD), which a pooled connection cannot keep.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool("DISABLE_SERVER_SIDE_CURSORS", default=False)
+# The read replica: public pages read from it, see icms/core/db_router.py.
+# Unset: no replica, every query goes to the primary (default).
+# A client that wrote reads from the primary for this long ("read your writes").
+REPLICA_STICKY_SECONDS = env.int("REPLICA_STICKY_SECONDS", default=15)
+# Further behind than this, the replica is not read (it must stay below the stickiness).
+REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=5.0)
+REPLICA_LAG_CHECK_SECONDS = env.float("REPLICA_LAG_CHECK_SECONDS", default=5.0)
+# An unreachable replica is not tried again for this long (per process).
+REPLICA_RETRY_SECONDS = env.float("REPLICA_RETRY_SECONDS", default=30.0)
+if REPLICA_MAX_LAG_SECONDS >= REPLICA_STICKY_SECONDS:
+    raise ImproperlyConfigured("REPLICA_MAX_LAG_SECONDS must be less than REPLICA_STICKY_SECONDS.")
+if env.str("DATABASE_REPLICA_URL", default=""):
+    _replica = env.db("DATABASE_REPLICA_URL")
+    _as_primary = ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS", "DISABLE_SERVER_SIDE_CURSORS")
+    DATABASES["replica"] = {
+        **_replica,
+        **{key: DATABASES["default"][key] for key in _as_primary},
+        # The same connect timeout and session options as the primary; the URL's own win.
+        "OPTIONS": {**DATABASES["default"]["OPTIONS"], **_replica.get("OPTIONS", {})},
+        # A test run uses the test database through this alias; it never creates one on the replica.
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["icms.core.db_router.ReplicaRouter"]
+    MIDDLEWARE.append("icms.core.db_router.ReplicaReadsMiddleware")
+
 # --- Redis: cache, sessions and the Celery broker ----------------------------------
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
 # Short timeouts so that a dead Redis is reported (by /healthz) within a second,

@@ -7,7 +7,10 @@ reconfigured here. A test that takes a service away starts its own copy on a fre
   takes it away (connections are then refused), ``.start()`` brings it back, empty, on
   the same port.
 * ``private_postgres``: a PostgreSQL 15 cluster for the test module, with ``.stop()``,
-  ``.start()`` and ``.restart()``, and ``.create_database()`` for a database in it.
+  ``.start()`` and ``.restart()``, ``.create_database()`` for a database in it and
+  ``.copy_test_database()`` for a copy of pytest's test database.
+* ``private_replica``: a streaming replica of ``private_postgres`` (``pg_basebackup -R``),
+  another such cluster, for the read replica's tests.
 * ``web_process``: a factory of real web processes of the portal (gunicorn) on this
   test's database; ``web_process(redis=private_redis)`` points its cache, its session
   cache and its Celery broker at the private Redis.
@@ -30,6 +33,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 import redis
@@ -192,6 +196,56 @@ class PrivatePostgres:
                      f"LC_CTYPE 'C.UTF-8'")  # fmt: skip
         return self.url(name)
 
+    def query(self, sql: str, dbname: str = "postgres") -> list[tuple[Any, ...]]:
+        """The rows of one query (a new connection each time: the cluster may have restarted)."""
+        import psycopg
+
+        with psycopg.connect(host=self.host, port=self.port, user=self.user, dbname=dbname, autocommit=True) as conn:
+            return conn.execute(sql).fetchall()
+
+    def copy_test_database(self, name: str) -> str:
+        """A copy of pytest's test database (its schema and committed rows) in this cluster; returns its URL."""
+        from django.db import connection
+
+        self.create_database(name)
+        dump = subprocess.run(
+            ["pg_dump", "--no-owner", "--no-privileges", "-d", connection.settings_dict["NAME"]],
+            check=True, capture_output=True,
+        ).stdout  # fmt: skip
+        subprocess.run(
+            ["psql", "-h", self.host, "-p", str(self.port), "-U", self.user, "-q", "-v", "ON_ERROR_STOP=1", name],
+            input=dump, check=True, capture_output=True,
+        )  # fmt: skip
+        return self.url(name)
+
+    def log_statements(self) -> None:
+        """Log every statement from now on (``log_statement = all``): which server ran a query shows in its log."""
+        self.execute("ALTER SYSTEM SET log_statement = 'all'")
+        self.execute("SELECT pg_reload_conf()")
+
+
+def _cluster_directory() -> Path:
+    # Not pytest's tmp_path: its parents are private to root, and the server runs as postgres.
+    directory = Path(tempfile.mkdtemp(prefix="icms-faults-pg-"))
+    if os.geteuid() == 0:
+        shutil.chown(directory, "postgres", "postgres")
+    return directory
+
+
+@contextlib.contextmanager
+def _cluster(directory: Path, create: list[str]) -> Iterator[PrivatePostgres]:
+    """A cluster in ``directory`` made by the command ``create`` (run as postgres), started; removed after."""
+    cluster = PrivatePostgres(directory, free_port())
+    try:
+        subprocess.run(_as_postgres(create), check=True, capture_output=True)
+        cluster.start()
+        yield cluster
+    finally:
+        if cluster.running:
+            with contextlib.suppress(AssertionError):
+                cluster.stop(mode="immediate")
+        shutil.rmtree(directory, ignore_errors=True)
+
 
 @pytest.fixture(scope="module")
 def private_postgres() -> Iterator[PrivatePostgres]:
@@ -202,24 +256,29 @@ def private_postgres() -> Iterator[PrivatePostgres]:
     """
     if not (PG_BIN / "initdb").exists():
         pytest.skip("PostgreSQL 15 server binaries are not installed")
-    # Not pytest's tmp_path: its parents are private to root, and the server runs as postgres.
-    directory = Path(tempfile.mkdtemp(prefix="icms-faults-pg-"))
-    if os.geteuid() == 0:
-        shutil.chown(directory, "postgres", "postgres")
-    cluster = PrivatePostgres(directory, free_port())
-    try:
-        subprocess.run(
-            _as_postgres([str(PG_BIN / "initdb"), "-D", str(cluster.data), "-U", "postgres", "--auth=trust",
-                          "-E", "UTF8", "--locale=C.UTF-8"]),
-            check=True, capture_output=True,
-        )  # fmt: skip
-        cluster.start()
+    directory = _cluster_directory()
+    initdb = [str(PG_BIN / "initdb"), "-D", str(directory / "data"), "-U", "postgres", "--auth=trust", "-E", "UTF8",
+              "--locale=C.UTF-8"]  # fmt: skip
+    with _cluster(directory, initdb) as cluster:
         yield cluster
-    finally:
-        if cluster.running:
-            with contextlib.suppress(AssertionError):
-                cluster.stop(mode="immediate")
-        shutil.rmtree(directory, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def private_replica(private_postgres: PrivatePostgres) -> Iterator[PrivatePostgres]:
+    """A streaming replica of ``private_postgres``: hot standby, read-only, on its own port.
+
+    ``pg_basebackup -R`` copies the primary and writes its connection settings, so the
+    copy starts as a standby that streams from it. initdb's defaults allow this as they
+    are: ``wal_level = replica``, ten WAL senders, and pg_hba trusts replication from
+    127.0.0.1. (Debian's ``pg_createcluster`` would do the same, but writes under /etc
+    and /var/lib; the test's clusters live in a temporary directory only.)
+    """
+    directory = _cluster_directory()
+    basebackup = [str(PG_BIN / "pg_basebackup"), "-h", private_postgres.host, "-p", str(private_postgres.port),
+                  "-U", private_postgres.user, "-D", str(directory / "data"), "-R", "-X", "stream",
+                  "--checkpoint=fast"]  # fmt: skip
+    with _cluster(directory, basebackup) as replica:
+        yield replica
 
 
 # --- Web processes -----------------------------------------------------------------------

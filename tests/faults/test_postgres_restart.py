@@ -15,10 +15,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from tests.faults.conftest import PrivatePostgres
 
@@ -30,24 +28,7 @@ DB = "icms_faults"
 
 
 def _query(cluster: PrivatePostgres, sql: str) -> list[tuple[Any, ...]]:
-    with psycopg.connect(host=cluster.host, port=cluster.port, user=cluster.user, dbname=DB) as conn:
-        return conn.execute(sql).fetchall()
-
-
-def _copy_test_database(cluster: PrivatePostgres) -> None:
-    """The schema and seeded rows of pytest's test database, restored into the private cluster."""
-    cluster.create_database(DB)
-    dump = subprocess.run(
-        ["pg_dump", "--no-owner", "--no-privileges", "-d", connection.settings_dict["NAME"]],
-        check=True,
-        capture_output=True,
-    ).stdout
-    subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-p", str(cluster.port), "-U", "postgres", "-q", "-v", "ON_ERROR_STOP=1", DB],
-        input=dump,
-        check=True,
-        capture_output=True,
-    )
+    return cluster.query(sql, DB)
 
 
 def _env(cluster: PrivatePostgres) -> dict[str, str]:
@@ -110,7 +91,7 @@ def _acknowledged(cluster: PrivatePostgres) -> int:
 def test_workers_reconnect_after_postgres_restarts_and_nothing_is_lost(private_postgres):
     from icms.celery import app
 
-    _copy_test_database(private_postgres)
+    private_postgres.copy_test_database(DB)
     app.connection_for_write().default_channel.client.delete(settings.CELERY_TASK_DEFAULT_QUEUE)
     _manage_shell(private_postgres, FILE_THEM)  # each commit sends its acknowledgement to the broker
     log = Path(tempfile.mkstemp(prefix="faults-pg-worker-", suffix=".log")[1])
