@@ -1,9 +1,16 @@
 # The two commands that matter (see README.md):
 #   make run    set up everything and run the portal with demo data at http://127.0.0.1:8000
 #   make test   run the whole test suite
-.PHONY: run test lint format messages bench
+.PHONY: run serve serve-load test lint format messages bench
 run:
 	./scripts/run.sh
+
+# The portal as deployed on one host (DEBUG off, gunicorn, two worker queues, S3): docs/deployment.md
+serve:
+	./scripts/serve.sh
+
+serve-load:
+	.venv/bin/python bench/serve_load.py
 
 test:
 	./scripts/test.sh

@@ -94,6 +94,7 @@ def register_filing_follow_ups() -> None:
         failed=acknowledgement_failed,
         failed_event=AuditEventType.FILING_ACKNOWLEDGEMENT_FAILED,
         alert_group=REGISTRY_ALERTS,
+        rendering=True,
     )
     register_kind(
         SEAL,
@@ -101,6 +102,7 @@ def register_filing_follow_ups() -> None:
         failed=sealing_failed,
         failed_event=AuditEventType.FILING_SEALING_FAILED,
         alert_group=REGISTRY_ALERTS,
+        rendering=True,
     )
     register_kind(
         DELIVER_COURT_DOCUMENT,
@@ -108,5 +110,6 @@ def register_filing_follow_ups() -> None:
         failed=court_document_delivery_failed,
         failed_event=AuditEventType.FILING_COURT_DOCUMENT_DELIVERY_FAILED,
         alert_group=REGISTRY_ALERTS,
+        rendering=True,
     )
     register_invariant(filing_follow_up_check)

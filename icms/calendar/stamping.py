@@ -247,4 +247,5 @@ def register_restamping() -> None:
         failed_event=AuditEventType.CALENDAR_RESTAMP_FAILED,
         alert_group=RESTAMP_ALERTS,
         time_limit=360,
+        rendering=True,
     )

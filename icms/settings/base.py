@@ -122,6 +122,9 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "icms.urls"
 WSGI_APPLICATION = "icms.wsgi.application"
+# The web process refuses to start while migrations are pending (icms/core/release.py):
+# migrating is a release step of its own, never part of a web start.
+RELEASE_REFUSE_PENDING_MIGRATIONS = env.bool("RELEASE_REFUSE_PENDING_MIGRATIONS", default=True)
 ASGI_APPLICATION = "icms.asgi.application"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -224,6 +227,10 @@ CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
+# A queue of its own for PDF rendering (acknowledgements, seals, receipts, court documents),
+# served by its own workers so that rendering never delays emails and payments. Empty: one
+# queue for everything, as `make run` has (docs/deployment.md).
+CELERY_RENDERING_QUEUE = env.str("CELERY_RENDERING_QUEUE", default="")
 CELERY_HEARTBEAT_INTERVAL = env.float("CELERY_HEARTBEAT_INTERVAL", default=30.0)
 # A worker whose last heartbeat is older than this is reported as down by /healthz.
 WORKER_HEARTBEAT_MAX_AGE = env.int("WORKER_HEARTBEAT_MAX_AGE", default=120)
@@ -436,7 +443,6 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
     for feature in (
         "accelerometer",
         "autoplay",
-        "bluetooth",
         "camera",
         "display-capture",
         "encrypted-media",

@@ -51,6 +51,7 @@ def register_payments_follow_ups() -> None:
         alert_group=ACCOUNTS_ALERTS,
         max_attempts=6,
         time_limit=90,
+        rendering=True,
     )
     register_kind(
         RECEIPT_REFRESH,
@@ -60,6 +61,7 @@ def register_payments_follow_ups() -> None:
         alert_group=ACCOUNTS_ALERTS,
         max_attempts=6,
         time_limit=90,
+        rendering=True,
     )
     register_kind(
         REFUND_EXECUTE,

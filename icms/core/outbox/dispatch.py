@@ -84,11 +84,22 @@ def enqueue(
     return item
 
 
+def queue_for(spec: OutboxKind) -> str:
+    """The Celery queue of work of ``spec``: rendering has its own when one is configured
+    (``make serve``, docker-compose); otherwise every kind goes to the default queue."""
+    rendering_queue: str = settings.CELERY_RENDERING_QUEUE
+    if spec.rendering and rendering_queue:
+        return rendering_queue
+    default_queue: str = outbox_run.app.conf.task_default_queue
+    return default_queue
+
+
 def _send(item_id: int, spec: OutboxKind) -> bool:
     """Hand one row to Celery. If the broker is down, the sweep sends it later."""
     try:
         outbox_run.apply_async(
             (item_id,),
+            queue=queue_for(spec),
             soft_time_limit=spec.time_limit - 10,
             time_limit=spec.time_limit,
             retry=True,

@@ -42,6 +42,9 @@ class OutboxKind:
     time_limit: int = 180
     #: Errors of this kind that are worth retrying, besides those every kind retries.
     transient: tuple[type[BaseException], ...] = ()
+    #: Renders PDFs: sent to ``settings.CELERY_RENDERING_QUEUE`` when one is set, so that
+    #: a burst of rendering (hundreds of acceptances) never delays emails and payments.
+    rendering: bool = False
 
 
 _kinds: dict[str, OutboxKind] = {}
@@ -57,6 +60,7 @@ def register_kind(
     max_attempts: int = 8,
     time_limit: int = 180,
     transient: tuple[type[BaseException], ...] = (),
+    rendering: bool = False,
 ) -> OutboxKind:
     """Register the kind ``name`` (``<app>.<what>``). Registering it again replaces it."""
     if time_limit <= 10:
@@ -70,6 +74,7 @@ def register_kind(
         max_attempts=max_attempts,
         time_limit=time_limit,
         transient=transient,
+        rendering=rendering,
     )
     _kinds[name] = kind
     return kind
