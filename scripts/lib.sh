@@ -149,6 +149,20 @@ ensure_database() { # ensure_database NAME : UTF-8 ctype, so pg_trgm can index C
   fi
 }
 
+RENDERING_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk)
+ensure_rendering_packages() {
+  # WeasyPrint's Pango and HarfBuzz, and a CJK font: without the font every Chinese character
+  # in an acknowledgement, receipt or seal renders as an empty box.
+  if ! apt_install "${RENDERING_PACKAGES[@]}"; then
+    local missing=()
+    for pkg in "${RENDERING_PACKAGES[@]}"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
+    if [ ${#missing[@]} -gt 0 ]; then
+      printf '\033[33mWARNING: PDFs need %s; install them (as root): apt-get install %s\033[0m\n' \
+        "${missing[*]}" "${missing[*]}" >&2
+    fi
+  fi
+}
+
 ensure_dotenv() {
   if [ ! -f .env ]; then
     say "Writing .env with development values and a fresh SECRET_KEY"

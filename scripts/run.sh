@@ -7,6 +7,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 ensure_python_env
+ensure_rendering_packages
 ensure_services
 ensure_dotenv
 ensure_database icms

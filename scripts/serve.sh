@@ -25,6 +25,7 @@ LOGS=var/log/serve
 mkdir -p "$LOGS" var/run var/serve/mail
 
 ensure_python_env
+ensure_rendering_packages
 ensure_services
 ensure_dotenv
 ensure_database_role
