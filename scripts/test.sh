@@ -12,6 +12,8 @@ ensure_database_role
 [ -x /usr/bin/chromium ] || die "Chromium is needed for the browser tests: apt-get install chromium (or run .ci/run)."
 # The throttle through a real reverse proxy (tests/faults/test_reverse_proxy.py) runs nginx.
 [ -x /usr/sbin/nginx ] || die "nginx is needed for the reverse-proxy tests: apt-get install nginx (or run .ci/run)."
+# The restore drill (tests/faults/test_restore_drill.py) backs up and restores with pgBackRest.
+[ -x /usr/bin/pgbackrest ] || die "pgBackRest is needed for the restore drill: apt-get install pgbackrest (or run .ci/run)."
 
 export DJANGO_SETTINGS_MODULE=icms.settings.test
 PY=.venv/bin/python

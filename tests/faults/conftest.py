@@ -257,10 +257,14 @@ def private_postgres() -> Iterator[PrivatePostgres]:
     if not (PG_BIN / "initdb").exists():
         pytest.skip("PostgreSQL 15 server binaries are not installed")
     directory = _cluster_directory()
-    initdb = [str(PG_BIN / "initdb"), "-D", str(directory / "data"), "-U", "postgres", "--auth=trust", "-E", "UTF8",
-              "--locale=C.UTF-8"]  # fmt: skip
-    with _cluster(directory, initdb) as cluster:
+    with _cluster(directory, initdb_command(directory)) as cluster:
         yield cluster
+
+
+def initdb_command(directory: Path) -> list[str]:
+    """The command that makes a new cluster in ``directory / "data"`` (for ``_cluster``)."""
+    return [str(PG_BIN / "initdb"), "-D", str(directory / "data"), "-U", "postgres", "--auth=trust", "-E", "UTF8",
+            "--locale=C.UTF-8"]  # fmt: skip
 
 
 @pytest.fixture(scope="module")
