@@ -51,6 +51,7 @@ def _public_filed(case: Case) -> list[Document]:
             submission__case=case,
             submission__status=Submission.Status.ACCEPTED,
             public_inspection=True,
+            withdrawn_at__isnull=True,  # withdrawn from view: not open to anyone but staff
         )
         .exclude(sealed_storage_key="")
         .select_related("document_type", "submission")
@@ -83,7 +84,9 @@ def inspectable_document(*, kind: str, pk: int) -> Document | CourtDocument:
     found: Document | CourtDocument | None
     if kind == FILED:
         found = (
-            Document.objects.filter(pk=pk, submission__status=Submission.Status.ACCEPTED, public_inspection=True)
+            Document.objects.filter(
+                pk=pk, submission__status=Submission.Status.ACCEPTED, public_inspection=True, withdrawn_at__isnull=True
+            )
             .exclude(sealed_storage_key="")
             .first()
         )

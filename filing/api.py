@@ -51,6 +51,8 @@ class SubmissionDocumentOut(Schema):
     pages: int
     drn: str | None
     sealed_sha256: str | None
+    # Set when the registry withdrew the document from view: it can no longer be opened.
+    withdrawn_at: str | None = None
 
 
 class DecisionOut(Schema):
@@ -119,6 +121,7 @@ class CaseDocumentOut(Schema):
     drn: str | None
     sha256: str
     pages: int
+    withdrawn_at: str | None = None
 
 
 class CaseDetailOut(Schema):
@@ -189,6 +192,7 @@ def submission_status(request: ApiRequest, ref: str) -> SubmissionOut:
                 pages=d.pages,
                 drn=d.drn,
                 sealed_sha256=d.sealed_sha256 or None,
+                withdrawn_at=hkt(d.withdrawn_at),
             )
             for d in documents
         ],
@@ -262,6 +266,7 @@ def case_detail(request: ApiRequest, case_number: str) -> CaseDetailOut:
             drn=document.drn,
             sha256=document.sha256,
             pages=document.pages,
+            withdrawn_at=hkt(document.withdrawn_at),
         )
         for submission in case_file.submissions
         for document in submission.documents.all()

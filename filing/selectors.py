@@ -125,11 +125,13 @@ def case_file_for_user(user: AnyUser, case_id: int) -> CaseFile:
 
 
 def document_for_user(user: AnyUser, document_id: int) -> Document:
-    """A filed document the user may see: their side's in any status, the other parties' once accepted."""
+    """A filed document the user may open: their side's in any status, the other parties' once
+    accepted; one withdrawn from view only by staff (filing/services/withdrawal.py)."""
+    documents = Document.objects.select_related("submission__case__case_type", "document_type")
+    if not is_staff_user(user):
+        documents = documents.filter(withdrawn_at__isnull=True)
     try:
-        return Document.objects.select_related("submission__case__case_type", "document_type").get(
-            pk=document_id, submission__in=submissions_visible_to(user)
-        )
+        return documents.get(pk=document_id, submission__in=submissions_visible_to(user))
     except Document.DoesNotExist:
         raise NotFound from None
 

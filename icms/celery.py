@@ -44,6 +44,12 @@ app.conf.update(
             "schedule": float(os.environ.get("OUTBOX_SWEEP_INTERVAL", "30")),
             "options": {"expires": 25},
         },
+        # Fixity: the next paced batch of stored documents hashed again (icms/core/fixity.py).
+        "fixity-check": {
+            "task": "icms.core.tasks.fixity_check",
+            "schedule": float(os.environ.get("FIXITY_INTERVAL", "300")),
+            "options": {"expires": 240},
+        },
         # Sessions are database rows (cached_db): expired ones are deleted once a day.
         "clear-expired-sessions": {
             "task": "icms.core.tasks.expired_sessions_clear",

@@ -103,18 +103,36 @@ def check_outbox(database: ComponentStatus) -> tuple[ComponentStatus, dict[str, 
     return ComponentStatus(True, "nothing failed or overdue"), counts
 
 
+def check_fixity(database: ComponentStatus) -> ComponentStatus:
+    """Stored documents found missing or altered by the fixity check and not yet resolved."""
+    if not database.ok:
+        return ComponentStatus(False, "unknown: the database is down")
+    from icms.core.fixity import fixity_figures
+
+    figures = fixity_figures()
+    if figures.unresolved:
+        return ComponentStatus(False, f"{figures.unresolved} stored documents missing or altered")
+    if figures.last_cycle_completed_at is None:
+        return ComponentStatus(True, "no finding; the first full cycle is not complete yet")
+    completed = timezone.localtime(figures.last_cycle_completed_at).date().isoformat()
+    return ComponentStatus(True, f"no finding; last full cycle completed {completed}")
+
+
 def overall() -> tuple[bool, dict[str, object]]:
     """Whether the portal can serve (the HTTP status), and the report.
 
     The database, Redis and a live worker are needed to serve: without one the status is
-    "unavailable" (503). Failed or overdue outbox work needs a person but does not stop
-    the portal serving: the status is "degraded", still 200.
+    "unavailable" (503). Failed or overdue outbox work, and a stored document found
+    missing or altered (fixity), need a person but do not stop the portal serving: the
+    status is "degraded", still 200.
     """
     database = check_database()
     redis_status = check_redis()
     worker, last_beat = check_worker(database)
     outbox, outbox_counts = check_outbox(database)
     components = {"database": database, "redis": redis_status, "worker": worker, "outbox": outbox}
+    # A missing or altered document needs a person, not a restart: degraded, never unavailable.
+    components["fixity"] = check_fixity(database)
     replica = check_replica()
     if replica is not None:
         components["replica"] = replica[0]

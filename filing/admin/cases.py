@@ -37,6 +37,10 @@ class CaseAdmin(CaseNumberSearchMixin[Case]):
     search_fields = ["parties__name_en", "parties__name_zh"]
     inlines = [PartyInline]
 
+    def has_delete_permission(self, request: HttpRequest, obj: Case | None = None) -> bool:
+        # A case is part of the court record, with its filings and documents: never deleted.
+        return False
+
 
 @admin.register(CaseAssignment)
 class CaseAssignmentAdmin(admin.ModelAdmin[CaseAssignment]):

@@ -9,6 +9,7 @@ made by :func:`filing.services.filing_accept` and :func:`filing.services.filing_
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -40,6 +41,7 @@ from ..services.review import ReviewRefused
 from ..staff_access import Copy, storage_key_of
 from .previews import preview_response
 from .search import CaseNumberSearchMixin
+from .withdrawal import document_withdraw_view
 
 if TYPE_CHECKING:
     from django.contrib.admin.filters import _ListFilterChoices
@@ -131,11 +133,18 @@ class DocumentInline(admin.TabularInline[Document, Submission]):
         if document.sealed_storage_key:
             links.append((f"{url}?copy={Copy.SEALED}", gettext("Preview the sealed copy")))
         new_tab = gettext("(opens in a new tab)")
-        return format_html_join(
+        opening = format_html_join(
             " · ",
             '<a href="{}" target="_blank" rel="noopener">{} <span class="visually-hidden">{}</span></a>',
             ((href, label, new_tab) for href, label in links),
         )
+        withdraw = reverse("admin:filing_submission_withdraw_document", args=[document.pk])
+        if document.withdrawn_at is not None:
+            withdrawn = gettext("Withdrawn from view on %(date)s") % {
+                "date": timezone.localtime(document.withdrawn_at).strftime("%Y-%m-%d %H:%M")
+            }
+            return format_html('{} · <a href="{}">{}</a>', opening, withdraw, withdrawn)
+        return format_html('{} · <a href="{}">{}</a>', opening, withdraw, gettext("Withdraw from view"))
 
 
 class ReturnForm(forms.Form):
@@ -276,6 +285,11 @@ class SubmissionAdmin(CaseNumberSearchMixin[Submission]):
             path("<int:object_id>/accept/", wrap(self.accept_view), name="filing_submission_accept"),
             path("<int:object_id>/return/", wrap(self.return_view), name="filing_submission_return"),
             path("document/<int:document_id>/preview/", wrap(self.preview_view), name="filing_submission_preview"),
+            path(
+                "document/<int:document_id>/withdraw/",
+                wrap(partial(document_withdraw_view, self)),
+                name="filing_submission_withdraw_document",
+            ),
             *super().get_urls(),
         ]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -168,6 +169,18 @@ class Document(TimeStampedModel):
     sealed_version = models.PositiveSmallIntegerField(_("version of the sealed copy"), default=1)
     public_inspection = models.BooleanField(_("open to public inspection"), default=False)
     ordinal = models.PositiveSmallIntegerField(default=1)
+    # Withdrawn from view by the registry (filing/services/withdrawal.py): the record says so
+    # and why, the bytes stay, and nobody but staff can open it any more.
+    withdrawn_at = models.DateTimeField(_("withdrawn from view at"), null=True, blank=True)
+    withdrawn_reason = models.TextField(_("reason for withdrawal from view"), blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("withdrawn by"),
+    )
 
     class Meta:
         verbose_name = _("document")
@@ -180,6 +193,11 @@ class Document(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        # Part of the court record (architecture, "Invariants → Documents"). Its bytes
+        # would stay in storage anyway: nothing deletes a stored file when a row goes.
+        raise ValueError("A filed document is part of the record and is never deleted.")
 
 
 class CourtDocument(TimeStampedModel):
@@ -215,3 +233,6 @@ class CourtDocument(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ValueError("An issued court document is part of the record and is never deleted.")

@@ -21,6 +21,8 @@ class AuditEventType(models.TextChoices):
     # icms.core: the outbox of side effects
     OUTBOX_EMAIL_FAILED = "outbox.email_failed", _("Email could not be sent")
     OUTBOX_WORK_RETRIED = "outbox.work_retried", _("Failed or overdue work tried again")
+    # icms.core: fixity of stored documents
+    FIXITY_OBJECT_FAILED = "fixity.object_failed", _("Stored document missing or altered")
 
     # accounts: the account itself (allauth and django.contrib.auth signals, the admin)
     ACCOUNT_SIGNED_UP = "account.signed_up", _("Account registered")
@@ -96,6 +98,7 @@ class AuditEventType(models.TextChoices):
     FILING_SUBMISSION_RETURNED = "filing.submission_returned", _("Submission returned")
     FILING_COURT_DOCUMENT_ISSUED = "filing.court_document_issued", _("Court document issued")
     FILING_DOCUMENT_VIEWED_BY_STAFF = "filing.document_viewed_by_staff", _("Document viewed by staff")
+    FILING_DOCUMENT_WITHDRAWN = "filing.document_withdrawn", _("Document withdrawn from view")
     FILING_ACKNOWLEDGEMENT_FAILED = "filing.acknowledgement_failed", _("Acknowledgement could not be made")
     FILING_SEALING_FAILED = "filing.sealing_failed", _("Sealed copies could not be made")
     FILING_COURT_DOCUMENT_DELIVERY_FAILED = (

@@ -160,3 +160,28 @@ class WorkNeedingAttention(OutboxItem):
         proxy = True
         verbose_name = _("work needing attention")
         verbose_name_plural = _("work needing attention")
+
+
+class FixityCursor(models.Model):
+    """How far the fixity check has come through one source of stored objects in this cycle.
+
+    One row per source (``icms.core.fixity``). Each run checks the objects after
+    ``position`` (a primary key) and moves it on; at the end of the source the cycle is
+    complete and starts again from the beginning. ``leased_until`` is claimed with a
+    conditional UPDATE, so two runs (beat and a command) never check the same source at once.
+    """
+
+    source = models.CharField(_("source"), max_length=64, unique=True)
+    position = models.PositiveBigIntegerField(_("last primary key checked"), default=0)
+    cycle_started_at = models.DateTimeField(_("cycle started"))
+    cycle_checked = models.PositiveBigIntegerField(_("objects checked in this cycle"), default=0)
+    last_cycle_completed_at = models.DateTimeField(_("last cycle completed"), null=True, blank=True)
+    last_run_at = models.DateTimeField(_("last run"), null=True, blank=True)
+    leased_until = models.DateTimeField(_("leased until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("fixity cursor")
+        verbose_name_plural = _("fixity cursors")
+
+    def __str__(self) -> str:
+        return f"{self.source} @ {self.position}"

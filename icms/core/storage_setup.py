@@ -10,6 +10,10 @@ therefore:
   statement opens it to everyone, and an unsigned request for an object is refused;
 * **versioned** where the server supports it (AWS, MinIO, moto), so an overwrite or
   deletion by mistake or by an intruder leaves the earlier version recoverable;
+* **locked** when ``AWS_S3_OBJECT_LOCK_DAYS`` asks for it (production): S3 Object Lock
+  with a default retention (``AWS_S3_OBJECT_LOCK_MODE``, compliance by default), so no
+  credentials can delete or overwrite a version before its retention ends. A new bucket
+  is created with object lock enabled; docs/storage.md, "Production bucket policy";
 * **working**: a probe object is written, read back and removed under ``healthcheck/``,
   with the same django-storages settings (``STORAGES["default"]``) the portal uses.
   Only the probe is ever removed; documents are never deleted.
@@ -32,6 +36,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, Final, TypeAlias
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, Storage
 
@@ -195,6 +200,10 @@ def _bucket_present(report: StorageReport, client: Any, bucket: str, *, region: 
         )
         return False
     arguments: dict[str, Any] = {"Bucket": bucket}
+    if settings.AWS_S3_OBJECT_LOCK_DAYS:
+        # Object lock is asked for when the bucket is made (AWS can add it later only to a
+        # versioned bucket, and some servers not at all); it also turns versioning on.
+        arguments["ObjectLockEnabledForBucket"] = True
     # us-east-1 is the one region that must not be named as a location constraint.
     if region and region != "us-east-1":
         arguments["CreateBucketConfiguration"] = {"LocationConstraint": region}
@@ -301,6 +310,32 @@ def _versioning(report: StorageReport, client: Any, bucket: str, check_only: boo
         report.add(check, Outcome.DONE, "enabled")
 
 
+def _object_lock(report: StorageReport, client: Any, bucket: str, check_only: bool) -> None:
+    """The default retention that AWS_S3_OBJECT_LOCK_DAYS asks for; nothing when it is 0."""
+    days: int = settings.AWS_S3_OBJECT_LOCK_DAYS
+    if not days:
+        return
+    check = "object lock"
+    wanted = {"Mode": settings.AWS_S3_OBJECT_LOCK_MODE, "Days": days}
+    answer = _unless_absent(
+        client.get_object_lock_configuration, "ObjectLockConfigurationNotFoundError", Bucket=bucket
+    )
+    found = (answer or {}).get("ObjectLockConfiguration", {})
+    retention = found.get("Rule", {}).get("DefaultRetention", {})
+    described = f"{wanted['Mode'].lower()} mode, {days} days' default retention"
+    # Compared field by field: some servers also answer "Years": 0.
+    if found.get("ObjectLockEnabled") == "Enabled" and all(retention.get(k) == v for k, v in wanted.items()):
+        report.add(check, Outcome.OK, described)
+    elif check_only:
+        report.add(check, Outcome.PROBLEM, f"not {described} ({retention or 'none'}). Run `manage.py storage_setup`.")
+    else:
+        client.put_object_lock_configuration(
+            Bucket=bucket,
+            ObjectLockConfiguration={"ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": wanted}},
+        )
+        report.add(check, Outcome.DONE, described)
+
+
 _Step: TypeAlias = Callable[[StorageReport, Any, str, bool], None]
 #: The bucket's settings, in order: each step, and what to say when the server lacks the feature.
 _S3_STEPS: Final[dict[str, tuple[_Step, str]]] = {
@@ -311,6 +346,7 @@ _S3_STEPS: Final[dict[str, tuple[_Step, str]]] = {
     "bucket ACL": (_bucket_acl, "this server has no bucket ACLs"),
     "bucket policy": (_bucket_policy, "this server has no bucket policies"),
     "versioning": (_versioning, "this server does not version objects"),
+    "object lock": (_object_lock, "this server has no object lock"),
 }
 
 
@@ -381,7 +417,18 @@ def _remove_probe(report: StorageReport, storage: Storage, name: str) -> None:
         if not versions:
             # A server that does not version objects: deleting the object removes it.
             storage.delete(name)
-        for item in versions:
-            client.delete_object(Bucket=s3.bucket_name, Key=key, VersionId=item["VersionId"])
+        try:
+            for item in versions:
+                client.delete_object(Bucket=s3.bucket_name, Key=key, VersionId=item["VersionId"])
+        except Exception as error:
+            if not settings.AWS_S3_OBJECT_LOCK_DAYS or _error_code(error) not in {"AccessDenied", "403"}:
+                raise
+            # Object lock keeps the probe's version, as it keeps a document's: hide it instead.
+            storage.delete(name)
+            report.add(
+                "probe removal",
+                Outcome.OK,
+                f"{name} is hidden by a delete marker; object lock keeps its version until its retention ends",
+            )
     except Exception as error:
         report.add("probe removal", Outcome.PROBLEM, f"could not remove the probe {name}: {error}")

@@ -251,6 +251,17 @@ OUTBOX_OVERDUE_AFTER = env.int("OUTBOX_OVERDUE_AFTER", default=300)
 # Finished rows are kept this long for the record of what was done, then purged.
 OUTBOX_DONE_RETENTION_DAYS = env.int("OUTBOX_DONE_RETENTION_DAYS", default=30)
 
+# --- Fixity of stored documents (icms.core.fixity; docs/operations.md, "Fixity") ---
+# Every stored object whose record holds a SHA-256 is read and hashed again once per
+# cycle. Beat runs a small batch every FIXITY_INTERVAL seconds, sized to finish the
+# cycle in time; each run stops after FIXITY_RUN_SECONDS or FIXITY_RUN_MEGABYTES and
+# reads no faster than FIXITY_MEGABYTES_PER_SECOND, so it never competes with filing.
+FIXITY_CYCLE_DAYS = env.int("FIXITY_CYCLE_DAYS", default=30)
+FIXITY_INTERVAL = env.int("FIXITY_INTERVAL", default=300)
+FIXITY_RUN_SECONDS = env.int("FIXITY_RUN_SECONDS", default=30)
+FIXITY_RUN_MEGABYTES = env.int("FIXITY_RUN_MEGABYTES", default=256)
+FIXITY_MEGABYTES_PER_SECOND = env.float("FIXITY_MEGABYTES_PER_SECOND", default=32.0)
+
 # --- Storage ------------------------------------------------------------------
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "var" / "static")
@@ -306,6 +317,15 @@ STORAGES = {
 DOCUMENT_DOWNLOADS = env.str("DOCUMENT_DOWNLOADS", default="stream")
 if DOCUMENT_DOWNLOADS not in ("stream", "redirect"):
     raise ImproperlyConfigured(f"DOCUMENT_DOWNLOADS must be stream or redirect, not {DOCUMENT_DOWNLOADS!r}.")
+# S3 Object Lock on the document bucket (docs/storage.md, "Production bucket policy"):
+# `storage_setup` creates the bucket with object lock and sets this default retention.
+# 0 (the default, development and MinIO) asks for none; production sets it (e.g. 3650).
+AWS_S3_OBJECT_LOCK_DAYS = env.int("AWS_S3_OBJECT_LOCK_DAYS", default=0)
+AWS_S3_OBJECT_LOCK_MODE = env.str("AWS_S3_OBJECT_LOCK_MODE", default="COMPLIANCE")
+if AWS_S3_OBJECT_LOCK_MODE not in ("COMPLIANCE", "GOVERNANCE"):
+    raise ImproperlyConfigured(
+        f"AWS_S3_OBJECT_LOCK_MODE must be COMPLIANCE or GOVERNANCE, not {AWS_S3_OBJECT_LOCK_MODE!r}."
+    )
 
 # --- Email --------------------------------------------------------------------
 # "outbox://" keeps mail in Redis for the development outbox page (/dev/outbox/);

@@ -31,6 +31,7 @@ def test_all_well_is_200_with_each_component(client):
         "redis": True,
         "worker": True,
         "outbox": True,
+        "fixity": True,
     }
     assert body["last_worker_heartbeat"].endswith("+08:00")
     assert response["Cache-Control"].startswith("max-age=0")

@@ -178,6 +178,7 @@ def test_the_submission_api_gives_status_times_in_hong_kong_documents_and_decisi
             "pages": 3,
             "drn": None,
             "sealed_sha256": None,
+            "withdrawn_at": None,
         }
     ]
     decision = body["decision"]

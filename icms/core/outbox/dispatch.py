@@ -228,11 +228,12 @@ def _fail(item: OutboxItem, spec: OutboxKind, description: str) -> None:
         enqueue(STAFF_ALERT, target=item, payload={"group": spec.alert_group})
 
 
-def report_missing(kind: str, *, target: models.Model, error: str) -> OutboxItem | None:
+def report_missing(kind: str, *, target: models.Model, error: str, label: str = "") -> OutboxItem | None:
     """Report work owed on ``target`` that nobody is doing, as failed work, once.
 
-    For the apps' invariant checks. Nothing is reported while work of ``kind`` on
-    ``target`` is pending, running or already failed.
+    For the apps' invariant checks (and fixity findings). Nothing is reported while work
+    of ``kind`` on ``target`` is pending, running or already failed. ``label`` names the
+    target for staff when ``str(target)`` says too little.
     """
     spec = kind_for(kind)
     target_type = ContentType.objects.get_for_model(target)
@@ -247,7 +248,7 @@ def report_missing(kind: str, *, target: models.Model, error: str) -> OutboxItem
             kind=kind,
             target_type=target_type,
             target_id=str(target.pk),
-            target_label=str(target)[:255],
+            target_label=(label or str(target))[:255],
             next_attempt_at=now,
         )
         _fail(item, spec, error)

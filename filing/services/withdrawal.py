@@ -1,0 +1,52 @@
+"""Withdrawing a filed document from view: the record says so, and the bytes stay.
+
+A court may order a document taken off the file (filed in the wrong case, containing
+what should never have been filed). Nothing in the portal deletes a filed document's
+bytes (the document bucket's object lock would refuse it in production anyway,
+docs/storage.md): withdrawal is a fact recorded on the document, with when, by whom and
+why, and audited. From then on only staff can open it; parties and the public see that
+it was withdrawn and when, never its contents (:mod:`filing.selectors`,
+:mod:`causebook.inspection`). The sealed copy keeps verifying by its DRN: it was sealed.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from accounts.selectors import is_staff_user
+from icms.core.audit import AuditEventType, audit_record
+
+from ..models import Document
+
+
+@transaction.atomic
+def document_withdraw(*, document: Document, actor: User, reason: str, ip_address: str | None = None) -> Document:
+    """Withdraw ``document`` from view for ``reason``. Withdrawing it again changes nothing."""
+    if not is_staff_user(actor):
+        raise PermissionDenied
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Give the reason for withdrawing the document from view."), code="reason_required")
+    locked = Document.objects.select_for_update().select_related("submission__case__case_type").get(pk=document.pk)
+    if locked.withdrawn_at is not None:
+        return locked
+    locked.withdrawn_at = timezone.now()
+    locked.withdrawn_reason = reason
+    locked.withdrawn_by = actor
+    Document.objects.filter(pk=locked.pk).update(
+        withdrawn_at=locked.withdrawn_at, withdrawn_reason=reason, withdrawn_by=actor
+    )
+    audit_record(
+        event_type=AuditEventType.FILING_DOCUMENT_WITHDRAWN,
+        actor=actor,
+        target=locked,
+        target_label=f"{locked.submission.case} · {locked.title}",
+        before={"withdrawn_at": None},
+        after={"withdrawn_at": locked.withdrawn_at.isoformat(), "reason": reason, "drn": locked.drn or ""},
+        ip_address=ip_address,
+    )
+    return locked
