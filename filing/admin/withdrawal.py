@@ -20,7 +20,7 @@ from accounts.models import User
 from icms.core.http import client_ip
 
 from ..models import Document, Submission
-from ..services import document_withdraw
+from ..services import document_reinstate, document_withdraw
 
 
 class WithdrawForm(forms.Form):
@@ -32,6 +32,15 @@ class WithdrawForm(forms.Form):
     )
 
 
+class ReinstateForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for putting it back in view"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept in the audit log, beside the withdrawal and its reason."),
+    )
+
+
 def document_withdraw_view(
     model_admin: admin.ModelAdmin[Submission], request: HttpRequest, document_id: int
 ) -> HttpResponseBase:
@@ -39,10 +48,13 @@ def document_withdraw_view(
     if not request.user.has_perm("filing.change_submission") or not isinstance(request.user, User):
         raise PermissionDenied
     document = get_object_or_404(Document.objects.select_related("submission__case__case_type"), pk=document_id)
-    form = WithdrawForm(request.POST if request.method == "POST" else None)
-    if form.is_bound and form.is_valid() and document.withdrawn_at is None:
+    # The same page withdraws a document in view, and puts a withdrawn one back.
+    reinstating = document.withdrawn_at is not None
+    form = (ReinstateForm if reinstating else WithdrawForm)(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        change = document_reinstate if reinstating else document_withdraw
         try:
-            document_withdraw(
+            change(
                 document=document,
                 actor=request.user,
                 reason=form.cleaned_data["reason"],
@@ -51,16 +63,21 @@ def document_withdraw_view(
         except ValidationError as error:
             form.add_error("reason", error)
         else:
-            model_admin.message_user(
-                request, gettext("%(title)s is withdrawn from view. Its file is kept.") % {"title": document.title}
+            done = (
+                gettext("%(title)s is back in view.")
+                if reinstating
+                else gettext("%(title)s is withdrawn from view. Its file is kept.")
             )
+            model_admin.message_user(request, done % {"title": document.title})
             return HttpResponseRedirect(reverse("admin:filing_submission_change", args=[document.submission_id]))
     return TemplateResponse(
         request,
         "admin/filing/submission/withdraw.html",
         {
             **model_admin.admin_site.each_context(request),
-            "title": gettext("Withdraw a document from view"),
+            "title": gettext("Put a document back in view")
+            if reinstating
+            else gettext("Withdraw a document from view"),
             "document": document,
             "form": form,
             "opts": model_admin.model._meta,

@@ -13,7 +13,7 @@ from .submissions import (
     SubmissionRefused,
     submission_create,
 )
-from .withdrawal import document_withdraw
+from .withdrawal import document_reinstate, document_withdraw
 
 __all__ = [
     "DocumentUpload",
@@ -25,6 +25,7 @@ __all__ = [
     "court_document_deliver",
     "court_document_issue",
     "court_document_open",
+    "document_reinstate",
     "document_withdraw",
     "filing_accept",
     "filing_return",

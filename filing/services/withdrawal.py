@@ -50,3 +50,32 @@ def document_withdraw(*, document: Document, actor: User, reason: str, ip_addres
         ip_address=ip_address,
     )
     return locked
+
+
+@transaction.atomic
+def document_reinstate(*, document: Document, actor: User, reason: str, ip_address: str | None = None) -> Document:
+    """Put a withdrawn ``document`` back in view (a withdrawal made in error, or set aside).
+
+    The withdrawal stays in the audit log with its reason; this is audited beside it.
+    """
+    if not is_staff_user(actor):
+        raise PermissionDenied
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Give the reason for putting the document back in view."), code="reason_required")
+    locked = Document.objects.select_for_update().select_related("submission__case__case_type").get(pk=document.pk)
+    if locked.withdrawn_at is None:
+        return locked
+    before = {"withdrawn_at": locked.withdrawn_at.isoformat(), "reason": locked.withdrawn_reason}
+    Document.objects.filter(pk=locked.pk).update(withdrawn_at=None, withdrawn_reason="", withdrawn_by=None)
+    locked.withdrawn_at, locked.withdrawn_reason, locked.withdrawn_by = None, "", None
+    audit_record(
+        event_type=AuditEventType.FILING_DOCUMENT_REINSTATED,
+        actor=actor,
+        target=locked,
+        target_label=f"{locked.submission.case} · {locked.title}",
+        before=before,
+        after={"withdrawn_at": None, "reason": reason, "drn": locked.drn or ""},
+        ip_address=ip_address,
+    )
+    return locked

@@ -99,6 +99,7 @@ class AuditEventType(models.TextChoices):
     FILING_COURT_DOCUMENT_ISSUED = "filing.court_document_issued", _("Court document issued")
     FILING_DOCUMENT_VIEWED_BY_STAFF = "filing.document_viewed_by_staff", _("Document viewed by staff")
     FILING_DOCUMENT_WITHDRAWN = "filing.document_withdrawn", _("Document withdrawn from view")
+    FILING_DOCUMENT_REINSTATED = "filing.document_reinstated", _("Document put back in view")
     FILING_ACKNOWLEDGEMENT_FAILED = "filing.acknowledgement_failed", _("Acknowledgement could not be made")
     FILING_SEALING_FAILED = "filing.sealing_failed", _("Sealed copies could not be made")
     FILING_COURT_DOCUMENT_DELIVERY_FAILED = (

@@ -85,3 +85,25 @@ def test_staff_withdraw_it_in_the_admin_with_a_reason_and_can_still_open_it(file
     preview = client.get(reverse("admin:filing_submission_preview", args=[writ.pk]))
     assert preview.status_code == 200
     assert hashlib.sha256(b"".join(preview.streaming_content)).hexdigest() == writ.sha256
+
+
+def test_a_withdrawal_made_in_error_is_put_back_in_view_with_a_reason_both_audited(client, filed, party_in_person):
+    writ, _, _ = filed
+    staff = staff_client(StaffFactory(group="Registry supervisor"))
+    url = reverse("admin:filing_submission_withdraw_document", args=[writ.pk])
+    assert staff.post(url, {"reason": "Wrong case"}).status_code == 302
+    page = staff.get(url).text
+    assert "Put back in view" in page and "Wrong case" in page
+    assert staff.post(url, {"reason": ""}).status_code == 200  # a reason is needed both ways
+    assert staff.post(url, {"reason": "The order was set aside on appeal"}).status_code == 302
+    writ.refresh_from_db()
+    assert writ.withdrawn_at is None and writ.withdrawn_reason == "" and writ.withdrawn_by is None
+    events = list(
+        AuditEvent.objects.filter(event_type__in=["filing.document_withdrawn", "filing.document_reinstated"])
+        .order_by("pk")
+        .values_list("event_type", flat=True)
+    )
+    assert events == ["filing.document_withdrawn", "filing.document_reinstated"]
+    assert AuditEvent.objects.get(event_type="filing.document_reinstated").before["reason"] == "Wrong case"
+    client.force_login(party_in_person)
+    assert client.get(reverse("filing:document", args=[writ.pk, "sealed"])).status_code == 200
