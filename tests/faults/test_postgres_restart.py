@@ -68,14 +68,20 @@ OutboxItem.objects.filter(state="running").update(lease_expires_at=aged)
 OutboxItem.objects.filter(state="pending").update(dispatched_at=aged)
 print(outbox_sweep())
 """
-# Beat's later sweeps, for work a worker retried after the first sweep (a transient error
-# while it reconnected): its backoff has passed, and the sweep sends it again. Leases of
-# running work are left alone, so nothing running is taken back.
+# Beat's later sweeps, for work still pending after the first: retried after a transient
+# error while a worker reconnected (its backoff has passed), or sent to a worker whose task
+# failed before it could claim the row (resent after OUTBOX_REDISPATCH_AFTER). Leases of
+# running work are left alone, so nothing running is taken back; a row sent twice is run
+# once (the claim is a conditional update).
 SWEEP_RETRIES_AS_IF_LATER = """
+from datetime import timedelta
+from django.conf import settings
 from django.utils import timezone
 from icms.core.models import OutboxItem
 from icms.core.outbox import outbox_sweep
-OutboxItem.objects.filter(state="pending", dispatched_at__isnull=True).update(next_attempt_at=timezone.now())
+now = timezone.now()
+aged = now - timedelta(seconds=settings.OUTBOX_REDISPATCH_AFTER + 1)
+OutboxItem.objects.filter(state="pending").update(next_attempt_at=now, dispatched_at=aged)
 print(outbox_sweep())
 """
 
