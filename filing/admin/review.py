@@ -9,7 +9,6 @@ made by :func:`filing.services.filing_accept` and :func:`filing.services.filing_
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -23,7 +22,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, Ht
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -141,7 +140,7 @@ class DocumentInline(admin.TabularInline[Document, Submission]):
         withdraw = reverse("admin:filing_submission_withdraw_document", args=[document.pk])
         if document.withdrawn_at is not None:
             withdrawn = gettext("Withdrawn from view on %(date)s") % {
-                "date": timezone.localtime(document.withdrawn_at).strftime("%Y-%m-%d %H:%M")
+                "date": formats.date_format(timezone.localtime(document.withdrawn_at), "DATETIME_FORMAT")
             }
             return format_html('{} · <a href="{}">{}</a>', opening, withdraw, withdrawn)
         return format_html('{} · <a href="{}">{}</a>', opening, withdraw, gettext("Withdraw from view"))
@@ -287,7 +286,7 @@ class SubmissionAdmin(CaseNumberSearchMixin[Submission]):
             path("document/<int:document_id>/preview/", wrap(self.preview_view), name="filing_submission_preview"),
             path(
                 "document/<int:document_id>/withdraw/",
-                wrap(partial(document_withdraw_view, self)),
+                wrap(self.withdraw_view),
                 name="filing_submission_withdraw_document",
             ),
             *super().get_urls(),
@@ -410,6 +409,12 @@ class SubmissionAdmin(CaseNumberSearchMixin[Submission]):
             return Copy(request.GET.get("copy", Copy.ORIGINAL))
         except ValueError:
             raise Http404 from None
+
+    def withdraw_view(self, request: HttpRequest, document_id: int) -> HttpResponseBase:
+        """Withdraw a filed document from view, or put it back (filing/admin/withdrawal.py)."""
+        if not self.has_decide_permission(request):
+            raise PermissionDenied
+        return document_withdraw_view(self, request, document_id)
 
     def preview_view(self, request: HttpRequest, document_id: int) -> HttpResponseBase:
         """Open a filed document in the browser (inline), audited as staff access."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponseBase, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponseBase, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -23,34 +23,32 @@ from ..models import Document, Submission
 from ..services import document_reinstate, document_withdraw
 
 
-class WithdrawForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason for withdrawing it from view"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Kept on the document's record and in the audit log. The file itself is kept."),
-    )
+class ReasonForm(forms.Form):
+    """The reason for withdrawing a document from view, or for putting it back."""
 
+    reason = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
-class ReinstateForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason for putting it back in view"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Kept in the audit log, beside the withdrawal and its reason."),
-    )
+    def __init__(self, data: QueryDict | None, *, reinstating: bool) -> None:
+        super().__init__(data)
+        field = self.fields["reason"]
+        if reinstating:
+            field.label = _("Reason for putting it back in view")
+            field.help_text = _("Kept in the audit log, beside the withdrawal and its reason.")
+        else:
+            field.label = _("Reason for withdrawing it from view")
+            field.help_text = _("Kept on the document's record and in the audit log. The file itself is kept.")
 
 
 def document_withdraw_view(
     model_admin: admin.ModelAdmin[Submission], request: HttpRequest, document_id: int
 ) -> HttpResponseBase:
-    # The permission to decide filings (SubmissionAdmin.has_decide_permission).
-    if not request.user.has_perm("filing.change_submission") or not isinstance(request.user, User):
+    """The page for staff who may decide filings (SubmissionAdmin checks that before calling)."""
+    if not isinstance(request.user, User):
         raise PermissionDenied
     document = get_object_or_404(Document.objects.select_related("submission__case__case_type"), pk=document_id)
     # The same page withdraws a document in view, and puts a withdrawn one back.
     reinstating = document.withdrawn_at is not None
-    form = (ReinstateForm if reinstating else WithdrawForm)(request.POST if request.method == "POST" else None)
+    form = ReasonForm(request.POST if request.method == "POST" else None, reinstating=reinstating)
     if form.is_bound and form.is_valid():
         change = document_reinstate if reinstating else document_withdraw
         try:

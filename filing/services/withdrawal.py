@@ -23,59 +23,55 @@ from icms.core.audit import AuditEventType, audit_record
 from ..models import Document
 
 
-@transaction.atomic
 def document_withdraw(*, document: Document, actor: User, reason: str, ip_address: str | None = None) -> Document:
     """Withdraw ``document`` from view for ``reason``. Withdrawing it again changes nothing."""
-    if not is_staff_user(actor):
-        raise PermissionDenied
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError(_("Give the reason for withdrawing the document from view."), code="reason_required")
-    locked = Document.objects.select_for_update().select_related("submission__case__case_type").get(pk=document.pk)
-    if locked.withdrawn_at is not None:
-        return locked
-    locked.withdrawn_at = timezone.now()
-    locked.withdrawn_reason = reason
-    locked.withdrawn_by = actor
-    Document.objects.filter(pk=locked.pk).update(
-        withdrawn_at=locked.withdrawn_at, withdrawn_reason=reason, withdrawn_by=actor
-    )
-    audit_record(
-        event_type=AuditEventType.FILING_DOCUMENT_WITHDRAWN,
-        actor=actor,
-        target=locked,
-        target_label=f"{locked.submission.case} · {locked.title}",
-        before={"withdrawn_at": None},
-        after={"withdrawn_at": locked.withdrawn_at.isoformat(), "reason": reason, "drn": locked.drn or ""},
-        ip_address=ip_address,
-    )
-    return locked
+    return _withdrawal_record(document=document, actor=actor, reason=reason, withdraw=True, ip_address=ip_address)
 
 
-@transaction.atomic
 def document_reinstate(*, document: Document, actor: User, reason: str, ip_address: str | None = None) -> Document:
     """Put a withdrawn ``document`` back in view (a withdrawal made in error, or set aside).
 
     The withdrawal stays in the audit log with its reason; this is audited beside it.
     """
+    return _withdrawal_record(document=document, actor=actor, reason=reason, withdraw=False, ip_address=ip_address)
+
+
+@transaction.atomic
+def _withdrawal_record(
+    *, document: Document, actor: User, reason: str, withdraw: bool, ip_address: str | None
+) -> Document:
+    """Withdraw ``document`` from view, or put it back: once, by staff, with a reason, audited."""
     if not is_staff_user(actor):
         raise PermissionDenied
     reason = reason.strip()
     if not reason:
-        raise ValidationError(_("Give the reason for putting the document back in view."), code="reason_required")
+        message = (
+            _("Give the reason for withdrawing the document from view.")
+            if withdraw
+            else _("Give the reason for putting the document back in view.")
+        )
+        raise ValidationError(message, code="reason_required")
     locked = Document.objects.select_for_update().select_related("submission__case__case_type").get(pk=document.pk)
-    if locked.withdrawn_at is None:
-        return locked
-    before = {"withdrawn_at": locked.withdrawn_at.isoformat(), "reason": locked.withdrawn_reason}
-    Document.objects.filter(pk=locked.pk).update(withdrawn_at=None, withdrawn_reason="", withdrawn_by=None)
-    locked.withdrawn_at, locked.withdrawn_reason, locked.withdrawn_by = None, "", None
+    if (locked.withdrawn_at is not None) == withdraw:
+        return locked  # already so: nothing changes, nothing is audited twice
+    before = {"withdrawn_at": locked.withdrawn_at.isoformat() if locked.withdrawn_at else None}
+    if not withdraw:
+        before["reason"] = locked.withdrawn_reason
+    locked.withdrawn_at = timezone.now() if withdraw else None
+    locked.withdrawn_reason = reason if withdraw else ""
+    locked.withdrawn_by = actor if withdraw else None
+    locked.save(update_fields=["withdrawn_at", "withdrawn_reason", "withdrawn_by", "updated_at"])
     audit_record(
-        event_type=AuditEventType.FILING_DOCUMENT_REINSTATED,
+        event_type=AuditEventType.FILING_DOCUMENT_WITHDRAWN if withdraw else AuditEventType.FILING_DOCUMENT_REINSTATED,
         actor=actor,
         target=locked,
         target_label=f"{locked.submission.case} · {locked.title}",
         before=before,
-        after={"withdrawn_at": None, "reason": reason, "drn": locked.drn or ""},
+        after={
+            "withdrawn_at": locked.withdrawn_at.isoformat() if locked.withdrawn_at else None,
+            "reason": reason,
+            "drn": locked.drn or "",
+        },
         ip_address=ip_address,
     )
     return locked

@@ -70,3 +70,16 @@ def test_a_clerk_accepts_a_filing_in_the_admin_and_the_public_verifies_its_drn(
     expect(result).to_contain_text("This matches a document filed with and sealed by the court.")
     expect(result).to_contain_text(firm_filer.case.case_number)
     expect(result).to_contain_text("Defence")
+
+    # Withdrawn from view in error, then put back: both pages pass axe, and both are audited.
+    journey.visit(f"/admin/filing/submission/document/{document.pk}/withdraw/")
+    page.get_by_label("Reason for withdrawing it from view").fill("Filed in the wrong case")
+    page.get_by_role("button", name="Withdraw from view").click()
+    page.wait_for_url(re.compile(rf"/admin/filing/submission/{submission.pk}/change/"))
+    journey.check_page()
+    expect(page.get_by_text(re.compile("is withdrawn from view"))).to_be_visible()
+    journey.visit(f"/admin/filing/submission/document/{document.pk}/withdraw/")
+    page.get_by_label("Reason for putting it back in view").fill("It was the right case after all")
+    page.get_by_role("button", name="Put back in view").click()
+    page.wait_for_url(re.compile(rf"/admin/filing/submission/{submission.pk}/change/"))
+    assert Document.objects.get(pk=document.pk).withdrawn_at is None
