@@ -1,7 +1,7 @@
 # The two commands that matter (see README.md):
 #   make run    set up everything and run the portal with demo data at http://127.0.0.1:8000
 #   make test   run the whole test suite
-.PHONY: run serve serve-load test lint format messages bench
+.PHONY: run serve serve-load test test-pythons lint format messages bench
 run:
 	./scripts/run.sh
 
@@ -14,6 +14,10 @@ serve-load:
 
 test:
 	./scripts/test.sh
+
+# The other supported Pythons (3.11, 3.12, 3.13) found on this machine: scripts/test_pythons.sh
+test-pythons:
+	./scripts/test_pythons.sh
 
 lint:
 	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy

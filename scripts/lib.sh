@@ -32,23 +32,58 @@ apt_install() {
   as_root env LANG=C.UTF-8 LC_ALL=C.UTF-8 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-ensure_python_env() {
-  command -v python3 >/dev/null || die "python3 (3.11) is needed."
-  python3 -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else 1)' \
-    || die "Python 3.11 is needed; found $(python3 --version 2>&1)."
+SUPPORTED_PYTHONS="3.11 3.12 3.13"   # keep in step with requires-python in pyproject.toml
+
+python_version_of() { "$1" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null; }
+is_supported_python() { local v; v=$(python_version_of "$1") && [[ " $SUPPORTED_PYTHONS " == *" $v "* ]]; }
+
+find_python() {
+  # find_python [VERSION]: prints a working interpreter of a supported version (or of VERSION):
+  # $ICMS_PYTHON, then python3, then python3.X on the PATH, then pyenv's installs. A pyenv shim
+  # for a version that is not selected fails when run, so each candidate is run, not just found.
+  local want="${1:-}" candidate version
+  local candidates=("${ICMS_PYTHON:-}" python3)
+  for version in $SUPPORTED_PYTHONS; do candidates+=("python$version"); done
+  for version in $SUPPORTED_PYTHONS; do
+    candidates+=("${PYENV_ROOT:-$HOME/.pyenv}"/versions/"$version"*/bin/python3)
+  done
+  for candidate in "${candidates[@]}"; do
+    [ -n "$candidate" ] || continue
+    is_supported_python "$candidate" || continue
+    if [ -z "$want" ] || [ "$(python_version_of "$candidate")" = "$want" ]; then
+      command -v "$candidate" 2>/dev/null || echo "$candidate"
+      return 0
+    fi
+  done
+  return 1
+}
+
+ensure_uv() {
+  local bootstrap
+  bootstrap=$(find_python) || die "Python ${SUPPORTED_PYTHONS// /, } is needed; found $(python3 --version 2>&1). Set ICMS_PYTHON to one."
   if [ ! -x .tools/bin/uv ] || [ "$(.tools/bin/uv --version 2>/dev/null | awk '{print $2}')" != "$UV_VERSION" ]; then
     say "Installing uv $UV_VERSION into .tools/"
-    python3 -m venv .tools
+    "$bootstrap" -m venv .tools
     .tools/bin/pip install -q "uv==$UV_VERSION"
   fi
-  say "Installing the locked Python dependencies into .venv/"
-  UV_PROJECT_ENVIRONMENT=.venv .tools/bin/uv sync --frozen --quiet
+}
+
+sync_venv() { # sync_venv DIR PYTHON: the locked dependencies into DIR for that interpreter
+  UV_PROJECT_ENVIRONMENT="$1" .tools/bin/uv sync --frozen --quiet --python "$2"
+}
+
+ensure_python_env() {
+  local python
+  python=$(find_python) || die "Python ${SUPPORTED_PYTHONS// /, } is needed; found $(python3 --version 2>&1). Set ICMS_PYTHON to one."
+  ensure_uv
+  say "Installing the locked Python dependencies into .venv/ (Python $(python_version_of "$python"))"
+  sync_venv .venv "$python"
 }
 
 ensure_node_modules() {
   command -v npm >/dev/null || apt_install nodejs npm || die "Node.js and npm are needed for the browser tests."
-  if [ ! -f node_modules/axe-core/axe.min.js ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    say "Installing the npm tooling (axe-core)"
+  if [ ! -f node_modules/axe-core/axe.min.js ] || [ ! -f node_modules/vnu-jar/build/dist/vnu.jar ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    say "Installing the npm tooling (axe-core, vnu-jar)"
     npm ci --no-audit --no-fund --silent
   fi
 }
