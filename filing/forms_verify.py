@@ -14,9 +14,15 @@ from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .sealing import drn_normalize
+
+#: The example on the verification page: a valid DRN (its last two digits are the
+#: ISO 7064 MOD 97-10 check digits of the first ten), so that trying it gives "not found"
+#: rather than "not a valid number".
+EXAMPLE_DRN = "1234 5678 9092"
 
 
 class HashedUpload(UploadedFile):
@@ -29,7 +35,8 @@ class HashedUpload(UploadedFile):
 
 
 def max_verify_bytes() -> int:
-    # A sealed or issued copy is the original plus a one-page stamp overlay: allow room.
+    # A sealed or issued copy is the original plus the court's band on every page
+    # (filing.sealing.seal_allowance: 256 KiB and 1 KiB a page, 2.2 MiB at most): allow room.
     return int(settings.FILING_MAX_FILE_BYTES) * 2
 
 
@@ -63,7 +70,10 @@ class VerifyForm(forms.Form):
         label=_("Document reference number (DRN)"),
         required=False,
         max_length=40,
-        help_text=_("The 12 digits in the stamp on page 1, for example 1234 5678 9012."),
+        help_text=format_lazy(
+            _("The 12 digits after “DRN” in the court stamp at the top of every page, for example {example}."),
+            example=EXAMPLE_DRN,
+        ),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}),
     )
     file = forms.FileField(

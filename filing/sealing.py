@@ -1,15 +1,18 @@
-"""Sealed copies and court-issued documents: a stamp on page 1, and the Document Reference Number.
+"""Sealed copies and court-issued documents: the court's band on every page, and the Document Reference Number.
 
 icms-reference §6: court-issued documents are authenticated electronically (Cap. 638
 s.17, [V]); each may carry a 12-digit Document Reference Number ([U]); and, as a
 [P] product rule, each stamped document carries its DRN and a SHA-256 digest that
 anyone can check on the public verification page.
 
-* :func:`seal_pdf` overlays a stamp (court, case number, "FILED / 存檔" or
-  "ISSUED / 發出", the time, the DRN and a short digest of the original) on page 1 and
-  returns new bytes. The original is never modified: the stamp is written as an
-  *incremental update*, so the sealed copy begins with the original's exact bytes and
-  anyone can cut it back to the original and check the digest.
+* :func:`seal_pdf` adds a band above the content of every page, in the manner of
+  CM/ECF's header: court, case number, "FILED / 存檔" or "ISSUED / 發出", the time,
+  the DRN, a short digest of the original and "page n of m". Each page is grown
+  upwards (as the reader sees it, whatever its /Rotate) to make room, so the band
+  covers nothing of the document (issue 17: the old stamp on page 1 covered its
+  heading). The original is never modified: the band is written as an *incremental
+  update*, so the sealed copy begins with the original's exact bytes and anyone can
+  cut it back to the original and check the digest.
 * :func:`drn_generate` makes a DRN: ten random digits and two ISO 7064 MOD 97-10 check
   digits (the scheme of the IBAN). It catches every single mistyped digit and every
   swap of two neighbouring digits. Ten random digits give 9,000,000,000 numbers, so the
@@ -25,31 +28,24 @@ import logging
 import re
 import secrets
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from io import BytesIO
-from typing import Any, Final
+from typing import Final
 
 import pikepdf
 from django.utils import timezone
-from pypdf import PageObject, PdfReader, PdfWriter, Transformation
-from pypdf.generic import (
-    ArrayObject,
-    DecodedStreamObject,
-    DictionaryObject,
-    IndirectObject,
-    NameObject,
-    PdfObject,
-    RectangleObject,
-    StreamObject,
-)
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import DictionaryObject
 
 from icms.core import rendering
 
-logger = logging.getLogger(__name__)
+from .seal_band import BAND_HEIGHT_MM, MM, PALETTE, BandArt, Geometry, draw_band, geometry, grow_page
+from .seal_band import Corner as Corner  # re-exported
+from .seal_band import stamp_matrix as stamp_matrix  # re-exported
 
-#: A PDF transformation matrix (a, b, c, d, e, f).
-Matrix = tuple[float, float, float, float, float, float]
+logger = logging.getLogger(__name__)
 
 # --- Document Reference Numbers -----------------------------------------------------
 DRN_LENGTH: Final = 12
@@ -93,12 +89,12 @@ def drn_format(drn: str) -> str:
     return " ".join(drn[i : i + 4] for i in range(0, len(drn), 4))
 
 
-# --- The stamp ------------------------------------------------------------------------
+# --- The band -------------------------------------------------------------------------
 
 
 class StampKind(enum.Enum):
     #: A filing accepted by the Registry: the time shown is the deemed receipt.
-    FILED = ("FILED", "存檔", "Deemed received", "當作收件")
+    FILED = ("FILED", "存檔", "Deemed received", "視為收到")
     #: A judgment, order or notice issued by the court: the date of issue.
     ISSUED = ("ISSUED", "發出", "Date", "日期")
 
@@ -107,15 +103,6 @@ class StampKind(enum.Enum):
         self.label_zh = label_zh
         self.moment_label_en = moment_en
         self.moment_label_zh = moment_zh
-
-
-class Corner(enum.Enum):
-    """Where on page 1 the stamp goes, as the reader sees the page (after /Rotate)."""
-
-    TOP_RIGHT = "top-right"
-    TOP_LEFT = "top-left"
-    BOTTOM_RIGHT = "bottom-right"
-    BOTTOM_LEFT = "bottom-left"
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,32 +124,50 @@ class Stamp:
             raise ValueError(f"Invalid DRN {self.drn!r}.")
 
 
-#: How many hexadecimal digits of the SHA-256 the stamp shows (64 bits): enough for a
+#: How many hexadecimal digits of the SHA-256 the band shows (64 bits): enough for a
 #: person to compare by eye; the verification page matches the whole digest.
 SHORT_DIGEST_LENGTH: Final = 16
-_MM: Final = 72 / 25.4
-DEFAULT_MARGIN_MM: Final = 8.0
-#: A sealed copy is at most the original plus this: the stamp (about 150 KB, most of it
-#: the subsets of its two fonts), page 1's new dictionary and the cross-reference
-#: section. Page 1's content is never unpacked or rewritten (:func:`_draw_over`), so this
-#: holds whatever the page holds (docs/filing.md, "Bounds").
+#: The band's padding at the right, where "page n of m" ends (as in band.css).
+BAND_PADDING_RIGHT_MM: Final = 6.0
+#: A sealed copy is at most the original plus this, and :data:`SEAL_ALLOWANCE_PER_PAGE_BYTES`
+#: a page: the band (about 150 KB, most of it the subset of its font) once, and for
+#: each page its clip and label, its new dictionary and its cross-reference entries. No
+#: page's content is ever unpacked or rewritten (:func:`filing.seal_band.draw_band`),
+#: so this holds whatever the pages hold (docs/filing.md, "Bounds").
 SEAL_ALLOWANCE_BYTES: Final = 256 * 1024
+SEAL_ALLOWANCE_PER_PAGE_BYTES: Final = 1024
+
+
+def seal_allowance(pages: int) -> int:
+    """How many bytes sealing may add to a file of ``pages`` pages."""
+    return SEAL_ALLOWANCE_BYTES + SEAL_ALLOWANCE_PER_PAGE_BYTES * pages
 
 
 class StampTooLarge(ValueError):
-    """The stamp's text did not fit on the stamp (a court name far longer than usual)."""
+    """The band's text did not fit in the band (a court name far longer than usual)."""
 
 
-def render_stamp(stamp: Stamp, *, sha256: str) -> bytes:
-    """The stamp alone, as a one-page PDF the size of the stamp."""
+def render_band(stamp: Stamp, *, sha256: str, widths: Sequence[float]) -> bytes:
+    """The band for each of ``widths`` (layout widths in points: distinct, sorted), one
+    page each, :data:`~filing.seal_band.BAND_HEIGHT_MM` high, then a palette page that
+    carries every character of "page n of m" (:class:`~filing.seal_band.BandArt`).
+
+    One render whatever the number of pages. Raises :class:`StampTooLarge` if the text
+    overflows a band.
+    """
     if stamp.kind is StampKind.FILED:
         moment_en = rendering.format_datetime_en(stamp.moment)
         moment_zh = rendering.format_datetime_zh(stamp.moment)
     else:
         moment_en = rendering.format_date_en(stamp.moment)
         moment_zh = rendering.format_date_zh(stamp.moment)
-    pdf = rendering.render_pdf(
-        "filing/pdf/stamp.html",
+    sizes = [*widths, widths[0]]
+    page_rules = "\n".join(
+        f"@page band{index} {{ size: {width:.2f}pt {BAND_HEIGHT_MM}mm; margin: 0; }}"
+        for index, width in enumerate(sizes)
+    )
+    pdf = rendering.render_pdf_untagged(
+        "filing/pdf/band.html",
         {
             "stamp": stamp,
             "label_en": stamp.kind.label_en,
@@ -173,96 +178,73 @@ def render_stamp(stamp: Stamp, *, sha256: str) -> bytes:
             "moment_zh": moment_zh,
             "drn_display": drn_format(stamp.drn),
             "short_digest": sha256[:SHORT_DIGEST_LENGTH],
+            "page_rules": page_rules,
+            "bands": [f"band{index}" for index in range(len(widths))],
+            "palette_page": f"band{len(widths)}",
+            "palette": PALETTE,
         },
-        stylesheets=("filing/pdf/stamp.css",),
+        stylesheets=("filing/pdf/band.css",),
     )
-    if len(PdfReader(BytesIO(pdf)).pages) != 1:
-        raise StampTooLarge("The stamp's text does not fit on one stamp.")
+    if len(PdfReader(BytesIO(pdf)).pages) != len(sizes):
+        raise StampTooLarge("The seal band's text does not fit in the band.")
     return pdf
 
 
-def seal_pdf(
-    original: bytes,
-    stamp: Stamp,
-    *,
-    corner: Corner = Corner.TOP_RIGHT,
-    margin_mm: float = DEFAULT_MARGIN_MM,
-) -> bytes:
-    """The original PDF with the stamp overlaid on page 1, as new bytes.
+def page_label(number: int, total: int) -> str:
+    """The band's page number, for example "Page 2 of 5  第 2 頁，共 5 頁".
 
-    ``original`` must have passed :func:`filing.pdf_checks.validate_pdf`. Its bytes are
-    not changed; the result starts with them (an incremental update), unless pypdf
-    cannot append to this file, in which case the whole file is rewritten. Either way
-    the page count and every other page are unchanged. The digest on the stamp is the
-    SHA-256 of ``original``.
+    Only characters of :data:`~filing.seal_band.PALETTE`: they are the ones the band's font has.
+    """
+    return f"Page {number} of {total}  第 {number} 頁，共 {total} 頁"
+
+
+def seal_pdf(original: bytes, stamp: Stamp) -> bytes:
+    """The original PDF with the court's band added above the content of every page, as new bytes.
+
+    Each page grows upwards (as the reader sees it) by the band's height, and the band
+    (court, case number, "FILED / 存檔" or "ISSUED / 發出", the time, the DRN, a short
+    digest of the original and "page n of m") is drawn in the new strip, so it covers
+    nothing. ``original`` must have passed :func:`filing.pdf_checks.validate_pdf`. Its
+    bytes are not changed; the result starts with them (an incremental update), unless
+    pypdf cannot append to this file, in which case the whole file is rewritten. Either
+    way the page count and every page's content are unchanged. The digest on the band is
+    the SHA-256 of ``original``.
     """
     digest = hashlib.sha256(original).hexdigest()
-    stamp_page = PdfReader(BytesIO(render_stamp(stamp, sha256=digest))).pages[0]
+    geometries = [geometry(page) for page in PdfReader(BytesIO(original)).pages]
+    widths = sorted({where.layout_width for where in geometries})
+    band = PdfReader(BytesIO(render_band(stamp, sha256=digest, widths=widths)))
     try:
-        sealed = _overlay(original, stamp_page, corner=corner, margin=margin_mm * _MM, incremental=True)
+        sealed = _add_bands(original, band, widths, geometries, incremental=True)
     except Exception:
         # Some damaged-but-readable files (accepted with PdfInfo.repaired) cannot take an
         # incremental update; a full rewrite still leaves the original bytes untouched.
         logger.warning("Incremental sealing failed; rewriting the whole file.", exc_info=True)
-        sealed = _overlay(original, stamp_page, corner=corner, margin=margin_mm * _MM, incremental=False)
+        sealed = _add_bands(original, band, widths, geometries, incremental=False)
     return sealed
 
 
-def _overlay(original: bytes, stamp_page: Any, *, corner: Corner, margin: float, incremental: bool) -> bytes:
+def _add_bands(
+    original: bytes, band: PdfReader, widths: Sequence[float], geometries: Sequence[Geometry], *, incremental: bool
+) -> bytes:
     reader = PdfReader(BytesIO(original))
     writer = PdfWriter(reader, incremental=True) if incremental else PdfWriter(clone_from=reader)
-    page = writer.pages[0]
-    width = float(stamp_page.mediabox.width)
-    height = float(stamp_page.mediabox.height)
-    matrix = stamp_matrix(page.cropbox, page.rotation, width=width, height=height, corner=corner, margin=margin)
-    _draw_over(writer, page, stamp_page, matrix)
+    if incremental and writer._info is not None:
+        # pypdf leaves /Info out of an incremental cross-reference stream unless it has
+        # changed, which drops the document's title (ISO 32000-1 §7.5.6: the update's
+        # trailer repeats the previous one's entries). A new copy is always written.
+        writer._info_obj = writer._add_object(DictionaryObject(writer._info))
+    art = BandArt.load(writer, band, widths, right=BAND_PADDING_RIGHT_MM * MM)
+    tagged = "/StructTreeRoot" in writer._root_object
+    total = len(geometries)
+    for number, (page, where) in enumerate(zip(writer.pages, geometries, strict=True), start=1):
+        grow_page(page, where)
+        draw_band(writer, page, art, where, label=page_label(number, total), artifact=tagged)
     out = BytesIO()
     writer.write(out)
     sealed = out.getvalue()
     _check_sealed(sealed, pages=len(reader.pages))
     return sealed
-
-
-def _draw_over(writer: PdfWriter, page: PageObject, stamp_page: PageObject, matrix: Matrix) -> None:
-    """Draw ``stamp_page`` over ``page``, transformed by ``matrix``, without reading the page's content.
-
-    The page's own content streams are neither unpacked nor rewritten: its /Contents
-    becomes [``q``, the original streams, ``Q``, the stamp]. So sealing costs the same
-    whatever the page holds (pypdf cannot unpack a stream of more than 75 MB, and writes
-    a stream it has rewritten uncompressed), the sealed copy is the original plus the
-    stamp, and a content stream that page 1 shares with other pages is left as it is.
-    Page 1 gets its own copy of its resource dictionaries, which may be shared too, and
-    the stamp's fonts are added to the copy.
-    """
-    resources = page.get("/Resources")
-    own = DictionaryObject()
-    if resources is not None:
-        for key, value in resources.get_object().items():
-            resolved = value.get_object()
-            shared = isinstance(resolved, DictionaryObject) and not isinstance(resolved, StreamObject)
-            own[NameObject(key)] = DictionaryObject(resolved) if shared else value
-    page[NameObject("/Resources")] = own
-    original: list[PdfObject] = []
-    if "/Contents" in page:
-        contents = page.raw_get("/Contents")
-        resolved_contents = contents.get_object()
-        for item in resolved_contents if isinstance(resolved_contents, ArrayObject) else [contents]:
-            original.append(item if isinstance(item, IndirectObject) else writer._add_object(item))
-        del page[NameObject("/Contents")]
-    # With no content of its own, the page takes the stamp alone: pypdf merges the
-    # resources (renaming any clash) and writes the stamp's content, and nothing else.
-    page.merge_transformed_page(stamp_page, Transformation(matrix), over=True, expand=False)
-    stamp = page["/Contents"]
-    stamp_streams = list(stamp) if isinstance(stamp, ArrayObject) else [page.raw_get("/Contents")]
-    opening = DecodedStreamObject()
-    opening.set_data(b"q\n")
-    closing = DecodedStreamObject()
-    closing.set_data(b"\nQ\n")
-    layers = [writer._add_object(opening), *original, writer._add_object(closing), *stamp_streams]
-    if isinstance(stamp, ArrayObject):
-        stamp[:] = layers  # the array pypdf made, so that no object is left unused
-    else:
-        page[NameObject("/Contents")] = ArrayObject(layers)
 
 
 # pypdf's incremental update writes a cross-reference stream without an entry for
@@ -279,50 +261,3 @@ def _check_sealed(sealed: bytes, *, pages: int) -> None:
         warnings = [w for w in pdf.get_warnings() if not any(benign in w for benign in _BENIGN_WARNINGS)]
     if warnings:
         raise RuntimeError(f"The sealed copy does not read back cleanly: {warnings}")
-
-
-def stamp_matrix(
-    box: RectangleObject,
-    rotation: int,
-    *,
-    width: float,
-    height: float,
-    corner: Corner,
-    margin: float,
-) -> tuple[float, float, float, float, float, float]:
-    """The PDF matrix (a, b, c, d, e, f) that puts a ``width`` by ``height`` stamp upright
-    in ``corner`` of the visible ``box`` of a page displayed turned by ``rotation``.
-
-    A viewer turns the page clockwise by /Rotate. With the visible box from (x0, y0) to
-    (x1, y1), a point (u, v) measured from the bottom-left corner *as the reader sees
-    it* is, in the page's own coordinates:
-
-    ========  ======================
-    /Rotate   (x, y)
-    ========  ======================
-    0         (x0 + u, y0 + v)
-    90        (x1 - v, y0 + u)
-    180       (x1 - u, y1 - v)
-    270       (x0 + v, y1 - u)
-    ========  ======================
-
-    The stamp is scaled down (never up) if the page is too small for it.
-    """
-    x0, y0, x1, y1 = (float(value) for value in (box.left, box.bottom, box.right, box.top))
-    turn = rotation % 360 if rotation % 90 == 0 else 0
-    seen_width, seen_height = (x1 - x0, y1 - y0) if turn in (0, 180) else (y1 - y0, x1 - x0)
-    scale = min(1.0, (seen_width - 2 * margin) / width, (seen_height - 2 * margin) / height)
-    scale = max(scale, 0.1)
-    w, h = width * scale, height * scale
-    right = corner in (Corner.TOP_RIGHT, Corner.BOTTOM_RIGHT)
-    top = corner in (Corner.TOP_RIGHT, Corner.TOP_LEFT)
-    u0 = seen_width - margin - w if right else margin
-    v0 = seen_height - margin - h if top else margin
-    # Stamp point (p, q) -> seen (u0 + scale p, v0 + scale q) -> page (x, y) by the table.
-    if turn == 0:
-        return (scale, 0.0, 0.0, scale, x0 + u0, y0 + v0)
-    if turn == 90:
-        return (0.0, scale, -scale, 0.0, x1 - v0, y0 + u0)
-    if turn == 180:
-        return (-scale, 0.0, 0.0, -scale, x1 - u0, y1 - v0)
-    return (0.0, -scale, scale, 0.0, x0 + v0, y1 - u0)

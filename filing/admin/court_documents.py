@@ -45,7 +45,7 @@ class CourtDocumentIssueForm(forms.ModelForm[CourtDocument]):
     )
     file = forms.FileField(
         label=_("The document (PDF)"),
-        help_text=_("It is stamped “ISSUED” with a document reference number on page 1."),
+        help_text=_("Every page gets the court stamp at its top: “ISSUED”, the date and a document reference number."),
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
     )
 

@@ -63,8 +63,9 @@ def sealed_copies_reissued_tell(*, submission: Submission) -> int:
 def submission_documents_seal(*, submission_id: int) -> int:
     """Make the sealed copy of each accepted document, then tell the filer. Idempotent.
 
-    The sealed copy is the original with the FILED stamp on page 1 (court, case
-    number, deemed receipt, DRN, digest); the original bytes are never changed.
+    The sealed copy is the original with the court's FILED band above every page
+    (court, case number, deemed receipt, DRN, digest, page n of m); the original bytes
+    are never changed.
     """
     from ..notifications import notify
 

@@ -19,11 +19,12 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from pypdf import PdfReader
+from django.conf import settings as django_settings
 
+from filing.forms_verify import max_verify_bytes
 from filing.models import Document, Submission
 from filing.pdf_checks import Bounds, PdfRejected, Rejection, decoders, validate_pdf
-from filing.sealing import SEAL_ALLOWANCE_BYTES, seal_pdf
+from filing.sealing import seal_allowance, seal_pdf
 from filing.services import DocumentUpload, submission_create
 from tests.filing import pdf_corpus
 from tests.filing.conftest import document_type, pdf_file, stored_files
@@ -263,9 +264,11 @@ def test_a_chain_counts_every_filter():
 def assert_sealed_within_the_allowance(original: bytes) -> bytes:
     sealed = seal_pdf(original, make_stamp())
     assert sealed.startswith(original), "an incremental update: the original bytes come first"
-    assert len(sealed) <= len(original) + SEAL_ALLOWANCE_BYTES
-    if len(original) >= SEAL_ALLOWANCE_BYTES:
-        assert len(sealed) <= 2 * len(original)
+    with pikepdf.open(io.BytesIO(original)) as pdf:
+        pages = len(pdf.pages)
+    assert len(sealed) <= len(original) + seal_allowance(pages)
+    if len(original) <= django_settings.FILING_MAX_FILE_BYTES:
+        assert len(sealed) <= max_verify_bytes(), "the verification page takes any sealed copy"
     return sealed
 
 
@@ -285,9 +288,11 @@ def test_a_file_just_inside_every_bound_passes_and_seals(settings):
         assert len(after.pages) == settings.FILING_MAX_PAGES
         streams = list(after.pages[0].obj.Contents)
         originals = [stream.read_raw_bytes() for stream in before.pages[0].obj.Contents]
-        assert [stream.read_raw_bytes() for stream in streams[1:-2]] == originals, "page 1's content, untouched"
-        assert streams[0].read_bytes() == b"q\n" and streams[-2].read_bytes() == b"\nQ\n"
-        assert b"Tf" in streams[-1].read_bytes(), "then the stamp, with its text"
+        assert [stream.read_raw_bytes() for stream in streams[2:-1]] == originals, "page 1's content, untouched"
+        band = streams[0].read_bytes()
+        assert band.startswith(b"q\n") and b" Do\n" in band and b"Tf" in band, "first the band, with its text"
+        assert streams[1].read_bytes().startswith(b"q\n") and streams[1].read_bytes().endswith(b" re W n\n")
+        assert streams[-1].read_bytes() == b"\nQ\n"
 
 
 def test_a_page_whose_content_streams_add_up_past_the_bound_is_refused():
@@ -345,9 +350,16 @@ def test_sealing_leaves_content_and_resources_shared_with_other_pages_alone():
         pdf.save(out)
     original = out.getvalue()
     sealed = assert_sealed_within_the_allowance(original)
-    before, after = PdfReader(io.BytesIO(original)).pages[1], PdfReader(io.BytesIO(sealed)).pages[1]
-    assert after.get_contents().get_data() == before.get_contents().get_data()
-    assert set(after["/Resources"]["/Font"]) == set(before["/Resources"]["/Font"])
-    assert "FILED" not in page_text(sealed, 1)
-    assert "FILED" in page_text(sealed, 0)
+    with pikepdf.open(io.BytesIO(original)) as before, pikepdf.open(io.BytesIO(sealed)) as after:
+        shared_contents = before.pages[0].obj.Contents
+        shared_resources = before.pages[0].obj.Resources
+        own = [list(page.obj.Contents)[2] for page in after.pages]
+        assert own[0].objgen == own[1].objgen == shared_contents.objgen, "still one stream, shared"
+        assert own[0].read_raw_bytes() == shared_contents.read_raw_bytes()
+        kept = after.get_object(shared_resources.objgen)
+        assert set(kept.Font.keys()) == set(shared_resources.Font.keys()), "the shared resources are not touched"
+        for page in after.pages:
+            assert page.obj.Resources.objgen != shared_resources.objgen, "each page has its own copy"
+    assert "FILED" in page_text(sealed, 0) and "Page 1 of 2" in page_text(sealed, 0)
+    assert "FILED" in page_text(sealed, 1) and "Page 2 of 2" in page_text(sealed, 1)
     assert hashlib.sha256(sealed[: len(original)]).hexdigest() == hashlib.sha256(original).hexdigest()

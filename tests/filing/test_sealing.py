@@ -64,15 +64,17 @@ class TestSealedCopy:
         sealed = seal_pdf(original, make_stamp())
         assert sealed[: len(original)] == original
 
-    def test_the_page_count_and_the_other_pages_are_unchanged(self):
+    def test_the_page_count_and_every_page_s_own_content_are_unchanged(self):
         original = pdf_corpus.good_pdf(5)
         sealed = seal_pdf(original, make_stamp())
-        before, after = PdfReader(io.BytesIO(original)), PdfReader(io.BytesIO(sealed))
-        assert len(after.pages) == 5
-        for index in range(1, 5):
-            assert after.pages[index].get_contents().get_data() == before.pages[index].get_contents().get_data()
+        with pikepdf.open(io.BytesIO(original)) as before, pikepdf.open(io.BytesIO(sealed)) as after:
+            assert len(after.pages) == 5
+            for old, new in zip(before.pages, after.pages, strict=True):
+                streams = list(new.obj.Contents)
+                assert streams[2].read_raw_bytes() == old.obj.Contents.read_raw_bytes()
+                assert len(streams) == 4, "the band, a clip, the page's own stream, the end of the clip"
 
-    def test_the_stamp_shows_court_case_filed_time_drn_and_digest(self):
+    def test_the_band_shows_court_case_filed_time_drn_and_digest(self):
         original = pdf_corpus.good_pdf()
         stamp = make_stamp()
         text = page_text(seal_pdf(original, stamp))
@@ -87,9 +89,15 @@ class TestSealedCopy:
         assert drn_format(stamp.drn) in text
         assert hashlib.sha256(original).hexdigest()[:16] in text
 
-    def test_only_page_one_is_stamped(self):
-        sealed = seal_pdf(pdf_corpus.good_pdf(2), make_stamp())
-        assert "FILED" not in page_text(sealed, 1)
+    def test_every_page_has_the_band_with_its_own_page_number(self):
+        stamp = make_stamp()
+        sealed = seal_pdf(pdf_corpus.good_pdf(2), stamp)
+        first, second = page_text(sealed, 0), page_text(sealed, 1)
+        assert "Page 1 of 2" in first and "第 1 頁，共 2 頁" in first
+        assert "Page 2 of 2" in second and "第 2 頁，共 2 頁" in second
+        assert "Page 2 of the statement of claim" in second
+        for text in (first, second):
+            assert "FILED" in text and drn_format(stamp.drn) in text and "DCPI 123/2026" in text
 
     def test_a_court_issued_document_says_issued_with_the_date(self):
         stamp = make_stamp(StampKind.ISSUED, case_number="DCCJ 45/2026")
@@ -131,6 +139,21 @@ class TestSealedCopy:
         with pikepdf.open(io.BytesIO(sealed)) as pdf:
             assert pdf.get_warnings() == []
 
+    def test_a_tagged_original_stays_tagged_with_the_band_as_a_header_artifact(self):
+        from icms.core.rendering import render_pdf
+
+        original = render_pdf(
+            "filing/pdf/demo_document.html", {"title": "Order", "body_en": "It is ordered.", "body_zh": "現命令。"}
+        )
+        sealed = seal_pdf(original, make_stamp(StampKind.ISSUED))
+        assert sealed.startswith(original)
+        with pikepdf.open(io.BytesIO(sealed)) as pdf:
+            assert "/StructTreeRoot" in pdf.Root and pdf.Root.MarkInfo.Marked
+            band = pdf.pages[0].obj.Contents[0].read_bytes()
+        assert band.startswith(b"/Artifact <</Type /Pagination /Subtype /Header")
+        assert band.rstrip().endswith(b"EMC")
+        assert "ISSUED" in page_text(sealed)
+
     def test_an_overlong_court_name_is_refused_rather_than_cut_off(self):
         with pytest.raises(StampTooLarge):
             seal_pdf(pdf_corpus.good_pdf(), make_stamp(court_name_en="Magistrates' Courts " * 30))
@@ -160,11 +183,16 @@ def text_placement(data: bytes, needle: str) -> tuple[float, float, float, float
 
 
 @pytest.mark.parametrize("rotation", [0, 90, 180, 270])
-def test_the_stamp_is_upright_in_the_top_right_corner_as_the_reader_sees_the_page(rotation):
+def test_the_band_is_upright_above_the_page_as_the_reader_sees_it(rotation):
     sealed = seal_pdf(pdf_corpus.good_pdf(1, rotate=rotation), make_stamp())
-    x, y, dx, dy = text_placement(sealed, "FILED")
+    # The band's own lines are a form XObject, whose text pypdf places in the form's
+    # space; "page n of m" is written on the page itself, on the band's first line.
+    x, y, dx, dy = text_placement(sealed, "Page 1 of 1")
     width, height = pdf_corpus.A4
-    # Page coordinates -> coordinates as seen after the viewer turns the page clockwise.
+    with pikepdf.open(io.BytesIO(sealed)) as pdf:
+        x0, y0, x1, y1 = (float(v) for v in pdf.pages[0].obj.CropBox)
+    # Page coordinates -> coordinates as seen after the viewer turns the page clockwise,
+    # measured from the bottom-left corner of the original page as seen.
     seen = {
         0: (x, y, dx, dy, width, height),
         90: (y, width - x, dy, -dx, height, width),
@@ -172,8 +200,13 @@ def test_the_stamp_is_upright_in_the_top_right_corner_as_the_reader_sees_the_pag
         270: (height - y, x, -dy, dx, height, width),
     }[rotation]
     u, v, du, dv, seen_width, seen_height = seen
-    assert u > seen_width / 2 and v > seen_height * 0.8, "the stamp is in the top-right corner"
-    assert du > 0 and abs(dv) < 1e-6, "the stamp's text runs left to right as the reader sees it"
+    grow = {0: y1 - height, 90: -x0, 180: -y0, 270: x1 - width}[rotation]
+    assert grow > 30, "the page grew at the top as seen"
+    assert (x1 - x0, y1 - y0) == pytest.approx(
+        (width, height + grow) if rotation in (0, 180) else (width + grow, height)
+    )
+    assert 0 < u < seen_width and seen_height < v < seen_height + grow, "the band is in the new strip"
+    assert du > 0 and abs(dv) < 1e-6, "the band's text runs left to right as the reader sees it"
 
 
 def test_stamp_matrix_scales_a_stamp_down_to_fit_a_small_page():

@@ -43,7 +43,7 @@ def sealed(firm_filer, clerk, document_storage, celery_eager, django_capture_on_
     with django_capture_on_commit_callbacks(execute=True):
         submission = file_defence(firm_filer)
     with once_received_in_law(submission), django_capture_on_commit_callbacks(execute=True):
-        filing_accept(submission=submission, clerk=clerk)
+        filing_accept(submission=submission, clerk=clerk, accepted_without_opening=True)
     document = submission.documents.get()
     assert document.sealed_storage_key
     return document
@@ -115,7 +115,7 @@ def test_an_unknown_drn_gets_a_clear_message(client, db):
     response = client.post(PAGE, {"drn": drn_generate()})
     assert response.status_code == 200
     assert "No document matches." in response.text
-    assert "Check the number against the stamp on page 1" in response.text
+    assert "Check the number against the court stamp at the top of the page" in response.text
 
 
 def test_a_malformed_drn_is_a_form_error(client, db):
@@ -198,3 +198,19 @@ def test_the_api_refuses_a_malformed_question(client, db, query):
 
 def test_the_api_says_no_match_for_an_unknown_drn(client, db):
     assert client.get("/api/v1/verify", {"drn": drn_generate()}).json()["match"] is False
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hant"])
+def test_the_example_drn_on_the_page_is_itself_a_valid_drn(client, db, language):
+    from filing.forms_verify import EXAMPLE_DRN, VerifyForm
+    from filing.sealing import drn_is_valid, drn_normalize
+
+    assert drn_is_valid(drn_normalize(EXAMPLE_DRN))
+    form = VerifyForm(data={"drn": EXAMPLE_DRN})
+    form.is_valid()
+    assert "drn" not in form.errors
+    # Trying it says "not found", not "not a valid number".
+    body = client.post(PAGE, {"drn": EXAMPLE_DRN}).content.decode()
+    assert "No document matches." in body and "not a valid document reference number" not in body
+    client.cookies["django_language"] = language
+    assert EXAMPLE_DRN in client.get(PAGE).content.decode()
