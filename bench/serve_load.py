@@ -184,7 +184,7 @@ def run(arguments: argparse.Namespace, *, portal_start: float) -> int:
         began = time.monotonic()
         try:
             submission = Submission.objects.get(pk=submissions[index].pk)
-            filing_accept(submission=submission, clerk=clerks[index % len(clerks)])
+            filing_accept(submission=submission, clerk=clerks[index % len(clerks)], accepted_without_opening=True)
             accepted[index] = Case.objects.select_related("case_type").get(pk=submission.case_id).case_number
         except Exception as error:
             refused[index] = repr(error)

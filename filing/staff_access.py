@@ -16,7 +16,7 @@ from accounts.models import User
 from accounts.selectors import is_staff_user
 from icms.core.audit import AuditEventType, audit_record
 
-from .models import CourtDocument, Document
+from .models import CourtDocument, Document, DocumentView
 
 
 class Copy(enum.StrEnum):
@@ -39,7 +39,9 @@ def staff_document_open(
 
     Raises ``PermissionDenied`` for anyone but active registry staff, and
     ``LookupError`` when the copy does not exist (a sealed copy not made yet).
-    The audit row is written before any byte is served.
+    The audit row is written before any byte is served. Opening a filed document (not a
+    court-issued one) also records, once per person, that this member of staff has opened
+    it (:class:`~filing.models.DocumentView`): accepting a filing asks for that.
     """
     if not is_staff_user(staff):
         raise PermissionDenied
@@ -57,4 +59,6 @@ def staff_document_open(
         },
         ip_address=ip_address,
     )
+    if isinstance(document, Document):
+        DocumentView.objects.bulk_create([DocumentView(user=staff, document=document)], ignore_conflicts=True)
     return key

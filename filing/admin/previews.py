@@ -13,10 +13,13 @@ from ..staff_access import Copy, staff_document_open
 
 # Shown inline so the browser's PDF viewer opens it. No "sandbox" here, unlike downloads:
 # Chromium refuses to run its PDF viewer in a sandboxed document. The PDF still cannot
-# run script in the portal's origin: nothing may load, and it cannot be framed.
+# run script in the portal's origin: nothing may load. Only the portal's own pages may
+# frame it (the review page's inline preview): "frame-ancestors 'self'", and
+# X-Frame-Options SAMEORIGIN for browsers without CSP (the site-wide default is DENY).
 PREVIEW_HEADERS = {
     "X-Content-Type-Options": "nosniff",
-    "Content-Security-Policy": "default-src 'none'; object-src 'self'; frame-ancestors 'none'",
+    "X-Frame-Options": "SAMEORIGIN",
+    "Content-Security-Policy": "default-src 'none'; object-src 'self'; frame-ancestors 'self'",
     "Cache-Control": "private, no-store",
     "Cross-Origin-Resource-Policy": "same-origin",
     "Referrer-Policy": "no-referrer",

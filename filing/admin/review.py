@@ -3,7 +3,10 @@
 Nobody edits a submission here: every field is read-only, and the decisions are
 made by :func:`filing.services.filing_accept` and :func:`filing.services.filing_return`
 (which audit them and tell the filer). Staff open documents through
-:meth:`SubmissionAdmin.preview_view`, which audits every opening.
+:meth:`SubmissionAdmin.preview_view`, which audits every opening and records that this
+clerk has opened the document: accepting needs each document opened, or the clerk's
+explicit "accept without opening" (audited with the acceptance). The change page shows
+one document at a time in an inline preview (``?preview=<document id>``), never by itself.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet
 from django.db.models.expressions import OrderBy
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -24,14 +27,15 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
+from icms.calendar import rule_explanation
 from icms.core.http import client_ip
 
-from ..models import Document, ReturnReason, Submission
+from ..models import Case, Document, DocumentView, Party, ReturnReason, Submission
 from ..models.submissions import OPEN_STATUSES
 from ..sealing import drn_format
 from ..selectors import queue_position
@@ -51,6 +55,38 @@ ALL = "all"
 
 def _local(value: Any) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S") if value else ""
+
+
+def parties_label(case: Case) -> str:
+    """ "CHAN Tai Man 陳大文 v KOWLOON TRANSPORT LIMITED": every party, applicants first.
+
+    Reads ``case.parties.all()``, so a list prefetches the parties once.
+    """
+
+    def names(side: str) -> str:
+        return ", ".join(
+            " ".join(name for name in (party.name_en, party.name_zh) if name)
+            for party in sorted(case.parties.all(), key=lambda p: (p.ordinal, p.pk))
+            if party.side == side
+        )
+
+    applicants, respondents = names(Party.Side.APPLICANT), names(Party.Side.RESPONDENT)
+    if applicants and respondents:
+        return gettext("%(applicants)s v %(respondents)s") % {"applicants": applicants, "respondents": respondents}
+    return applicants or respondents or "—"
+
+
+def pages_label(document: Document) -> str:
+    return ngettext("%(count)d page", "%(count)d pages", document.pages) % {"count": document.pages}
+
+
+def rule_text(submission: Submission) -> str:
+    """The rule that decided the deemed receipt, in words (not its code)."""
+    if not submission.deemed_rule:
+        return "—"
+    return rule_explanation(
+        submission.deemed_rule, received_at=submission.received_at, deemed_at=submission.deemed_received_at
+    ) or str(submission.deemed_rule)
 
 
 def case_label(submission: Submission) -> str:
@@ -105,8 +141,18 @@ class DocumentInline(admin.TabularInline[Document, Submission]):
         "sha256_code",
         "drn_display",
         "public_inspection",
+        "opened",
         "open",
     )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Document]:
+        """Each document with whether the member of staff looking has opened it."""
+        mine = DocumentView.objects.filter(user=_staff(request), document=OuterRef("pk"))
+        return super().get_queryset(request).annotate(opened_by_me=Exists(mine))
+
+    @admin.display(description=_("opened by you"))
+    def opened(self, document: Document) -> str:
+        return gettext("Yes") if getattr(document, "opened_by_me", False) else gettext("Not yet")
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -128,6 +174,14 @@ class DocumentInline(admin.TabularInline[Document, Submission]):
     @admin.display(description=_("open"))
     def open(self, document: Document) -> str:
         url = reverse("admin:filing_submission_preview", args=[document.pk])
+        here = reverse("admin:filing_submission_change", args=[document.submission_id])
+        show = format_html(
+            '<a href="{}?preview={}#document-preview">{}<span class="visually-hidden"> {}</span></a> · ',
+            here,
+            document.pk,
+            gettext("Show here"),
+            document.title,
+        )
         links = [(url, gettext("Preview the filed PDF"))]
         if document.sealed_storage_key:
             links.append((f"{url}?copy={Copy.SEALED}", gettext("Preview the sealed copy")))
@@ -142,8 +196,8 @@ class DocumentInline(admin.TabularInline[Document, Submission]):
             withdrawn = gettext("Withdrawn from view on %(date)s") % {
                 "date": formats.date_format(timezone.localtime(document.withdrawn_at), "DATETIME_FORMAT")
             }
-            return format_html('{} · <a href="{}">{}</a>', opening, withdraw, withdrawn)
-        return format_html('{} · <a href="{}">{}</a>', opening, withdraw, gettext("Withdraw from view"))
+            return format_html('{}{} · <a href="{}">{}</a>', show, opening, withdraw, withdrawn)
+        return format_html('{}{} · <a href="{}">{}</a>', show, opening, withdraw, gettext("Withdraw from view"))
 
 
 class ReturnForm(forms.Form):
@@ -174,9 +228,11 @@ class SubmissionAdmin(CaseNumberSearchMixin[Submission]):
     list_display = [
         "reference",
         "case_display",
+        "parties",
         "filer",
         "received",
         "deemed",
+        "rule",
         "document_count",
         "status",
     ]
@@ -188,15 +244,16 @@ class SubmissionAdmin(CaseNumberSearchMixin[Submission]):
     actions = ["accept_selected", "return_selected"]
     inlines = [DocumentInline]
     fieldsets = [
-        (None, {"fields": ["reference", "status", "case_display", "opens_case", "queue"]}),
+        (None, {"fields": ["reference", "status", "case_display", "parties", "opens_case", "queue"]}),
         (_("Filer"), {"fields": ["submitted_by", "on_behalf_of", "payment_reference"]}),
-        (_("Receipt"), {"fields": ["received", "deemed", "deemed_rule", "acknowledged_at"]}),
+        (_("Receipt"), {"fields": ["received", "deemed", "rule", "acknowledged_at"]}),
         (_("Decision"), {"fields": ["decided_by", "decided_at", "return_reason", "return_note"]}),
     ]
     readonly_fields = [
         "reference",
         "status",
         "case_display",
+        "parties",
         "opens_case",
         "queue",
         "submitted_by",
@@ -204,7 +261,7 @@ class SubmissionAdmin(CaseNumberSearchMixin[Submission]):
         "payment_reference",
         "received",
         "deemed",
-        "deemed_rule",
+        "rule",
         "acknowledged_at",
         "decided_by",
         "decided_at",
@@ -233,6 +290,9 @@ class SubmissionAdmin(CaseNumberSearchMixin[Submission]):
             super()
             .get_queryset(request)
             .select_related("case__case_type__court", "submitted_by", "on_behalf_of", "decided_by", "return_reason")
+            .prefetch_related(
+                "case__parties", Prefetch("documents", queryset=Document.objects.order_by("ordinal", "pk"))
+            )
             .annotate(document_count=Count("documents"))
         )
 
@@ -265,9 +325,25 @@ class SubmissionAdmin(CaseNumberSearchMixin[Submission]):
             return gettext("not yet received in law until %(deemed)s") % {"deemed": _local(deemed_at)}
         return _local(deemed_at)
 
+    @admin.display(description=_("parties"))
+    def parties(self, submission: Submission) -> str:
+        return parties_label(submission.case)
+
+    @admin.display(description=_("deemed-receipt rule"))
+    def rule(self, submission: Submission) -> str:
+        return rule_text(submission)
+
     @admin.display(description=_("documents"), ordering="document_count")
-    def document_count(self, submission: Submission) -> int:
-        return int(getattr(submission, "document_count", 0))
+    def document_count(self, submission: Submission) -> str:
+        """Each document's title and page count, one to a line."""
+        return (
+            format_html_join(
+                "<br>",
+                "{} ({})",
+                ((document.title, pages_label(document)) for document in submission.documents.all()),
+            )
+            or "—"
+        )
 
     @admin.display(description=_("place in the queue"))
     def queue(self, submission: Submission) -> str:
@@ -295,21 +371,44 @@ class SubmissionAdmin(CaseNumberSearchMixin[Submission]):
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
-        context = {**(extra_context or {}), "may_decide": self.has_decide_permission(request)}
+        context = {
+            **(extra_context or {}),
+            "may_decide": self.has_decide_permission(request),
+            **self._preview_context(request, object_id),
+        }
         return super().change_view(request, object_id, form_url, extra_context=context)
+
+    def _preview_context(self, request: HttpRequest, object_id: str) -> dict[str, Any]:
+        """The document chosen for the inline preview (``?preview=<id>``), if it is one of this filing's."""
+        chosen = request.GET.get("preview", "")
+        if not chosen.isdigit() or not object_id.isdigit():
+            return {}
+        document = Document.objects.filter(pk=int(chosen), submission_id=int(object_id)).first()
+        if document is None:
+            return {}
+        return {
+            "preview_document": document,
+            "preview_url": reverse("admin:filing_submission_preview", args=[document.pk]),
+            "preview_pages": pages_label(document),
+        }
 
     def _open_submission(self, request: HttpRequest, object_id: int) -> Submission:
         if not self.has_decide_permission(request):
             raise PermissionDenied
         return get_object_or_404(self.get_queryset(request), pk=object_id)
 
-    def _accept(self, request: HttpRequest, submission: Submission) -> bool:
+    def _accept(self, request: HttpRequest, submission: Submission, *, without_opening: bool = False) -> bool:
         reference = submission.reference
         if not submission.is_open:
             self.message_user(request, gettext("%(ref)s: already decided.") % {"ref": reference}, messages.WARNING)
             return False
         try:
-            accepted = filing_accept(submission=submission, clerk=_staff(request), ip_address=client_ip(request))
+            accepted = filing_accept(
+                submission=submission,
+                clerk=_staff(request),
+                ip_address=client_ip(request),
+                accepted_without_opening=without_opening,
+            )
         except ReviewRefused as refused:
             self.message_user(request, f"{reference}: {' '.join(refused.messages)}", messages.ERROR)
             return False
@@ -327,7 +426,8 @@ class SubmissionAdmin(CaseNumberSearchMixin[Submission]):
 
     def _accept_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         submission = self._open_submission(request, object_id)
-        self._accept(request, submission)
+        if not self._accept(request, submission, without_opening=request.POST.get("accepted_without_opening") == "on"):
+            return HttpResponseRedirect(reverse("admin:filing_submission_change", args=[submission.pk]))
         return HttpResponseRedirect(reverse("admin:filing_submission_changelist"))
 
     def return_view(self, request: HttpRequest, object_id: int) -> HttpResponse:

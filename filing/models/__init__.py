@@ -2,6 +2,7 @@
 
 from .cases import BilingualNameMixin, Case, CaseAssignment, CaseNumberSequence, CaseType, Court, Party
 from .messages import MessageItem
+from .reviews import DocumentView
 from .submissions import (
     CourtDocument,
     Document,
@@ -22,6 +23,7 @@ __all__ = [
     "CourtDocument",
     "Document",
     "DocumentType",
+    "DocumentView",
     "MessageItem",
     "Party",
     "ReturnReason",

@@ -18,7 +18,7 @@ from icms.core.messages import Bilingual, render_message
 
 from .. import hooks
 from ..case_numbers.numbering import case_number_assign
-from ..models import Case, Document, ReturnReason, Submission
+from ..models import Case, Document, DocumentView, ReturnReason, Submission
 from ..models.submissions import OPEN_STATUSES
 from ..sealing import drn_generate
 from .messages import message_post
@@ -82,9 +82,37 @@ def _refusal(submission: Submission, now: datetime) -> ReviewRefused:
     )
 
 
+def documents_not_opened_by(submission: Submission, clerk: User) -> list[Document]:
+    """The submission's documents that ``clerk`` has not opened or previewed, in filing order."""
+    opened = DocumentView.objects.filter(user=clerk, document__submission=submission).values("document_id")
+    return list(submission.documents.exclude(pk__in=opened).order_by("ordinal", "pk"))
+
+
+def _not_opened_refusal(unopened: list[Document]) -> ReviewRefused:
+    titles = "; ".join(f"“{document.title}”" for document in unopened)
+    return ReviewRefused(
+        _(
+            "Open each document before you accept the filing. Not yet opened by you: %(titles)s. "
+            "To accept it without opening them, tick “Accept without opening every document”."
+        )
+        % {"titles": titles},
+        code="documents_not_opened",
+    )
+
+
 @transaction.atomic
-def filing_accept(*, submission: Submission, clerk: User, ip_address: str | None = None) -> Submission:
+def filing_accept(
+    *,
+    submission: Submission,
+    clerk: User,
+    ip_address: str | None = None,
+    accepted_without_opening: bool = False,
+) -> Submission:
     """Accept a filing: number a new case, give each document a DRN and its inspection flag.
+
+    The clerk must have opened (or previewed) each of its documents first
+    (:class:`~filing.models.DocumentView`), or say ``accepted_without_opening``: the audit
+    row of the acceptance records which, and the documents not opened.
 
     The sealed copies are made after commit (:func:`submission_documents_seal`), which
     then tells the filer; the number lock is held only for this short transaction.
@@ -94,6 +122,9 @@ def filing_accept(*, submission: Submission, clerk: User, ip_address: str | None
     claimed = _decidable(submission, now).update(status=Submission.Status.ACCEPTED, decided_by=clerk, decided_at=now)
     if not claimed:
         raise _refusal(submission, now)
+    unopened = documents_not_opened_by(submission, clerk)
+    if unopened and not accepted_without_opening:
+        raise _not_opened_refusal(unopened)  # the claim above rolls back with the transaction
     submission.refresh_from_db()
     case = Case.objects.select_related("case_type").get(pk=submission.case_id)
     if submission.deemed_received_at is None:
@@ -114,6 +145,8 @@ def filing_accept(*, submission: Submission, clerk: User, ip_address: str | None
             "status": Submission.Status.ACCEPTED,
             "case_number": Case.objects.get(pk=case.pk).case_number,
             "drns": list(submission.documents.values_list("drn", flat=True)),
+            "accepted_without_opening": bool(unopened),
+            "documents_not_opened": [{"id": document.pk, "title": document.title} for document in unopened],
         },
         ip_address=ip_address,
     )

@@ -16,7 +16,15 @@ from .core import DeemedReceipt, NaiveDatetimeError, Rule
 if TYPE_CHECKING:
     from .core import RegistryCalendar
 
-__all__ = ["DeemedReceipt", "NaiveDatetimeError", "Rule", "deemed_receipt", "is_open", "next_opening"]
+__all__ = [
+    "DeemedReceipt",
+    "NaiveDatetimeError",
+    "Rule",
+    "deemed_receipt",
+    "is_open",
+    "next_opening",
+    "rule_explanation",
+]
 
 
 def _calendar(calendar: RegistryCalendar | None) -> RegistryCalendar:
@@ -43,3 +51,24 @@ def next_opening(at: datetime, calendar: RegistryCalendar | None = None) -> date
     from . import core
 
     return core.next_opening(at, _calendar(calendar))
+
+
+def rule_explanation(
+    rule: str, *, received_at: datetime, deemed_at: datetime | None, calendar: RegistryCalendar | None = None
+) -> str:
+    """A stored deemed-receipt rule code (``non_working_day``) in words, in the active language.
+
+    The words are the rule's explanation on acknowledgements and receipts
+    (:func:`icms.calendar.core._explain`, their one home), for a row's recorded times.
+    An empty or unknown code gives an empty string.
+    """
+    from django.utils.translation import get_language
+
+    from . import core
+
+    try:
+        code = Rule(rule)
+    except ValueError:
+        return ""
+    english, chinese = core._explain(code, received_at, deemed_at, _calendar(calendar).hours)
+    return chinese if (get_language() or "").startswith("zh") else english

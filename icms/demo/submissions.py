@@ -114,7 +114,7 @@ def load(people: dict[str, object], cases: list[Case]) -> int:
         submission_create(user=firm_user, case=dccj, uploads=[_upload(dccj, "reply", "Reply")]), received_earlier=True
     )
     with transaction.atomic():
-        filing_accept(submission=reply, clerk=clerk)
+        filing_accept(submission=reply, clerk=clerk, accepted_without_opening=True)
     submission_documents_seal(submission_id=reply.pk)
     count += 1
 
@@ -144,7 +144,7 @@ def load(people: dict[str, object], cases: list[Case]) -> int:
             applicants=[NewParty("CHAN Tai Man", "陳大文")],
             respondents=[NewParty("GREEN MINIBUS COMPANY LIMITED", "綠色小巴有限公司", kind="company")],
             nature_en="Personal injuries: fall on a minibus",
-            nature_zh="人身傷害：在小巴上跌倒",
+            nature_zh="人身傷亡：在小巴上跌倒",
         ),
         uploads=[
             DocumentUpload(

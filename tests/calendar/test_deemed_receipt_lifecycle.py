@@ -156,11 +156,11 @@ def test_the_registry_cannot_decide_before_the_deemed_time_or_while_it_is_pendin
     closure = record_closure(clerk, django_capture_on_commit_callbacks)
     with time_machine.travel(datetime(2026, 11, 30, 9, 0, tzinfo=HKT), tick=False):
         with pytest.raises(ReviewRefused) as pending:
-            filing_accept(submission=saturday_filing, clerk=clerk)
+            filing_accept(submission=saturday_filing, clerk=clerk, accepted_without_opening=True)
         assert pending.value.code == "pending"
         record_reopening(clerk, django_capture_on_commit_callbacks, closure)
         with pytest.raises(ReviewRefused) as early:
-            filing_accept(submission=saturday_filing, clerk=clerk)
+            filing_accept(submission=saturday_filing, clerk=clerk, accepted_without_opening=True)
         assert early.value.code == "not_yet_received"
         assert "Not yet received in law until Monday 30 November 2026, 09:30:00" in early.value.messages[0]
         from filing.models import ReturnReason
@@ -174,14 +174,14 @@ def test_the_registry_cannot_decide_before_the_deemed_time_or_while_it_is_pendin
         time_machine.travel(datetime(2026, 11, 30, 9, 31, tzinfo=HKT), tick=False),
         django_capture_on_commit_callbacks(execute=True),
     ):
-        filing_accept(submission=saturday_filing, clerk=clerk)
+        filing_accept(submission=saturday_filing, clerk=clerk, accepted_without_opening=True)
     document = Document.objects.get(submission=saturday_filing)
     assert "30 Nov 2026, 09:30:00 HKT" in pdf_text(document.sealed_storage_key)
 
 
 def _accepted(saturday_filing, clerk, capture) -> Submission:
     with time_machine.travel(datetime(2026, 11, 30, 10, 0, tzinfo=HKT), tick=False), capture(execute=True):
-        filing_accept(submission=saturday_filing, clerk=clerk)
+        filing_accept(submission=saturday_filing, clerk=clerk, accepted_without_opening=True)
     saturday_filing.refresh_from_db()
     return saturday_filing
 

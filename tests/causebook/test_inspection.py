@@ -56,7 +56,7 @@ def dcpi_case(document_storage):
         ],
     )
     with once_received_in_law(submission):
-        filing_accept(submission=submission, clerk=StaffFactory())
+        filing_accept(submission=submission, clerk=StaffFactory(), accepted_without_opening=True)
     submission_documents_seal(submission_id=submission.pk)
     submission.case.refresh_from_db()
     return submission.case
@@ -213,4 +213,4 @@ def test_the_case_page_dates_are_in_the_readers_language_and_hong_kong_time(
     client.cookies["django_language"] = language
     page = client.get(reverse("causebook:case", args=[dcpi_case.pk]), {"token": token}).content.decode()
     assert f'<time datetime="2026-11-26">{issued}</time>' in page
-    assert f'<time datetime="2026-11-27T09:30:00+08:00">{hearing}</time>' in page
+    assert f'<time datetime="2026-11-27T09:30:00.000+08:00">{hearing}</time>' in page

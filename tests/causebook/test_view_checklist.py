@@ -84,7 +84,7 @@ class World:
             uploads=[DocumentUpload(writ, "Writ of summons", pdf_file(2))],
         )
         with once_received_in_law(submission):
-            filing_accept(submission=submission, clerk=StaffFactory())
+            filing_accept(submission=submission, clerk=StaffFactory(), accepted_without_opening=True)
         submission_documents_seal(submission_id=submission.pk)
         return submission.documents.get()
 

@@ -91,7 +91,7 @@ def test_a_firm_user_files_with_a_progress_bar_and_later_opens_the_sealed_copy(
     expect(page.get_by_text("Rule applied")).to_be_visible()
 
     with once_received_in_law(submission):
-        filing_accept(submission=submission, clerk=StaffFactory())
+        filing_accept(submission=submission, clerk=StaffFactory(), accepted_without_opening=True)
 
     page.get_by_role("link", name=re.compile(r"^Message box")).click()
     journey.check_page()

@@ -1,8 +1,9 @@
 """A clerk reviews in Chromium: signs in with an authenticator code, opens the queue in the admin and
 accepts a filing; then anyone can confirm the sealed copy's DRN on the public verification page.
 
-The filing is accepted from the queue (the bulk action); the change page and its Accept button
-are covered by tests/filing/test_review_admin.py, and the admin's form pages in Chromium by
+The filing is accepted from the queue (the bulk action), once the clerk has previewed its document
+inline on the review page; the change page and its Accept button are covered by
+tests/filing/test_review_admin.py and tests/filing/test_review_opening.py, and the admin's form pages in Chromium by
 tests/e2e/test_typhoon_journey.py."""
 
 import re
@@ -10,7 +11,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from filing.models import Document, Submission
+from filing.models import Document, DocumentView, Submission
 from filing.sealing import drn_format
 from filing.services import DocumentUpload, submission_create
 from tests.clock import once_received_in_law
@@ -46,9 +47,33 @@ def test_a_clerk_accepts_a_filing_in_the_admin_and_the_public_verifies_its_drn(
     page.wait_for_url(re.compile(r"/admin/filing/submission/$"))
     journey.check_page()
 
-    # The queue: this filing, its case and its documents count, in deemed-receipt order.
+    # The queue: this filing, its case, its parties and its documents with their page counts.
     row = page.get_by_role("row").filter(has_text=submission.reference)
     expect(row).to_contain_text(firm_filer.case.case_number)
+    expect(row).to_contain_text("GOLDEN HARBOUR LIMITED")
+    expect(row).to_contain_text("Defence (2 pages)")
+
+    # Accepting needs the document opened: first, the queue refuses a filing nobody has opened.
+    row.get_by_role("checkbox").check()
+    page.locator("select[name=action]").select_option("accept_selected")
+    with once_received_in_law(submission):
+        page.locator("button[name=index]").click()
+        page.wait_for_url(re.compile(r"/admin/filing/submission/"))
+    expect(page.get_by_text(re.compile("Open each document before you accept the filing"))).to_be_visible()
+    assert Submission.objects.get(pk=submission.pk).is_open
+
+    # The review page previews it inline, which counts as opening it.
+    page.get_by_role("link", name=submission.reference).click()
+    page.wait_for_url(re.compile(rf"/admin/filing/submission/{submission.pk}/change/"))
+    with page.expect_response(re.compile(r"/document/\d+/preview/")) as preview:
+        page.get_by_role("link", name=re.compile("Show here")).click()
+    assert preview.value.status == 200
+    expect(page.locator("iframe.document-preview__frame")).to_be_visible()
+    journey.check_page()
+    assert DocumentView.objects.filter(user=clerk, document__submission=submission).count() == 1
+
+    journey.visit("/admin/filing/submission/")
+    row = page.get_by_role("row").filter(has_text=submission.reference)
     row.get_by_role("checkbox").check()
     page.locator("select[name=action]").select_option("accept_selected")
     with once_received_in_law(submission):  # the registry decides a filing once it is received in law

@@ -172,6 +172,12 @@ def test_a_typhoon_weekend_filing_is_told_every_change_and_sealed_with_the_final
         assert Submission.objects.get(pk=submission.pk).status == Submission.Status.RECEIVED
 
     with time_machine.travel(MONDAY_0931, tick=True):
+        # Accepting needs each document opened: the clerk previews it on the review page.
+        clerk_journey.visit(f"/admin/filing/submission/{submission.pk}/change/")
+        with clerk_journey.page.expect_response(re.compile(r"/document/\d+/preview/")) as preview:
+            clerk_journey.page.get_by_role("link", name=re.compile("Show here")).click()
+        assert preview.value.status == 200
+        clerk_journey.check_page()
         clerk_journey.visit("/admin/filing/submission/")
         clerk_journey.page.get_by_role("row").filter(has_text=ref).get_by_role("checkbox").check()
         clerk_journey.page.locator("select[name=action]").select_option("accept_selected")

@@ -48,7 +48,7 @@ def filed(party_in_person, firm_filer, document_storage, celery_eager, django_ca
         accepted = new_dcpi_case(party_in_person)
         pending = file_defence(firm_filer)
     with once_received_in_law(accepted), django_capture_on_commit_callbacks(execute=True):
-        filing_accept(submission=accepted, clerk=clerk)
+        filing_accept(submission=accepted, clerk=clerk, accepted_without_opening=True)
     writ, damages = accepted.documents.select_related("submission__case__case_type").order_by("ordinal")
     assert writ.sealed_storage_key and damages.sealed_storage_key and writ.drn and damages.drn
     mail.outbox.clear()

@@ -72,6 +72,6 @@ def test_the_next_accepted_new_case_after_one_numbered_1204_by_hand_gets_1205(do
 
     # The registry decides a filing once it is received in law: be there a minute later.
     with time_machine.travel(submission.deemed_received_at + timedelta(minutes=1), tick=False):
-        filing_accept(submission=submission, clerk=StaffFactory())
+        filing_accept(submission=submission, clerk=StaffFactory(), accepted_without_opening=True)
 
     assert Case.objects.get(pk=submission.case_id).case_number == f"DCCJ 1205/{year}"

@@ -156,7 +156,7 @@ def test_the_status_page_shows_the_queue_position_and_refreshes_by_itself(client
     client.force_login(firm_filer)
     page = client.get(reverse("filing:submission", args=[mine.reference])).content.decode()
     assert "1 submission is ahead of yours" in page
-    assert 'hx-trigger="every 15s"' in page
+    assert 'data-hx-trigger="every 15s"' in page
     fragment = client.get(reverse("filing:submission", args=[mine.reference]), HTTP_HX_REQUEST="true")
     assert fragment.content.decode().lstrip().startswith("<section")
 
@@ -166,7 +166,7 @@ def test_the_filer_sees_the_sealed_copy_after_acceptance(
 ):
     submission = _filed(firm_filer, pages=2)
     with once_received_in_law(submission), django_capture_on_commit_callbacks(execute=True):
-        filing_accept(submission=submission, clerk=StaffFactory())
+        filing_accept(submission=submission, clerk=StaffFactory(), accepted_without_opening=True)
     document = submission.documents.get()
     document.refresh_from_db()
     assert len(document.drn) == 12
@@ -255,7 +255,8 @@ def test_a_document_sealed_meanwhile_by_another_worker_leaves_no_stray_sealed_fi
     )
     monkeypatch.setattr("filing.services.sealing.submission_documents_seal", lambda **kwargs: 0)
     with once_received_in_law(submission):
-        filing_accept(submission=submission, clerk=StaffFactory())  # accepted; sealing left to the call below
+        # Accepted; sealing is left to the call below.
+        filing_accept(submission=submission, clerk=StaffFactory(), accepted_without_opening=True)
     monkeypatch.undo()
     first, second = submission.documents.order_by("ordinal")
     real_seal = sealing.seal_pdf

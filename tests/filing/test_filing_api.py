@@ -125,7 +125,7 @@ def test_a_returned_submission_stays_the_filing_sides(world, who, expected):
 
 @pytest.mark.parametrize(("who", "expected"), MATRIX.items())
 def test_an_accepted_submission_is_answered_to_every_party_on_record(world, who, expected):
-    decided(filing_accept, world["submission"], clerk=world["staff"])
+    decided(filing_accept, world["submission"], clerk=world["staff"], accepted_without_opening=True)
     response = _submission_status(world, who)
     assert response.status_code == expected
     if expected == 200:
@@ -193,7 +193,7 @@ def test_an_open_submission_has_no_decision_and_an_accepted_one_has_drns(world):
     url = f"/api/v1/submissions/{submission.reference}"
     assert Client().get(url, **headers).json()["decision"] is None
 
-    decided(filing_accept, submission, clerk=world["staff"])
+    decided(filing_accept, submission, clerk=world["staff"], accepted_without_opening=True)
     body = Client().get(url, **headers).json()
     assert body["status"] == "accepted" and body["decision"]["outcome"] == "accepted"
     assert body["documents"][0]["drn"] == submission.documents.get().drn
@@ -223,7 +223,7 @@ def test_the_case_api_lists_a_filing_to_the_other_side_only_once_accepted(world,
     under_review = [(d["title"], d["status"]) for d in Client().get(url, **headers).json()["documents"]]
     assert under_review == ([("Defence", "received")] if who in FILING_SIDE else [])
 
-    decided(filing_accept, world["submission"], clerk=world["staff"])
+    decided(filing_accept, world["submission"], clerk=world["staff"], accepted_without_opening=True)
 
     accepted = [(d["title"], d["status"]) for d in Client().get(url, **headers).json()["documents"]]
     assert accepted == [("Defence", "accepted")]
@@ -285,7 +285,7 @@ def test_submissions_are_not_reachable_by_their_database_id(world):
 
 @pytest.mark.parametrize("who", sorted(who for who, status in MATRIX.items() if status == 200))
 def test_the_acknowledgement_versions_are_the_filing_sides_only(world, who):
-    decided(filing_accept, world["submission"], clerk=world["staff"])
+    decided(filing_accept, world["submission"], clerk=world["staff"], accepted_without_opening=True)
     acknowledgements = _submission_status(world, who).json()["acknowledgements"]
     if who in FILING_SIDE:
         submission = world["submission"]

@@ -82,7 +82,7 @@ def _decide(sides, outcome: str) -> None:
     # The registry decides a filing once it is received in law: a minute after its deemed time.
     with time_machine.travel(submission.deemed_received_at + timedelta(minutes=1), tick=False):
         if outcome == "accepted":
-            filing_accept(submission=submission, clerk=sides["staff"])
+            filing_accept(submission=submission, clerk=sides["staff"], accepted_without_opening=True)
         else:
             reason = ReturnReason.objects.get(code="unsigned")
             filing_return(submission=submission, clerk=sides["staff"], reason=reason, note="Sign page 2.")

@@ -37,7 +37,7 @@ def _defence(filer) -> Submission:
 def _accepted(filer, clerk) -> Submission:
     submission = _defence(filer)
     with once_received_in_law(submission):
-        filing_accept(submission=submission, clerk=clerk)
+        filing_accept(submission=submission, clerk=clerk, accepted_without_opening=True)
     submission.refresh_from_db()
     return submission
 

@@ -72,6 +72,14 @@ def file_defence(filer) -> Submission:
     )
 
 
+def open_documents(client: Client, submission: Submission) -> None:
+    """Open each document of ``submission`` through the admin's preview, as a clerk does before accepting."""
+    for document in submission.documents.all():
+        response = client.get(reverse("admin:filing_submission_preview", args=[document.pk]))
+        assert response.status_code == 200
+        b"".join(response.streaming_content)
+
+
 def texts(response) -> list[str]:
     return [str(m) for m in get_messages(response.wsgi_request)]
 
@@ -131,6 +139,7 @@ def test_a_clerk_accepts_a_new_case_which_is_numbered_sealed_and_the_filer_told(
 ):
     submission = new_dcpi_case(party_in_person)
     mail.outbox.clear()
+    open_documents(clerk_client, submission)
 
     with once_received_in_law(submission), django_capture_on_commit_callbacks(execute=True):
         response = clerk_client.post(reverse("admin:filing_submission_accept", args=[submission.pk]))
@@ -206,6 +215,8 @@ def test_bulk_accept_reports_on_each_submission(clerk_client, firm_filer, docume
     first, second, returned, pending = (file_defence(firm_filer) for _ in range(4))
     Submission.objects.filter(pk=returned.pk).update(status=Submission.Status.RETURNED)
     Submission.objects.filter(pk=pending.pk).update(deemed_received_at=None)
+    for submission in (first, second):
+        open_documents(clerk_client, submission)
 
     with once_received_in_law(second):
         response = clerk_client.post(
@@ -240,6 +251,7 @@ def test_bulk_return_asks_for_a_reason_first(clerk_client, firm_filer, document_
 
 def test_deciding_twice_is_refused_with_a_message(clerk_client, firm_filer, document_storage):
     submission = file_defence(firm_filer)
+    open_documents(clerk_client, submission)
     url = reverse("admin:filing_submission_accept", args=[submission.pk])
     with once_received_in_law(submission):
         clerk_client.post(url)
@@ -347,6 +359,7 @@ def test_the_queue_says_when_a_filing_is_not_yet_received_in_law_and_accepting_i
     clerk_client, firm_filer, document_storage
 ):
     submission = file_defence(firm_filer)
+    open_documents(clerk_client, submission)
     monday = datetime(2026, 11, 30, 8, 45, tzinfo=HKT)
     received_at(submission, datetime(2026, 11, 28, 11, 0, tzinfo=HKT))  # a Saturday
     with time_machine.travel(monday - timedelta(minutes=5), tick=False):
@@ -368,7 +381,7 @@ def test_a_returned_filings_decision_lists_no_sealed_copies_and_an_accepted_ones
     returned, accepted = file_defence(firm_filer), file_defence(firm_filer)
     with once_received_in_law(accepted), django_capture_on_commit_callbacks(execute=True):
         filing_return(submission=returned, clerk=clerk, reason=ReturnReason.objects.get(code="unsigned"))
-        filing_accept(submission=accepted, clerk=clerk)
+        filing_accept(submission=accepted, clerk=clerk, accepted_without_opening=True)
     client = Client()
     client.force_login(firm_filer)
 

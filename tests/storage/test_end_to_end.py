@@ -122,7 +122,7 @@ def test_a_filing_its_sealed_copies_acknowledgement_receipts_and_inspection_copy
 
     # 3. Accepted: the sealed copies are stamped from the originals in the bucket and stored there.
     with once_received_in_law(submission), django_capture_on_commit_callbacks(execute=True):
-        filing_accept(submission=submission, clerk=StaffFactory())
+        filing_accept(submission=submission, clerk=StaffFactory(), accepted_without_opening=True)
     for document in documents.values():
         document.refresh_from_db()
         assert document.sealed_storage_key and document.sealed_sha256
