@@ -6,6 +6,7 @@ import uuid
 from decimal import Decimal
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from .models import CourtLevel, FeeItem, PaymentMethod
@@ -69,3 +70,45 @@ class TopUpForm(forms.Form):
 
 class RefundDecisionForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class OpenDepositAccountForm(forms.Form):
+    """The primary administrator accepts the deposit account terms (the version they read)."""
+
+    accept_terms = forms.BooleanField(
+        label=_("I have read and accept the deposit account terms on behalf of my organisation"),
+        required=True,
+        error_messages={"required": _("To open a deposit account, accept its terms.")},
+    )
+    terms_version = forms.CharField(max_length=20, widget=forms.HiddenInput)
+
+
+TOP_UP_METHOD_CHOICES = [(PaymentMethod.CARD, _("Card")), (PaymentMethod.FPS, _("FPS"))]
+
+
+class TopUpOnlineForm(forms.Form):
+    """A top-up paid through the gateway, by card or FPS."""
+
+    amount = forms.DecimalField(
+        label=_("Amount (HK$)"),
+        max_digits=12,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}),
+    )
+    method = forms.ChoiceField(label=_("Pay by"), choices=TOP_UP_METHOD_CHOICES, widget=forms.RadioSelect)
+    idempotency_key = forms.CharField(max_length=64, widget=forms.HiddenInput)
+
+    def __init__(
+        self, *args: object, minimum: Decimal, maximum: Decimal, methods: list[str], **kwargs: object
+    ) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        amount = self.fields["amount"]
+        amount.validators += [MinValueValidator(minimum), MaxValueValidator(maximum)]
+        amount.widget.attrs.update(min=str(minimum), max=str(maximum))
+        amount.help_text = _("At least HK$%(minimum)s and at most HK$%(maximum)s.") % {
+            "minimum": f"{minimum:,.2f}",
+            "maximum": f"{maximum:,.2f}",
+        }
+        method = self.fields["method"]
+        assert isinstance(method, forms.ChoiceField)  # noqa: S101  (narrowing for mypy)
+        method.choices = [(value, label) for value, label in TOP_UP_METHOD_CHOICES if value in methods]

@@ -11,7 +11,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.utils.translation import gettext
 
-from accounts.models import User
+from accounts.models import Membership, User
 from accounts.selectors import admin_membership_for_user, is_staff_user, membership_for_user
 from icms.core.lookups import NotFound
 from icms.core.time import HONG_KONG
@@ -76,6 +76,59 @@ def deposit_account_for_user(user: AnyUser) -> DepositAccount | None:
     return deposit_account_for_membership(membership) if membership is not None else None
 
 
+@dataclass(frozen=True)
+class DepositAvailability:
+    """Whether ``user`` can pay ``amount`` from a deposit account now, and if not why.
+
+    ``reason``: ``""`` (they can), ``not_a_member`` (not in an organisation),
+    ``no_account`` (the organisation has none), ``no_branch_account`` (their branch has no
+    sub-account), ``insufficient`` (not enough in it). ``may_manage``: the user is the
+    organisation's primary administrator, who opens and tops up the account online.
+    """
+
+    account: DepositAccount | None
+    balance: Decimal | None
+    reason: str
+    may_manage: bool
+    branch_code: str = ""
+
+    @property
+    def available(self) -> bool:
+        return self.reason == ""
+
+
+def deposit_availability(user: AnyUser, amount: Decimal) -> DepositAvailability:
+    membership = membership_for_user(user)
+    if membership is None:
+        return DepositAvailability(None, None, "not_a_member", may_manage=False)
+    manages = membership.role == Membership.Role.PRIMARY_ADMIN
+    account = deposit_account_for_membership(membership)
+    if account is None:
+        main = DepositAccount.objects.filter(organisation=membership.organisation, branch_code=None).exists()
+        reason = "no_branch_account" if main and membership.branch_code.strip() else "no_account"
+        return DepositAvailability(None, None, reason, may_manage=manages, branch_code=membership.branch_code)
+    balance = balance_of(account)
+    reason = "insufficient" if balance < amount else ""
+    return DepositAvailability(account, balance, reason, may_manage=manages, branch_code=membership.branch_code)
+
+
+def primary_admin_for_user(user: AnyUser) -> Membership:
+    """The user's primary administrator membership, or 404: who opens and tops up deposit accounts."""
+    membership = admin_membership_for_user(user)
+    if membership.role != Membership.Role.PRIMARY_ADMIN:
+        raise NotFound
+    return membership
+
+
+def deposit_account_for_top_up(*, user: AnyUser, account_id: int) -> DepositAccount:
+    """An account of the organisation this user is the primary administrator of; 404 otherwise."""
+    admin = primary_admin_for_user(user)
+    account = DepositAccount.objects.filter(pk=account_id, organisation=admin.organisation).first()
+    if account is None:
+        raise NotFound
+    return account
+
+
 def deposit_accounts_for_admin(*, user: AnyUser) -> list[tuple[DepositAccount, Decimal]]:
     """The accounts of the organisation this user administers, each with its balance."""
     admin = admin_membership_for_user(user)
@@ -126,12 +179,16 @@ class Collections:
 
 
 def paid_orders_between(start: datetime, end: datetime) -> QuerySet[PaymentOrder]:
-    """Orders whose money was received in [start, end), including those refunded since."""
+    """Fees whose money was received in [start, end), including those refunded since.
+
+    Deposit account top-ups are not fees: the fees later paid from the deposit are counted
+    when they are paid, so counting the top-up as well would count the money twice.
+    """
     return PaymentOrder.objects.filter(
         received_at__gte=start,
         received_at__lt=end,
         status__in=(PaymentOrder.Status.PAID, PaymentOrder.Status.REFUNDED),
-    )
+    ).exclude(purpose=PaymentOrder.Purpose.DEPOSIT_TOP_UP)
 
 
 def collections_for_day(day: date) -> Collections:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_filing
+from . import views, views_deposit, views_filing
 
 app_name = "payments"
 urlpatterns = [
@@ -17,6 +17,8 @@ urlpatterns = [
     path("mine/", views.my_payments, name="mine"),
     path("callback/<str:gateway>/", views.gateway_callback, name="callback"),
     path("deposit/", views.deposit_accounts, name="deposit_accounts"),
+    path("deposit/open/", views_deposit.deposit_open, name="deposit_open"),
+    path("deposit/<int:account_id>/top-up/", views_deposit.deposit_top_up, name="deposit_top_up"),
     path("deposit/<int:account_id>/", views.deposit_statement, name="deposit_statement"),
     path("deposit/<int:account_id>/statement.csv", views.deposit_statement_csv, name="deposit_statement_csv"),
     path("deposit/<int:account_id>/statement.pdf", views.deposit_statement_pdf, name="deposit_statement_pdf"),

@@ -20,11 +20,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.selectors import admin_membership_for_user
 from icms.calendar import deemed_receipt
 from icms.core.http import AuthenticatedHttpRequest, found_or_404
 from icms.core.storage import DOWNLOAD_HEADERS, document_response
 
 from . import hooks, selectors, services
+from .deposits import TOP_UP_METHODS
 from .fees import UnknownFeeItem, decisive_date, items_in_force, quote
 from .forms import CourtForm, GatewayMethodForm, PayStandaloneForm, QuantitiesForm
 from .gateways import offered_methods
@@ -100,7 +102,12 @@ def pay_standalone(request: HttpRequest) -> HttpResponse:
 
 
 def _order_context(request: HttpRequest, order: PaymentOrder) -> dict[str, object]:
-    account = selectors.deposit_account_for_user(request.user) if order.status in services.orders.PAYABLE else None
+    payable = order.status in services.orders.PAYABLE
+    top_up = order.purpose == PaymentOrder.Purpose.DEPOSIT_TOP_UP
+    account = selectors.deposit_account_for_user(request.user) if payable and not top_up else None
+    # Why the deposit account cannot pay, and who can do something about it (issue 17).
+    deposit = selectors.deposit_availability(request.user, order.amount) if payable and not top_up else None
+    methods = [m for m in offered_methods() if not top_up or m in TOP_UP_METHODS]
     return {
         "order": order,
         "order_purpose": selectors.order_purpose(order),
@@ -111,7 +118,8 @@ def _order_context(request: HttpRequest, order: PaymentOrder) -> dict[str, objec
         "can_pay": order.status in services.orders.PAYABLE and order.amount > 0,
         "nil_fee": order.status in services.orders.PAYABLE and order.amount == 0,
         "continue_url": hooks.continue_url(order),
-        "gateway_methods": offered_methods(),
+        "gateway_methods": methods,
+        "deposit": deposit if request.user.is_authenticated else None,
     }
 
 
@@ -247,7 +255,19 @@ def gateway_callback(request: HttpRequest, gateway: str) -> HttpResponse:
 @require_GET
 def deposit_accounts(request: AuthenticatedHttpRequest) -> HttpResponse:
     accounts = found_or_404(selectors.deposit_accounts_for_admin, user=request.user)
-    return render(request, "payments/deposit_accounts.html", {"accounts": accounts})
+    membership = found_or_404(admin_membership_for_user, request.user)
+    return render(
+        request,
+        "payments/deposit_accounts.html",
+        {
+            "accounts": accounts,
+            "may_manage": membership.role == membership.Role.PRIMARY_ADMIN,
+            "organisation": membership.organisation,
+            "has_main_account": any(
+                account.branch_code is None and account.terms_accepted_at for account, _ in accounts
+            ),
+        },
+    )
 
 
 @login_required

@@ -5,11 +5,14 @@ The public API for filing and the cause book:
 * :func:`payment_order_create` — an order for fee items, idempotent per key;
 * :func:`payment_order_start` — to the gateway's hosted page (card, PPS, FPS);
 * :func:`payment_order_pay_from_deposit` — from the member's branch sub-account;
+* :func:`deposit_account_open_with_terms`, :func:`deposit_top_up_order_create` — a primary
+  administrator opens the organisation's deposit account and tops it up through a gateway;
 * :func:`refund_request_for_order` — the seam the filing review calls on a return;
 * :mod:`payments.hooks` — react when an order is paid or refunded.
 """
 
 from .callbacks import gateway_callback_receive
+from .deposits import deposit_account_open_with_terms, deposit_top_up_order_create
 from .errors import InsufficientFunds, PaymentRefused
 from .ledger import (
     balance_of,
@@ -44,7 +47,9 @@ __all__ = [
     "balance_of",
     "deposit_account_for_membership",
     "deposit_account_open",
+    "deposit_account_open_with_terms",
     "deposit_top_up",
+    "deposit_top_up_order_create",
     "gateway_callback_receive",
     "ledger_adjust",
     "ledger_credit_refund",

@@ -27,10 +27,12 @@ from accounts.selectors import membership_for_user
 from icms.calendar.stamping import deemed_receipt_stamp
 from icms.core.audit import AuditEventType, audit_record
 
+from ..deposits import TOP_UP_METHODS
 from ..fees import Quote, quote
 from ..gateways import adapter_for_method
 from ..gateways.base import HostedPage
-from ..models import ZERO, PaymentOrder
+from ..models import ZERO, PaymentOrder, PaymentPurpose
+from .deposits import deposit_top_up_credit
 from .errors import PaymentRefused
 from .follow_up import paid_follow_up_owe
 from .ledger import deposit_account_for_membership, ledger_debit
@@ -121,8 +123,12 @@ def payment_order_start(
 
     The quote is taken again now, because the decisive date is the time of the
     e-payment ([P], icms-reference §3). Starting again (a double click, or a new
-    attempt after a failure) is allowed until the order is paid.
+    attempt after a failure) is allowed until the order is paid. A deposit account
+    top-up is no fee: its amount stands, and it is paid by card or FPS only.
     """
+    top_up = order.purpose == PaymentPurpose.DEPOSIT_TOP_UP
+    if top_up and method not in TOP_UP_METHODS:
+        raise PaymentRefused(_("A deposit account is topped up by card or FPS."))
     try:
         adapter = adapter_for_method(method)
     except LookupError:
@@ -133,8 +139,8 @@ def payment_order_start(
             _("This payment can no longer be made: it is %(status)s.") % {"status": locked.get_status_display()}
         )
     before = _snapshot(locked)
-    q = quote([line["item"] for line in locked.lines], locked.court_level)
-    _apply_quote(locked, q)
+    if not top_up:
+        _apply_quote(locked, quote([line["item"] for line in locked.lines], locked.court_level))
     if locked.amount == ZERO:
         raise PaymentRefused(_("No fee is payable: there is nothing to pay by card, PPS or FPS."))
     now = timezone.now()
@@ -199,6 +205,8 @@ def order_mark_paid(
             "deemed_rule": order.deemed_rule,
         },
     )
+    if order.purpose == PaymentPurpose.DEPOSIT_TOP_UP:
+        deposit_top_up_credit(order)  # the money is in: credit the account in this same transaction
     receipt_allocate(order=order)
     paid_follow_up_owe(order)
     return order
@@ -245,6 +253,8 @@ def payment_order_pay_from_deposit(*, order: PaymentOrder, user: User) -> Paymen
             _("Your branch (%(branch)s) has no deposit sub-account. Ask your organisation's administrator.")
             % {"branch": membership.branch_code or _("main")}
         )
+    if order.purpose == PaymentPurpose.DEPOSIT_TOP_UP:
+        raise PaymentRefused(_("A deposit account is topped up by card or FPS."))
     locked = PaymentOrder.objects.select_for_update().get(pk=order.pk)
     if locked.status == Status.PAID and locked.method == PaymentOrder.Method.DEPOSIT:
         return locked
@@ -276,6 +286,8 @@ def payment_order_settle_nil(*, order: PaymentOrder, actor: User | AnonymousUser
     locked = PaymentOrder.objects.select_for_update().get(pk=order.pk)
     if locked.status == Status.PAID:
         return locked
+    if locked.purpose == PaymentPurpose.DEPOSIT_TOP_UP:
+        raise PaymentRefused(_("A fee is payable for this order."))
     q = quote([line["item"] for line in locked.lines], locked.court_level)
     if q.e_fee_total != ZERO or locked.status not in PAYABLE:
         raise PaymentRefused(_("A fee is payable for this order."))

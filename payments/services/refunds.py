@@ -52,6 +52,12 @@ def refund_request_for_order(
     locked = PaymentOrder.objects.select_for_update().get(pk=order.pk)
     if locked.status != PaymentOrder.Status.PAID:
         raise PaymentRefused(_("Only a paid order can be refunded."))
+    if locked.purpose == PaymentOrder.Purpose.DEPOSIT_TOP_UP:
+        # The money is on the deposit ledger now: paying it back is a ledger adjustment.
+        raise PaymentRefused(
+            _("A deposit account top-up is not refunded here: adjust the deposit account instead."),
+            code="top_up",
+        )
     left = locked.amount - _refunded_or_open(locked)
     if amount is None:
         open_refund = Refund.objects.filter(order=locked, kind=ORDER_REFUND, status__in=OPEN).first()

@@ -5,6 +5,7 @@ gateways' callback, deposit statements and the sandbox's hosted page; and list q
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from functools import cached_property
 
@@ -15,6 +16,7 @@ from django.urls import reverse
 from accounts.models import Membership
 from filing.services import DocumentUpload, NewCase, NewParty, submission_create
 from payments import services
+from payments.deposits import DEPOSIT_TERMS_VERSION
 from payments.models import DepositAccount, FeeItem, PaymentOrder
 from payments.sandbox.models import SandboxCharge
 from payments.services.receipts import receipt_render_and_store
@@ -71,6 +73,11 @@ class World:
         account = services.deposit_account_open(organisation=self.firm.organisation, branch_code="CEN")
         services.deposit_top_up(account=account, amount=Decimal("100.00"), reference="CHQ-0001", officer=self.officer)
         return account
+
+    @cached_property
+    def main_account(self):
+        """The firm's main account, opened by the Accounts Office: its terms not yet accepted online."""
+        return services.deposit_account_open(organisation=self.firm.organisation)
 
     @cached_property
     def paid_order(self) -> PaymentOrder:
@@ -239,6 +246,28 @@ VIEWS = [
         shows=lambda w: b"%PDF-",
     ),
     View(
+        "payments:deposit_open",
+        lambda w: reverse("payments:deposit_open"),
+        methods=("GET", "POST"),
+        user="admin",
+        other="central",  # only the primary administrator opens the account
+        shows=lambda w: f"Deposit account terms (version {DEPOSIT_TERMS_VERSION})",
+        data=lambda w: {"terms_version": DEPOSIT_TERMS_VERSION, "accept_terms": "on"},
+        state=lambda w: DepositAccount.objects.get(pk=w.main_account.pk).terms_version,
+        goes_to=lambda w: reverse("payments:deposit_top_up", args=[w.main_account.pk]),
+        changed_to=lambda w: DEPOSIT_TERMS_VERSION,
+    ),
+    View(
+        "payments:deposit_top_up",
+        lambda w: reverse("payments:deposit_top_up", args=[w.account.pk]),
+        methods=("GET", "POST"),
+        user="admin",
+        other="other_admin",
+        shows=lambda w: "Top up the deposit account",
+        data=lambda w: {"amount": "500.00", "method": "card", "idempotency_key": "checklist"},
+        state=lambda w: PaymentOrder.objects.filter(purpose="deposit_top_up").count(),
+    ),
+    View(
         "sandbox:pay",
         lambda w: w.hosted_page,
         methods=("GET", "POST"),
@@ -329,7 +358,7 @@ def test_the_deposit_accounts_page_makes_the_same_queries_for_more_accounts(worl
 
     def check(response, total):
         page = response.content.decode()
-        assert page.count('href="/payments/deposit/') == total
+        assert len(re.findall(r'href="/payments/deposit/\d+/"', page)) == total  # each account's statement
         assert f"/payments/deposit/{theirs.pk}/" not in page
 
     assert_queries_do_not_grow(
