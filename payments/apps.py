@@ -7,9 +7,12 @@ class PaymentsConfig(AppConfig):
     verbose_name = _("Fees and payments")
 
     def ready(self) -> None:
-        from . import filing_fees
+        from . import checks, filing_fees  # noqa: F401  (checks registers the deployment check of the fees)
         from .services.outbox_work import register_payments_follow_ups
 
         filing_fees.register()
+        from .services.deposits import register_deposit_hooks
+
+        register_deposit_hooks()  # deposit account top-ups: their description and continue link
         # Receipts, refunds, the paid and refunded hooks and the sandbox's callbacks are outbox work.
         register_payments_follow_ups()

@@ -36,7 +36,7 @@ _DESTINATION = {
     "card": ("the card paid with", "付款所用的信用卡或扣賬卡"),
     "pps": ("the PPS account paid with", "付款所用的繳費靈戶口"),
     "fps": ("the bank account paid from by FPS", "以轉數快付款的銀行戶口"),
-    "deposit": ("deposit account", "存款戶口"),
+    "deposit": ("deposit account", "按金帳戶"),
 }
 
 
@@ -94,8 +94,9 @@ def receipt_context(receipt: Receipt) -> dict[str, Any]:
         "method_zh": {"card": "信用卡或扣賬卡", "pps": "繳費靈", "fps": "轉數快", "deposit": "按金帳戶"}.get(
             order.method, "—"
         ),
-        "court_en": {"DC": "District Court", "MC": "Magistrates' Courts"}[order.court_level],
-        "court_zh": {"DC": "區域法院", "MC": "裁判法院"}[order.court_level],
+        # A deposit account top-up is paid to no court in particular (court_level "").
+        "court_en": {"DC": "District Court", "MC": "Magistrates' Courts"}.get(order.court_level, ""),
+        "court_zh": {"DC": "區域法院", "MC": "裁判法院"}.get(order.court_level, ""),
     }
 
 

@@ -42,7 +42,9 @@ def test_check_deploy_with_production_values_reports_nothing(tmp_path):
         "--deploy",
         "--fail-level",
         "WARNING",
-        env={**PRODUCTION_VALUES, "SECRET_KEY_FILE": str(secret)},
+        # Before the first migrate (no database yet): the fee schedule's check (icms.E040, tested in
+        # tests/payments/test_public_fees.py) reports nothing it cannot read.
+        env={**PRODUCTION_VALUES, "SECRET_KEY_FILE": str(secret), "DATABASE_URL": "postgres:///icms_not_created_yet"},
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout

@@ -66,7 +66,7 @@ def test_the_items_in_force_are_listed_with_their_fields(client):
         "standard": "18.00",
         "e_fee_eligible": True,
         "verified": True,
-        "statutory_ref": "Cap. 227B, Schedule (search fee; item number not verified)",
+        "statutory_ref": "Cap. 227B, Schedule (search fee)",
     }
 
 

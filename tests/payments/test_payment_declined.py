@@ -50,7 +50,7 @@ def test_a_declined_card_shows_declined_at_once_and_the_payer_is_told(gateway):
     assert b"Try another card, or pay another way" in page
     assert b"Try another card or pay another way" in page  # the button to the pay page
     assert WAITING not in page and b"Do not pay again" not in page
-    assert REFRESH not in page and b"hx-trigger" not in page
+    assert REFRESH not in page and b"data-hx-trigger" not in page
     assert b"Payment declined" in client.get(reverse("payments:order", args=[order.access_token])).content
 
     message = MessageItem.objects.get(recipient=payer)
@@ -120,11 +120,11 @@ def test_while_waiting_the_page_refreshes_without_javascript_and_htmx_polls_a_li
     assert WAITING.decode() in page
     assert '<noscript><meta http-equiv="refresh" content="5"></noscript>' in page
     assert 'id="payment-status" role="status" aria-live="polite"' in page
-    assert f'hx-get="{_return_url(order)}" hx-trigger="every 2s" hx-swap="innerHTML"' in page
+    assert f'data-hx-get="{_return_url(order)}" data-hx-trigger="every 2s" data-hx-swap="innerHTML"' in page
     assert "Stop checking automatically" in page
 
     stopped = client.get(_return_url(order), {"auto": "0"}).content
-    assert REFRESH not in stopped and b"hx-trigger" not in stopped and WAITING in stopped
+    assert REFRESH not in stopped and b"data-hx-trigger" not in stopped and WAITING in stopped
 
     polled = client.get(_return_url(order), headers={"HX-Request": "true"})
     assert polled.status_code == 200 and WAITING in polled.content
@@ -134,6 +134,6 @@ def test_while_waiting_the_page_refreshes_without_javascript_and_htmx_polls_a_li
     polled = client.get(_return_url(order), headers={"HX-Request": "true"})
     assert polled.status_code == 286  # htmx stops polling: the gateway has answered
     assert b"Payment declined" in polled.content
-    assert b'id="payment-details" hx-swap-oob="true"' in polled.content
+    assert b'id="payment-details" data-hx-swap-oob="true"' in polled.content
     page = client.get(_return_url(order)).content
-    assert b"Payment declined" in page and REFRESH not in page and b"hx-trigger" not in page
+    assert b"Payment declined" in page and REFRESH not in page and b"data-hx-trigger" not in page
