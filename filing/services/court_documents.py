@@ -7,6 +7,7 @@ from typing import IO, Any
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.functional import lazy
 
 from accounts.models import Membership, User
 from icms.core.audit import AuditEventType, audit_record
@@ -114,6 +115,13 @@ def court_document_issue(
     raise RuntimeError("Could not draw a unique DRN.")
 
 
+def _kind_unless_titled(kind: object, title: str) -> str:
+    """The kind's name, or nothing when the title already starts with it, in the language being
+    rendered: "Notice of hearing: Notice of hearing: …" says it twice."""
+    label = str(kind)
+    return "" if title.strip().casefold().startswith(label.casefold()) else label
+
+
 def court_document_deliver(*, court_document_id: int) -> int:
     """Post the document to every recipient's message box, with an email notice. Idempotent."""
     from ..notifications import notify
@@ -123,7 +131,9 @@ def court_document_deliver(*, court_document_id: int) -> int:
     subject = render_bilingual(
         "filing/messages/court_document_subject.txt",
         {
-            "kind": CourtDocument.Kind(court_document.kind).label,
+            "kind": lazy(_kind_unless_titled, str)(
+                CourtDocument.Kind(court_document.kind).label, court_document.title
+            ),
             "title": court_document.title,
             "case_number": case.case_number,
         },

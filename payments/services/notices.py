@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.functional import lazy
 
 from accounts.models import User
-from icms.core.email import absolute_url, email_enqueue
+from icms.core.email import absolute_url, email_enqueue_in_languages
 from icms.core.messages import CHINESE, ENGLISH, render_text
 
 from ..models import PaymentOrder, Refund
@@ -111,7 +111,11 @@ def payer_notify(*, notice: Notice, order: PaymentOrder, refund: Refund | None =
     )
     if not (payer.is_active and payer.email):
         return
-    language = CHINESE if (payer.preferred_language or "").startswith("zh") else ENGLISH
-    subject, body = (subject_zh, body_zh) if language == CHINESE else (subject_en, body_en)
-    email_body = render_text("payments/messages/notice_email_body.txt", {"body": body, "url": page}, language=language)
-    email_enqueue(to=payer.email, subject=f"[iCMS] {subject}", body=f"{email_body}\n", language=language)
+    texts = {ENGLISH: (subject_en, body_en), CHINESE: (subject_zh, body_zh)}
+
+    def render(language: str) -> tuple[str, str]:
+        subject, body = texts[language]
+        context = {"body": body, "url": page}
+        return subject, render_text("payments/messages/notice_email_body.txt", context, language=language)
+
+    email_enqueue_in_languages(to=payer.email, language=payer.preferred_language, render=render)

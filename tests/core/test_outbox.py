@@ -334,7 +334,7 @@ def test_an_email_is_owed_in_the_outbox_and_sent_by_the_worker(django_capture_on
         email_enqueue(to="filer@example.hk", subject="Hello\nthere", body="Body", language="en")
     assert mail.outbox == []  # nothing leaves the web process
     item = OutboxItem.objects.get(kind="core.email")
-    assert item.payload["subject"] == "Hello there"
+    assert item.payload["subject"] == "[iCMS] Hello there"  # one line, the portal's prefix once
     for callback in callbacks:
         callback()
     assert [m.to for m in mail.outbox] == [["filer@example.hk"]]

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 
-from ..email import absolute_url, email_enqueue
+from ..email import absolute_url, email_enqueue_in_languages
+from ..messages import render_text
 from ..models import OutboxItem
 
 
@@ -34,12 +33,16 @@ def staff_alert(*, group: str, item: OutboxItem) -> int:
     members = get_user_model().objects.filter(groups__name=group, is_active=True, is_staff=True).exclude(email="")
     link = absolute_url(reverse("admin:core_outboxitem_change", args=[item.pk]))
     told = 0
+    context = {"item": item, "link": link}
+
+    def render(language: str) -> tuple[str, str]:
+        return (
+            render_text("core/email/work_failed_subject.txt", context, language=language),
+            render_text("core/email/work_failed.txt", context, language=language),
+        )
+
     for member in members.order_by("pk"):
         language = getattr(member, "preferred_language", "") or settings.LANGUAGE_CODE
-        context = {"item": item, "link": link}
-        with translation.override(language):
-            subject = render_to_string("core/email/work_failed_subject.txt", context).strip()
-            body = render_to_string("core/email/work_failed.txt", context)
-        email_enqueue(to=member.email, subject=f"[iCMS] {subject}", body=body, language=language)
+        email_enqueue_in_languages(to=member.email, language=language, render=render)
         told += 1
     return told
