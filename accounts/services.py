@@ -22,29 +22,34 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from icms.core.audit import AuditEventType, audit_record
-from icms.core.email import absolute_url, email_enqueue
+from icms.core.email import absolute_url, email_enqueue_in_languages
+from icms.core.messages import render_text
 
 from .hkid import hkid_mask, hkid_normalise
 from .models import Invitation, Membership, Organisation, User
 from .selectors import email_is_verified, is_staff_user
+from .telephone import validate_telephone
 from .tokens import token_hash
 
 INVITATION_VALID_FOR = timedelta(days=getattr(settings, "ACCOUNTS_INVITATION_DAYS", 7))
 
 
 def _notify(*, to: str, language: str, template: str, context: dict[str, object]) -> None:
-    """Owe an email to ``to`` in the outbox (sent after commit), in the recipient's language."""
-    language = language or settings.LANGUAGE_CODE
-    with translation.override(language):
-        subject = render_to_string(f"accounts/email/{template}_subject.txt", context).strip()
-        body = render_to_string(f"accounts/email/{template}_message.txt", context)
-    email_enqueue(to=to, subject=f"[iCMS] {subject}", body=body, language=language)
+    """Owe an email to ``to`` in the outbox (sent after commit): in the recipient's language,
+    with the other language below it (plain text, never HTML-escaped: "Chan & Co")."""
+
+    def render(language: str) -> tuple[str, str]:
+        return (
+            render_text(f"accounts/email/{template}_subject.txt", context, language=language),
+            render_text(f"accounts/email/{template}_message.txt", context, language=language),
+        )
+
+    email_enqueue_in_languages(to=to, language=language or settings.LANGUAGE_CODE, render=render)
 
 
 def _active_membership(user: User, organisation: Organisation) -> Membership | None:
@@ -148,6 +153,8 @@ def organisation_apply(
             ),
             code="party_in_person",
         )
+    if telephone.strip():
+        validate_telephone(telephone.strip())
     organisation = Organisation(
         type=type,
         name_en=name_en.strip(),
@@ -327,9 +334,11 @@ def invitation_create(
         after={"email": email, "role": role, "branch_code": invitation.branch_code, "sees_all_cases": sees_all_cases},
         ip_address=ip_address,
     )
+    invitee = User.objects.filter(email__iexact=email).only("preferred_language").first()
     _notify(
         to=email,
-        language=translation.get_language() or settings.LANGUAGE_CODE,
+        # The invitee's own language if they have an account; else the language the inviter uses.
+        language=invitee.preferred_language if invitee else (translation.get_language() or settings.LANGUAGE_CODE),
         template="invitation",
         context={
             "organisation": organisation,
@@ -355,8 +364,18 @@ def invitation_accept(*, token: str, user: User, ip_address: str | None = None) 
 
     The link works once and until it expires. Their account becomes an organisation account.
     """
+    invitation = Invitation.objects.filter(token_hash=token_hash(token)).first()
+    if invitation is None:
+        raise ValidationError(_("This invitation link is not valid: it may have expired or been used."), "invalid")
+    return invitation_join(invitation_id=invitation.pk, user=user, ip_address=ip_address)
+
+
+@transaction.atomic
+def invitation_join(*, invitation_id: int, user: User, ip_address: str | None = None) -> Membership:
+    """``user`` joins the organisation in the invitation's role (by its link, or on verifying the
+    email address of the account registered from it: :mod:`accounts.registration`)."""
     invitation = (
-        Invitation.objects.select_for_update().select_related("organisation").filter(token_hash=token_hash(token))
+        Invitation.objects.select_for_update().select_related("organisation").filter(pk=invitation_id)
     ).first()
     if invitation is None or not invitation.is_open:
         raise ValidationError(_("This invitation link is not valid: it may have expired or been used."), "invalid")

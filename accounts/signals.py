@@ -11,15 +11,17 @@ from typing import Any
 
 from allauth.account import signals as account_signals
 from allauth.mfa import signals as mfa_signals
+from django.contrib import messages
 from django.contrib.auth import signals as auth_signals
 from django.db import transaction
 from django.dispatch import receiver
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from icms.core.audit import AuditEventType, audit_record
 from icms.core.http import client_ip
 
-from . import login_throttle
+from . import login_throttle, registration
 from .models import User
 
 
@@ -68,6 +70,16 @@ def on_login_failed(
 @receiver(account_signals.email_confirmed)
 def on_email_confirmed(sender: Any, request: HttpRequest, email_address: Any, **kwargs: Any) -> None:
     _record(AuditEventType.ACCOUNT_EMAIL_VERIFIED, request, email_address.user, after={"email": email_address.email})
+    # An account registered from an invitation joins its organisation now (accounts/registration.py).
+    for membership in registration.invitations_join_on_verification(
+        user=email_address.user, ip_address=client_ip(request)
+    ):
+        if request is not None:
+            messages.success(
+                request,
+                _("You have joined %(organisation)s.") % {"organisation": membership.organisation.name},
+                fail_silently=True,
+            )
 
 
 @receiver(account_signals.email_changed)

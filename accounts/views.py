@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from icms.core.http import AuthenticatedHttpRequest, client_ip, found_or_404
 from icms.core.panels import panels
 
-from . import selectors, services
+from . import registration, selectors, services
 from .forms import (
     AccessForm,
     InvitationForm,
@@ -197,6 +197,8 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     if not request.user.is_authenticated:
         if request.method == "POST":
             return redirect_to_login(request.get_full_path())
+        # "Register" from here: the sign-up shows the invited address and the account joins on verification.
+        registration.invitation_remember(request, token)
         return render(request, "accounts/invitation_accept.html", {"invitation": invitation, "token": token})
     error = ""
     if request.method == "POST" and isinstance(request.user, User):

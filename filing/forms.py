@@ -7,11 +7,15 @@ from typing import Any, cast
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.forms import BaseFormSet, formset_factory
 from django.forms.renderers import BaseRenderer
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
 
 from .models import Case, CaseType, DocumentType, Party
 
@@ -60,8 +64,11 @@ class DocumentForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
     )
 
-    def __init__(self, *args: Any, case_type: CaseType, opens_case: bool, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, case_type: CaseType, opens_case: bool, error_group: str = "", **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.error_group = error_group
         # The limit is a setting (FILING_MAX_FILE_BYTES): say what it is, not what it once was.
         self.fields["file"].help_text = _("PDF only, not password-protected, up to %(size)s.") % {
             "size": filesizeformat(settings.FILING_MAX_FILE_BYTES)
@@ -81,7 +88,9 @@ class BaseDocumentFormSet(BaseFormSet[DocumentForm]):
         super().__init__(*args, **kwargs)
 
     def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
-        return {"case_type": self.case_type, "opens_case": self.opens_case}
+        # Each row's errors name it ("Document 2: …"), next to the field and in the summary (icms_forms).
+        group = _("Document %(number)s") % {"number": index + 1} if index is not None else ""
+        return {"case_type": self.case_type, "opens_case": self.opens_case, "error_group": group}
 
     @property
     def empty_form(self) -> DocumentForm:
@@ -116,8 +125,19 @@ DocumentFormSet = cast(
 )
 
 
+def role_name(case_type: CaseType | None, side: str) -> str:
+    """The name of a side's role on the case type, in the reader's language ("Defendant", "被告人")."""
+    if case_type is None:
+        return str(_("Applicant") if side == Party.Side.APPLICANT else _("Respondent"))
+    role_en, role_zh = case_type.role_names(side)
+    return role_zh if (get_language() or "").startswith("zh") and role_zh else role_en
+
+
 class NewCaseForm(forms.Form):
-    """The parties and nature of a new proceeding. The filer's side comes first."""
+    """The parties and nature of a new proceeding. The filer's side comes first.
+
+    Each party's errors name the party ("Defendant: …"): both parties have a "Name in English".
+    """
 
     nature_en = forms.CharField(label=_("Nature of the claim (English)"), max_length=255, required=False)
     nature_zh = forms.CharField(label=_("Nature of the claim (Chinese)"), max_length=255, required=False)
@@ -128,6 +148,14 @@ class NewCaseForm(forms.Form):
     respondent_name_zh = forms.CharField(label=_("Name in Chinese"), max_length=255, required=False)
     respondent_kind = forms.ChoiceField(label=_("The party is"), choices=Party.Kind.choices, initial=Party.Kind.PERSON)
 
+    def __init__(self, *args: Any, case_type: CaseType | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.error_groups = {
+            f"{prefix}_{suffix}": role_name(case_type, side)
+            for prefix, side in (("applicant", Party.Side.APPLICANT), ("respondent", Party.Side.RESPONDENT))
+            for suffix in ("name_en", "name_zh", "kind")
+        }
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         for side in ("applicant", "respondent"):
@@ -136,6 +164,15 @@ class NewCaseForm(forms.Form):
         if not (data.get("nature_en", "").strip() or data.get("nature_zh", "").strip()):
             self.add_error("nature_en", _("Describe the claim briefly, in English or Chinese."))
         return data
+
+
+def new_case_initial(user: User | AnonymousUser) -> dict[str, str]:
+    """What the new-case form need not ask an Individual User again (WCAG 3.3.7): acting in person,
+    they are the applicant, named as at registration (surname in capitals first, as court documents do)."""
+    if not isinstance(user, User) or user.kind != User.Kind.INDIVIDUAL:
+        return {}
+    name_en = " ".join(part for part in (user.last_name.upper(), user.first_name) if part)
+    return {"applicant_name_en": name_en, "applicant_name_zh": user.name_zh, "applicant_kind": Party.Kind.PERSON}
 
 
 class CaseChoiceField(forms.ModelChoiceField[Case]):

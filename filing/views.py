@@ -24,7 +24,7 @@ from icms.core.storage import StorageUnavailable, document_response
 
 from . import access, selectors
 from .acknowledgement import submission_deemed
-from .forms import BaseDocumentFormSet, DocumentFormSet, NewCaseForm, SubmissionKeyForm
+from .forms import BaseDocumentFormSet, DocumentFormSet, NewCaseForm, SubmissionKeyForm, new_case_initial
 from .models import Case, CaseType, MessageItem, Submission
 from .pdf_checks import PdfRejected
 from .services import (
@@ -107,7 +107,8 @@ def _form_context(request: AuthenticatedHttpRequest, case_type: CaseType, **extr
 def _key_context(key_form: SubmissionKeyForm) -> dict[str, Any]:
     """The key's error, if the posted one was missing or malformed, and the key to render: a fresh one then."""
     errors: ErrorList | list[str] = key_form.errors.get("submission_key", []) if key_form.is_bound else []
-    return {"key_form": key_form.fresh(), "key_errors": errors}
+    # page_errors: the page's title starts "Error: " (icms_forms), as for a form's own errors.
+    return {"key_form": key_form.fresh(), "key_errors": errors, "page_errors": bool(errors)}
 
 
 @login_required
@@ -160,7 +161,9 @@ def start_case(request: AuthenticatedHttpRequest, prefix: str) -> HttpResponse:
     if (earlier := _already_filed(request, key_form)) is not None:
         return _acknowledgement(earlier)
     eligibility = filing_eligibility(request.user)
-    case_form = NewCaseForm(request.POST or None, prefix="case")
+    case_form = NewCaseForm(
+        request.POST or None, prefix="case", case_type=case_type, initial=new_case_initial(request.user)
+    )
     formset = DocumentFormSet(
         request.POST or None, request.FILES or None, case_type=case_type, opens_case=True, prefix="documents"
     )

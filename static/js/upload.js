@@ -108,6 +108,8 @@
         var main = page.querySelector("main");
         if (main) {
           document.querySelector("main").replaceWith(main);
+          // The title says "Error: …" as a page loaded without this script would.
+          if (page.title) document.title = page.title;
           var again = document.querySelector("[data-upload-form]");
           if (again) enhance(again);
           var summary = document.querySelector(".error-summary");

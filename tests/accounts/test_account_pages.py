@@ -90,7 +90,7 @@ def test_an_unverified_user_is_told_to_verify_before_applying(db):
     client = _client(UserFactory(verified=False))
     response = client.post(
         reverse("accounts:organisation_apply"),
-        {"type": "law_firm", "name_en": "Lam & Co", "address": "x", "telephone": "1", "declaration": "on"},
+        {"type": "law_firm", "name_en": "Lam & Co", "address": "x", "telephone": "21234567", "declaration": "on"},
     )
     assert response.status_code == 200 and "Verify your email address" in response.text
     assert not Organisation.objects.exists()

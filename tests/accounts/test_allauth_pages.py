@@ -15,6 +15,7 @@ from tests.factories import PASSWORD, UserFactory
 pytestmark = pytest.mark.django_db
 
 STRONG = "a-long-passphrase-for-icms-2026"
+NAMES = {"first_name": "Tai Man", "last_name": "Chan"}
 
 
 def _main(html: str) -> str:
@@ -43,7 +44,7 @@ def test_the_sign_up_page_is_complete_in_chinese(client):
 def test_sign_up_sends_a_verification_email_and_audits(client, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = client.post(
-            reverse("account_signup"), {"email": "new@example.hk", "password1": STRONG, "password2": STRONG}
+            reverse("account_signup"), {**NAMES, "email": "new@example.hk", "password1": STRONG, "password2": STRONG}
         )
     assert response.status_code == 302
     # Owed in the outbox, not sent from the web process: a worker sends it after the commit.
@@ -60,7 +61,8 @@ def test_sign_up_sends_a_verification_email_and_audits(client, django_capture_on
 def test_short_and_common_passwords_are_refused(client):
     for password in ("short-pass1", "111222tianya"):
         response = client.post(
-            reverse("account_signup"), {"email": "new@example.hk", "password1": password, "password2": password}
+            reverse("account_signup"),
+            {**NAMES, "email": "new@example.hk", "password1": password, "password2": password},
         )
         assert response.status_code == 200
     assert not User.objects.filter(email="new@example.hk").exists()
@@ -72,7 +74,7 @@ def test_sign_up_with_a_registered_email_looks_the_same_as_a_new_one():
     for email in ("taken@example.hk", "fresh@example.hk"):
         client = Client()
         responses.append(
-            client.post(reverse("account_signup"), {"email": email, "password1": STRONG, "password2": STRONG})
+            client.post(reverse("account_signup"), {**NAMES, "email": email, "password1": STRONG, "password2": STRONG})
         )
     assert [r.status_code for r in responses] == [302, 302]
     assert responses[0].url == responses[1].url
