@@ -306,7 +306,7 @@ def test_the_dashboard_lists_the_cases_in_the_same_queries_for_more_cases(world,
     assign_case(theirs, world.other_firm.member)
 
     def check(response, total):
-        assert response.text.count('data-label="Case number"') == total
+        assert response.text.count('<span class="table__label" aria-hidden="true">Case number</span>') == total
         assert theirs.case_number not in response.text
 
     assert_queries_do_not_grow(

@@ -5,11 +5,18 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.layout import DESKTOP, PHONE
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
+# Each journey runs on a desktop and on a 390 x 844 phone (issue 17 item 7): axe checks every page at both.
+WIDTHS = pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
 
-def test_home_page_switches_to_chinese_and_stays_on_the_page(journey):
+
+@WIDTHS
+def test_home_page_switches_to_chinese_and_stays_on_the_page(journey, size):
     page = journey.page
+    page.set_viewport_size(size)
     journey.visit("/")
     expect(page.locator("html")).to_have_attribute("lang", "en-HK")
     expect(page.get_by_role("heading", level=1)).to_have_text("Court services online")

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from filing.models import MessageItem, Submission
 from payments.models import PaymentOrder
+from tests.e2e.layout import DESKTOP, PHONE
 from tests.factories import PASSWORD, UserFactory
 from tests.filing.pdf_corpus import good_pdf
 
@@ -25,8 +26,11 @@ def paying_filer(live_server, settings, tmp_path, celery_eager):
     return UserFactory(email="lam.kayan@example.hk")
 
 
-def test_a_party_in_person_files_a_new_case_and_pays_the_fee_by_card(journey, paying_filer, tmp_path):
+# On a desktop and on a 390 x 844 phone (issue 17 item 7): axe checks every page at both.
+@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_a_party_in_person_files_a_new_case_and_pays_the_fee_by_card(journey, paying_filer, tmp_path, size):
     page = journey.page
+    page.set_viewport_size(size)
     journey.visit("/accounts/login/")
     page.get_by_label("Email").fill(paying_filer.email)
     page.get_by_label("Password").fill(PASSWORD)

@@ -7,11 +7,16 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from icms.calendar.models import Closure
+from tests.e2e.layout import DESKTOP, PHONE, open_menu_if_folded
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+# Each journey runs on a desktop and on a 390 x 844 phone (issue 17 item 7): axe checks every page at both.
+WIDTHS = pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
 
-def test_a_member_of_the_public_checks_the_registry_during_a_typhoon(journey):
+
+@WIDTHS
+def test_a_member_of_the_public_checks_the_registry_during_a_typhoon(journey, size):
     Closure.objects.create(
         reason="typhoon",
         starts_at=timezone.now() - timedelta(hours=2),
@@ -19,7 +24,9 @@ def test_a_member_of_the_public_checks_the_registry_during_a_typhoon(journey):
         notice_zh="八號熱帶氣旋警告信號現正生效。",
     )
     page = journey.page
+    page.set_viewport_size(size)
     journey.visit("/")
+    open_menu_if_folded(page)
     page.get_by_role("link", name="Registry hours", exact=True).click()
     journey.check_page()
     expect(page.get_by_role("heading", level=1)).to_have_text("Registry hours and service status")
