@@ -1,8 +1,12 @@
+from typing import Any
+
 from django.contrib import admin
+from django.forms import ModelForm
 from django.http import HttpRequest
 
 from . import admin_outbox  # noqa: F401  (registers the outbox's two lists)
-from .models import AuditEvent, WorkerHeartbeat
+from .models import AccessibilityReport, AuditEvent, WorkerHeartbeat
+from .services import accessibility_report_update
 
 
 @admin.register(WorkerHeartbeat)
@@ -32,3 +36,31 @@ class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
 
     def has_delete_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
         return False
+
+
+@admin.register(AccessibilityReport)
+class AccessibilityReportAdmin(admin.ModelAdmin[AccessibilityReport]):
+    """The queue of accessibility problems reported from the accessibility statement.
+
+    What the reporter wrote is read-only; staff set the status and a note, and are
+    recorded as handling the report (through the service, never by saving the row).
+    """
+
+    list_display = ["received_at", "status", "page", "language", "email", "handled_by"]
+    list_filter = ["status", "received_at", "language"]
+    search_fields = ["page", "description", "email", "name"]
+    date_hierarchy = "received_at"
+    list_select_related = ["handled_by", "user"]
+    readonly_fields = ["received_at", "page", "description", "name", "email", "language", "user", "handled_by"]
+    fields = [*readonly_fields, "status", "staff_note"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: AccessibilityReport, form: ModelForm[Any], change: bool) -> None:
+        accessibility_report_update(
+            report=obj,
+            status=form.cleaned_data["status"],
+            staff_note=form.cleaned_data["staff_note"],
+            staff=request.user,  # type: ignore[arg-type]  # the admin is for signed-in staff only
+        )
