@@ -10,6 +10,8 @@ ensure_node_modules
 ensure_services
 ensure_database_role
 [ -x /usr/bin/chromium ] || die "Chromium is needed for the browser tests: apt-get install chromium (or run .ci/run)."
+# The Nu HTML Checker (vnu.jar, from npm) in tests/e2e/test_crawl.py runs on Java.
+command -v java >/dev/null || die "Java is needed for the HTML checker in the crawl test: apt-get install default-jre-headless (or run .ci/run)."
 # The throttle through a real reverse proxy (tests/faults/test_reverse_proxy.py) runs nginx.
 [ -x /usr/sbin/nginx ] || die "nginx is needed for the reverse-proxy tests: apt-get install nginx (or run .ci/run)."
 # The restore drill (tests/faults/test_restore_drill.py) backs up and restores with pgBackRest.

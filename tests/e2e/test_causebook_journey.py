@@ -65,7 +65,7 @@ def dccj_case(paying):
         ],
     )
     with once_received_in_law(submission):
-        filing_accept(submission=submission, clerk=StaffFactory())
+        filing_accept(submission=submission, clerk=StaffFactory(), accepted_without_opening=True)
     submission_documents_seal(submission_id=submission.pk)  # idempotent: the task may have sealed them already
     documents = {d.title: d for d in submission.documents.all()}
     assert documents[PUBLIC_TITLE].public_inspection and not documents[RESTRICTED_TITLE].public_inspection
@@ -121,7 +121,7 @@ def test_a_member_of_the_public_searches_in_chinese_pays_and_inspects_a_public_d
     assert "q=%E5%A4%A7%E6%96%87" in page.url  # a shareable address
 
     # 2. Pay the search fee by card in the sandbox.
-    page.get_by_role("button", name="繳付搜尋費").click()
+    page.get_by_role("button", name="繳付查冊費").click()
     page.wait_for_url(re.compile(r"/payments/order/[^/]+/$"))
     journey.check_page()
     _expect_fee(journey, item="查閱訴訟登記冊或案件檔案（每個檔案）")
@@ -143,7 +143,7 @@ def test_a_member_of_the_public_searches_in_chinese_pays_and_inspects_a_public_d
     page.get_by_role("link", name="繼續").click()
     page.wait_for_url(re.compile(rf"/cause-book/purchases/{re.escape(search_purchase.token)}/$"))
     journey.check_page()
-    expect(page.get_by_role("heading", level=1)).to_have_text("訴訟登記冊搜尋")
+    expect(page.get_by_role("heading", level=1)).to_have_text("已付費的訴訟登記冊搜尋")
     expect(page.get_by_role("heading", level=2, name="2 宗案件相符")).to_be_visible()
     results = page.locator(".results__list")
     expect(results.get_by_role("link", name="DCCJ 1204/2026")).to_be_visible()
@@ -151,10 +151,11 @@ def test_a_member_of_the_public_searches_in_chinese_pays_and_inspects_a_public_d
     for name in ("CHAN Tai Man", "陳大文", GOLDEN[0], GOLDEN[1], "WONG Tai Man", "黃大文"):
         expect(results).to_contain_text(name)
     expires = page.locator("dt", has_text="可查閱至").locator("xpath=following-sibling::dd[1]/time")
-    expect(expires).to_have_attribute("datetime", timezone.localtime(search_purchase.expires_at).isoformat())
+    expires_at = timezone.localtime(search_purchase.expires_at).isoformat(timespec="milliseconds")
+    expect(expires).to_have_attribute("datetime", expires_at)
     expect(expires).to_have_text(re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}$"))  # 2026年11月26日 19:06
     expect(page.get_by_text(search_order.reference)).to_be_visible()
-    expect(page.get_by_role("button", name="繳付搜尋費")).to_have_count(0)
+    expect(page.get_by_role("button", name="繳付查冊費")).to_have_count(0)
 
     # 4. The case page, opened from the results with the token: only the public document.
     results.get_by_role("link", name="DCCJ 1204/2026").click()

@@ -11,12 +11,16 @@ For Django's own names use ``date`` itself: ``{{ value|date:"DATE_FORMAT" }}``,
     {{ day|weekday_month_day }}               Thu 26 Nov / 11月26日（星期四）
 
 Aware datetimes are shown in the active time zone (Asia/Hong_Kong), as with ``date``.
-Machine-readable ``<time datetime="...">`` values keep ``|date:"c"`` or ``|date:"Y-m-d"``.
+Machine-readable ``<time datetime="...">`` values use ``|iso_datetime`` (HTML allows at most three
+digits of fractional seconds, so never ``|date:"c"``, which gives six) or ``|date:"Y-m-d"``.
 """
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from django import template
+from django.utils import timezone
 
 from icms.core.dates import format_named
 
@@ -46,3 +50,15 @@ def long_datetime_seconds(value: object) -> str:
 @register.filter(expects_localtime=True)
 def weekday_month_day(value: object) -> str:
     return format_named(value, "WEEKDAY_MONTH_DAY_FORMAT")
+
+
+@register.filter
+def iso_datetime(value: object) -> str:
+    """A ``<time datetime>`` value HTML accepts: ISO 8601 in the active time zone, with its
+    offset and milliseconds (``2026-11-26T19:06:54.123+08:00``); a date stays a date."""
+    if isinstance(value, datetime):
+        moment = timezone.localtime(value) if timezone.is_aware(value) else value
+        return moment.isoformat(timespec="milliseconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    return ""
