@@ -73,7 +73,18 @@ class User(AbstractUser, TimeStampedModel):
 
     @property
     def display_name(self) -> str:
-        return self.get_full_name() or self.name_zh or self.email
+        """The person's name for the active language: see :meth:`display_name_for`."""
+        return self.display_name_for(get_language())
+
+    def display_name_for(self, language: str | None) -> str:
+        """The Chinese name to a reader in Chinese, if the person gave one; else the English name.
+
+        Falls back to the other name, then to the email address.
+        """
+        english = self.get_full_name()
+        if (language or "").lower().startswith("zh") and self.name_zh:
+            return self.name_zh
+        return english or self.name_zh or self.email
 
     @property
     def hkid_masked(self) -> str:
@@ -214,6 +225,17 @@ class Invitation(TimeStampedModel):
         verbose_name=_("accepted by"),
     )
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    # The account registered from this invitation's link: it joins the organisation when its
+    # email address is verified, in whichever browser the verification link is opened
+    # (accounts.registration).
+    registered_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("registered from it"),
+    )
 
     class Meta:
         verbose_name = _("invitation")

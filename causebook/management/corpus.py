@@ -303,7 +303,7 @@ CASE_TYPES = [
         "DCPI",
         12,
         ["Personal injuries: road traffic accident", "Personal injuries: accident at work"],
-        ["人身傷害：交通意外", "人身傷害：工業意外"],
+        ["人身傷亡：交通意外", "人身傷亡：工業意外"],
     ),
     ("DCEC", 6, ["Employees' compensation"], ["僱員補償"]),
     ("DCTC", 4, ["Tax claim"], ["稅款申索"]),

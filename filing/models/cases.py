@@ -5,12 +5,17 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from icms.core.models import TimeStampedModel
 
 from ..case_numbers import format_case_number
+
+
+def _in_active_language(english: str, chinese: str) -> str:
+    """``chinese`` when the active language is Chinese and it is set; ``english`` otherwise."""
+    return chinese if (get_language() or "").startswith("zh") and chinese else english
 
 
 class BilingualNameMixin:
@@ -70,6 +75,16 @@ class CaseType(BilingualNameMixin, TimeStampedModel):
             return self.applicant_role_en, self.applicant_role_zh
         return self.respondent_role_en, self.respondent_role_zh
 
+    @property
+    def applicant_role(self) -> str:
+        """The applicant's role in the active language, such as "Plaintiff" or "原告人"."""
+        return _in_active_language(*self.role_names(Party.Side.APPLICANT))
+
+    @property
+    def respondent_role(self) -> str:
+        """The respondent's role in the active language, such as "Defendant" or "被告人"."""
+        return _in_active_language(*self.role_names(Party.Side.RESPONDENT))
+
 
 class Case(TimeStampedModel):
     class Status(models.TextChoices):
@@ -101,7 +116,7 @@ class Case(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return self.case_number or f"draft case #{self.pk}"
+        return self.case_number or gettext("draft case no. %(id)s") % {"id": self.pk}
 
     @property
     def case_number(self) -> str:
@@ -167,10 +182,16 @@ class Party(TimeStampedModel):
         return self.name_en or self.name_zh
 
     @property
+    def name(self) -> str:
+        """The name in the active language, falling back to the other one."""
+        if (get_language() or "").startswith("zh"):
+            return self.name_zh or self.name_en
+        return self.name_en or self.name_zh
+
+    @property
     def role(self) -> str:
         """The role's name on this case type, such as "Plaintiff" or "被告人"."""
-        role_en, role_zh = self.case.case_type.role_names(self.side)
-        return role_zh if (get_language() or "").startswith("zh") else role_en
+        return _in_active_language(*self.case.case_type.role_names(self.side))
 
 
 class CaseAssignment(TimeStampedModel):

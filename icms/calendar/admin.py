@@ -82,16 +82,21 @@ class ClosureAdmin(AuditedCalendarAdmin[Closure]):
     """Record a closure in two clicks ("Add", then "Save": it starts now), and its reopening in
     two more (the "Record the reopening" link, then "Record")."""
 
-    list_display = ["reason", "starts_at", "reopens_at", "reopening", "created_by"]
+    list_display = ["reason", "starts_at", "reopens_at", "reopening", "recorded_by"]
     formfield_overrides = {models.DateTimeField: {"widget": LabelledSplitDateTime}}
     list_filter = ["reason"]
     date_hierarchy = "starts_at"
-    readonly_fields = ["created_by", "created_at", "updated_at"]
+    readonly_fields = ["recorded_by", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["reason", "starts_at", "reopens_at"]}),
         (_("Public notice"), {"fields": ["notice_en", "notice_zh"]}),
-        (_("Record"), {"fields": ["created_by", "created_at", "updated_at"]}),
+        (_("Record"), {"fields": ["recorded_by", "created_at", "updated_at"]}),
     ]
+
+    # The model field has no verbose name of its own; this gives the column a translated heading.
+    @admin.display(description=_("created by"), ordering="created_by")
+    def recorded_by(self, closure: Closure) -> object:
+        return closure.created_by
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
         return {"reason": Closure.Reason.TYPHOON, "starts_at": _hk_minute(timezone.now())}

@@ -7,9 +7,10 @@ from datetime import time
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from icms.core.dates import format_named
 from icms.core.models import TimeStampedModel
 
 from .core import ClosureReason
@@ -72,7 +73,8 @@ class ExtraHoliday(TimeStampedModel):
         ordering = ["day"]
 
     def __str__(self) -> str:
-        return f"{self.day.isoformat()} {self.name_en}"
+        name = self.name_zh if (get_language() or "").startswith("zh") and self.name_zh else self.name_en
+        return f"{format_named(self.day, 'DATE_FORMAT')} {name}"
 
 
 class Closure(BilingualNotice, TimeStampedModel):
@@ -105,7 +107,10 @@ class Closure(BilingualNotice, TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_reason_display()} from {self.starts_at.isoformat()}"
+        return gettext("%(reason)s from %(starts)s") % {
+            "reason": self.get_reason_display(),
+            "starts": format_named(self.starts_at, "DATETIME_FORMAT"),
+        }
 
 
 class MaintenanceWindow(BilingualNotice, TimeStampedModel):
@@ -123,7 +128,10 @@ class MaintenanceWindow(BilingualNotice, TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.starts_at.isoformat()} – {self.ends_at.isoformat()}"
+        return gettext("%(starts)s to %(ends)s") % {
+            "starts": format_named(self.starts_at, "DATETIME_FORMAT"),
+            "ends": format_named(self.ends_at, "DATETIME_FORMAT"),
+        }
 
 
 class DeemedReceiptFields(models.Model):

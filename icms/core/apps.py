@@ -17,6 +17,9 @@ class CoreConfig(AppConfig):
         from .outbox import register_kind
         from .outbox.alerts import staff_alert_failed, staff_alert_send
         from .outbox.dispatch import STAFF_ALERT
+        from .third_party_labels import label_third_party_models
+
+        label_third_party_models()
 
         register_kind(
             EMAIL_KIND,

@@ -41,7 +41,7 @@ DEMO_CASES: list[DemoCase] = [
         2026,
         (2026, 5, 4, 15, 40),
         "Personal injuries: road traffic accident",
-        "人身傷害：交通意外",
+        "人身傷亡：交通意外",
         [("person", "LEUNG Ka Ho", "梁家豪", None, "firm")],
         [
             ("person", "TSUI Wai Lun", "徐偉倫", None, None),

@@ -258,3 +258,13 @@ def test_an_organisation_user_pays_the_search_fee_from_the_deposit_account(
     assert purchase.user == member.user and purchase.payment_reference == order.reference
     body = client.get(reverse("causebook:purchase", args=[purchase.token])).content.decode()
     assert "DCCJ 1204/2026" in body and "DCCJ 77/2025" in body
+
+
+@pytest.mark.parametrize(
+    ("language", "said"), [("en", "Searched for case number DCCJ 123/2025"), ("zh-hant", "DCCJ 123/2025")]
+)
+def test_a_query_read_as_a_case_number_says_how_it_was_read(client, register, language, said):
+    client.cookies["django_language"] = language
+    body = client.get(SEARCH, {"q": "dccj no. 0123 of 2025"}).content.decode()
+    assert said in body and 'class="results__read"' in body
+    assert 'class="results__read"' not in client.get(SEARCH, {"q": "Chan Tai Man"}).content.decode()
