@@ -28,7 +28,7 @@ format:
 # Refresh the translation catalogues after changing strings, then translate the new entries.
 messages: export DJANGO_SETTINGS_MODULE = icms.settings.test
 messages:
-	.venv/bin/python manage.py makemessages -l zh_Hant --no-obsolete --no-location --ignore=.venv --ignore=node_modules --ignore=.tools
+	.venv/bin/python manage.py makemessages -l zh_Hant --no-obsolete --no-location --ignore=.venv* --ignore=node_modules --ignore=.tools
 	.venv/bin/python manage.py compilemessages -l zh_Hant
 
 bench:
