@@ -1,7 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
 from django.views.decorators.http import require_POST
+from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
 from accounts import views as accounts_views
@@ -11,6 +14,11 @@ from icms.core import views as core_views
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    # Browsers and crawlers ask for /favicon.ico whatever the page's <link rel="icon"> says.
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.ico"), permanent=True)),
+    path("accessibility/", core_views.accessibility_statement, name="accessibility"),
+    path("help/", core_views.help_page, name="help"),
+    path("session/extend/", core_views.session_extend, name="session_extend"),
     path("registry-hours/", include("icms.calendar.urls")),
     path("cause-book/", include("causebook.urls")),
     path("filing/", include("filing.urls")),

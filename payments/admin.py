@@ -224,13 +224,18 @@ class GatewayEventAdmin(ReadOnlyAdmin[GatewayEvent]):
 
 class LedgerEntryInline(admin.TabularInline[LedgerEntry, DepositAccount]):
     model = LedgerEntry
-    fields = readonly_fields = ("created_at", "kind", "amount", "payment_order", "reference", "note", "created_by")
+    fields = readonly_fields = ("created_at", "kind", "amount", "payment_order", "reference", "note", "entered_by")
     extra = 0
     can_delete = False
     ordering = ("-created_at",)
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    # The model field has no verbose name of its own; this gives the column a translated heading.
+    @admin.display(description=_("created by"))
+    def entered_by(self, entry: LedgerEntry) -> object:
+        return entry.created_by
 
 
 @admin.register(DepositAccount)
@@ -298,9 +303,13 @@ class DepositAccountAdmin(admin.ModelAdmin[DepositAccount]):
 
 @admin.register(LedgerEntry)
 class LedgerEntryAdmin(ReadOnlyAdmin[LedgerEntry]):
-    list_display = ("created_at", "account", "kind", "amount", "payment_order", "reference", "created_by")
+    list_display = ("created_at", "account", "kind", "amount", "payment_order", "reference", "entered_by")
     list_filter = ("kind",)
     search_fields = ("reference", "payment_order__reference", "account__organisation__name_en")
+
+    @admin.display(description=_("created by"), ordering="created_by")
+    def entered_by(self, entry: LedgerEntry) -> object:
+        return entry.created_by
 
 
 @admin.register(Refund)

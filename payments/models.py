@@ -43,14 +43,16 @@ class PaymentPurpose(models.TextChoices):
     SUBMISSION = "submission", _("Court filing")
     SEARCH = "search", pgettext_lazy("payment purpose", "Search")
     INSPECTION = "inspection", _("Document inspection")
+    DEPOSIT_TOP_UP = "deposit_top_up", _("Deposit account top-up")
 
 
 class FeeItem(TimeStampedModel):
     """One item of a court's fee schedule, in force from ``effective_from`` to ``effective_to``.
 
     Accounts staff maintain the schedule in the admin. ``verified`` says whether the
-    amount was checked against a public source, named in ``source_note``; the calculator
-    and the admin show unverified amounts as such (icms-reference §3 [U]).
+    amount was checked against a public source, named in ``source_note``. Only the admin
+    shows it: the public pages and receipts show amounts plainly, and ``check --deploy``
+    refuses a deployment while an item in force is unverified (icms.E040, payments/checks.py).
     """
 
     court_level = models.CharField(_("court level"), max_length=2, choices=CourtLevel.choices)
@@ -173,7 +175,8 @@ class PaymentOrder(DeemedReceiptFields, TimeStampedModel):
     reference = models.CharField(_("reference"), max_length=20, unique=True, default="", editable=False)
     purpose = models.CharField(_("paying for"), max_length=20, choices=PaymentPurpose.choices)
     purpose_ref = models.CharField(_("reference of what is paid for"), max_length=100, blank=True)
-    court_level = models.CharField(_("court level"), max_length=2, choices=CourtLevel.choices)
+    # Empty for a deposit account top-up, which is paid to no court in particular.
+    court_level = models.CharField(_("court level"), max_length=2, choices=CourtLevel.choices, blank=True)
     lines = models.JSONField(_("quote"), default=list)
     standard_total = models.DecimalField(_("standard fee (HK$)"), max_digits=12, decimal_places=2)
     amount = models.DecimalField(_("amount (HK$)"), max_digits=12, decimal_places=2)
@@ -332,6 +335,18 @@ class DepositAccount(TimeStampedModel):
     )
     # NULL, not "", marks the main account: the partial unique constraints rely on it.
     branch_code = models.CharField(_("branch code"), max_length=20, null=True, blank=True)  # noqa: DJ001
+    # Set when the organisation's primary administrator opened the account online and accepted
+    # its terms (payments.services.deposits); empty for accounts the Accounts Office opened.
+    terms_version = models.CharField(_("terms accepted (version)"), max_length=20, blank=True)
+    terms_accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("terms accepted by"),
+    )
+    terms_accepted_at = models.DateTimeField(_("terms accepted at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("deposit account")
@@ -351,7 +366,7 @@ class DepositAccount(TimeStampedModel):
         permissions = [("record_top_up", "Can record a deposit account top-up")]
 
     def __str__(self) -> str:
-        return f"{self.organisation} — {self.branch_code or 'main'}"
+        return f"{self.organisation.name} — {self.label}"
 
     @property
     def label(self) -> str:
@@ -393,6 +408,10 @@ class LedgerEntry(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["payment_order"], condition=Q(kind="fee"), name="ledger_one_fee_per_order"
+            ),
+            # A top-up paid through a gateway is credited once, however many callbacks report it.
+            models.UniqueConstraint(
+                fields=["payment_order"], condition=Q(kind="top_up"), name="ledger_one_top_up_per_order"
             ),
             models.UniqueConstraint(
                 fields=["refund"], condition=Q(kind="refund"), name="ledger_one_credit_per_refund"

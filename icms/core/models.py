@@ -185,3 +185,51 @@ class FixityCursor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} @ {self.position}"
+
+
+class AccessibilityReport(TimeStampedModel):
+    """A problem with accessibility, reported through the form on the accessibility statement.
+
+    What the reporter wrote (``page``, ``description``, the contact details, the language and
+    the user) is never changed after receipt; staff work the report through ``status``,
+    ``staff_note`` and ``handled_by`` (:func:`icms.core.services.accessibility_report_update`).
+    """
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        IN_PROGRESS = "in_progress", _("In progress")
+        RESOLVED = "resolved", _("Resolved")
+
+    page = models.CharField(_("page"), max_length=500)
+    description = models.TextField(_("what went wrong"))
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    email = models.EmailField(_("email address"), blank=True)
+    language = models.CharField(_("language"), max_length=16)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("signed-in user"),
+    )
+    received_at = models.DateTimeField(_("received"), db_index=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.NEW)
+    staff_note = models.TextField(_("staff note"), blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("handled by"),
+    )
+
+    class Meta:
+        verbose_name = _("accessibility report")
+        verbose_name_plural = _("accessibility reports")
+        ordering = ["-received_at", "-id"]
+        indexes = [models.Index(fields=["status", "received_at"], name="a11y_report_queue")]
+
+    def __str__(self) -> str:
+        return f"{self.page[:60]} @ {self.received_at.isoformat()}"

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django.contrib.humanize",
+    "django.forms",  # its widget templates, for FORM_RENDERER below
     "csp",
     "allauth",
     "allauth.account",
@@ -101,6 +102,10 @@ INSTALLED_APPS = [
     "causebook",
     "icms.demo",  # the demo data and its load_demo_data command, above every app
 ]
+
+# Widgets render through the project's template settings, so templates/ can mend Django's own
+# (templates/admin/widgets/split_datetime.html labels its two inputs: issue 20).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -142,6 +147,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "icms.core.context_processors.site",
+                "icms.core.context_processors.session_timeout",
                 "accounts.context_processors.account",
                 "icms.calendar.context_processors.maintenance",
                 "filing.context_processors.message_box",
@@ -364,6 +370,12 @@ AUTHENTICATION_BACKENDS = [
 ]
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# Registration also asks for the name in English (required) and in Chinese (optional), and keeps
+# an invitation through sign-up and email verification (accounts/registration.py).
+ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupDetailsForm"
+# Confirming the email address in the browser that registered signs the person in: they are not
+# asked again for the email address and password they have just typed (WCAG 3.3.7).
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -377,6 +389,10 @@ LOGIN_REDIRECT_URL = "accounts:dashboard"
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
+# A password (or code) given at sign-in counts as a recent one for this long: setting up
+# two-factor authentication or changing the email address right after signing in does not
+# ask for the password again (accounts.adapter.AccountAdapter.is_reauthentication_required).
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 # Throttling, counted in the Django cache (Redis): resets and sign-ups per address.
 # Failed sign-ins are throttled by accounts/login_throttle.py instead of allauth's
 # "login_failed" (whose per-account limit refused even the right password, so anyone
@@ -402,6 +418,11 @@ MFA_ADAPTER = "accounts.mfa_adapter.MFAAdapter"
 # Idle timeouts of a session, by account kind.
 FILER_SESSION_IDLE_SECONDS = env.int("FILER_SESSION_IDLE_SECONDS", default=30 * 60)
 STAFF_SESSION_IDLE_SECONDS = env.int("STAFF_SESSION_IDLE_SECONDS", default=15 * 60)
+# Signed-in pages warn this long before the session ends and offer to extend it (WCAG 2.2.1;
+# icms/core/session_timeout.py, static/js/session-timeout.js).
+SESSION_TIMEOUT_WARNING_SECONDS = env.int("SESSION_TIMEOUT_WARNING_SECONDS", default=2 * 60)
+# Where the help page and the accessibility statement send people who need help or another format.
+SUPPORT_EMAIL = env.str("SUPPORT_EMAIL", default="icms-support@icms.example.hk")
 ACCOUNTS_INVITATION_DAYS = env.int("ACCOUNTS_INVITATION_DAYS", default=7)
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
