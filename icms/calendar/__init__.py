@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from .core import DeemedReceipt, NaiveDatetimeError, Rule
 
 if TYPE_CHECKING:
-    from .core import RegistryCalendar
+    from .core import RegistryCalendar, RegistryHours
 
 __all__ = [
     "DeemedReceipt",
@@ -54,21 +54,23 @@ def next_opening(at: datetime, calendar: RegistryCalendar | None = None) -> date
 
 
 def rule_explanation(
-    rule: str, *, received_at: datetime, deemed_at: datetime | None, calendar: RegistryCalendar | None = None
+    rule: str, *, received_at: datetime, deemed_at: datetime | None, hours: RegistryHours | None = None
 ) -> str:
     """A stored deemed-receipt rule code (``non_working_day``) in words, in the active language.
 
     The words are the rule's explanation on acknowledgements and receipts
-    (:func:`icms.calendar.core._explain`, their one home), for a row's recorded times.
+    (:func:`icms.calendar.core._explain`, their one home), for a row's recorded times. They need
+    only the registry hours: a list passes ``hours`` once for all its rows (else one query each).
     An empty or unknown code gives an empty string.
     """
     from django.utils.translation import get_language
 
     from . import core
+    from .data import registry_hours  # the app registry must be ready before models load
 
     try:
         code = Rule(rule)
     except ValueError:
         return ""
-    english, chinese = core._explain(code, received_at, deemed_at, _calendar(calendar).hours)
+    english, chinese = core._explain(code, received_at, deemed_at, hours or registry_hours())
     return chinese if (get_language() or "").startswith("zh") else english

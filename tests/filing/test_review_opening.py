@@ -171,3 +171,26 @@ def test_the_review_page_previews_a_chosen_document_inline_and_the_preview_may_b
     assert response["X-Frame-Options"] == "SAMEORIGIN"
     assert "frame-ancestors 'self'" in response["Content-Security-Policy"]
     assert "script-src" not in response["Content-Security-Policy"]  # default-src 'none' still applies
+
+
+def test_the_queue_reads_the_registry_hours_once_however_many_rows_it_shows(
+    clerk_client, party_in_person, document_storage
+):
+    """The rule column's words need the registry hours: read once per page, not once per row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queue_queries() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as captured:
+            response = clerk_client.get(CHANGELIST)
+        assert response.status_code == 200
+        hours = [q for q in captured.captured_queries if "registry_calendar_registryhours" in q["sql"]]
+        return len(hours), len(captured.captured_queries)
+
+    new_dcpi_case(party_in_person)
+    few_hours, _ = queue_queries()
+    for _ in range(4):
+        new_dcpi_case(party_in_person)
+    assert Submission.objects.exclude(deemed_rule="").count() == 5
+    many_hours, _ = queue_queries()
+    assert few_hours == many_hours  # the page header reads them too, once
