@@ -58,6 +58,10 @@ class User(AbstractUser, TimeStampedModel):
     # stored normalised (A1234563) and never shown in full: use ``hkid_masked``.
     # Encrypted at rest (icms.core.crypto): a database dump or backup never holds the number.
     hkid = EncryptedTextField(_("HKID number"), blank=True, validators=[validate_hkid])
+    hearing_reminders = models.BooleanField(
+        _("email me on the working day before each hearing"),
+        default=True,
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []

@@ -105,6 +105,24 @@ class Hearing(TimeStampedModel):
     representation_en = models.CharField(_("representation (English)"), max_length=500, blank=True)
     representation_zh = models.CharField(_("representation (Chinese)"), max_length=500, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.LISTED)
+    # An adjourned hearing's new listing points at the one it replaces.
+    adjourned_from = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="adjourned_to",
+        verbose_name=_("adjourned from"),
+    )
+    # The notice of hearing issued to the parties when it was fixed (or the notice of its change).
+    notice = models.ForeignKey(
+        "filing.CourtDocument",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("notice of hearing"),
+    )
 
     class Meta:
         verbose_name = _("hearing")
@@ -122,6 +140,22 @@ class Hearing(TimeStampedModel):
     def label_time(self) -> str:
         """The start in Hong Kong time, as labels and audit records write it (stored in UTC)."""
         return f"{self.starts_at.astimezone(HONG_KONG):%Y-%m-%d %H:%M}"
+
+
+class HearingReminder(models.Model):
+    """One reminder email sent to one user for one hearing: the reminder task's claim, so none goes twice."""
+
+    hearing = models.ForeignKey(Hearing, on_delete=models.CASCADE, related_name="reminders")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("hearing reminder")
+        verbose_name_plural = _("hearing reminders")
+        constraints = [models.UniqueConstraint(fields=["hearing", "user"], name="one_reminder_per_hearing_and_user")]
+
+    def __str__(self) -> str:
+        return f"{self.hearing} → {self.user_id}"
 
 
 class NameToken(models.Model):

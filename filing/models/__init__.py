@@ -1,6 +1,18 @@
 """The filing app's models: courts and cases, submissions and documents, the message box."""
 
-from .cases import BilingualNameMixin, Case, CaseAssignment, CaseNumberSequence, CaseType, Court, Party
+from .cases import (
+    BilingualNameMixin,
+    Case,
+    CaseAccessCode,
+    CaseAssignment,
+    CaseNumberSequence,
+    CaseType,
+    ClaimLimit,
+    Court,
+    Party,
+    Representation,
+)
+from .drafts import DraftDocument, SubmissionDraft
 from .messages import MessageItem
 from .reviews import DocumentView
 from .submissions import (
@@ -16,17 +28,22 @@ __all__ = [
     "AcknowledgementVersion",
     "BilingualNameMixin",
     "Case",
+    "CaseAccessCode",
     "CaseAssignment",
     "CaseNumberSequence",
     "CaseType",
+    "ClaimLimit",
     "Court",
     "CourtDocument",
     "Document",
     "DocumentType",
     "DocumentView",
+    "DraftDocument",
     "MessageItem",
     "Party",
+    "Representation",
     "ReturnReason",
     "SealedCopyVersion",
     "Submission",
+    "SubmissionDraft",
 ]

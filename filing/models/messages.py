@@ -22,6 +22,8 @@ class MessageItem(TimeStampedModel):
         COURT_DOCUMENT = "court_document", _("Court document")
         PAYMENT_RECEIPT = "payment_receipt", _("Payment receipt")
         NOTICE = "notice", _("Notice")
+        OTHER_PARTY_FILING = "other_party_filing", _("Document filed by another party")
+        REPRESENTATION = "representation", _("Change of representation")
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="messages")
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)

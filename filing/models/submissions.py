@@ -41,6 +41,20 @@ class DocumentType(BilingualNameMixin, TimeStampedModel):
     fee_item_code = models.CharField(
         _("fee item"), max_length=40, blank=True, help_text=_("The fee schedule item charged on filing, if any.")
     )
+    joins_case = models.BooleanField(
+        _("may be a party's first filing"),
+        default=False,
+        help_text=_(
+            "A party joining the case with its access code may file this first, such as an acknowledgement of service."
+        ),
+    )
+    changes_representation = models.BooleanField(
+        _("changes who acts for the party"),
+        default=False,
+        help_text=_(
+            "Once accepted, the filer goes on record for the party it names, such as a notice of change of solicitors."
+        ),
+    )
     ordering = models.PositiveSmallIntegerField(_("order in lists"), default=100)
     active = models.BooleanField(_("active"), default=True)
 
@@ -83,6 +97,7 @@ class Submission(DeemedReceiptFields, TimeStampedModel):
         UNDER_REVIEW = "under_review", _("Under review")
         ACCEPTED = "accepted", _("Accepted")
         RETURNED = "returned", _("Returned")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     reference = models.CharField(_("reference"), max_length=20, unique=True, default=new_submission_reference)
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="submissions")
@@ -112,6 +127,26 @@ class Submission(DeemedReceiptFields, TimeStampedModel):
         ReturnReason, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("reason for return")
     )
     return_note = models.TextField(_("note to the filer"), blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn by the filer at"), null=True, blank=True)
+    # The filer's own reference (client and matter), shown back to them wherever the filing is.
+    filer_reference = models.CharField(_("your reference"), max_length=60, blank=True, db_index=True)
+    # The party the filing is made for; a joining party's first filing must name one.
+    for_party = models.ForeignKey(
+        "filing.Party", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("filed for")
+    )
+    # The access code a joining party used (filing/joining.py); acceptance puts the filer on record.
+    access_code = models.ForeignKey(
+        "filing.CaseAccessCode", null=True, blank=True, on_delete=models.PROTECT, related_name="submissions"
+    )
+    # A returned submission corrected and filed again points at the one it replaces.
+    refiles = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="refiled_as",
+        verbose_name=_("corrects the returned submission"),
+    )
     payment_reference = models.CharField(_("payment order"), max_length=40, blank=True)
     acknowledgement_key = models.CharField(max_length=255, blank=True)
     acknowledged_at = models.DateTimeField(_("acknowledgement sent at"), null=True, blank=True)
