@@ -86,6 +86,13 @@ class ProfileForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     remove_hkid = forms.BooleanField(label=_("Remove the HKID number on file"), required=False)
+    hearing_reminders = forms.BooleanField(
+        label=_("Email me on the working day before each hearing in my cases"),
+        required=False,
+        help_text=_(
+            "A reminder with the date, time and courtroom. The notice of hearing always reaches your message box."
+        ),
+    )
 
 
 class OrganisationApplicationForm(forms.Form):

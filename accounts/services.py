@@ -87,15 +87,21 @@ def profile_update(
     name_zh: str,
     preferred_language: str,
     hkid: str | None = None,
+    hearing_reminders: bool | None = None,
     ip_address: str | None = None,
 ) -> User:
-    """Correct the user's own personal data. ``hkid=None`` keeps the number on file; ``""`` removes it."""
+    """Correct the user's own personal data. ``hkid=None`` keeps the number on file; ``""`` removes it.
+
+    ``hearing_reminders`` turns the email on the working day before each hearing on or off
+    (None leaves it as it is).
+    """
     before = {
         "first_name": user.first_name,
         "last_name": user.last_name,
         "name_zh": user.name_zh,
         "preferred_language": user.preferred_language,
         "hkid": user.hkid_masked,
+        "hearing_reminders": user.hearing_reminders,
     }
     user.first_name = first_name.strip()
     user.last_name = last_name.strip()
@@ -103,9 +109,12 @@ def profile_update(
     user.preferred_language = preferred_language
     if hkid is not None:
         user.hkid = hkid_normalise(hkid)
+    if hearing_reminders is not None:
+        user.hearing_reminders = hearing_reminders
     user.full_clean(exclude=["password"])
     user.save()
-    after = {**before, **{k: getattr(user, k) for k in ("first_name", "last_name", "name_zh", "preferred_language")}}
+    changed = ("first_name", "last_name", "name_zh", "preferred_language", "hearing_reminders")
+    after = {**before, **{k: getattr(user, k) for k in changed}}
     after["hkid"] = hkid_mask(user.hkid)
     audit_record(
         event_type=AuditEventType.ACCOUNT_PROFILE_UPDATED,

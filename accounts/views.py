@@ -74,6 +74,7 @@ def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
         "last_name": user.last_name,
         "name_zh": user.name_zh,
         "preferred_language": user.preferred_language,
+        "hearing_reminders": user.hearing_reminders,
     }
     form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -89,6 +90,7 @@ def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
                 name_zh=data["name_zh"],
                 preferred_language=data["preferred_language"],
                 hkid=hkid,
+                hearing_reminders=data["hearing_reminders"],
                 ip_address=client_ip(request),
             )
         except ValidationError as error:

@@ -1,17 +1,34 @@
-"""Registry staff enter the daily cause list here; every save and delete goes through a service (audited)."""
+"""Registry staff keep the daily cause list here; every change goes through a service (audited).
+
+A hearing is fixed from its case's page ("Fix a hearing", :func:`causebook.hearings.hearing_fix`):
+the listing and the notice to the parties in one step. Each listing's "Adjourn" and "Vacate"
+issue their notices too. The change form is only for correcting a listing's details
+without telling anyone ("Correct a listing (no notice)"); there is no separate add form,
+so a clerk never enters a hearing twice.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
-from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
+from filing.models import Case
 from icms.core.http import client_ip
 
+from .admin_forms import HearingAdjournForm, HearingFixForm, HearingVacateForm
+from .hearings import hearing_adjourn, hearing_fix, hearing_vacate
 from .models import Hearing, SearchPurchase
 from .services import hearing_delete, hearing_save, hearing_validate
 
@@ -45,18 +62,154 @@ class HearingForm(forms.ModelForm[Hearing]):
                 self._update_errors(error)  # type: ignore[attr-defined]
 
 
+def _staff(request: HttpRequest) -> User:
+    if not isinstance(request.user, User):
+        raise PermissionDenied
+    return request.user
+
+
 @admin.register(Hearing)
 class HearingAdmin(admin.ModelAdmin[Hearing]):
     form = HearingForm
-    list_display = ["starts_at", "court", "courtroom", "case", "hearing_type", "status"]
+    list_display = ["starts_at", "court", "courtroom", "case", "hearing_type", "status", "listing_actions"]
     list_filter = ["court", "status", "hearing_type"]
     list_select_related = ["court", "case__case_type"]
     date_hierarchy = "starts_at"
     raw_id_fields = ["case"]
     search_fields = ["courtroom", "judge_en", "judge_zh"]
 
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Hearings are fixed from the case's page, with their notice (hearing_fix): never added bare.
+        return False
+
     def save_model(self, request: HttpRequest, obj: Hearing, form: Any, change: bool) -> None:
         hearing_save(hearing=obj, actor=request.user, ip_address=client_ip(request))  # type: ignore[arg-type]
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        context = {
+            "title": gettext("Correct a listing (no notice)"),
+            "subtitle": gettext(
+                "Corrects the record only: the parties are not told. To change a hearing's date, "
+                "adjourn it; to cancel it, vacate it."
+            ),
+            **(extra_context or {}),
+        }
+        return super().changeform_view(request, object_id, form_url, context)
+
+    @admin.display(description=_("actions"))
+    def listing_actions(self, hearing: Hearing) -> str:
+        if hearing.status != Hearing.Status.LISTED:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}">{}</a>',
+            reverse("admin:causebook_hearing_adjourn", args=[hearing.pk]),
+            gettext("Adjourn"),
+            reverse("admin:causebook_hearing_vacate", args=[hearing.pk]),
+            gettext("Vacate"),
+        )
+
+    def get_urls(self) -> list[URLPattern]:
+        view = self.admin_site.admin_view
+        return [
+            path("fix/<int:case_id>/", view(self.fix_view), name="causebook_hearing_fix"),
+            path("<int:hearing_id>/adjourn/", view(self.adjourn_view), name="causebook_hearing_adjourn"),
+            path("<int:hearing_id>/vacate/", view(self.vacate_view), name="causebook_hearing_vacate"),
+            *super().get_urls(),
+        ]
+
+    def _form_page(self, request: HttpRequest, *, case: Case, form: forms.Form, **context: Any) -> HttpResponse:
+        return TemplateResponse(
+            request,
+            "admin/causebook/hearing/hearing_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "case": case,
+                "form": form,
+                "media": self.media + form.media,
+                "case_url": reverse("admin:filing_case_change", args=[case.pk]),
+                **context,
+            },
+        )
+
+    def _done(self, request: HttpRequest, case: Case, message: str) -> HttpResponse:
+        self.message_user(request, message, messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:filing_case_change", args=[case.pk]))
+
+    def fix_view(self, request: HttpRequest, case_id: int) -> HttpResponse:
+        """GET: the form, the court the case's; POST: fix the hearing and issue its notice."""
+        if not request.user.has_perm("causebook.add_hearing"):
+            raise PermissionDenied
+        case = get_object_or_404(Case.objects.select_related("case_type__court"), pk=case_id)
+        form = HearingFixForm(request.POST if request.method == "POST" else None, case=case)
+        if form.is_bound and form.is_valid():
+            try:
+                hearing = hearing_fix(
+                    case=case, actor=_staff(request), ip_address=client_ip(request), **form.cleaned_data
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                message = gettext("Hearing fixed for %(when)s. The notice of hearing was issued to the parties.")
+                return self._done(request, case, message % {"when": hearing.label_time})
+        title = gettext("Fix a hearing in %(case)s") % {"case": case.case_number}
+        return self._form_page(request, case=case, form=form, title=title, submit=gettext("Fix and issue the notice"))
+
+    def _listed(self, request: HttpRequest, hearing_id: int) -> Hearing:
+        if not request.user.has_perm("causebook.change_hearing"):
+            raise PermissionDenied
+        return get_object_or_404(Hearing.objects.select_related("case__case_type__court", "court"), pk=hearing_id)
+
+    def adjourn_view(self, request: HttpRequest, hearing_id: int) -> HttpResponse:
+        hearing = self._listed(request, hearing_id)
+        form = HearingAdjournForm(request.POST if request.method == "POST" else None)
+        if form.is_bound and form.is_valid():
+            data = form.cleaned_data
+            try:
+                new = hearing_adjourn(
+                    hearing=hearing,
+                    new_starts_at=data["new_starts_at"],
+                    courtroom=data["courtroom"] or None,
+                    reason=data["reason"],
+                    actor=_staff(request),
+                    ip_address=client_ip(request),
+                )
+            except ValidationError as error:
+                _add_errors(form, error, rename={"starts_at": "new_starts_at"})
+            else:
+                message = gettext("Hearing adjourned to %(when)s. The notice was issued to the parties.")
+                return self._done(request, hearing.case, message % {"when": new.label_time})
+        title = gettext("Adjourn the hearing of %(when)s") % {"when": hearing.label_time}
+        return self._form_page(
+            request, case=hearing.case, form=form, hearing=hearing, title=title, submit=gettext("Adjourn")
+        )
+
+    def vacate_view(self, request: HttpRequest, hearing_id: int) -> HttpResponse:
+        hearing = self._listed(request, hearing_id)
+        form = HearingVacateForm(request.POST if request.method == "POST" else None)
+        if form.is_bound and form.is_valid():
+            try:
+                hearing_vacate(
+                    hearing=hearing,
+                    reason=form.cleaned_data["reason"],
+                    actor=_staff(request),
+                    ip_address=client_ip(request),
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                message = gettext("Hearing of %(when)s vacated. The notice was issued to the parties.")
+                return self._done(request, hearing.case, message % {"when": hearing.label_time})
+        title = gettext("Vacate the hearing of %(when)s") % {"when": hearing.label_time}
+        return self._form_page(
+            request, case=hearing.case, form=form, hearing=hearing, title=title, submit=gettext("Vacate")
+        )
 
     def delete_model(self, request: HttpRequest, obj: Hearing) -> None:
         hearing_delete(hearing=obj, actor=request.user, ip_address=client_ip(request))  # type: ignore[arg-type]
@@ -64,6 +217,16 @@ class HearingAdmin(admin.ModelAdmin[Hearing]):
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Hearing]) -> None:
         for hearing in queryset.select_related("case__case_type"):
             self.delete_model(request, hearing)
+
+
+def _add_errors(form: forms.Form, error: ValidationError, *, rename: dict[str, str] | None = None) -> None:
+    """The service's refusal on the form: on its field when the form has it, else above the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        name = (rename or {}).get(field, field)
+        form.add_error(name if name in form.fields else None, errors)
 
 
 @admin.register(SearchPurchase)

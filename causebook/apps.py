@@ -21,3 +21,8 @@ class CausebookConfig(AppConfig):
         register_paid_handler("inspection", inspection_order_paid)
         register_continue_url("inspection", inspection_continue_url)
         register_description("inspection", inspection_description)
+
+        # The hearings on filing's case file, and the hearing calendars on the account dashboard.
+        from .panels import register_causebook_panels
+
+        register_causebook_panels()

@@ -235,6 +235,7 @@ def inspection_is_open(purchase: InspectionPurchase, now: datetime | None = None
 def inspection_copy_bytes(*, purchase: InspectionPurchase, actor: AnyUser) -> tuple[bytes, str]:
     """The watermarked inspection copy of a paid, unexpired inspection, and a file name. Audited."""
     from filing.inspection_copy import inspection_copy
+    from filing.services.sealing import sealed_copy_for_public
     from icms.core.storage import read_document
 
     if not inspection_is_open(purchase):
@@ -242,7 +243,11 @@ def inspection_copy_bytes(*, purchase: InspectionPurchase, actor: AnyUser) -> tu
     target = purchase.target
     case = target.submission.case if isinstance(target, Document) else target.case
     made_at = timezone.now()
-    data = inspection_copy(read_document(target.sealed_storage_key), made_at=made_at, case_number=case.case_number)
+    # An originating document's seal carries the parties' case access codes: not for the public.
+    source = (
+        sealed_copy_for_public(target) if isinstance(target, Document) else read_document(target.sealed_storage_key)
+    )
+    data = inspection_copy(source, made_at=made_at, case_number=case.case_number)
     with transaction.atomic():
         audit_record(
             event_type=AuditEventType.CAUSEBOOK_INSPECTION_COPY_MADE,

@@ -26,8 +26,9 @@ from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from accounts.models import Membership, Organisation
 from accounts.selectors import is_staff_user
-from filing.access import AnyUser, cases_visible_to
+from filing.access import AnyUser, cases_visible_to, organisation_cases
 from filing.models import Case, Court, Party
 from icms.core.lookups import NotFound, get_visible
 from icms.core.time import HONG_KONG
@@ -267,3 +268,57 @@ def public_hearings_for_case(*, case: Case) -> list[Hearing]:
     """The case's listings from today on: what the public cause lists show anyway."""
     start, _ = _day_bounds(hong_kong_today())
     return list(Hearing.objects.filter(case=case, starts_at__gte=start).select_related("court").order_by("starts_at"))
+
+
+# --- Hearing calendars of a user and of an organisation ----------------------------------
+
+#: How far back a subscribed calendar reaches: past hearings stay a while, then drop off.
+FEED_HISTORY = timedelta(days=366)
+
+
+def _feed_hearings(cases: QuerySet[Case]) -> list[Hearing]:
+    since = timezone.now() - FEED_HISTORY
+    return list(
+        Hearing.objects.filter(case__in=cases.values("pk"), starts_at__gte=since)
+        .select_related("case__case_type", "court")
+        .order_by("starts_at", "pk")
+    )
+
+
+def hearings_for_user(*, user: AnyUser) -> list[Hearing]:
+    """The hearings of every case ``user`` may act for (their own calendar feed).
+
+    Not for staff, who may see every case: the daily cause list is theirs. ``NotFound`` then.
+    """
+    if not user.is_authenticated or is_staff_user(user):
+        raise NotFound
+    return _feed_hearings(cases_visible_to(user))
+
+
+def administered_organisation(*, user: AnyUser, organisation_id: int | None = None) -> Organisation:
+    """The approved organisation ``user`` administers now (that one, if ``organisation_id``); else ``NotFound``."""
+    if not user.is_authenticated or not user.is_active:
+        raise NotFound
+    memberships = Membership.objects.filter(
+        user=user,
+        deactivated_at__isnull=True,
+        organisation__status=Organisation.Status.APPROVED,
+        role__in=[Membership.Role.PRIMARY_ADMIN, Membership.Role.SECONDARY_ADMIN],
+    ).select_related("organisation")
+    if organisation_id is not None:
+        memberships = memberships.filter(organisation_id=organisation_id)
+    membership = memberships.order_by("created_at").first()
+    if membership is None:
+        raise NotFound
+    return membership.organisation
+
+
+def hearings_for_organisation(*, user: AnyUser, organisation_id: int) -> tuple[Organisation, list[Hearing]]:
+    """The hearings of every case the organisation is on record in, for its administrators only."""
+    organisation = administered_organisation(user=user, organisation_id=organisation_id)
+    return organisation, _feed_hearings(organisation_cases(organisation))
+
+
+def case_hearings_for_party(*, case: Case) -> list[Hearing]:
+    """Every listing of a case, for its case file (the caller has scoped the case to the user)."""
+    return list(Hearing.objects.filter(case=case).select_related("court", "notice").order_by("starts_at", "pk"))

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
@@ -178,8 +179,56 @@ def case_hearings_feed(request: HttpRequest, case_id: int) -> HttpResponse:
         raise Http404
     case, hearings = found_or_404(selectors.hearings_for_case, user=user, case_id=case_id)
     body = ical.case_hearings_feed(case=case, hearings=hearings, site_host=request.get_host())
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     filename = case.case_number.replace(" ", "-").replace("/", "-") or f"case-{case.pk}"
-    response["Content-Disposition"] = f'inline; filename="{filename}-hearings.ics"'
+    return _calendar_response(body, f"{filename}-hearings.ics")
+
+
+def _calendar_response(body: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _session_user(request: HttpRequest) -> User | None:
+    user = request.user
+    return user if isinstance(user, User) and user.is_authenticated else None
+
+
+@require_GET
+def my_hearings_feed(request: HttpRequest) -> HttpResponse:
+    """The hearings of every case the user may act for (session, or the user's signed key); else 404.
+
+    Access is checked again on every fetch: a case the user no longer acts for drops out.
+    """
+    user = _session_user(request)
+    key = request.GET.get("key", "")
+    if key:
+        user_id = ical.user_id_from_user_key(key)
+        user = User.objects.filter(pk=user_id, is_active=True).first() if user_id else None
+    if user is None:
+        raise Http404
+    hearings = found_or_404(selectors.hearings_for_user, user=user)
+    name = gettext("My hearings") + " · iCMS"
+    body = ical.hearings_feed(name=name, hearings=hearings, site_host=request.get_host())
+    return _calendar_response(body, "my-hearings.ics")
+
+
+@require_GET
+def organisation_hearings_feed(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    """The hearings of every case the organisation is on record in: for its administrators only
+    (session, or an administrator's signed key); else 404. Checked again on every fetch."""
+    user = _session_user(request)
+    key = request.GET.get("key", "")
+    if key:
+        ids = ical.ids_from_organisation_key(key)
+        matches = ids is not None and ids[1] == organisation_id
+        user = User.objects.filter(pk=ids[0], is_active=True).first() if ids is not None and matches else None
+    if user is None:
+        raise Http404
+    organisation, hearings = found_or_404(
+        selectors.hearings_for_organisation, user=user, organisation_id=organisation_id
+    )
+    name = f"{organisation.name_en} {organisation.name_zh} · iCMS"
+    body = ical.hearings_feed(name=name, hearings=hearings, site_host=request.get_host())
+    return _calendar_response(body, "organisation-hearings.ics")

@@ -7,7 +7,8 @@ without accounts importing filing or filing importing payments.
 
 Places in use: ``"account_dashboard"`` and ``"member_detail"`` (accounts; filing shows
 cases and case assignments), ``"filing_form"`` and ``"submission"`` (filing; payments
-shows the fee).
+shows the fee), ``"case_file"`` (filing; causebook shows the hearings and the calendar
+link). Causebook also shows the hearing calendars at ``"account_dashboard"``.
 """
 
 from __future__ import annotations

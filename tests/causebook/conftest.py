@@ -66,3 +66,7 @@ def staff(db):
     user = StaffFactory()
     totp_for(user)  # staff must have an authenticator app before any page opens
     return user
+
+
+# The hearing tests' case with both sides on record, and their clock (tests/causebook/hearing_world.py).
+from tests.causebook.hearing_world import clock, hw  # noqa: E402, F401

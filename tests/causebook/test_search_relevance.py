@@ -31,6 +31,8 @@ def top(q: str, **params) -> list[int]:
         "dccj1204/2026",
         "DCCJ 01204 / 2026",
         "DCCJ No. 1204 of 2026",
+        "dccj 1204 of 2026",
+        "DCCJ-1204-2026",
         "dccj 1204",
     ],
 )

@@ -143,6 +143,13 @@ VIEWS = [
         anonymous=404,  # or a signed key for a calendar program (test_hearings_feed.py)
     ),
     View(
+        "causebook:my_hearings_feed",
+        lambda w: reverse("causebook:my_hearings_feed"),
+        user="party",
+        shows=lambda w: _listing(w, b"BEGIN:VEVENT"),
+        anonymous=404,  # or the user's signed key for a calendar program (test_hearing_calendars.py)
+    ),
+    View(
         "causebook:cause_list",
         lambda w: reverse("causebook:cause_list") + "?court=DC&date=2026-11-26",
         shows=lambda w: _listing(w, w.case.case_number),
