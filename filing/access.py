@@ -19,25 +19,37 @@ nobody learns that a case exists.
 **What each side sees of the filings.** Acting for a case does not open every filing
 in it. A submission that the registry has not accepted (received or under review,
 withdrawn, returned) is the filing side's own business: it, its documents and its
-acknowledgement are visible only to staff and to the users who act for the case *on
-behalf of the filing party* (:func:`submissions_visible_to`):
+acknowledgement are visible only to staff and to the filing side
+(:func:`filing_side_submissions`), which is, in any status:
 
-- the filer themself, while they may still act for the case;
+- the filer themself, when they filed in person (``on_behalf_of`` empty);
 - when the filer filed for an organisation (``Submission.on_behalf_of``), the users who
-  act for the case through that organisation, while it is on record for a party: its
-  administrators, the members the case is assigned to, and members who see all its
-  cases.
+  act for the case through that organisation: its administrators, the members the case
+  is assigned to, and members who see all its cases, all active, of an approved
+  organisation. This holds *whether or not the organisation is still on record*: a firm
+  taken off the record by a change of solicitors keeps seeing the filings it made, with
+  their documents and acknowledgements, but nothing else of the case (not the case
+  file, not the other parties' documents, not the court's documents; and it receives
+  nothing new, as :func:`case_recipients` reads who is
+  on record now);
+- a **joining filing** (made with a case access code, :mod:`filing.joining`, before its
+  filer is on record), to its filer while an active member of the organisation it was
+  filed for (or in person, as above): they see it, pending or returned, with its
+  acknowledgement, and nothing else of the case until its acceptance puts them on
+  record (:mod:`filing.services.representation`).
 
 Every other party and representative on record sees a filing only once it is
-accepted, and never its acknowledgement (:func:`filing_side_submissions`). Refusals
+accepted, and never its acknowledgement (:func:`submissions_visible_to`). Refusals
 are again a 404, so the other side cannot learn that something was filed, returned
-or withdrawn. A deactivated membership, an organisation that is
-not approved (applied, rejected or suspended), or an organisation taken off the record
-ends access at once: nothing is cached.
+or withdrawn. A deactivated membership or an organisation that is not approved
+(applied, rejected or suspended) ends access at once, and an organisation taken off
+the record loses the case at once: nothing is cached.
 
 Acting for a case is not the same as filing in it: administrators may see and
 manage their organisation's cases but cannot file (icms-reference §5); use
-:func:`user_may_file_for_case` before accepting a filing.
+:func:`user_may_file_for_case` before accepting a filing. A party joining the case files
+its first document with the case access code instead, before it acts for the case
+(:func:`filing.services.joining.filing_for_party_check`).
 
 This module also holds the two state changes of account linking,
 :func:`case_assignment_create` and :func:`case_assignment_delete`, because they are
@@ -107,37 +119,44 @@ def cases_visible_to(user: AnyUser) -> QuerySet[Case]:
 
 
 def _filing_side(user: User) -> Q:
-    """Submissions ``user`` filed, or filed for an organisation through which they act for the case."""
+    """Submissions ``user`` filed, or filed for an organisation through which they act for the case.
+
+    Whether the organisation is on record *now* does not matter: a firm taken off the
+    record keeps its own filings, and a joining filing is its filer's before anyone is on record.
+    """
     admin_orgs, all_cases_orgs, member_ids = _acting_memberships(user)
-    organisation_on_record = Party.objects.filter(case=OuterRef("case_id"), representative=OuterRef("on_behalf_of_id"))
     assigned_through_organisation = CaseAssignment.objects.filter(
         case=OuterRef("case_id"), membership_id__in=member_ids, membership__organisation=OuterRef("on_behalf_of_id")
     )
-    for_their_organisation = Q(Exists(organisation_on_record)) & (
+    for_their_organisation = (
         Q(on_behalf_of_id__in=admin_orgs)
         | Q(on_behalf_of_id__in=all_cases_orgs)
         | Q(Exists(assigned_through_organisation))
     )
-    return Q(submitted_by=user) | for_their_organisation
+    in_person = Q(submitted_by=user, on_behalf_of__isnull=True)
+    # A joining filer is not assigned the case until the filing is accepted.
+    joining = Q(submitted_by=user, access_code__isnull=False, on_behalf_of_id__in=member_ids.values("organisation_id"))
+    return in_person | joining | for_their_organisation
 
 
 def filing_side_submissions(user: AnyUser) -> QuerySet[Submission]:
     """Submissions ``user`` sees in full, in any status and with the acknowledgement: the filing side's.
 
-    Staff see all. Otherwise: in a case ``user`` may act for, the submissions they filed
-    themselves, and those filed for an organisation (``on_behalf_of``) through which
-    they act for the case (administrator, assignee, or member who sees all its cases)
-    while it is on record for a party.
+    Staff see all. Otherwise the submissions they filed in person, and those filed for an
+    organisation (``on_behalf_of``) through which they act for the case (administrator,
+    assignee, or member who sees all its cases), whether or not it is still on record;
+    and a joining filing (made with a case access code) to its filer, while a member.
     """
     if not user.is_authenticated or not user.is_active:
         return Submission.objects.none()
     if is_staff_user(user):
         return Submission.objects.all()
-    return Submission.objects.filter(case__in=cases_visible_to(user)).filter(_filing_side(user))
+    return Submission.objects.filter(_filing_side(user))
 
 
 def submissions_visible_to(user: AnyUser) -> QuerySet[Submission]:
-    """Submissions ``user`` may see: the filing side's in any status, everyone else's once accepted.
+    """Submissions ``user`` may see: the filing side's in any status, and once accepted every
+    submission of a case they may act for.
 
     The base of every selector of submissions and filed documents (see the module docstring).
     """
@@ -145,8 +164,8 @@ def submissions_visible_to(user: AnyUser) -> QuerySet[Submission]:
         return Submission.objects.none()
     if is_staff_user(user):
         return Submission.objects.all()
-    return Submission.objects.filter(case__in=cases_visible_to(user)).filter(
-        Q(status=Submission.Status.ACCEPTED) | _filing_side(user)
+    return Submission.objects.filter(
+        Q(status=Submission.Status.ACCEPTED, case__in=cases_visible_to(user)) | _filing_side(user)
     )
 
 
@@ -168,6 +187,27 @@ def user_may_file_for_case(user: AnyUser, case: Case) -> bool:
 def case_for_user(user: AnyUser, case_id: int) -> Case:
     """The case if ``user`` may act for it, else ``NotFound``."""
     return get_visible(cases_visible_to(user).select_related("case_type"), pk=case_id)
+
+
+def case_recipients(case: Case) -> QuerySet[User]:
+    """Everyone who receives the court's documents in a case.
+
+    The parties acting in person, and for each organisation on record: its
+    administrators and the Organisation Users the case is assigned to or who see
+    all its cases. Only active accounts and memberships of approved organisations.
+    """
+    organisation_ids = Party.objects.filter(case=case, representative__isnull=False).values("representative_id")
+    members = Membership.objects.filter(
+        organisation_id__in=organisation_ids,
+        organisation__status="approved",
+        deactivated_at__isnull=True,
+    ).filter(
+        Q(role__in=[Membership.Role.PRIMARY_ADMIN, Membership.Role.SECONDARY_ADMIN])
+        | Q(sees_all_cases=True)
+        | Q(pk__in=CaseAssignment.objects.filter(case=case).values("membership_id"))
+    )
+    in_person = Party.objects.filter(case=case, user__isnull=False).values("user_id")
+    return User.objects.filter(Q(pk__in=in_person) | Q(pk__in=members.values("user_id")), is_active=True).distinct()
 
 
 # --- Account linking ----------------------------------------------------------------

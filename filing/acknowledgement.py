@@ -53,6 +53,7 @@ def acknowledgement_data(submission: Submission, version: AcknowledgementVersion
         court_name_zh=court.name_zh,
         case_number=case.case_number,
         filer_name=submission.submitted_by.display_name,
+        filer_reference=submission.filer_reference,
         revision=_revision(version),
     )
 

@@ -84,6 +84,8 @@ class SubmissionOut(Schema):
     received_at: str
     deemed_received_at: str | None
     deemed_rule: str
+    #: The filer's own reference (client and matter): the filing side's only, "" for the other parties.
+    filer_reference: str = ""
     documents: list[SubmissionDocumentOut]
     decision: DecisionOut | None
     #: The filing side's only (empty for the other parties): every version, newest first.
@@ -174,6 +176,7 @@ def submission_status(request: ApiRequest, ref: str) -> SubmissionOut:
     """Filing status: received and deemed times, each document's hash and DRN, and the decision."""
     submission = submission_for_user(request.auth, ref)
     documents = submission.documents.select_related("document_type").order_by("ordinal")
+    filing_side = user_is_on_filing_side(request.auth, submission)
     return SubmissionOut(
         reference=submission.reference,
         status=submission.status,
@@ -182,6 +185,7 @@ def submission_status(request: ApiRequest, ref: str) -> SubmissionOut:
         received_at=hkt(submission.received_at) or "",
         deemed_received_at=hkt(submission.deemed_received_at),
         deemed_rule=submission.deemed_rule,
+        filer_reference=submission.filer_reference if filing_side else "",
         documents=[
             SubmissionDocumentOut(
                 title=d.title,
@@ -197,13 +201,11 @@ def submission_status(request: ApiRequest, ref: str) -> SubmissionOut:
             for d in documents
         ],
         decision=_decision(submission),
-        acknowledgements=_acknowledgements(request.auth, submission),
+        acknowledgements=_acknowledgements(submission) if filing_side else [],
     )
 
 
-def _acknowledgements(user: AnyUser, submission: Submission) -> list[AcknowledgementOut]:
-    if not user_is_on_filing_side(user, submission):
-        return []
+def _acknowledgements(submission: Submission) -> list[AcknowledgementOut]:
     versions = submission.acknowledgement_versions.order_by("-version")
     return [
         AcknowledgementOut(

@@ -13,6 +13,7 @@ class FilingConfig(AppConfig):
         from .models import Submission
         from .services.acknowledgements import submission_deemed_receipt_changed
         from .services.fixity import register_filing_fixity_sources
+        from .services.other_parties import register_other_parties_kind
         from .services.outbox_work import register_filing_follow_ups
         from .views_assignments import dashboard_cases_panel, member_cases_panel
 
@@ -23,6 +24,8 @@ class FilingConfig(AppConfig):
         register_panel("member_detail", member_cases_panel)
         # Acknowledgements, sealing and court-document delivery are outbox work.
         register_filing_follow_ups()
+        # The other parties on record are told of each accepted filing in their case.
+        register_other_parties_kind()
         # Every stored original, sealed copy, acknowledgement and court document is checked
         # against its SHA-256 once per FIXITY_CYCLE_DAYS (icms.core.fixity).
         register_filing_fixity_sources()

@@ -7,17 +7,25 @@ from typing import Any, cast
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.forms import BaseFormSet, formset_factory
 from django.forms.renderers import BaseRenderer
 from django.template.defaultfilters import filesizeformat
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+# The new-case form lives in its own module; imported here as the filer's forms always were.
+from .forms_new_case import NewCaseForm, new_case_initial, role_name
+from .models import Case, CaseType, DocumentType
 
-from .models import Case, CaseType, DocumentType, Party
+__all__ = [
+    "BaseDocumentFormSet",
+    "CaseAssignForm",
+    "DocumentFormSet",
+    "NewCaseForm",
+    "SubmissionKeyForm",
+    "new_case_initial",
+    "role_name",
+]
 
 MAX_DOCUMENTS = 10
 
@@ -123,56 +131,6 @@ DocumentFormSet = cast(
     type[BaseDocumentFormSet],
     formset_factory(DocumentForm, formset=BaseDocumentFormSet, extra=3, max_num=MAX_DOCUMENTS, validate_max=True),
 )
-
-
-def role_name(case_type: CaseType | None, side: str) -> str:
-    """The name of a side's role on the case type, in the reader's language ("Defendant", "被告人")."""
-    if case_type is None:
-        return str(_("Applicant") if side == Party.Side.APPLICANT else _("Respondent"))
-    role_en, role_zh = case_type.role_names(side)
-    return role_zh if (get_language() or "").startswith("zh") and role_zh else role_en
-
-
-class NewCaseForm(forms.Form):
-    """The parties and nature of a new proceeding. The filer's side comes first.
-
-    Each party's errors name the party ("Defendant: …"): both parties have a "Name in English".
-    """
-
-    nature_en = forms.CharField(label=_("Nature of the claim (English)"), max_length=255, required=False)
-    nature_zh = forms.CharField(label=_("Nature of the claim (Chinese)"), max_length=255, required=False)
-    applicant_name_en = forms.CharField(label=_("Name in English"), max_length=255, required=False)
-    applicant_name_zh = forms.CharField(label=_("Name in Chinese"), max_length=255, required=False)
-    applicant_kind = forms.ChoiceField(label=_("The party is"), choices=Party.Kind.choices, initial=Party.Kind.PERSON)
-    respondent_name_en = forms.CharField(label=_("Name in English"), max_length=255, required=False)
-    respondent_name_zh = forms.CharField(label=_("Name in Chinese"), max_length=255, required=False)
-    respondent_kind = forms.ChoiceField(label=_("The party is"), choices=Party.Kind.choices, initial=Party.Kind.PERSON)
-
-    def __init__(self, *args: Any, case_type: CaseType | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.error_groups = {
-            f"{prefix}_{suffix}": role_name(case_type, side)
-            for prefix, side in (("applicant", Party.Side.APPLICANT), ("respondent", Party.Side.RESPONDENT))
-            for suffix in ("name_en", "name_zh", "kind")
-        }
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        for side in ("applicant", "respondent"):
-            if not (data.get(f"{side}_name_en", "").strip() or data.get(f"{side}_name_zh", "").strip()):
-                self.add_error(f"{side}_name_en", _("Give the name in English, in Chinese, or both."))
-        if not (data.get("nature_en", "").strip() or data.get("nature_zh", "").strip()):
-            self.add_error("nature_en", _("Describe the claim briefly, in English or Chinese."))
-        return data
-
-
-def new_case_initial(user: User | AnonymousUser) -> dict[str, str]:
-    """What the new-case form need not ask an Individual User again (WCAG 3.3.7): acting in person,
-    they are the applicant, named as at registration (surname in capitals first, as court documents do)."""
-    if not isinstance(user, User) or user.kind != User.Kind.INDIVIDUAL:
-        return {}
-    name_en = " ".join(part for part in (user.last_name.upper(), user.first_name) if part)
-    return {"applicant_name_en": name_en, "applicant_name_zh": user.name_zh, "applicant_kind": Party.Kind.PERSON}
 
 
 class CaseChoiceField(forms.ModelChoiceField[Case]):

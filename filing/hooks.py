@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 SubmissionHandler = Callable[["Submission"], None]
 
 _returned_handlers: list[SubmissionHandler] = []
+_withdrawn_handlers: list[SubmissionHandler] = []
 
 
 def register_submission_returned(handler: SubmissionHandler) -> None:
@@ -28,4 +29,18 @@ def register_submission_returned(handler: SubmissionHandler) -> None:
 
 def submission_returned(submission: Submission) -> None:
     for handler in list(_returned_handlers):
+        handler(submission)
+
+
+def register_submission_withdrawn(handler: SubmissionHandler) -> None:
+    """Call ``handler(submission)`` when the filer withdraws a filing before the registry decides it.
+
+    Its fee follows the same path as a returned filing's (a refund follows).
+    """
+    if handler not in _withdrawn_handlers:
+        _withdrawn_handlers.append(handler)
+
+
+def submission_withdrawn(submission: Submission) -> None:
+    for handler in list(_withdrawn_handlers):
         handler(submission)

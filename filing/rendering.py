@@ -82,6 +82,8 @@ class AcknowledgementData:
     #: Empty for a new proceeding: its number is assigned on acceptance.
     case_number: str = ""
     filer_name: str = ""
+    #: The filer's own reference (client and matter), as they gave it; empty if none.
+    filer_reference: str = ""
     fee: FeeLine | None = None
     issued_at: datetime | None = field(default=None)
     #: Set on a revised acknowledgement (version 2 onwards); None on the first.

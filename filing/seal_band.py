@@ -42,6 +42,10 @@ _T = TypeVar("_T")
 MM: Final = 72 / 25.4
 #: The band's height, as laid out (it is scaled down with its width on a narrow page).
 BAND_HEIGHT_MM: Final = 14.0
+#: The first page's band is taller by this for each line it adds (the case access codes on
+#: an originating document's seal, :func:`first_band_height_mm`), and this once.
+BAND_LINE_MM: Final = 3.2
+BAND_EXTRA_MM: Final = 1.2
 #: The band is laid out at least this wide (A4's width) and scaled down to fit a
 #: narrower page, so that its lines never wrap.
 BAND_MIN_WIDTH_PT: Final = round(210 * MM, 2)
@@ -73,16 +77,28 @@ class Geometry:
     layout_width: float
     #: How far the top edge (as the reader sees it) moves out, in the page's units.
     grow: float
+    #: The band's height as laid out, in millimetres (taller than usual on a page 1 with extra lines).
+    height_mm: float = BAND_HEIGHT_MM
+
+    @property
+    def shape(self) -> tuple[float, float]:
+        """The band this page needs: its layout width (points) and height (mm). Pages of one shape share a band."""
+        return (self.layout_width, self.height_mm)
 
 
-def geometry(page: PageObject) -> Geometry:
+def first_band_height_mm(extra_lines: int) -> float:
+    """The height of a band that carries ``extra_lines`` lines below its usual three."""
+    return BAND_HEIGHT_MM + BAND_EXTRA_MM + BAND_LINE_MM * extra_lines if extra_lines else BAND_HEIGHT_MM
+
+
+def geometry(page: PageObject, *, height_mm: float = BAND_HEIGHT_MM) -> Geometry:
     visible = visible_box(page)
     x0, y0, x1, y1 = visible
     turn = page.rotation % 360 if page.rotation % 90 == 0 else 0
     seen_width = (x1 - x0) if turn in (0, 180) else (y1 - y0)
     unit = float(page.get("/UserUnit", 1) or 1)
     layout_width = round(max(seen_width * unit, BAND_MIN_WIDTH_PT), 2)
-    return Geometry(visible, turn, layout_width, BAND_HEIGHT_MM * MM * seen_width / layout_width)
+    return Geometry(visible, turn, layout_width, height_mm * MM * seen_width / layout_width, height_mm)
 
 
 def visible_box(page: PageObject) -> Box:
@@ -189,25 +205,29 @@ class BandFontMissing(RuntimeError):
 
 @dataclass(frozen=True, slots=True)
 class BandArt:
-    """The rendered band, copied into one writer: a Form XObject per layout width, and
-    the font and glyphs to write "page n of m" with."""
+    """The rendered band, copied into one writer: a Form XObject per shape (layout width and
+    height, :attr:`Geometry.shape`), and the font and glyphs to write "page n of m" with."""
 
-    forms: Mapping[float, IndirectObject]
+    forms: Mapping[tuple[float, float], IndirectObject]
     font: IndirectObject
     #: Each character's two-byte code in the font (Identity-H) and its advance (1/1000 em).
     glyphs: Mapping[str, tuple[bytes, float]]
     size: float
-    #: The baseline of "page n of m", from the band's bottom, and its right edge from the band's right.
+    #: The baseline of "page n of m", from the bottom of a band of the usual height, and its
+    #: right edge from the band's right.
     baseline: float
     right: float
 
     @classmethod
-    def load(cls, writer: PdfWriter, band: PdfReader, widths: Sequence[float], *, right: float) -> BandArt:
-        """``band`` holds one page per width in ``widths`` (sorted, distinct), then the palette page."""
+    def load(
+        cls, writer: PdfWriter, band: PdfReader, shapes: Sequence[tuple[float, float]], *, right: float
+    ) -> BandArt:
+        """``band`` holds one page per shape in ``shapes`` (sorted, distinct), then the palette page
+        (of the usual height)."""
         forms = {
-            width: writer._add_object(form_xobject(writer, band.pages[index])) for index, width in enumerate(widths)
+            shape: writer._add_object(form_xobject(writer, band.pages[index])) for index, shape in enumerate(shapes)
         }
-        palette = band.pages[len(widths)]
+        palette = band.pages[len(shapes)]
         fonts = _resolved(_resolved(palette["/Resources"], DictionaryObject)["/Font"], DictionaryObject)
         for reference in fonts.values():
             glyphs = _glyphs(_resolved(reference, DictionaryObject))
@@ -218,17 +238,22 @@ class BandArt:
                 return cls(forms, font_ref, glyphs, size, baseline, right)
         raise BandFontMissing("No font of the band has every character of the page numbers.")
 
-    def label(self, text: str, *, width: float, font_name: str) -> bytes:
-        """Content that writes ``text`` right-aligned on the band's first line, in band space."""
+    def label(self, text: str, *, width: float, font_name: str, height_mm: float = BAND_HEIGHT_MM) -> bytes:
+        """Content that writes ``text`` right-aligned on the band's first line, in band space.
+
+        The first line is as far from the band's top whatever its height: a taller band
+        adds its lines below.
+        """
         codes = b"".join(self.glyphs[char][0] for char in text)
         advance = sum(self.glyphs[char][1] for char in text) * self.size / 1000
         x = width - self.right - advance
+        baseline = self.baseline + (height_mm - BAND_HEIGHT_MM) * MM
         return b"BT\n%s\n%s %.3f Tf\n%.3f %.3f Td\n<%s> Tj\nET\n" % (
             _COLOUR,
             font_name.encode("ascii"),
             self.size,
             x,
-            self.baseline,
+            baseline,
             codes.hex().encode("ascii"),
         )
 
@@ -333,17 +358,18 @@ def draw_band(
     still there for text extraction, search and reading without tags.
     """
     own = own_resources(page)
-    form_name = add_resource(own, "/XObject", "/ICMSBand", art.forms[where.layout_width])
+    form_name = add_resource(own, "/XObject", "/ICMSBand", art.forms[where.shape])
     font_name = add_resource(own, "/Font", "/ICMSBandFont", art.font)
     matrix = stamp_matrix(
         page.cropbox,
         where.turn,
         width=where.layout_width,
-        height=BAND_HEIGHT_MM * MM,
+        height=where.height_mm * MM,
         corner=Corner.TOP_LEFT,
         margin=0,
     )
-    band = draw_form(form_name, matrix, extra=art.label(label, width=where.layout_width, font_name=font_name))
+    extra = art.label(label, width=where.layout_width, font_name=font_name, height_mm=where.height_mm)
+    band = draw_form(form_name, matrix, extra=extra)
     if artifact:
         band = mark_artifact(band, b"/Type /Pagination /Subtype /Header /Attached [/Top]")
     draw_over(writer, page, band, clip=where.visible, first=True)

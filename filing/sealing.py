@@ -41,7 +41,17 @@ from pypdf.generic import DictionaryObject
 
 from icms.core import rendering
 
-from .seal_band import BAND_HEIGHT_MM, MM, PALETTE, BandArt, Geometry, draw_band, geometry, grow_page
+from .seal_band import (
+    BAND_HEIGHT_MM,
+    MM,
+    PALETTE,
+    BandArt,
+    Geometry,
+    draw_band,
+    first_band_height_mm,
+    geometry,
+    grow_page,
+)
 from .seal_band import Corner as Corner  # re-exported
 from .seal_band import stamp_matrix as stamp_matrix  # re-exported
 
@@ -116,6 +126,10 @@ class Stamp:
     drn: str
     #: 1 for the first sealed copy; a copy re-issued after a correction says its version.
     version: int = 1
+    #: Lines the first page's band adds below its usual three: on the sealed originating
+    #: document, each respondent's case access code (filing/joining.py). Page 1's band is
+    #: taller by as many lines.
+    access_codes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if timezone.is_naive(self.moment):
@@ -147,10 +161,12 @@ class StampTooLarge(ValueError):
     """The band's text did not fit in the band (a court name far longer than usual)."""
 
 
-def render_band(stamp: Stamp, *, sha256: str, widths: Sequence[float]) -> bytes:
-    """The band for each of ``widths`` (layout widths in points: distinct, sorted), one
-    page each, :data:`~filing.seal_band.BAND_HEIGHT_MM` high, then a palette page that
-    carries every character of "page n of m" (:class:`~filing.seal_band.BandArt`).
+def render_band(stamp: Stamp, *, sha256: str, shapes: Sequence[tuple[float, float]]) -> bytes:
+    """The band for each of ``shapes`` (layout width in points and height in millimetres:
+    distinct, sorted), one page each, then a palette page, of the first width and
+    :data:`~filing.seal_band.BAND_HEIGHT_MM` high, that carries every character of "page
+    n of m" (:class:`~filing.seal_band.BandArt`). A band taller than that carries the
+    stamp's ``access_codes`` lines too (page 1's).
 
     One render whatever the number of pages. Raises :class:`StampTooLarge` if the text
     overflows a band.
@@ -161,10 +177,10 @@ def render_band(stamp: Stamp, *, sha256: str, widths: Sequence[float]) -> bytes:
     else:
         moment_en = rendering.format_date_en(stamp.moment)
         moment_zh = rendering.format_date_zh(stamp.moment)
-    sizes = [*widths, widths[0]]
+    sizes = [*shapes, (shapes[0][0], BAND_HEIGHT_MM)]
     page_rules = "\n".join(
-        f"@page band{index} {{ size: {width:.2f}pt {BAND_HEIGHT_MM}mm; margin: 0; }}"
-        for index, width in enumerate(sizes)
+        f"@page band{index} {{ size: {width:.2f}pt {height:.2f}mm; margin: 0; }}"
+        for index, (width, height) in enumerate(sizes)
     )
     pdf = rendering.render_pdf_untagged(
         "filing/pdf/band.html",
@@ -179,8 +195,11 @@ def render_band(stamp: Stamp, *, sha256: str, widths: Sequence[float]) -> bytes:
             "drn_display": drn_format(stamp.drn),
             "short_digest": sha256[:SHORT_DIGEST_LENGTH],
             "page_rules": page_rules,
-            "bands": [f"band{index}" for index in range(len(widths))],
-            "palette_page": f"band{len(widths)}",
+            "bands": [
+                {"name": f"band{index}", "codes": stamp.access_codes if height > BAND_HEIGHT_MM else ()}
+                for index, (_width, height) in enumerate(shapes)
+            ],
+            "palette_page": f"band{len(shapes)}",
             "palette": PALETTE,
         },
         stylesheets=("filing/pdf/band.css",),
@@ -211,21 +230,29 @@ def seal_pdf(original: bytes, stamp: Stamp) -> bytes:
     the SHA-256 of ``original``.
     """
     digest = hashlib.sha256(original).hexdigest()
-    geometries = [geometry(page) for page in PdfReader(BytesIO(original)).pages]
-    widths = sorted({where.layout_width for where in geometries})
-    band = PdfReader(BytesIO(render_band(stamp, sha256=digest, widths=widths)))
+    pages = PdfReader(BytesIO(original)).pages
+    geometries = [geometry(page) for page in pages]
+    if stamp.access_codes:
+        geometries[0] = geometry(pages[0], height_mm=first_band_height_mm(len(stamp.access_codes)))
+    shapes = sorted({where.shape for where in geometries})
+    band = PdfReader(BytesIO(render_band(stamp, sha256=digest, shapes=shapes)))
     try:
-        sealed = _add_bands(original, band, widths, geometries, incremental=True)
+        sealed = _add_bands(original, band, shapes, geometries, incremental=True)
     except Exception:
         # Some damaged-but-readable files (accepted with PdfInfo.repaired) cannot take an
         # incremental update; a full rewrite still leaves the original bytes untouched.
         logger.warning("Incremental sealing failed; rewriting the whole file.", exc_info=True)
-        sealed = _add_bands(original, band, widths, geometries, incremental=False)
+        sealed = _add_bands(original, band, shapes, geometries, incremental=False)
     return sealed
 
 
 def _add_bands(
-    original: bytes, band: PdfReader, widths: Sequence[float], geometries: Sequence[Geometry], *, incremental: bool
+    original: bytes,
+    band: PdfReader,
+    shapes: Sequence[tuple[float, float]],
+    geometries: Sequence[Geometry],
+    *,
+    incremental: bool,
 ) -> bytes:
     reader = PdfReader(BytesIO(original))
     writer = PdfWriter(reader, incremental=True) if incremental else PdfWriter(clone_from=reader)
@@ -234,7 +261,7 @@ def _add_bands(
         # changed, which drops the document's title (ISO 32000-1 §7.5.6: the update's
         # trailer repeats the previous one's entries). A new copy is always written.
         writer._info_obj = writer._add_object(DictionaryObject(writer._info))
-    art = BandArt.load(writer, band, widths, right=BAND_PADDING_RIGHT_MM * MM)
+    art = BandArt.load(writer, band, shapes, right=BAND_PADDING_RIGHT_MM * MM)
     tagged = "/StructTreeRoot" in writer._root_object
     total = len(geometries)
     for number, (page, where) in enumerate(zip(writer.pages, geometries, strict=True), start=1):

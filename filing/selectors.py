@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case as CaseWhen
+from django.db.models import CharField, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.utils import translation
 
 from accounts.models import User
@@ -18,6 +19,7 @@ from accounts.selectors import is_staff_user
 from icms.core.lookups import NotFound
 
 from .access import AnyUser, cases_visible_to, filing_side_submissions, submissions_visible_to
+from .case_numbers import parse_case_number
 from .models import Case, CourtDocument, Document, MessageItem, Party, Submission
 from .models.submissions import OPEN_STATUSES
 from .sealing import drn_normalize
@@ -26,6 +28,38 @@ from .sealing import drn_normalize
 def submissions_for_user(user: AnyUser) -> QuerySet[Submission]:
     """Submissions the user may see: their side's in any status, the other parties' once accepted."""
     return submissions_visible_to(user).select_related("case__case_type__court", "submitted_by")
+
+
+def your_reference(user: AnyUser, *, submission: str = "") -> CaseWhen:
+    """An annotation: the filer's own reference of the submission, if ``user`` is on its filing side, else "".
+
+    The reference is the filing side's business (their client and matter), never shown to
+    the other parties. ``submission`` is the path from the queried model to the
+    submission, such as ``"submission"`` for a message; empty for a submission itself.
+    """
+    pk = OuterRef(f"{submission}__pk") if submission else OuterRef("pk")
+    field = f"{submission}__filer_reference" if submission else "filer_reference"
+    on_filing_side = Exists(filing_side_submissions(user).filter(pk=pk))
+    return CaseWhen(When(on_filing_side, then=F(field)), default=Value(""), output_field=CharField())
+
+
+def submissions_search(user: AnyUser, query: str = "") -> QuerySet[Submission]:
+    """The submissions ``user`` may see, each with ``your_reference``, matching ``query`` if given.
+
+    A query matches a submission's reference (``ES-…``, or part of it), the filer's own
+    reference (any part, any letter case; the filing side's own submissions only) or
+    its case number in any spelling :func:`~filing.case_numbers.parse_case_number` reads
+    (``dccj 12/2026``; without the year, every year). Newest first.
+    """
+    submissions = submissions_for_user(user).annotate(your_reference=your_reference(user))
+    text = " ".join(query.split())
+    if text:
+        matches = Q(reference__icontains=text) | Q(your_reference__icontains=text)
+        case_number = parse_case_number(text)
+        if case_number is not None:
+            matches |= case_number.as_filter("case__")
+        submissions = submissions.filter(matches)
+    return submissions.order_by("-received_at", "-pk")
 
 
 def submission_for_user(user: AnyUser, reference: str) -> Submission:
@@ -72,9 +106,11 @@ def queue_position(submission: Submission) -> int | None:
 
 
 def messages_for_user(user: User) -> QuerySet[MessageItem]:
+    """The user's messages, newest first, each with ``your_reference`` (their own reference of its submission)."""
     return (
         MessageItem.objects.filter(recipient=user)
         .select_related("submission", "court_document__case__case_type")
+        .annotate(your_reference=your_reference(user, submission="submission"))
         .order_by("-created_at", "-id")
     )
 

@@ -1,16 +1,26 @@
 from django.urls import path
 
-from . import views, views_assignments
+from . import views, views_assignments, views_drafts, views_joining
 
 app_name = "filing"
 
 urlpatterns = [
     path("", views.file_start, name="start"),
+    path("join/", views_joining.join_case, name="join"),
     path("cases/<int:case_id>/", views.case_file, name="case"),
     path("cases/<int:case_id>/file/", views.file_in_case, name="file_in_case"),
     path("new/<str:prefix>/", views.start_case, name="start_case"),
+    path("drafts/", views_drafts.drafts_list, name="drafts"),
+    path("drafts/<int:draft_id>/", views_drafts.draft_edit, name="draft_edit"),
+    path("drafts/<int:draft_id>/review/", views_drafts.draft_review, name="draft_review"),
     path("submissions/", views.submissions_list, name="submissions"),
     path("submissions/<str:reference>/", views.submission_detail, name="submission"),
+    path(
+        "submissions/<str:reference>/withdraw/",
+        views_drafts.submission_withdraw_confirm,
+        name="submission_withdraw",
+    ),
+    path("submissions/<str:reference>/refile/", views_drafts.submission_refile, name="submission_refile"),
     path("submissions/<str:reference>/acknowledgement.pdf", views.acknowledgement_download, name="acknowledgement"),
     path(
         "submissions/<str:reference>/acknowledgement-v<int:version>.pdf",

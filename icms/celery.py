@@ -62,6 +62,18 @@ app.conf.update(
             "schedule": 300.0,
             "options": {"expires": 280},
         },
+        # Draft filings past FILING_DRAFT_DAYS, with their uploaded files (filing/services/drafts.py).
+        "purge-expired-drafts": {
+            "task": "filing.tasks.drafts_purge_expired",
+            "schedule": 3600.0,
+            "options": {"expires": 3300},
+        },
+        # Hearing reminders, from 09:00 HKT on the working day before each hearing (causebook/reminders.py).
+        "hearing-reminders": {
+            "task": "causebook.tasks.hearing_reminders_send",
+            "schedule": 1800.0,
+            "options": {"expires": 1700},
+        },
         # Gateway payments with no answer for PAYMENT_PENDING_TIMEOUT_MINUTES become failed (timeout).
         "expire-pending-payments": {
             "task": "payments.tasks.payment_orders_expire",

@@ -68,6 +68,14 @@ def filing_form_panel(*, case_type: CaseType, user: Any) -> tuple[str, dict[str,
     }
 
 
+def draft_review_panel(*, draft: Any, documents: list[Any], user: Any) -> tuple[str, dict[str, object]] | None:
+    """The fee the draft's documents will carry once submitted: the quote, as for a submission."""
+    items = [document.document_type.fee_item_code for document in documents if document.document_type.fee_item_code]
+    if not items:
+        return None
+    return "payments/panels/draft_fee.html", {"quote": _safe_quote(items, draft.case_type.court.level)}
+
+
 def submission_panel(*, submission: Submission, user: Any) -> tuple[str, dict[str, object]] | None:
     """The fee of a received submission: the quote, and a way to pay it or its receipt."""
     items = submission_fee_items(submission)
@@ -94,6 +102,16 @@ def submission_returned(submission: Submission) -> None:
         order=order,
         reason=f"Filing {submission.reference} returned: {reason.code if reason else 'returned'}",
         requested_by=None,
+    )
+
+
+def submission_withdrawn(submission: Submission) -> None:
+    """A filing the filer withdrew before the registry decided it: its fee goes back as on a return."""
+    order = submission_order(submission)
+    if order is None or order.status != PaymentOrder.Status.PAID:
+        return
+    refund_request_for_order(
+        order=order, reason=f"Filing {submission.reference} withdrawn by the filer", requested_by=None
     )
 
 
@@ -159,7 +177,9 @@ def register() -> None:
 
     register_panel("filing_form", filing_form_panel)
     register_panel("submission", submission_panel)
+    register_panel("draft_review", draft_review_panel)
     filing_hooks.register_submission_returned(submission_returned)
+    filing_hooks.register_submission_withdrawn(submission_withdrawn)
     hooks.register_paid_handler(SUBMISSION, order_paid)
     hooks.register_receipt_handler(receipt_rendered)
     hooks.register_continue_url(SUBMISSION, submission_continue_url)

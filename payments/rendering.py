@@ -8,9 +8,10 @@ from typing import Any
 
 from django.utils import timezone, translation
 
+from filing.models import Submission
 from icms.core.rendering import BASE_STYLESHEET, format_datetime_en, format_datetime_zh, format_hkd, render_pdf
 
-from .models import DepositAccount, LedgerEntry, PaymentOrder, Receipt
+from .models import DepositAccount, LedgerEntry, PaymentOrder, PaymentPurpose, Receipt
 
 STYLESHEETS = (BASE_STYLESHEET, "filing/pdf/acknowledgement.css", "payments/pdf/payments.css")
 
@@ -62,6 +63,14 @@ def _refund_rows(order: PaymentOrder) -> list[dict[str, Any]]:
     return rows
 
 
+def _filer_reference(order: PaymentOrder) -> str:
+    """The filer's own reference of the submission a filing fee paid for; "" for any other payment."""
+    if order.purpose != PaymentPurpose.SUBMISSION or not order.purpose_ref:
+        return ""
+    found = Submission.objects.filter(reference=order.purpose_ref).values_list("filer_reference", flat=True).first()
+    return found or ""
+
+
 def receipt_context(receipt: Receipt) -> dict[str, Any]:
     from icms.calendar import deemed_receipt
 
@@ -80,6 +89,7 @@ def receipt_context(receipt: Receipt) -> dict[str, Any]:
         "receipt": receipt,
         "order": order,
         "paid_for": _paid_for(order),
+        "filer_reference": _filer_reference(order),
         "lines": lines,
         "amount": format_hkd(order.amount),
         "refunds": _refund_rows(order),

@@ -251,7 +251,7 @@ class SubmissionAdmin(CaseNumberSearchMixin[Submission]):
         (None, {"fields": ["reference", "status", "case_display", "parties", "opens_case", "queue"]}),
         (_("Filer"), {"fields": ["submitted_by", "on_behalf_of", "payment_reference"]}),
         (_("Receipt"), {"fields": ["received", "deemed", "rule", "acknowledged_at"]}),
-        (_("Decision"), {"fields": ["decided_by", "decided_at", "return_reason", "return_note"]}),
+        (_("Decision"), {"fields": ["decided_by", "decided_at", "return_reason", "return_note", "withdrawn_at"]}),
     ]
     readonly_fields = [
         "reference",
@@ -271,6 +271,7 @@ class SubmissionAdmin(CaseNumberSearchMixin[Submission]):
         "decided_at",
         "return_reason",
         "return_note",
+        "withdrawn_at",
     ]
 
     # --- Permissions: nobody adds, edits or deletes; deciding needs change_submission.

@@ -15,6 +15,7 @@ from icms.core.fields import EncryptedTextField
 from icms.core.models import TimeStampedModel
 
 from ..case_numbers import format_case_number
+from ..party_ids import party_id_mask
 
 
 def _in_active_language(english: str, chinese: str) -> str:
@@ -248,6 +249,11 @@ class Party(TimeStampedModel):
     def role(self) -> str:
         """The role's name on this case type, such as "Plaintiff" or "被告人"."""
         return _in_active_language(*self.case.case_type.role_names(self.side))
+
+    @property
+    def id_number_masked(self) -> str:
+        """The identity document's number as pages show it, never whole (filing.party_ids)."""
+        return party_id_mask(self.id_kind, self.id_number)
 
 
 class Representation(TimeStampedModel):

@@ -8,6 +8,7 @@ from .review import filing_accept, filing_return
 from .sealing import sealed_copies_reissued_tell, submission_documents_seal
 from .submissions import (
     DocumentUpload,
+    FilingDetails,
     NewCase,
     NewParty,
     SubmissionRefused,
@@ -17,6 +18,7 @@ from .withdrawal import document_reinstate, document_withdraw
 
 __all__ = [
     "DocumentUpload",
+    "FilingDetails",
     "NewCase",
     "NewParty",
     "SubmissionRefused",

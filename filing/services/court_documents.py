@@ -2,44 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import IO, Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import lazy
 
-from accounts.models import Membership, User
+from accounts.models import User
 from icms.core.audit import AuditEventType, audit_record
 from icms.core.messages import render_bilingual
 from icms.core.storage import StoredFiles
 
-from ..models import Case, CaseAssignment, CourtDocument, Party
+from ..access import case_recipients
+from ..models import Case, CourtDocument
 from ..pdf_checks import PdfInfo, validate_pdf
 from ..sealing import Stamp, StampKind, drn_generate, seal_pdf
 from .messages import message_post
 from .review import ReviewRefused, require_registry_staff
-
-
-def case_recipients(case: Case) -> QuerySet[User]:
-    """Everyone who receives the court's documents in a case.
-
-    The parties acting in person, and for each organisation on record: its
-    administrators and the Organisation Users the case is assigned to or who see
-    all its cases. Only active accounts and memberships of approved organisations.
-    """
-    organisation_ids = Party.objects.filter(case=case, representative__isnull=False).values("representative_id")
-    members = Membership.objects.filter(
-        organisation_id__in=organisation_ids,
-        organisation__status="approved",
-        deactivated_at__isnull=True,
-    ).filter(
-        Q(role__in=[Membership.Role.PRIMARY_ADMIN, Membership.Role.SECONDARY_ADMIN])
-        | Q(sees_all_cases=True)
-        | Q(pk__in=CaseAssignment.objects.filter(case=case).values("membership_id"))
-    )
-    in_person = Party.objects.filter(case=case, user__isnull=False).values("user_id")
-    return User.objects.filter(Q(pk__in=in_person) | Q(pk__in=members.values("user_id")), is_active=True).distinct()
 
 
 def court_document_issue(
@@ -52,6 +32,7 @@ def court_document_issue(
     public_inspection: bool = False,
     checked: PdfInfo | None = None,
     ip_address: str | None = None,
+    on_issue: Callable[[CourtDocument], None] | None = None,
 ) -> CourtDocument:
     """Issue a document to a case: checked, stamped ISSUED with a DRN, stored, audited.
 
@@ -60,6 +41,11 @@ def court_document_issue(
     field); the file is then not parsed again. Nothing is trusted blindly: the stored
     bytes must hash to ``checked.sha256``, or nothing is kept. Delivery to the message
     boxes follows on commit.
+
+    ``on_issue(document)`` runs inside the issuing transaction, after the document row
+    is written: a later app records what the document is for (causebook's hearing and
+    its notice) in the same transaction, without filing knowing of it. If it raises,
+    nothing is issued and no file is kept.
     """
     require_registry_staff(staff)
     if case.number is None:
@@ -109,6 +95,8 @@ def court_document_issue(
                 from .follow_up import court_document_delivery_owe
 
                 court_document_delivery_owe(document)
+                if on_issue is not None:
+                    on_issue(document)
             return document
         except IntegrityError:
             continue  # a DRN collision; draw again

@@ -21,7 +21,9 @@ from ..case_numbers.numbering import case_number_assign
 from ..models import Case, Document, DocumentView, ReturnReason, Submission
 from ..models.submissions import OPEN_STATUSES
 from ..sealing import drn_generate
+from .joining import access_codes_issue
 from .messages import message_post
+from .representation import representation_on_acceptance
 
 
 class ReviewRefused(ValidationError):
@@ -133,6 +135,8 @@ def filing_accept(
         year = timezone.localtime(submission.deemed_received_at).year
         case = case_number_assign(case=case, year=year)
         Case.objects.filter(pk=case.pk).update(status=Case.Status.ACTIVE, issued_at=submission.deemed_received_at)
+        # Before the sealed copy is made: its seal prints each respondent's code (filing/joining.py).
+        access_codes_issue(case=case, actor=clerk, ip_address=ip_address)
     for document in submission.documents.select_related("document_type"):
         _assign_drn(document)
         Document.objects.filter(pk=document.pk).update(public_inspection=document.document_type.public_inspection)
@@ -151,8 +155,13 @@ def filing_accept(
         ip_address=ip_address,
     )
     from .follow_up import sealing_owe
+    from .other_parties import other_parties_owe
 
+    # A joining filing or a notice of acting puts its filer on record (filing/services/representation.py).
+    representation_on_acceptance(submission=submission, clerk=clerk, ip_address=ip_address)
     sealing_owe(submission)
+    # The other parties on record are told once the sealed copies exist (not for an opening filing).
+    other_parties_owe(submission)
     return submission
 
 

@@ -11,8 +11,10 @@ from icms.core.messages import Bilingual, render_message
 from icms.core.rendering import format_datetime_en, format_datetime_zh
 from icms.core.storage import StoredDocument, read_document, stored_once
 
+from ..access import case_recipients
 from ..models import Document, Submission
 from ..sealing import Stamp, StampKind, seal_pdf
+from .joining import seal_code_lines
 from .messages import message_post
 
 
@@ -21,7 +23,6 @@ def sealed_copies_reissued_tell(*, submission: Submission) -> int:
     time), once per version: a message with the new copies and an email. Returns how many
     were told for the first time."""
     from ..notifications import notify
-    from .court_documents import case_recipients
 
     case = submission.case
     version = max(submission.documents.values_list("sealed_version", flat=True))
@@ -77,7 +78,11 @@ def submission_documents_seal(*, submission_id: int) -> int:
     if submission.deemed_received_at is None:
         raise RuntimeError("An accepted submission always has a deemed receipt.")
     sealed = 0
-    for document in submission.documents.filter(sealed_storage_key="").order_by("ordinal"):
+    # The originating document's seal carries each respondent's case access code (filing/joining.py).
+    codes = seal_code_lines(submission)
+    for document in (
+        submission.documents.filter(sealed_storage_key="").select_related("document_type").order_by("ordinal")
+    ):
         if document.drn is None:
             raise RuntimeError(f"Accepted document {document.pk} has no DRN.")
         stamp = Stamp(
@@ -88,6 +93,7 @@ def submission_documents_seal(*, submission_id: int) -> int:
             moment=submission.deemed_received_at,
             drn=document.drn,
             version=document.sealed_version,
+            access_codes=codes if document.document_type.starts_case else (),
         )
         sealed_bytes = seal_pdf(read_document(document.storage_key), stamp)
         with stored_once(
@@ -121,6 +127,33 @@ def submission_documents_seal(*, submission_id: int) -> int:
                 context={"submission": submission, "accepted": True, "case_number": case.case_number},
             )
     return sealed
+
+
+def sealed_copy_for_public(document: Document) -> bytes:
+    """The sealed copy as the public may see it: an inspection copy is made from this.
+
+    The sealed originating document carries the respondents' case access codes on its
+    seal, which are for the parties alone: for it, the original is sealed again, at the
+    same version and with the same DRN and time, without them. Any other sealed copy is
+    returned as stored.
+    """
+    submission = document.submission
+    if not (submission.opens_case and document.document_type.starts_case and seal_code_lines(submission)):
+        return read_document(document.sealed_storage_key)
+    case = submission.case
+    court = case.case_type.court
+    if submission.deemed_received_at is None or document.drn is None:
+        raise RuntimeError("A sealed document has a DRN and a deemed receipt.")
+    stamp = Stamp(
+        kind=StampKind.FILED,
+        court_name_en=court.name_en,
+        court_name_zh=court.name_zh,
+        case_number=case.case_number,
+        moment=submission.deemed_received_at,
+        drn=document.drn,
+        version=document.sealed_version,
+    )
+    return seal_pdf(read_document(document.storage_key), stamp)
 
 
 def _sealed_copy_claim(document: Document) -> Callable[[StoredDocument], int]:

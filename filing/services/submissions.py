@@ -3,26 +3,49 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.db.models import DateTimeField, Func
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, User
 from accounts.selectors import filing_eligibility, membership_for_user
 from icms.calendar.stamping import deemed_receipt_stamp
 from icms.core.audit import AuditEventType, audit_record
-from icms.core.storage import StoredFiles
+from icms.core.storage import StorageUnavailable, StoredFiles, hash_stored_document
 
 from .. import access
-from ..models import Case, CaseAssignment, CaseType, Document, DocumentType, Party, Submission
+from ..claim_limits import claim_amount_check
+from ..models import (
+    Case,
+    CaseAssignment,
+    CaseType,
+    Document,
+    Party,
+    Representation,
+    Submission,
+    SubmissionDraft,
+)
+from ..party_ids import party_id_check, party_id_normalise
 from ..pdf_checks import PdfInfo, PdfRejected, check_submission_size, validate_pdf
 from ..selectors import submission_for_key
 from .acknowledgements import acknowledgement_version_create
+from .filing_input import DocumentUpload, FilingDetails, NewCase, NewParty, StoredPdf, SubmissionRefused
+
+__all__ = [
+    "DocumentUpload",
+    "FilingDetails",
+    "NewCase",
+    "NewParty",
+    "StoredPdf",
+    "SubmissionRefused",
+    "returned_case_reopen",
+    "submission_create",
+]
 
 
 class ClockTimestamp(Func):
@@ -35,38 +58,6 @@ class ClockTimestamp(Func):
     function = "clock_timestamp"
     template = "clock_timestamp()"
     output_field = DateTimeField()
-
-
-class SubmissionRefused(ValidationError):
-    """The filer may not make this submission; the message says why, in their language."""
-
-
-@dataclass(frozen=True)
-class DocumentUpload:
-    document_type: DocumentType
-    title: str
-    file: IO[bytes] | Any
-    filename: str = ""
-
-
-@dataclass(frozen=True)
-class NewParty:
-    name_en: str = ""
-    name_zh: str = ""
-    kind: str = Party.Kind.PERSON
-
-
-@dataclass(frozen=True)
-class NewCase:
-    """The details of a new proceeding, which the originating document starts."""
-
-    case_type: CaseType
-    applicants: Sequence[NewParty]
-    respondents: Sequence[NewParty]
-    nature_en: str = ""
-    nature_zh: str = ""
-    filer_is_applicant: bool = True
-    extra: dict[str, str] = field(default_factory=dict)
 
 
 def _refuse(message: Any) -> SubmissionRefused:
@@ -93,46 +84,102 @@ def _filing_organisation(user: User) -> Organisation | None:
     return membership.organisation if membership is not None else None
 
 
-def _create_case(*, user: User, new_case: NewCase, organisation: Organisation | None) -> Case:
+def _create_case(
+    *, user: User, new_case: NewCase, organisation: Organisation | None, into: Case | None = None
+) -> Case:
     case_type = new_case.case_type
     allowed = case_type.organisations_may_start if organisation else case_type.individuals_may_start
     if not allowed:
         raise _refuse(_("Your kind of account cannot start this kind of case."))
     if not new_case.applicants or not new_case.respondents:
         raise _refuse(_("Name at least one party on each side."))
+    try:
+        claim_amount_check(case_type=case_type, amount=new_case.amount_claimed)
+    except ValidationError as error:
+        raise _refuse(error.messages[0]) from None
     case = Case(
         case_type=case_type,
         status=Case.Status.PENDING,
         nature_en=new_case.nature_en.strip(),
         nature_zh=new_case.nature_zh.strip(),
+        amount_claimed=new_case.amount_claimed,
         created_by=user,
     )
     case.full_clean()
+    if into is not None:
+        # A returned opening filing filed again keeps its case row (services/refiling.py).
+        case.pk, case.created_at, case._state.adding = into.pk, into.created_at, False
     case.save()
-    for side, parties in ((Party.Side.APPLICANT, new_case.applicants), (Party.Side.RESPONDENT, new_case.respondents)):
+    sides = (
+        (Party.Side.APPLICANT, new_case.applicants),
+        (Party.Side.RESPONDENT, new_case.respondents),
+        (Party.Side.THIRD_PARTY, new_case.third_parties),
+    )
+    for side, parties in sides:
         for ordinal, details in enumerate(parties, start=1):
-            if not (details.name_en.strip() or details.name_zh.strip()):
-                raise _refuse(_("Give each party a name in English or Chinese."))
-            filer_party = ordinal == 1 and (side == Party.Side.APPLICANT) == new_case.filer_is_applicant
-            party = Party(
+            filer_party = ordinal == 1 and side != Party.Side.THIRD_PARTY
+            filer_party = filer_party and (side == Party.Side.APPLICANT) == new_case.filer_is_applicant
+            _party_create(
                 case=case,
                 side=side,
                 ordinal=ordinal,
-                kind=details.kind,
-                name_en=details.name_en.strip(),
-                name_zh=details.name_zh.strip(),
-                # The filer acts in person, or their organisation goes on record for the party.
-                user=user if filer_party and organisation is None else None,
-                representative=organisation if filer_party else None,
+                details=details,
+                user=user,
+                organisation=organisation,
+                filer_party=filer_party,
             )
-            party.full_clean()
-            party.save()
     if organisation is not None:
         membership = membership_for_user(user)
         if membership is None:
             raise RuntimeError("An organisation filer has an active membership.")
         CaseAssignment.objects.create(case=case, membership=membership, assigned_by=user)
     return case
+
+
+def _party_create(
+    *,
+    case: Case,
+    side: str,
+    ordinal: int,
+    details: NewParty,
+    user: User,
+    organisation: Organisation | None,
+    filer_party: bool,
+) -> Party:
+    """One party as the originating document names it; the filer's own party goes on record for them."""
+    if not (details.name_en.strip() or details.name_zh.strip()):
+        raise _refuse(_("Give each party a name in English or Chinese."))
+    try:
+        party_id_check(details.id_kind, details.id_number)
+    except ValidationError as error:
+        raise _refuse(error.messages[0]) from None
+    party = Party(
+        case=case,
+        side=side,
+        ordinal=ordinal,
+        kind=details.kind,
+        name_en=details.name_en.strip(),
+        name_zh=details.name_zh.strip(),
+        address_for_service=details.address_for_service.strip(),
+        id_kind=details.id_kind if details.id_number.strip() else "",
+        id_number=party_id_normalise(details.id_kind, details.id_number),
+        # The filer acts in person, or their organisation goes on record for the party.
+        user=user if filer_party and organisation is None else None,
+        representative=organisation if filer_party else None,
+    )
+    party.full_clean()
+    party.save()
+    if filer_party:
+        # The history of who acts (Representation) starts with the case.
+        Representation.objects.create(
+            party=party,
+            organisation=organisation,
+            in_person=None if organisation is not None else user,
+            started_at=timezone.now(),
+            started_by=user,
+            reason="Started the case",
+        )
+    return party
 
 
 # The unique constraint that makes a submission key one-time (filing.models.Submission).
@@ -152,8 +199,13 @@ def submission_create(
     new_case: NewCase | None = None,
     ip_address: str | None = None,
     submission_key: UUID | None = None,
+    details: FilingDetails | None = None,
 ) -> Submission:
     """Receive a submission: into ``case``, or starting ``new_case``.
+
+    ``details`` carries what the filer said about the filing besides its documents:
+    their own reference, the party it is for, the access code of a joining party and
+    the returned submission it corrects.
 
     Every file is checked before anything is stored (:mod:`filing.pdf_checks`); a
     rejection raises :class:`~filing.pdf_checks.PdfRejected` naming the problem.
@@ -185,6 +237,7 @@ def submission_create(
             new_case=new_case,
             ip_address=ip_address,
             submission_key=submission_key,
+            details=details or FilingDetails(),
         )
     except IntegrityError as error:
         if submission_key is None or not _is_key_conflict(error):
@@ -204,13 +257,16 @@ def _submission_receive(
     new_case: NewCase | None,
     ip_address: str | None,
     submission_key: UUID | None,
+    details: FilingDetails,
 ) -> Submission:
     eligibility = filing_eligibility(user)
     if not eligibility.may_file:
         raise _refuse(eligibility.reason)
-    if case is not None and not access.user_may_file_for_case(user, case):
-        # The caller found the case through the access policy; refusing here is belt and braces.
-        raise _refuse(_("You cannot file in this case."))
+    if case is not None:
+        from .joining import filing_for_party_check
+
+        # The access policy, or for a joining filing its access code (filing/services/joining.py).
+        filing_for_party_check(user=user, case=case, details=details, uploads=uploads)
     if case is not None and case.number is None:
         # Until the registry accepts the opening filing there is no case number to seal
         # further documents with; a returned opening filing leaves a draft nobody files in.
@@ -218,12 +274,12 @@ def _submission_receive(
     case_type = case.case_type if case is not None else new_case.case_type  # type: ignore[union-attr]
     _check_types(uploads=uploads, case_type=case_type, opens_case=new_case is not None)
 
-    sizes = [_size(upload.file) for upload in uploads]
+    sizes = [upload.stored.size if upload.stored else _size(upload.file) for upload in uploads]
     check_submission_size(sizes)
     checked: list[PdfInfo] = []
     for index, upload in enumerate(uploads):
         try:
-            checked.append(validate_pdf(upload.file))
+            checked.append(_stored_check(upload.stored) if upload.stored else validate_pdf(upload.file))
         except PdfRejected as rejected:
             rejected.upload_index = index  # type: ignore[attr-defined]  # which file, for the form
             raise
@@ -231,7 +287,8 @@ def _submission_receive(
     organisation = _filing_organisation(user)
     with StoredFiles() as files:
         if new_case is not None:
-            case = _create_case(user=user, new_case=new_case, organisation=organisation)
+            into = returned_case_reopen(user=user, refiles=details.refiles)
+            case = _create_case(user=user, new_case=new_case, organisation=organisation, into=into)
         if case is None:
             raise RuntimeError("unreachable: a case is given or created")
         submission = Submission.objects.create(
@@ -241,10 +298,14 @@ def _submission_receive(
             on_behalf_of=organisation,
             received_at=ClockTimestamp(),
             submission_key=submission_key,
+            filer_reference=details.filer_reference.strip()[:60],
+            for_party=details.for_party,
+            access_code=details.access_code,
+            refiles=details.refiles,
         )
         submission.refresh_from_db(fields=["received_at"])
         for ordinal, (upload, info) in enumerate(zip(uploads, checked, strict=True), start=1):
-            stored = files.save(upload.file, expected_sha256=info.sha256)
+            stored = upload.stored or files.save(upload.file, expected_sha256=info.sha256)
             Document.objects.create(
                 submission=submission,
                 document_type=upload.document_type,
@@ -256,6 +317,9 @@ def _submission_receive(
                 pages=info.pages,
                 ordinal=ordinal,
             )
+        if submission_key is not None:
+            # The draft this came from is done; its stored files now belong to the documents.
+            SubmissionDraft.objects.filter(owner=user, submission_key=submission_key).delete()
         deemed_receipt_stamp(model=Submission, pk=submission.pk)
         submission.refresh_from_db()
         acknowledgement_version_create(submission=submission)
@@ -276,6 +340,42 @@ def _submission_receive(
 
         acknowledgement_owe(submission)
     return submission
+
+
+def returned_case_reopen(*, user: User, refiles: Submission | None) -> Case | None:
+    """The case row a corrected opening filing reuses, emptied of its parties; None for any other filing.
+
+    A returned opening filing left its case a draft without a number, which nobody else
+    ever saw (filing/services/refiling.py): the correction goes into the same row, back to
+    pending with the corrected claim and parties, instead of leaving an empty case behind.
+    Refused if the case was opened after all or is pending again (filed again meanwhile).
+    """
+    if refiles is None or not refiles.opens_case:
+        return None
+    if refiles.status != Submission.Status.RETURNED or not access.user_is_on_filing_side(user, refiles):
+        raise _refuse(_("Only a returned submission of your side can be corrected and filed again."))
+    case = Case.objects.select_for_update().get(pk=refiles.case_id)
+    if case.number is not None or case.status != Case.Status.DRAFT:
+        raise _refuse(_("This case has already been filed again."))
+    parties = Party.objects.filter(case=case)
+    Representation.objects.filter(party__in=parties).delete()
+    parties.delete()
+    # The filer's own assignment is made again with the case (others the firm made stay).
+    CaseAssignment.objects.filter(case=case, membership__user=user).delete()
+    return case
+
+
+def _stored_check(stored: StoredPdf) -> PdfInfo:
+    """A document checked when it was uploaded to a draft: hashed again, so what is filed is what was checked."""
+    try:
+        digest = hash_stored_document(stored.key)
+    except FileNotFoundError:
+        digest = ""
+    except OSError as error:
+        raise StorageUnavailable(f"Could not read {stored.key}: {error}") from error
+    if digest != stored.sha256:
+        raise _refuse(_("A document of this draft is no longer as it was uploaded. Remove it and upload it again."))
+    return PdfInfo(size=stored.size, sha256=stored.sha256, pages=stored.pages, version="", repaired=False)
 
 
 def _size(file: Any) -> int:

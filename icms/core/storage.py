@@ -218,6 +218,17 @@ def _delete_quietly(storage: Storage, key: str) -> bool:
     return True
 
 
+def unfiled_files_delete(keys: list[str], *, storage: Storage | None = None) -> None:
+    """Delete stored files that never became part of the record: a draft's uploads once the
+    draft is discarded or expires (filing/services/drafts.py). A file already gone is fine.
+
+    Never call it with a filed document's key: those are immutable.
+    """
+    storage = storage or default_storage()
+    for key in keys:
+        _delete_quietly(storage, key)
+
+
 class StoredFiles:
     """Store a submission's files inside the transaction that records them.
 

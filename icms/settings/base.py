@@ -550,6 +550,9 @@ FILING_MAX_PAGES = env.int("FILING_MAX_PAGES", default=2000)
 FILING_MAX_STREAM_DECODED_BYTES = env.int("FILING_MAX_STREAM_DECODED_BYTES", default=64 * 1024 * 1024)
 FILING_MAX_DECODED_BYTES = env.int("FILING_MAX_DECODED_BYTES", default=512 * 1024 * 1024)
 FILING_MAX_IMAGE_PIXELS = env.int("FILING_MAX_IMAGE_PIXELS", default=100_000_000)
+# A draft filing (filing/services/drafts.py) and its uploaded files are kept this many days
+# after it was last saved, then deleted by the beat task filing.tasks.drafts_purge_expired.
+FILING_DRAFT_DAYS = env.int("FILING_DRAFT_DAYS", default=30)
 
 # --- Portal -------------------------------------------------------------------
 # An operator can publish a notice above every page without a deploy of code;

@@ -23,7 +23,8 @@
     var list = Array.prototype.slice.call(files);
     rows(form).forEach(function (row) {
       var input = fileInput(row);
-      if (!list.length || !input || input.files.length) return;
+      // A document already in the draft takes only a corrected file the filer chooses for it.
+      if (!list.length || !input || input.files.length || row.hasAttribute("data-stored")) return;
       var file = list.shift();
       var transfer = new DataTransfer();
       transfer.items.add(file);
@@ -87,17 +88,26 @@
     setUpDropZone(form);
     form.addEventListener("submit", function (event) {
       if (typeof XMLHttpRequest === "undefined" || typeof FormData === "undefined") return;
+      // "Add another party" posts the form to show it again with one more row: no upload to watch.
+      if (event.submitter && event.submitter.hasAttribute("data-add-row")) return;
       event.preventDefault();
       var status = form.querySelector("[data-upload-status]");
-      var button = form.querySelector('button[type="submit"]');
+      var button = form.querySelector('button[type="submit"]:not([data-add-row])');
       if (button) button.disabled = true;
       var request = new XMLHttpRequest();
-      request.open("POST", form.action || window.location.href);
+      // getAttribute: form.action is the control named "action" (the form's buttons) when there is one.
+      request.open("POST", form.getAttribute("action") || window.location.href);
       request.setRequestHeader("X-Requested-With", "XMLHttpRequest");
       request.upload.addEventListener("progress", function (progress) {
         showProgress(form, progress.loaded);
       });
       request.addEventListener("load", function () {
+        // Saved: the server names the next page instead of redirecting, so its message is still unread there.
+        var next = request.getResponseHeader("X-Icms-Location");
+        if (request.status === 200 && next) {
+          window.location.assign(next);
+          return;
+        }
         var landed = request.responseURL && request.responseURL.split("#")[0] !== window.location.href.split("#")[0];
         if (request.status === 200 && landed) {
           window.location.assign(request.responseURL);
@@ -123,7 +133,10 @@
         if (status) status.textContent = form.getAttribute("data-network-error") || "Network error";
         if (button) button.disabled = false;
       });
-      request.send(new FormData(form));
+      // The button pressed ("Save as draft", "Continue to review", "Remove") goes too, as without script.
+      var data = new FormData(form);
+      if (event.submitter && event.submitter.name) data.append(event.submitter.name, event.submitter.value);
+      request.send(data);
     });
   }
 

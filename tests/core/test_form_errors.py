@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.factories import PASSWORD, UserFactory
+from tests.filing.new_case_post import new_case_data
 
 pytestmark = pytest.mark.django_db
 
@@ -119,10 +120,13 @@ def _new_case_post(client: Client, prefix: str, **data: str):
         "documents-INITIAL_FORMS": "0",
         "documents-MIN_NUM_FORMS": "0",
         "documents-MAX_NUM_FORMS": "10",
-        "case-nature_en": "Injury at work",
-        "case-applicant_kind": "person",
-        "case-respondent_kind": "company",
         "documents-1-title": "Statement of claim",
+        **new_case_data(
+            nature_en="Injury at work",
+            amount_claimed=None,
+            applicants=[{"name_en": "", "address_for_service": "1 Queen's Road Central"}],
+            respondents=[{"name_en": "", "kind": "company"}],
+        ),
         **data,
     }
     return client.post(reverse("filing:start_case", args=[prefix]), form)
@@ -135,12 +139,12 @@ def test_the_dcpi_form_names_the_party_of_each_missing_name(client, party_in_per
     html = response.text
     assert _title(html).startswith("Error: ")
     summary = _summary(html)
-    assert re.search(r'<a href="#id_case-applicant_name_en">Name in English: Plaintiff: ', summary)
-    assert re.search(r'<a href="#id_case-respondent_name_en">Name in English: Defendant: ', summary)
+    assert re.search(r'<a href="#id_case-applicants-0-name_en">Name in English: Plaintiff 1: ', summary)
+    assert re.search(r'<a href="#id_case-respondents-0-name_en">Name in English: Defendant 1: ', summary)
     # Next to each field, too.
     page = _parse(html)
-    assert page.text_by_id["id_case-applicant_name_en_error"].strip().startswith("Error: Plaintiff: ")
-    assert page.text_by_id["id_case-respondent_name_en_error"].strip().startswith("Error: Defendant: ")
+    assert page.text_by_id["id_case-applicants-0-name_en_error"].strip().startswith("Error: Plaintiff 1: ")
+    assert page.text_by_id["id_case-respondents-0-name_en_error"].strip().startswith("Error: Defendant 1: ")
     # The second document row, half filled in, is named as such.
     assert re.search(r'<a href="#id_documents-1-file">PDF file: Document 2: ', summary)
     assert html.count('class="error-summary"') == 1
@@ -151,8 +155,8 @@ def test_the_party_names_are_in_chinese_for_a_reader_in_chinese(client, party_in
     client.cookies["django_language"] = "zh-hant"
     html = _new_case_post(client, "DCPI").text
     assert _title(html).startswith("錯誤：")
-    assert re.search(r'<a href="#id_case-applicant_name_en">[^<]*原告人[:：]', _summary(html))
-    assert re.search(r'<a href="#id_case-respondent_name_en">[^<]*被告人[:：]', _summary(html))
+    assert re.search(r'<a href="#id_case-applicants-0-name_en">[^<]*原告人[^<]*[:：]', _summary(html))
+    assert re.search(r'<a href="#id_case-respondents-0-name_en">[^<]*被告人[^<]*[:：]', _summary(html))
 
 
 def test_a_party_in_person_is_not_asked_their_own_name_again(client, party_in_person, firm_filer):
@@ -161,12 +165,13 @@ def test_a_party_in_person_is_not_asked_their_own_name_again(client, party_in_pe
     client.force_login(party_in_person)
     page = _parse(client.get(reverse("filing:start_case", args=["DCPI"])).text)
     values = {attrs.get("name"): attrs.get("value") for tag, attrs in page.elements if tag == "input"}
-    assert values["case-applicant_name_en"] == "CHAN Tai Man" and values["case-applicant_name_zh"] == "陳大文"
+    assert values["case-applicants-0-name_en"] == "CHAN Tai Man"
+    assert values["case-applicants-0-name_zh"] == "陳大文"
     # A firm's member files for a client: nothing to carry over.
     client.force_login(firm_filer)
     page = _parse(client.get(reverse("filing:start_case", args=["DCPI"])).text)
     values = {attrs.get("name"): attrs.get("value") for tag, attrs in page.elements if tag == "input"}
-    assert not values.get("case-applicant_name_en")
+    assert not values.get("case-applicants-0-name_en")
 
 
 # --- Autocomplete tokens and paste (WCAG 1.3.5, 3.3.8) --------------------------------------

@@ -28,6 +28,10 @@ EXEMPT: dict[str, str] = {
     "session/extend/": "POST only, JSON: extends the session before it times out",
     "registry-hours/calendar.ics": "iCalendar feed (tests/calendar)",
     "cause-book/cases/<int:case_id>/hearings.ics": "iCalendar feed (tests/causebook/test_hearings_feed.py)",
+    "cause-book/hearings.ics": "iCalendar feed (tests/causebook/test_hearing_calendars.py)",
+    "cause-book/organisations/<int:organisation_id>/hearings.ics": (
+        "iCalendar feed (tests/causebook/test_hearing_calendars.py)"
+    ),
     "cause-book/purchases/": "POST only: buys a search, then redirects to pay",
     "cause-book/inspect/<str:kind>/<int:document_id>/": "POST only: buys an inspection, then redirects to pay",
     "cause-book/inspections/<str:token>/copy.pdf": "PDF download",
@@ -38,6 +42,7 @@ EXEMPT: dict[str, str] = {
     "filing/members/<int:membership_id>/cases/": "POST only: assigns a case (the member page has the form)",
     "filing/members/<int:membership_id>/cases/<int:assignment_id>/remove/": "POST only: unassigns a case",
     "filing/messages/<int:message_id>/attachment.pdf": "PDF download",
+    "filing/submissions/<str:reference>/refile/": "POST only: makes a draft of the correction, then redirects to it",
     "payments/filing/<str:reference>/pay/": "POST only: makes the order, then redirects to it",
     "payments/fees/pay/": "POST only: makes the order, then redirects to it",
     "payments/order/<str:token>/start/": "POST only: starts a payment at the gateway",
@@ -409,6 +414,7 @@ def extra_visits() -> list[Visit]:
 
 
 UNLISTED_PAGES: dict[str, tuple[str, str, Callable[[Any], str]]] = {
+    "filing:join": ("firm", "filing.filer", lambda w: reverse("filing:join")),
     "payments:deposit_open": ("firm", "payments.admin", lambda w: reverse("payments:deposit_open")),
     "payments:deposit_top_up": (
         "firm",
@@ -469,6 +475,10 @@ def _admin_url(kind: str, model: Any) -> Callable[[Any], str]:
     return url
 
 
+def _respondent(case: Any) -> Any:
+    return case.parties.filter(side="respondent").order_by("ordinal").first()
+
+
 # The custom admin views: name -> the object they act on.
 ADMIN_CUSTOM: dict[str, Callable[[Any], str]] = {
     "admin:registry_calendar_closure_reopen": lambda w: reverse(
@@ -483,6 +493,19 @@ ADMIN_CUSTOM: dict[str, Callable[[Any], str]] = {
     ),
     "admin:filing_submission_withdraw_document": lambda w: reverse(
         "admin:filing_submission_withdraw_document", args=[w.causebook.writ.pk]
+    ),
+    "admin:causebook_hearing_fix": lambda w: reverse("admin:causebook_hearing_fix", args=[w.causebook.case.pk]),
+    "admin:causebook_hearing_adjourn": lambda w: reverse(
+        "admin:causebook_hearing_adjourn", args=[w.causebook.hearing.pk]
+    ),
+    "admin:causebook_hearing_vacate": lambda w: reverse(
+        "admin:causebook_hearing_vacate", args=[w.causebook.hearing.pk]
+    ),
+    "admin:filing_case_access_code": lambda w: reverse(
+        "admin:filing_case_access_code", args=[w.filing.case.pk, _respondent(w.filing.case).pk]
+    ),
+    "admin:filing_case_representation": lambda w: reverse(
+        "admin:filing_case_representation", args=[w.filing.case.pk, _respondent(w.filing.case).pk]
     ),
     "admin:payments_collections": lambda w: reverse("admin:payments_collections"),
     "admin:payments_reconciliation": lambda w: reverse("admin:payments_reconciliation"),

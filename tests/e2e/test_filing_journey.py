@@ -72,18 +72,23 @@ def test_a_firm_user_files_with_a_progress_bar_and_later_opens_the_sealed_copy(
         "Network.emulateNetworkConditions",
         {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": 1_000_000},
     )
-    page.get_by_role("button", name="Submit").click()
+    page.get_by_role("button", name="Continue to review").click()
     first_bar = rows.nth(0).locator("progress")
     expect(first_bar).to_be_visible()
     page.wait_for_function(
         "() => { const p = document.querySelector('[data-document-row] progress');"
         " return p && p.value > 0 && p.value < 100; }"
     )
-    page.wait_for_url(re.compile(r"/filing/submissions/ES-[A-Z0-9-]+/\?new=1$"), timeout=30_000)
+    # The files are uploaded into a draft; the review page shows everything before Submit.
+    page.wait_for_url(re.compile(r"/filing/drafts/\d+/review/$"), timeout=30_000)
     cdp.send(
         "Network.emulateNetworkConditions",
         {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
     )
+    journey.check_page()
+    expect(page.get_by_text("Affirmation of CHAN Tai Man")).to_be_visible()
+    page.get_by_role("button", name="Submit").click()
+    page.wait_for_url(re.compile(r"/filing/submissions/ES-[A-Z0-9-]+/\?new=1$"), timeout=30_000)
     journey.check_page()
     submission = Submission.objects.get()
     expect(page.get_by_text("Your submission has been received.")).to_be_visible()

@@ -83,9 +83,12 @@ def test_register_file_pay_and_download_with_the_keyboard_only(journey, gateway_
     tab_to(page, page.get_by_role("link", name=re.compile(r"DCPI Personal Injuries Action")))
     _press_and_load(journey)
     type_into(page, page.get_by_label("Nature of the claim (English)"), "Personal injuries: fall on a minibus")
-    type_into(page, page.locator("#id_case-applicant_name_en"), "LAM Ka Yan")
-    type_into(page, page.locator("#id_case-respondent_name_en"), "GREEN MINIBUS COMPANY LIMITED")
-    respondent_kind = page.locator("#id_case-respondent_kind")
+    plaintiff = page.locator("[data-party-side=applicant] [data-party-row]").first
+    type_into(page, plaintiff.get_by_label("Name in English"), "LAM Ka Yan")
+    type_into(page, plaintiff.get_by_label("Address for service"), "Flat B, 3/F, 8 Shing Mun Road, Tsuen Wan")
+    defendant = page.locator("[data-party-side=respondent] [data-party-row]").first
+    type_into(page, defendant.get_by_label("Name in English"), "GREEN MINIBUS COMPANY LIMITED")
+    respondent_kind = defendant.get_by_label("The party is")
     choose(page, respondent_kind, respondent_kind.locator("option[value=company]").inner_text().strip())
     row = page.locator("[data-document-row]").first
     choose(page, row.get_by_label("Document type"), "Writ of summons")
@@ -95,6 +98,13 @@ def test_register_file_pay_and_download_with_the_keyboard_only(journey, gateway_
     with page.expect_file_chooser() as chooser:
         page.keyboard.press("Space")
     chooser.value.set_files(str(writ))
+    tab_to(page, page.get_by_role("button", name="Continue to review"))
+    with page.expect_navigation(url=re.compile(r"/filing/drafts/\d+/review/$")):
+        page.keyboard.press("Enter")
+    journey.check_page()
+
+    # The review page: everything to check, then Submit, by keyboard too.
+    expect(page.get_by_text("GREEN MINIBUS COMPANY LIMITED")).to_be_visible()
     tab_to(page, page.get_by_role("button", name="Submit"))
     with page.expect_navigation(url=re.compile(r"/filing/submissions/ES-[A-Z0-9-]+/\?new=1$")):
         page.keyboard.press("Enter")

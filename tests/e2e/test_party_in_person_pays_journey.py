@@ -46,15 +46,20 @@ def test_a_party_in_person_files_a_new_case_and_pays_the_fee_by_card(journey, pa
     expect(fees).to_contain_text("concession of 20%")
 
     page.get_by_label("Nature of the claim (English)").fill("Personal injuries: fall on a minibus")
-    page.locator("#id_case-applicant_name_en").fill("LAM Ka Yan")
-    page.locator("#id_case-applicant_name_zh").fill("林嘉欣")
-    page.locator("#id_case-respondent_name_en").fill("GREEN MINIBUS COMPANY LIMITED")
-    page.locator("#id_case-respondent_kind").select_option("company")
+    page.locator("#id_case-applicants-0-name_en").fill("LAM Ka Yan")
+    page.locator("#id_case-applicants-0-name_zh").fill("林嘉欣")
+    page.locator("#id_case-applicants-0-address_for_service").fill("Flat B, 3/F, 8 Shing Mun Road, Tsuen Wan")
+    page.locator("#id_case-respondents-0-name_en").fill("GREEN MINIBUS COMPANY LIMITED")
+    page.locator("#id_case-respondents-0-kind").select_option("company")
     writ = tmp_path / "writ.pdf"
     writ.write_bytes(good_pdf(2))
     row = page.locator("[data-document-row]").first
     row.get_by_label("Document type").select_option(label="Writ of summons")
     row.get_by_label("PDF file").set_input_files(str(writ))
+    page.get_by_role("button", name="Continue to review").click()
+    page.wait_for_url(re.compile(r"/filing/drafts/\d+/review/$"))
+    journey.check_page()
+    expect(page.locator(".fee-panel")).to_contain_text("e-fee")  # the fee, before anything is filed
     page.get_by_role("button", name="Submit").click()
     page.wait_for_url(re.compile(r"/filing/submissions/ES-[A-Z0-9-]+/\?new=1$"))
     journey.check_page()

@@ -15,9 +15,11 @@ import uuid
 from dataclasses import dataclass, field
 
 from tests.factories import PASSWORD
+from tests.filing.new_case_post import ADDRESS, new_case_data
 
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 KEY_INPUT = re.compile(r'<input type="hidden" name="submission_key" value="([0-9a-f-]{36})"')
+REVIEW = re.compile(r"^/filing/drafts/\d+/review/$")
 ACKNOWLEDGEMENT = re.compile(r"^/filing/submissions/([^/?]+)/\?new=1$")
 
 
@@ -107,11 +109,11 @@ class Browser:
         fields = {
             "csrfmiddlewaretoken": token,
             "submission_key": key.group(1),
-            "case-nature_en": "Money claim" if prefix == "DCCJ" else "Personal injuries (road traffic accident)",
-            "case-applicant_name_en": f"CLAIMANT {number}",
-            "case-applicant_kind": "person",
-            "case-respondent_name_en": "GOLDEN HARBOUR LIMITED",
-            "case-respondent_kind": "company",
+            **new_case_data(
+                nature_en="Money claim" if prefix == "DCCJ" else "Personal injuries (road traffic accident)",
+                amount_claimed="250000.00" if prefix == "DCCJ" else None,
+                applicants=[{"name_en": f"CLAIMANT {number}", "address_for_service": ADDRESS}],
+            ),
             "documents-TOTAL_FORMS": "1",
             "documents-INITIAL_FORMS": "0",
             "documents-MIN_NUM_FORMS": "0",
@@ -120,7 +122,18 @@ class Browser:
             "documents-0-title": f"Writ of summons {number}",
         }
         body, content_type = multipart(fields, {"documents-0-file": (f"writ-{number}.pdf", pdf)})
-        return self.request(url, data=body, headers={"Content-Type": content_type, "Referer": url})
+        answer = self.request(url, data=body, headers={"Content-Type": content_type, "Referer": url})
+        if answer.status != 302 or not REVIEW.match(urllib.parse.urlsplit(answer.location).path):
+            return answer
+        # The form kept it as a draft: Submit on the review page files it.
+        review = urllib.parse.urljoin(url, answer.location)
+        token, _ = self.form(review)
+        submit = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "submission_key": key.group(1)})
+        return self.request(
+            review,
+            data=submit.encode(),
+            headers={"Content-Type": "application/x-www-form-urlencoded", "Referer": review},
+        )
 
 
 def multipart(fields: dict[str, str], files: dict[str, tuple[str, bytes]]) -> tuple[bytes, str]:

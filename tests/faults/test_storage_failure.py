@@ -31,13 +31,15 @@ from icms.core.models import AuditEvent, OutboxItem
 from icms.core.storage import StorageUnavailable
 from tests.faults.processes import free_port, log_file, start_forwarder, start_s3_server, stop
 from tests.filing.conftest import document_type, pdf_file
+from tests.filing.drafting import continue_to_review, submit_from_review
+from tests.filing.new_case_post import new_case_data
 from tests.storage.conftest import s3_default_storage
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 
 BUCKET = "icms-faults-documents"
 KEY_INPUT = re.compile(r'<input type="hidden" name="submission_key" value="([0-9a-f-]{36})"')
-# The message of filing.views._submit, as the catalogue has it.
+# The message of filing.views_drafts.draft_form_page, as the catalogue has it.
 STORAGE_FAILED = (
     "Your documents could not be stored just now, so nothing was filed. Choose the files again "
     "and submit the form in a few minutes. If this keeps happening, contact the registry."
@@ -132,11 +134,7 @@ class OutageAfterTheFirstFile:
 def _new_case_form(key: str) -> dict[str, object]:
     return {
         "submission_key": key,
-        "case-nature_en": "Money claim",
-        "case-applicant_name_en": "CHAN Tai Man",
-        "case-applicant_kind": "person",
-        "case-respondent_name_en": "GOLDEN HARBOUR LIMITED",
-        "case-respondent_kind": "company",
+        **new_case_data(),
         "documents-TOTAL_FORMS": "2",
         "documents-INITIAL_FORMS": "0",
         "documents-MIN_NUM_FORMS": "0",
@@ -195,8 +193,9 @@ def test_storage_dying_between_two_uploads_keeps_nothing_and_tells_the_filer(
             f"first object {'deleted' if s3.objects() == [] else 'LEFT'}"
         )
 
-    # The outage is over: the same form, with the same unused key, files the same documents.
-    response = client.post(url, _new_case_form(key))
+    # The outage is over: the same form, with the same unused key, files the same documents
+    # (through the review page: the form keeps them in a draft first).
+    response = submit_from_review(client, continue_to_review(client, url, _new_case_form(key)))
     submission = Submission.objects.get()
     documents = list(submission.documents.order_by("ordinal"))
     assert response.status_code == 302

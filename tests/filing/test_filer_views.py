@@ -7,11 +7,12 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Membership
-from filing.models import MessageItem, Submission
+from filing.models import MessageItem, Submission, SubmissionDraft
 from filing.services import DocumentUpload, filing_accept, submission_create
 from tests.clock import once_received_in_law
 from tests.factories import MembershipFactory, StaffFactory
 from tests.filing.conftest import document_type, pdf_file, stored_files
+from tests.filing.drafting import file_through_review
 from tests.filing.pdf_corpus import encrypted_pdf, good_pdf
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +33,7 @@ def _post_documents(client, url, rows, extra=None):
         data[f"documents-{index}-document_type"] = str(doc_type.pk)
         data[f"documents-{index}-title"] = title
         data[f"documents-{index}-file"] = upload
-    return client.post(url, data)
+    return file_through_review(client, url, data)
 
 
 def test_the_filing_form_says_when_a_filing_now_would_be_deemed_received(client, firm_filer):
@@ -75,6 +76,7 @@ def test_a_rejected_file_is_reported_on_its_row_and_nothing_is_stored(client, fi
     assert 'id="id_documents-1-file_error"' in page
     assert "password-protected" in page
     assert Submission.objects.count() == 0
+    assert SubmissionDraft.objects.count() == 0
     assert stored_files(document_storage) == []
 
 

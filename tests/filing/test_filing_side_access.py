@@ -151,15 +151,20 @@ def test_the_anonymous_are_sent_to_sign_in(client, sides):
 # --- The policy itself (filing.access) -------------------------------------------------
 
 
-def test_the_firm_stops_being_the_filing_side_when_it_comes_off_the_record(sides):
+def test_a_firm_taken_off_the_record_keeps_its_own_filing_and_loses_the_case(sides):
+    """Issue 14: a former firm (a change of solicitors) keeps the filings it made, not the case."""
+    from filing.access import user_may_act_for_case
+
     submission = sides["submission"]
     administrator = sides["firm administrator"]
     assert user_is_on_filing_side(administrator, submission)
     Party.objects.filter(case=sides["case"], representative__isnull=False, side=Party.Side.APPLICANT).update(
         representative=None
     )
-    assert not user_is_on_filing_side(administrator, submission)
-    assert not submissions_visible_to(administrator).exists()
+    assert user_is_on_filing_side(administrator, submission)
+    assert list(submissions_visible_to(administrator)) == [submission]
+    assert not user_may_act_for_case(administrator, sides["case"])
+    assert not user_is_on_filing_side(sides["unassigned colleague"], submission)
 
 
 def test_a_deactivated_filer_loses_even_their_own_filing(sides):

@@ -9,7 +9,7 @@ import uuid
 import pytest
 from django.urls import reverse
 
-from filing.models import Document, Submission
+from filing.models import Document, DraftDocument, Submission
 from filing.pdf_checks import MESSAGES, PdfRejected, Rejection, validate_pdf
 from filing.pdf_checks.active_content import link_verdict
 from filing.services import DocumentUpload, submission_create
@@ -111,6 +111,7 @@ def test_active_content_posted_on_the_filing_form_is_refused_on_its_row(name, cl
     assert first_sentence in page
     assert Submission.objects.count() == 0
     assert Document.objects.count() == 0
+    assert not DraftDocument.objects.exists()  # nor kept in a draft
     assert stored_files(document_storage) == []
 
 

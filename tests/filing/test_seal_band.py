@@ -204,3 +204,34 @@ def test_pages_of_different_sizes_share_one_band_per_width():
         assert band_rect(after.pages[1]) == pytest.approx((0, 595, 842, 595 + BAND_HEIGHT_MM * MM))
     for number in (1, 2, 3):
         assert f"Page {number} of 3" in PdfReader(io.BytesIO(sealed)).pages[number - 1].extract_text()
+
+
+def test_the_first_page_band_grows_to_carry_the_case_access_codes(affidavit):
+    """The sealed originating document: page 1's band is taller by a line per defendant and carries
+    each one's code (filing/joining.py); the other pages keep the usual band, without the codes."""
+    from filing.joining import seal_code_line
+    from filing.seal_band import first_band_height_mm
+
+    codes = {"CHAN Tai Man": "7K3MQ9TX4HRP", "GOLDEN HARBOUR LIMITED": "Q9TX4HRP7K3M"}
+    lines = tuple(
+        seal_code_line(
+            ordinal=number, several=True, role_en="Defendant", role_zh="被告人", name_en=name, name_zh="", code=code
+        )
+        for number, (name, code) in enumerate(codes.items(), start=1)
+    )
+    sealed = seal_pdf(affidavit, make_stamp(access_codes=lines))
+    tall = first_band_height_mm(2) * MM
+    with pikepdf.open(io.BytesIO(affidavit)) as before, pikepdf.open(io.BytesIO(sealed)) as after:
+        for index, grow in enumerate([tall, BAND_HEIGHT_MM * MM]):
+            x0, y0, x1, top = box(before.pages[index], "/MediaBox")
+            assert box(after.pages[index], "/MediaBox") == pytest.approx((x0, y0, x1, top + grow))
+            assert band_rect(after.pages[index]) == pytest.approx((x0, top, x1, top + grow))
+            assert clip_of(after.pages[index]) == pytest.approx((x0, y0, x1, top))
+            label = [run for run in text_runs(sealed, index) if run[0].startswith("Page ")]
+            [(_text, _x, baseline, _size)] = label
+            assert top + grow - 6 * MM < baseline < top + grow, "page n of m stays on the band's first line"
+    first, second = (" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(sealed)).pages)
+    assert "1st Defendant 第一被告人 CHAN Tai Man: 7K3M-Q9TX-4HRP" in first
+    assert "2nd Defendant 第二被告人 GOLDEN HARBOUR LIMITED: Q9TX-4HRP-7K3M" in first
+    assert "Page 1 of 2" in first and "AFFIDAVIT" in first
+    assert "Case access code" not in second and "Page 2 of 2" in second

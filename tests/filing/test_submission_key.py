@@ -19,6 +19,8 @@ from filing.services import DocumentUpload, submission_create
 from icms.core.models import AuditEvent
 from tests.factories import CaseFactory, MembershipFactory, PartyFactory, assign_case
 from tests.filing.conftest import document_type, pdf_file, stored_files
+from tests.filing.drafting import continue_to_review, review_url, submit_from_review
+from tests.filing.new_case_post import new_case_data
 from tests.filing.pdf_corpus import good_pdf
 
 KEY_INPUT = re.compile(r'<input type="hidden" name="submission_key" value="([0-9a-f-]{36})"')
@@ -119,13 +121,17 @@ def test_posting_the_form_again_lands_on_the_first_acknowledgement(
     url = reverse("filing:file_in_case", args=[firm_filer.case.pk])
     key = KEY_INPUT.search(client.get(url).content.decode()).group(1)  # type: ignore[union-attr]
 
-    first = client.post(url, _form_data(key))
-    second = client.post(url, _form_data(key))
+    first = continue_to_review(client, url, _form_data(key))
+    again = continue_to_review(client, url, _form_data(key))  # before submitting: the same draft
+    assert review_url(first) == review_url(again)
+    filed = submit_from_review(client, first)
+    second = continue_to_review(client, url, _form_data(key))  # after: the first acknowledgement
 
     submission = Submission.objects.get()
-    assert first.status_code == second.status_code == 302
-    assert first["Location"] == second["Location"]
+    assert filed.status_code == second.status_code == 302
+    assert filed["Location"] == second["Location"]
     assert second["Location"].startswith(reverse("filing:submission", args=[submission.reference]))
+    assert submission.documents.count() == 1
 
 
 @pytest.mark.django_db
@@ -149,7 +155,8 @@ def test_a_post_with_someone_elses_key_files_for_the_poster_not_redirect_to_thei
     other, other_case = _firm_member_with_case()
     client.force_login(other)
 
-    response = client.post(reverse("filing:file_in_case", args=[other_case.pk]), _form_data(str(key)))
+    form = continue_to_review(client, reverse("filing:file_in_case", args=[other_case.pk]), _form_data(str(key)))
+    response = submit_from_review(client, form)
 
     mine = Submission.objects.get(submitted_by=other)
     assert response.status_code == 302
@@ -169,20 +176,18 @@ def test_a_new_case_form_posted_twice_opens_one_case(
         data = _form_data(key)
         data.update(
             {
-                "case-nature_en": "Money claim",
-                "case-applicant_name_en": "CHAN Tai Man",
-                "case-applicant_kind": "person",
-                "case-respondent_name_en": "GOLDEN HARBOUR LIMITED",
-                "case-respondent_kind": "company",
+                **new_case_data(),
                 "documents-0-document_type": str(document_type("DCCJ", "writ").pk),
                 "documents-0-title": "Writ of summons",
             }
         )
-        return client.post(url, data)
+        return continue_to_review(client, url, data)
 
     first, second = post(), post()
     assert first.status_code == second.status_code == 302
-    assert first["Location"] == second["Location"]
+    assert first["Location"] == second["Location"]  # one draft, one review page
+    filed, again = submit_from_review(client, first), client.post(review_url(second), {"submission_key": key})
+    assert filed["Location"] == again["Location"]
     assert Submission.objects.count() == 1
     assert Case.objects.filter(created_by=party_in_person).count() == 1
 
@@ -191,23 +196,24 @@ def test_a_new_case_form_posted_twice_opens_one_case(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_concurrent_posts_of_one_form_make_one_submission_and_land_on_the_same_acknowledgement(
+def test_two_concurrent_submits_of_one_draft_make_one_submission_and_land_on_the_same_acknowledgement(
     document_storage, no_acknowledgement_task
 ):
+    """The review page's Submit, pressed in two tabs at once (the form itself only saves a draft)."""
     filer, case = _firm_member_with_case()
     url = reverse("filing:file_in_case", args=[case.pk])
     clients = [Client(), Client()]
     for client in clients:
         client.force_login(filer)
     key = KEY_INPUT.search(clients[0].get(url).content.decode()).group(1)  # type: ignore[union-attr]
+    review = review_url(continue_to_review(clients[0], url, _form_data(key)))
     connection.close()  # the threads must not share the test's connection
     start = threading.Barrier(2)
 
     def post(index: int):
         try:
-            data = _form_data(key)
             start.wait(timeout=30)
-            return clients[index].post(url, data)
+            return clients[index].post(review, {"submission_key": key})
         finally:
             connections.close_all()
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from accounts.models import Membership
 from accounts.tokens import api_token_create
-from filing.models import AcknowledgementVersion, CaseAssignment, Submission
+from filing.models import AcknowledgementVersion, CaseAssignment, Submission, SubmissionDraft
 from filing.sealing import drn_generate
 from filing.services import DocumentUpload, court_document_issue, message_post, submission_create
 from icms.core.storage import store_document
@@ -83,6 +83,39 @@ class World:
     @cached_property
     def document(self):
         return self.submission.documents.get()
+
+    @cached_property
+    def draft(self) -> SubmissionDraft:
+        """The filer's draft of a summons in the case, with its document uploaded."""
+        from filing.services.drafts import draft_create, draft_save, draft_uploads_check
+
+        draft = draft_create(user=self.filer, case_type=self.case.case_type, case=self.case)
+        uploads = [DocumentUpload(document_type("DCCJ", "summons"), "Summons for directions", pdf_file(2))]
+        draft_save(draft=draft, answers={}, uploads=uploads, checked=draft_uploads_check(draft=draft, uploads=uploads))
+        return draft
+
+    @cached_property
+    def draft_document(self):
+        return self.draft.documents.get()
+
+    @cached_property
+    def returned(self) -> Submission:
+        """A filing of the filer's that the registry returned."""
+        from filing.models import ReturnReason
+        from filing.services import filing_return
+        from tests.clock import once_received_in_law
+
+        submission = submission_create(
+            user=self.filer,
+            case=self.case,
+            uploads=[DocumentUpload(document_type("DCCJ", "defence"), "Defence", pdf_file())],
+        )
+        with once_received_in_law(submission):
+            filing_return(
+                submission=submission, clerk=StaffFactory(), reason=ReturnReason.objects.get(code="unsigned")
+            )
+        submission.refresh_from_db()
+        return submission
 
     @cached_property
     def court_document(self):
@@ -215,6 +248,62 @@ VIEWS = [
         user="admin",
         other="other_admin",
         state=lambda w: CaseAssignment.objects.filter(pk=w.assignment.pk).exists(),
+    ),
+    View(
+        "filing:join",
+        lambda w: reverse("filing:join"),
+        user="filer",
+        methods=("GET", "POST"),
+        shows=lambda w: "Join a case with an access code",
+        data=lambda w: {"case_number": w.case.case_number, "code": "2222-3333-4444"},
+        state=lambda w: SubmissionDraft.objects.count(),
+    ),
+    View(
+        "filing:drafts",
+        lambda w: reverse("filing:drafts"),
+        user="filer",
+        methods=("GET", "POST"),
+        shows=lambda w: reverse("filing:draft_edit", args=[w.draft.pk]),
+        data=lambda w: {"discard": w.draft.pk},
+        state=lambda w: SubmissionDraft.objects.filter(pk=w.draft.pk).exists(),
+    ),
+    View(
+        "filing:draft_edit",
+        lambda w: reverse("filing:draft_edit", args=[w.draft.pk]),
+        user="filer",
+        other="outsider",
+        methods=("GET", "POST"),
+        shows=lambda w: w.draft_document.sha256,
+        data=lambda w: {"step": "save", "filer_reference": "Changed"},
+        state=lambda w: (
+            SubmissionDraft.objects.filter(pk=w.draft.pk).values_list("filer_reference", flat=True).first()
+        ),
+    ),
+    View(
+        "filing:draft_review",
+        lambda w: reverse("filing:draft_review", args=[w.draft.pk]),
+        user="filer",
+        other="outsider",
+        methods=("GET", "POST"),
+        shows=lambda w: w.draft_document.sha256,
+        state=lambda w: Submission.objects.count(),
+    ),
+    View(
+        "filing:submission_withdraw",
+        lambda w: reverse("filing:submission_withdraw", args=[w.submission.reference]),
+        user="filer",
+        other="outsider",
+        methods=("GET", "POST"),
+        shows=lambda w: f"Withdraw submission {w.submission.reference}",
+        state=lambda w: Submission.objects.get(pk=w.submission.pk).status,
+    ),
+    View(
+        "filing:submission_refile",
+        lambda w: reverse("filing:submission_refile", args=[w.returned.reference]),
+        user="filer",
+        other="outsider",
+        methods=("POST",),
+        state=lambda w: SubmissionDraft.objects.count(),
     ),
     View(
         "verify:verify",

@@ -28,6 +28,8 @@ from payments.services import deposit_account_open, deposit_top_up
 from tests.clock import once_received_in_law
 from tests.factories import StaffFactory
 from tests.filing.conftest import document_type
+from tests.filing.drafting import file_through_review
+from tests.filing.new_case_post import ADDRESS, new_case_data
 from tests.filing.pdf_corpus import good_pdf
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_the_concession_period")]
@@ -48,11 +50,12 @@ def _start_case_form(files: dict[str, tuple[str, bytes]]) -> dict[str, object]:
     """The "start a new case" form of a DCPI case, one document row per ``code: (title, pdf)``."""
     data: dict[str, object] = {
         "submission_key": str(uuid.uuid4()),
-        "case-nature_en": "Personal injuries",
-        "case-applicant_name_en": "LAM Ka Yan",
-        "case-applicant_kind": "person",
-        "case-respondent_name_en": "HAPPY VALLEY BUSES LIMITED",
-        "case-respondent_kind": "company",
+        **new_case_data(
+            nature_en="Personal injuries",
+            amount_claimed=None,
+            applicants=[{"name_en": "LAM Ka Yan", "address_for_service": ADDRESS}],
+            respondents=[{"name_en": "HAPPY VALLEY BUSES LIMITED", "kind": "company"}],
+        ),
         "documents-TOTAL_FORMS": str(len(files)),
         "documents-INITIAL_FORMS": "0",
         "documents-MIN_NUM_FORMS": "0",
@@ -99,9 +102,11 @@ def test_a_filing_its_sealed_copies_acknowledgement_receipts_and_inspection_copy
     writ, report = good_pdf(2), good_pdf(1)
     client.force_login(paying_filer)
 
-    # 1. Filed through the web form: the originals go to the bucket, the acknowledgement follows.
+    # 1. Filed through the web form and its review page: the originals go to the bucket (kept
+    # there from the draft on), the acknowledgement follows.
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
+        response = file_through_review(
+            client,
             reverse("filing:start_case", args=["DCPI"]),
             _start_case_form({"writ": ("Writ of summons", writ), "medical_report": ("Medical report", report)}),
         )

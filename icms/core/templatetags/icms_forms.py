@@ -13,8 +13,11 @@ A form that repeats a group of fields (a party, a document row, a fee item) name
 so that two "Name in English" errors say whose name they are:
 
 * ``form.error_group``: the whole form is one group, such as "Document 2" in a formset;
-* ``form.error_groups``: ``{field name: group}`` where one form holds several groups,
-  such as the plaintiff's and the defendant's fields of a new case.
+* ``form.error_groups``: ``{field name: group}`` where one form holds several groups.
+
+A form that holds formsets of its own (the new-case form's party rows, "Defendant 2")
+lists them in ``form.error_parts``: their errors are summarised after the form's own, and
+count as the form's for the page's title.
 
 The group is put before each of the field's errors, next to the field and in the summary
 ("Defendant: Enter the name in English, in Chinese, or both.").
@@ -77,8 +80,10 @@ def _first_anchor(form: forms.BaseForm) -> str:
 
 
 def _form_items(form: forms.BaseForm) -> list[SummaryItem]:
-    if not form.is_bound or not form.errors:
+    if not form.is_bound:
         return []
+    if not form.errors:
+        return summary_items(*getattr(form, "error_parts", ()))
     first = _first_anchor(form)
     group = error_group(form)
     items = [SummaryItem(_grouped(group, str(error)), first) for error in form.non_field_errors()]
@@ -89,7 +94,7 @@ def _form_items(form: forms.BaseForm) -> list[SummaryItem]:
         for message in field_error_messages(field):
             text = gettext("%(label)s: %(error)s") % {"label": label, "error": message} if label else message
             items.append(SummaryItem(text, "#" + error_anchor(field)))
-    return items
+    return items + summary_items(*getattr(form, "error_parts", ()))
 
 
 def summary_items(*sources: Any, extra: Any = None) -> list[SummaryItem]:
@@ -132,7 +137,8 @@ def _shows_errors(value: Any) -> bool:
     if issubclass(kind, BaseFormSet):
         return bool(value.is_bound and value.total_error_count())
     if issubclass(kind, forms.BaseForm):
-        return bool(value.is_bound and value.errors)
+        parts = getattr(value, "error_parts", ())
+        return bool(value.is_bound and value.errors) or any(_shows_errors(part) for part in parts)
     return False
 
 

@@ -1,0 +1,435 @@
+"""Drafts: a filing prepared in steps and kept, with its checked documents, until it is submitted.
+
+* :func:`draft_create` starts one: a new case, a filing in a case, a joining party's first
+  filing (``access_code``, filing/services/joining.py) or a returned filing corrected
+  (``refiles``, :mod:`filing.services.refiling`).
+* :func:`draft_save` keeps the form's answers and any new files. Each file is checked
+  (:func:`~filing.pdf_checks.validate_pdf`, by :func:`draft_uploads_check`) before anything is
+  stored, then stored under a server-made key (:class:`~icms.core.storage.StoredFiles`).
+* :func:`draft_submit` makes the submission from the review page, with the documents already
+  stored; :func:`~filing.services.submissions.submission_create` deletes the draft's rows in
+  its own transaction (the files are the documents' now). The draft's ``submission_key``
+  makes a second Submit find the first submission.
+* :func:`draft_document_remove`, :func:`draft_discard` and, from beat,
+  :func:`drafts_purge_expired` delete rows and then, after commit, their files.
+
+A draft belongs to its owner alone, on any device: every lookup is by owner (a 404 for
+anyone else), not by access to the case, because a joining party edits a draft of a case
+it is not yet on record in. The form's answers are kept as posted (``{name: [values]}``),
+an identity number encrypted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import UUID, uuid4
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max, Q, QuerySet
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from accounts.selectors import membership_for_user
+from icms.core.crypto import decrypt, encrypt
+from icms.core.lookups import NotFound, get_visible
+from icms.core.storage import StoredFiles, unfiled_files_delete
+
+from ..access import AnyUser
+from ..models import Case, CaseAccessCode, CaseType, DocumentType, DraftDocument, Party, Submission, SubmissionDraft
+from ..pdf_checks import PdfInfo, PdfRejected, check_submission_size, validate_pdf
+from .submissions import DocumentUpload, FilingDetails, StoredPdf, SubmissionRefused, submission_create
+
+MAX_DRAFT_DOCUMENTS = 10
+# Posted names that are not answers: the token, the one-time key and the buttons.
+_NOT_ANSWERS = ("csrfmiddlewaretoken", "submission_key", "step", "remove", "filer_reference", "for_party")
+_SECRET_SUFFIX = "-id_number"  # noqa: S105 (a field name)
+
+
+# --- Reading (each scoped to the owner) ------------------------------------------------
+
+
+def drafts_for_user(user: AnyUser) -> QuerySet[SubmissionDraft]:
+    """The user's drafts that have not expired, most recently saved first."""
+    if not user.is_authenticated:
+        return SubmissionDraft.objects.none()
+    return (
+        SubmissionDraft.objects.filter(owner_id=user.pk, expires_at__gt=timezone.now())
+        .select_related("case_type__court", "case__case_type", "for_party", "refiles", "access_code")
+        .order_by("-updated_at", "-pk")
+    )
+
+
+def draft_for_user(user: AnyUser, draft_id: int) -> SubmissionDraft:
+    """The user's own draft, else :class:`~icms.core.lookups.NotFound` (a 404)."""
+    return get_visible(drafts_for_user(user), pk=draft_id)
+
+
+def draft_for_key(*, user: AnyUser, submission_key: UUID) -> SubmissionDraft | None:
+    """The draft the form with this one-time key already made, if any (a second POST, a retry)."""
+    return drafts_for_user(user).filter(submission_key=submission_key).first()
+
+
+def draft_documents(draft: SubmissionDraft) -> list[DraftDocument]:
+    return list(draft.documents.select_related("document_type").order_by("ordinal", "pk"))
+
+
+def draft_document_types(*, case_type: CaseType, opens_case: bool, joining: bool) -> QuerySet[DocumentType]:
+    """What may be filed: a new case's documents, a case's further documents, or a joining party's first."""
+    types = DocumentType.objects.filter(case_type=case_type, active=True).order_by("ordering", "pk")
+    if joining:
+        return types.filter(joins_case=True)
+    return types if opens_case else types.filter(starts_case=False)
+
+
+def parties_acted_for(user: AnyUser, case: Case) -> QuerySet[Party]:
+    """The parties of ``case`` that ``user`` acts for: in person, or through their organisation on record."""
+    if not user.is_authenticated:
+        return Party.objects.none()
+    acting = Q(user_id=user.pk)
+    membership = membership_for_user(user) if isinstance(user, User) else None
+    if membership is not None:
+        acting |= Q(representative_id=membership.organisation_id)
+    return Party.objects.filter(case=case).filter(acting).order_by("side", "ordinal")
+
+
+def draft_problems(draft: SubmissionDraft) -> list[str]:
+    """What the draft's documents still lack before it can be reviewed and submitted, in words."""
+    documents = draft_documents(draft)
+    if not documents:
+        return [str(_("Add at least one document."))]
+    problems = []
+    starting = [document for document in documents if document.document_type.starts_case]
+    if draft.opens_case and not starting:
+        problems.append(
+            str(_("A new case needs its originating document, such as the writ of summons or the application."))
+        )
+    if not draft.opens_case and starting:
+        problems.append(str(_("This document starts a new case; it cannot be filed in an existing case.")))
+    if draft.access_code_id is not None and not all(document.document_type.joins_case for document in documents):
+        problems.append(
+            str(
+                _(
+                    "A party joining the case may first file only the documents a party may file first, such as "
+                    "an acknowledgement of service or a notice of acting."
+                )
+            )
+        )
+    return problems
+
+
+def draft_expiry(now: datetime | None = None) -> datetime:
+    """When a draft saved ``now`` expires: ``FILING_DRAFT_DAYS`` later."""
+    return (now or timezone.now()) + timedelta(days=int(settings.FILING_DRAFT_DAYS))
+
+
+# --- The answers ------------------------------------------------------------------------
+
+
+def answers_from_post(post: QueryDict) -> dict[str, list[str]]:
+    """The form's answers as posted, without the token, the key, the buttons or the document rows.
+
+    The document rows become :class:`~filing.models.DraftDocument` rows once their files are
+    stored; an identity number is kept encrypted.
+    """
+    answers: dict[str, list[str]] = {}
+    for name in post:
+        if name in _NOT_ANSWERS or name.startswith("documents-") or name.endswith("add_party"):
+            continue
+        values = post.getlist(name)
+        answers[name] = [encrypt(v) if name.endswith(_SECRET_SUFFIX) and v else v for v in values]
+    return answers
+
+
+def draft_answers(draft: SubmissionDraft) -> QueryDict:
+    """The draft's answers as a POST would carry them, to bind the form again."""
+    data = QueryDict(mutable=True)
+    for name, values in (draft.answers or {}).items():
+        if not isinstance(values, list):
+            values = [values]
+        data.setlist(name, [decrypt(v) if name.endswith(_SECRET_SUFFIX) and v else str(v) for v in values])
+    return data
+
+
+# --- Changing -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def _draft_insert(
+    *,
+    user: User,
+    case_type: CaseType,
+    case: Case | None,
+    for_party: Party | None,
+    access_code: CaseAccessCode | None,
+    refiles: Submission | None,
+    submission_key: UUID | None,
+    answers: dict[str, list[str]] | None = None,
+    filer_reference: str = "",
+) -> SubmissionDraft:
+    if case is not None and case.case_type_id != case_type.pk:
+        raise ValueError("The draft's case is of another case type.")
+    draft = SubmissionDraft(
+        owner=user,
+        case_type=case_type,
+        case=case,
+        for_party=for_party,
+        access_code=access_code,
+        refiles=refiles,
+        answers=answers or {},
+        filer_reference=filer_reference[:60],
+        submission_key=submission_key or uuid4(),
+        expires_at=draft_expiry(),
+    )
+    draft.full_clean()
+    draft.save()
+    return draft
+
+
+def draft_create(
+    *,
+    user: User,
+    case_type: CaseType,
+    case: Case | None = None,
+    for_party: Party | None = None,
+    access_code: CaseAccessCode | None = None,
+    refiles: Submission | None = None,
+    submission_key: UUID | None = None,
+) -> SubmissionDraft:
+    """A new draft of ``user``'s: for a new case of ``case_type`` (``case`` None) or a filing in ``case``.
+
+    ``access_code`` (with ``for_party``, the code's party) marks a joining party's first
+    filing. ``refiles`` (a returned submission of the user's side) makes the draft its
+    correction, prefilled with its answers and copies of its documents
+    (:func:`filing.services.refiling.refile_prefill`); that copying stores files, so it must
+    not be called inside another transaction. ``submission_key`` is the form's one-time key,
+    if the draft comes from one; else a new key.
+    """
+    if refiles is None:
+        return _draft_insert(
+            user=user,
+            case_type=case_type,
+            case=case,
+            for_party=for_party,
+            access_code=access_code,
+            refiles=None,
+            submission_key=submission_key,
+        )
+    from .refiling import refile_prefill
+
+    with StoredFiles() as files:  # the copies go again if anything here fails
+        draft = _draft_insert(
+            user=user,
+            case_type=case_type,
+            case=case,
+            for_party=for_party,
+            access_code=access_code,
+            refiles=refiles,
+            submission_key=submission_key,
+            filer_reference=refiles.filer_reference,
+        )
+        refile_prefill(draft=draft, returned=refiles, files=files)
+    return draft
+
+
+def draft_uploads_check(*, draft: SubmissionDraft | None, uploads: Sequence[DocumentUpload]) -> list[PdfInfo]:
+    """Check each new file before anything is stored; :class:`PdfRejected` names the file (``upload_index``).
+
+    Also refused: more documents than one submission takes, or more bytes than it may carry.
+    """
+    existing = draft_documents(draft) if draft is not None else []
+    if len(existing) + len(uploads) > MAX_DRAFT_DOCUMENTS:
+        raise SubmissionRefused(
+            _("A submission takes at most %(count)s documents. File the others in a further submission.")
+            % {"count": MAX_DRAFT_DOCUMENTS},
+            code="refused",
+        )
+    sizes = [document.size for document in existing] + [_size(upload.file) for upload in uploads]
+    check_submission_size(sizes)
+    checked = []
+    for index, upload in enumerate(uploads):
+        try:
+            checked.append(validate_pdf(upload.file))
+        except PdfRejected as rejected:
+            rejected.upload_index = index  # type: ignore[attr-defined]  # which file, for the form
+            raise
+    return checked
+
+
+def draft_save(
+    *,
+    draft: SubmissionDraft,
+    answers: dict[str, list[str]] | None,
+    filer_reference: str | None = None,
+    for_party: Party | None = None,
+    uploads: Sequence[DocumentUpload] = (),
+    checked: Sequence[PdfInfo] = (),
+    replacing: Sequence[int] = (),
+) -> list[DraftDocument]:
+    """Keep the answers (unless None) and store the new files, checked by :func:`draft_uploads_check`.
+
+    The bytes stored are proven to be the bytes checked (``expected_sha256``); if anything
+    fails, nothing is kept, not even the files. The draft's expiry starts again. A file
+    already in the draft with the same type and title (the form posted twice) is not added
+    again, unless it is in ``replacing`` (documents the caller removes next).
+    """
+    if len(uploads) != len(checked):
+        raise ValueError("Check each upload (draft_uploads_check) before saving it.")
+    added = []
+    with StoredFiles() as files:
+        locked = SubmissionDraft.objects.select_for_update().get(pk=draft.pk)
+        changes: dict[str, Any] = {"expires_at": draft_expiry(), "updated_at": timezone.now()}
+        if answers is not None:
+            changes["answers"] = answers
+        if filer_reference is not None:
+            changes["filer_reference"] = filer_reference.strip()[:60]
+        if filer_reference is not None and locked.case_id is not None and locked.access_code_id is None:
+            # The party a filing in a case is for, as the filer chose it; a joining party's is
+            # the code's, fixed when the draft was made.
+            changes["for_party"] = for_party
+        SubmissionDraft.objects.filter(pk=locked.pk).update(**changes)
+        last = locked.documents.aggregate(last=Max("ordinal"))["last"] or 0
+        kept = locked.documents.exclude(pk__in=list(replacing))
+        have = set(kept.values_list("sha256", "document_type_id", "title"))
+        ordinal = last
+        for upload, info in zip(uploads, checked, strict=True):
+            title = upload.title.strip()[:255]
+            if (info.sha256, upload.document_type.pk, title) in have:
+                continue  # the same form posted again (a double click, a retry): already in the draft
+            have.add((info.sha256, upload.document_type.pk, title))
+            ordinal += 1
+            stored = files.save(upload.file, expected_sha256=info.sha256)
+            added.append(
+                DraftDocument.objects.create(
+                    draft=locked,
+                    document_type=upload.document_type,
+                    title=title,
+                    original_filename=(upload.filename or getattr(upload.file, "name", "") or "")[-255:],
+                    storage_key=stored.key,
+                    sha256=stored.sha256,
+                    size=stored.size,
+                    pages=info.pages,
+                    ordinal=ordinal,
+                )
+            )
+    draft.refresh_from_db()
+    return added
+
+
+def _delete_files_on_commit(keys: list[str]) -> None:
+    """Delete stored files once the rows that named them are gone for good (missing files are fine)."""
+
+    if keys:
+        transaction.on_commit(lambda: unfiled_files_delete(keys))
+
+
+@transaction.atomic
+def draft_document_remove(*, draft: SubmissionDraft, document_id: int) -> DraftDocument | None:
+    """Take one document off the draft and, after commit, delete its file. None if it is not there."""
+    SubmissionDraft.objects.select_for_update().filter(pk=draft.pk).first()
+    document = draft.documents.filter(pk=document_id).first()
+    if document is None:
+        return None
+    document.delete()
+    _delete_files_on_commit([document.storage_key])
+    return document
+
+
+@transaction.atomic
+def draft_discard(*, draft: SubmissionDraft) -> None:
+    """Delete the draft and, after commit, its files."""
+    locked = SubmissionDraft.objects.select_for_update().filter(pk=draft.pk).first()
+    if locked is None:
+        return
+    keys = list(locked.documents.values_list("storage_key", flat=True))
+    locked.delete()
+    _delete_files_on_commit(keys)
+
+
+def drafts_purge_expired(*, now: datetime, batch: int = 200) -> int:
+    """Delete the drafts that expired by ``now`` and, after each commit, their files. Returns how many.
+
+    Idempotent, and safe beside a Submit: a draft being submitted is locked and skipped
+    (``skip_locked``); once submitted it is gone, and its files belong to the documents.
+    """
+    purged = 0
+    while True:
+        with transaction.atomic():
+            drafts = list(
+                SubmissionDraft.objects.select_for_update(skip_locked=True)
+                .filter(expires_at__lte=now)
+                .order_by("pk")[:batch]
+            )
+            if not drafts:
+                return purged
+            keys = list(DraftDocument.objects.filter(draft__in=drafts).values_list("storage_key", flat=True))
+            SubmissionDraft.objects.filter(pk__in=[draft.pk for draft in drafts]).delete()
+            _delete_files_on_commit(keys)
+        purged += len(drafts)
+
+
+# --- Submitting ---------------------------------------------------------------------------
+
+
+def draft_submit(*, draft: SubmissionDraft, user: User, ip_address: str | None = None) -> Submission:
+    """File the draft as it stands: its answers, and its documents as stored and checked.
+
+    Refused (:class:`~filing.services.submissions.SubmissionRefused`) if the answers are not
+    complete; the review page sends the filer back to the form first. A second Submit (a
+    double click, a second tab) finds the first submission by the draft's one-time key.
+    """
+    if draft.owner_id != user.pk:
+        raise NotFound(SubmissionDraft._meta.label)
+    from ..selectors import submission_for_key
+
+    earlier = submission_for_key(user=user, submission_key=draft.submission_key)
+    if earlier is not None:
+        return earlier
+    uploads = [
+        DocumentUpload(
+            document.document_type,
+            document.title,
+            None,
+            filename=document.original_filename,
+            stored=StoredPdf(
+                key=document.storage_key, sha256=document.sha256, size=document.size, pages=document.pages
+            ),
+        )
+        for document in draft_documents(draft)
+    ]
+    new_case = None
+    if draft.opens_case:
+        from ..forms import NewCaseForm
+
+        form = NewCaseForm(draft_answers(draft), prefix="case", case_type=draft.case_type)
+        if form.adding_row or not form.is_valid():
+            raise SubmissionRefused(_("Complete the case's details before you submit."), code="refused")
+        new_case = form.new_case()
+    return submission_create(
+        user=user,
+        uploads=uploads,
+        case=draft.case,
+        new_case=new_case,
+        ip_address=ip_address,
+        submission_key=draft.submission_key,
+        details=FilingDetails(
+            filer_reference=draft.filer_reference,
+            for_party=draft.for_party,
+            access_code=draft.access_code,
+            refiles=draft.refiles,
+        ),
+    )
+
+
+def _size(file: Any) -> int:
+    size = getattr(file, "size", None)
+    if isinstance(size, int):
+        return size
+    position = file.tell()
+    end = file.seek(0, 2)
+    file.seek(position)
+    return int(end)

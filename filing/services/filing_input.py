@@ -1,0 +1,82 @@
+"""What a filer sends: the documents, a new case's details and what they say about the filing.
+
+Plain values with no behaviour, below every service that reads them (submissions,
+joining, drafts), so those can share them without importing one another.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import IO, Any
+
+from django.core.exceptions import ValidationError
+
+from ..models import CaseAccessCode, CaseType, DocumentType, Party, Submission
+
+
+class SubmissionRefused(ValidationError):
+    """The filer may not make this submission; the message says why, in their language."""
+
+
+@dataclass(frozen=True)
+class StoredPdf:
+    """A PDF checked (:func:`~filing.pdf_checks.validate_pdf`) and stored before: a draft's document."""
+
+    key: str
+    sha256: str
+    size: int
+    pages: int
+
+
+@dataclass(frozen=True)
+class DocumentUpload:
+    """A document to file: an uploaded ``file``, or one already checked and ``stored`` (then ``file`` is None)."""
+
+    document_type: DocumentType
+    title: str
+    file: IO[bytes] | Any
+    filename: str = ""
+    stored: StoredPdf | None = None
+
+
+@dataclass(frozen=True)
+class NewParty:
+    name_en: str = ""
+    name_zh: str = ""
+    kind: str = Party.Kind.PERSON
+    address_for_service: str = ""
+    # Optional; an HKID is checked by its check digit. Stored encrypted, shown masked (filing.party_ids).
+    id_kind: str = ""
+    id_number: str = ""
+
+
+@dataclass(frozen=True)
+class NewCase:
+    """The details of a new proceeding, which the originating document starts.
+
+    Each side's parties are in the order they are named on the originating document.
+    ``amount_claimed`` is required, and checked against the court's limit, for a case
+    type with a limit (filing.claim_limits).
+    """
+
+    case_type: CaseType
+    applicants: Sequence[NewParty]
+    respondents: Sequence[NewParty]
+    nature_en: str = ""
+    nature_zh: str = ""
+    filer_is_applicant: bool = True
+    extra: dict[str, str] = field(default_factory=dict)
+    third_parties: Sequence[NewParty] = ()
+    amount_claimed: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class FilingDetails:
+    """What the filer says about a filing besides its documents."""
+
+    filer_reference: str = ""
+    for_party: Party | None = None
+    access_code: CaseAccessCode | None = None
+    refiles: Submission | None = None
