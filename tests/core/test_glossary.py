@@ -42,6 +42,8 @@ ALLOWED_LATIN = {
     "CHAN", "Tai", "Man",
     # Standards and the tools named in the accessibility statement.
     "WCAG", "AA", "NVDA", "JAWS", "VoiceOver", "axe", "core", "Django",
+    # The calendar programs the hearing-feed instructions name, and the submission reference's prefix.
+    "Outlook", "Google", "Apple", "ES",
 }  # fmt: skip
 # Not words: placeholders, markup, entities, email and web addresses.
 _PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd%]|\{\w*\}|<[^>]*>|&\w+;|[\w.+-]+@[\w.-]+|https?://\S+")
