@@ -412,6 +412,9 @@ ACCOUNT_RATE_LIMITS = {
 # everyone and required of staff (accounts.middleware.AccountSecurityMiddleware).
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="iCMS")
+# A code is accepted for one 30 s step either side of the server's clock (RFC 6238 s. 5.2):
+# a code typed as the phone rolls it over, or a phone a few seconds out, still signs in.
+MFA_TOTP_TOLERANCE = 1
 # TOTP secrets and recovery-code seeds are encrypted at rest under FIELD_ENCRYPTION_KEYS,
 # like HKID numbers (issue 18; accounts/mfa_adapter.py, `manage.py reencrypt_secrets`).
 MFA_ADAPTER = "accounts.mfa_adapter.MFAAdapter"

@@ -30,8 +30,13 @@ def _defence(pages: int = 1) -> list[DocumentUpload]:
     return [DocumentUpload(document_type("DCCJ", "defence"), "Defence", pdf_file(pages))]
 
 
+# One file's bytes, so posting the form again sends what the browser sends: the same file.
+# (pikepdf gives each save a new /ID once the clock ticks over a second.)
+DEFENCE_PDF = good_pdf(2)
+
+
 def _form_data(key: str | None) -> dict[str, object]:
-    upload = io.BytesIO(good_pdf(2))
+    upload = io.BytesIO(DEFENCE_PDF)
     upload.name = "defence.pdf"
     data: dict[str, object] = {
         "documents-TOTAL_FORMS": "1",
