@@ -19,11 +19,14 @@ class ApiTokenAuth(HttpBearer):
     request *without* an ``Authorization`` header goes on as the public
     (``AnonymousUser``): the access policy then shows it nothing, and case data it
     asks for is a 404, exactly as for a signed-in user who is not entitled.
+    ``scope`` is what the token must allow: ``ApiTokenAuth(scope="file")`` guards filing.
     """
 
-    def __init__(self, *, public: bool = False) -> None:
+    def __init__(self, *, public: bool = False, scope: str = "read") -> None:
         super().__init__()
         self.public = public
+        # What the token must allow (accounts.models.ApiToken.Scope): "read", "file" or "pay".
+        self.scope = scope
 
     def __call__(self, request: HttpRequest) -> Any:
         if self.public and not request.headers.get(self.header):

@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -257,6 +258,10 @@ class Invitation(TimeStampedModel):
         return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
 
 
+def _default_scopes() -> list[str]:
+    return ["read"]
+
+
 class ApiToken(models.Model):
     """A personal token for the JSON API (``Authorization: Bearer <token>``).
 
@@ -268,9 +273,21 @@ class ApiToken(models.Model):
     name = models.CharField(
         _("name"), max_length=100, help_text=_("What the token is for, such as the software using it.")
     )
+
+    class Scope(models.TextChoices):
+        READ = "read", _("Read: cases, documents, filing status")
+        FILE = "file", _("File: start cases and file documents")
+        PAY = "pay", _("Pay: charge fees to the deposit account")
+
     token_hash = models.CharField(max_length=64, unique=True)
+    scopes = ArrayField(
+        models.CharField(max_length=10, choices=Scope.choices), verbose_name=_("scopes"), default=_default_scopes
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Null only on tokens made before expiry existed; every new token has one.
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    last_used_ip = models.GenericIPAddressField(_("last used from"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 
     class Meta:
@@ -283,4 +300,115 @@ class ApiToken(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > timezone.now())
+
+
+class ApiIdempotencyKey(models.Model):
+    """A POST's ``Idempotency-Key`` and the response it got, replayed to the same key again.
+
+    Keys are per user. The same key with a different body is refused (422); a key whose first
+    request is still running is refused (409) until it ends.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=500)
+    request_sha256 = models.CharField(max_length=64)
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_body = models.BinaryField(null=True, blank=True)
+    response_content_type = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="api_idempotency_key_unique")]
+        indexes = [models.Index(fields=["created_at"], name="api_idempotency_created")]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} [{self.key}]"
+
+
+class WebhookEndpoint(TimeStampedModel):
+    """An organisation's HTTPS endpoint that receives its events, signed with its own secret."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="webhook_endpoints")
+    url = models.URLField(_("URL"), max_length=500)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    # The HMAC-SHA256 signing secret, encrypted at rest; shown once, when the endpoint is made.
+    secret = EncryptedTextField()
+    # Empty: every event type.
+    event_types = ArrayField(models.CharField(max_length=50), verbose_name=_("events"), default=list, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    disabled_at = models.DateTimeField(_("turned off at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("webhook endpoint")
+        verbose_name_plural = _("webhook endpoints")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class WebhookEvent(models.Model):
+    """One event for one organisation; its id is the ``id`` receivers deduplicate by."""
+
+    id = models.UUIDField(primary_key=True)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="webhook_events")
+    event_type = models.CharField(_("event"), max_length=50)
+    payload = models.JSONField()
+    occurred_at = models.DateTimeField(_("occurred at"))
+
+    class Meta:
+        verbose_name = _("webhook event")
+        verbose_name_plural = _("webhook events")
+        ordering = ["-occurred_at"]
+        indexes = [models.Index(fields=["organisation", "-occurred_at"], name="webhook_event_org_time")]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} {self.id}"
+
+
+class WebhookDelivery(TimeStampedModel):
+    """An event's delivery to one endpoint, tried with backoff until it succeeds or is given up."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        DELIVERED = "delivered", _("Delivered")
+        FAILED = "failed", _("Failed: will be tried again")
+        GAVE_UP = "gave_up", _("Given up")
+
+    event = models.ForeignKey(WebhookEvent, on_delete=models.CASCADE, related_name="deliveries")
+    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries")
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "endpoint"], name="webhook_delivery_once_per_endpoint")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} → {self.endpoint_id}"
+
+
+class WebhookAttempt(models.Model):
+    """One POST of a delivery: when, what came back, how long it took."""
+
+    delivery = models.ForeignKey(WebhookDelivery, on_delete=models.CASCADE, related_name="attempt_log")
+    started_at = models.DateTimeField(_("sent at"))
+    status_code = models.PositiveSmallIntegerField(_("response status"), null=True, blank=True)
+    error = models.CharField(_("error"), max_length=500, blank=True)
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"), default=0)
+    manual = models.BooleanField(_("sent again by hand"), default=False)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.delivery_id} @ {self.started_at:%Y-%m-%d %H:%M:%S}"

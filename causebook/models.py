@@ -266,3 +266,80 @@ class InspectionPurchase(TimeStampedModel):
     @property
     def target(self) -> Any:
         return self.document or self.court_document
+
+
+class CopyApplication(TimeStampedModel):
+    """An application for a copy, a certified true copy or a certificate, and what was issued for it.
+
+    A party applies for a copy of a document in their case (``document`` or ``court_document``),
+    or in the summons courts for a certificate of trial or conviction (``case`` only). The public
+    may apply for copies of documents open to public inspection. The applicant pays the fee in
+    the fee schedule; staff then issue the copy or certificate as a court document with a DRN
+    (``issued``), to the applicant's message box, or by a link for a member of the public.
+    """
+
+    class Kind(models.TextChoices):
+        COPY = "copy", _("Copy")
+        CERTIFIED_COPY = "certified_copy", _("Certified true copy")
+        CERTIFICATE_OF_TRIAL = "certificate_of_trial", _("Certificate of trial")
+        CERTIFICATE_OF_CONVICTION = "certificate_of_conviction", _("Certificate of conviction")
+
+    class Status(models.TextChoices):
+        AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
+        PAID = "paid", _("Paid: with the registry")
+        ISSUED = "issued", _("Issued")
+        REFUSED = "refused", _("Refused")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    reference = models.CharField(_("application reference"), max_length=20, unique=True)
+    kind = models.CharField(_("applying for"), max_length=30, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.AWAITING_PAYMENT)
+    case = models.ForeignKey("filing.Case", on_delete=models.PROTECT, related_name="copy_applications")
+    document = models.ForeignKey(
+        "filing.Document", null=True, blank=True, on_delete=models.PROTECT, related_name="copy_applications"
+    )
+    court_document = models.ForeignKey(
+        "filing.CourtDocument", null=True, blank=True, on_delete=models.PROTECT, related_name="copy_applications"
+    )
+    copies = models.PositiveSmallIntegerField(_("number of copies"), default=1)
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="copy_applications"
+    )
+    # A member of the public: where the link to the issued copy is sent, and the token in that link.
+    applicant_name = models.CharField(_("applicant's name"), max_length=255, blank=True)
+    applicant_email = models.EmailField(_("applicant's email"), blank=True)
+    access_token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    fee_amount = models.DecimalField(_("fee (HK$)"), max_digits=12, decimal_places=2, default=0)
+    payment_reference = models.CharField(_("payment order reference"), max_length=64, blank=True, db_index=True)
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    issued = models.OneToOneField(
+        "filing.CourtDocument",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="issued_for_application",
+        verbose_name=_("issued as"),
+    )
+    issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    refusal_reason = models.TextField(_("reason for refusing"), blank=True)
+
+    class Meta:
+        verbose_name = _("application for a copy or certificate")
+        verbose_name_plural = _("applications for copies and certificates")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~(models.Q(document__isnull=False) & models.Q(court_document__isnull=False)),
+                name="copy_application_at_most_one_document",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(applicant__isnull=False) | ~models.Q(applicant_email=""),
+                name="copy_application_has_an_applicant",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference

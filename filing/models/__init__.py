@@ -22,11 +22,14 @@ from .submissions import (
     ReturnReason,
     Submission,
 )
+from .summons import BulkBatch, BulkItem, SummonsDetails
 from .versions import AcknowledgementVersion, SealedCopyVersion
 
 __all__ = [
     "AcknowledgementVersion",
     "BilingualNameMixin",
+    "BulkBatch",
+    "BulkItem",
     "Case",
     "CaseAccessCode",
     "CaseAssignment",
@@ -46,4 +49,5 @@ __all__ = [
     "SealedCopyVersion",
     "Submission",
     "SubmissionDraft",
+    "SummonsDetails",
 ]
