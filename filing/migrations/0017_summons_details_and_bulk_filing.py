@@ -84,7 +84,7 @@ class Migration(migrations.Migration):
                 ('return_at', models.DateTimeField(blank=True, null=True, verbose_name='return day and time')),
                 ('courtroom', models.CharField(blank=True, max_length=30, verbose_name='courtroom')),
                 ('case', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='summons', to='filing.case', verbose_name='case')),
-                ('prosecutor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='summonses', to='accounts.organisation', verbose_name='prosecuting department or agency')),
+                ('prosecutor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='summonses', to='accounts.organisation', verbose_name='prosecuting department or agency')),
             ],
             options={
                 'verbose_name': 'summons details',

@@ -27,9 +27,12 @@ class SummonsDetails(TimeStampedModel):
     section = models.CharField(_("section"), max_length=50, help_text=_("For example: s. 22(1)(a)."))
     offence_date = models.DateField(_("date of offence"))
     offence_place = models.CharField(_("place of offence"), max_length=255)
+    # Null for a private informant (an individual user), who files in person.
     prosecutor = models.ForeignKey(
         "accounts.Organisation",
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="summonses",
         verbose_name=_("prosecuting department or agency"),
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import IO, Any
 
@@ -53,6 +54,24 @@ class NewParty:
 
 
 @dataclass(frozen=True)
+class SummonsInput:
+    """What a summons in a Magistrates' summons court carries (filing.models.SummonsDetails).
+
+    The prosecuting department is the filer's organisation; the return day and courtroom
+    are allotted by the registry at acceptance, so they are not here.
+    """
+
+    offence_en: str
+    ordinance: str
+    section: str
+    offence_date: date
+    offence_place: str
+    department_reference: str
+    offence_zh: str = ""
+    officer_reference: str = ""
+
+
+@dataclass(frozen=True)
 class NewCase:
     """The details of a new proceeding, which the originating document starts.
 
@@ -70,6 +89,8 @@ class NewCase:
     extra: dict[str, str] = field(default_factory=dict)
     third_parties: Sequence[NewParty] = ()
     amount_claimed: Decimal | None = None
+    # Required for a summons case type (the Magistrates' summons courts), refused for any other.
+    summons: SummonsInput | None = None
 
 
 @dataclass(frozen=True)

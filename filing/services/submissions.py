@@ -35,6 +35,7 @@ from ..pdf_checks import PdfInfo, PdfRejected, check_submission_size, validate_p
 from ..selectors import submission_for_key
 from .acknowledgements import acknowledgement_version_create
 from .filing_input import DocumentUpload, FilingDetails, NewCase, NewParty, StoredPdf, SubmissionRefused
+from .summonses import summons_details_create
 
 __all__ = [
     "DocumentUpload",
@@ -128,6 +129,7 @@ def _create_case(
                 organisation=organisation,
                 filer_party=filer_party,
             )
+    summons_details_create(case=case, summons=new_case.summons, organisation=organisation)
     if organisation is not None:
         membership = membership_for_user(user)
         if membership is None:
