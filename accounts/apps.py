@@ -8,3 +8,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import signals  # noqa: F401  (connects the audit receivers)
+        from .webhooks.delivery import register_webhook_delivery
+
+        # Each webhook delivery is outbox work, tried on its own schedule.
+        register_webhook_delivery()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_tokens
+from . import views, views_tokens, views_webhooks
 
 app_name = "accounts"
 
@@ -20,4 +20,21 @@ urlpatterns = [
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("api-tokens/", views_tokens.api_tokens, name="api_tokens"),
     path("api-tokens/<int:token_id>/revoke/", views_tokens.api_token_revoke, name="api_token_revoke"),
+    path("organisation/webhooks/", views_webhooks.webhooks, name="webhooks"),
+    path("organisation/webhooks/<int:endpoint_id>/", views_webhooks.webhook_endpoint, name="webhook_endpoint"),
+    path(
+        "organisation/webhooks/<int:endpoint_id>/secret/",
+        views_webhooks.webhook_secret_rotate,
+        name="webhook_secret_rotate",
+    ),
+    path(
+        "organisation/webhooks/<int:endpoint_id>/delete/",
+        views_webhooks.webhook_endpoint_delete,
+        name="webhook_endpoint_delete",
+    ),
+    path(
+        "organisation/webhooks/deliveries/<int:delivery_id>/send-again/",
+        views_webhooks.webhook_delivery_send_again,
+        name="webhook_delivery_send_again",
+    ),
 ]

@@ -1,4 +1,5 @@
-"""Registry staff keep the daily cause list here; every change goes through a service (audited).
+"""Registry staff keep the daily cause list here, and issue or refuse applications for copies and
+certificates; every change goes through a service (audited).
 
 A hearing is fixed from its case's page ("Fix a hearing", :func:`causebook.hearings.hearing_fix`):
 the listing and the notice to the parties in one step. Each listing's "Adjourn" and "Vacate"
@@ -19,8 +20,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
-from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -28,8 +29,11 @@ from filing.models import Case
 from icms.core.http import client_ip
 
 from .admin_forms import HearingAdjournForm, HearingFixForm, HearingVacateForm
+from .copies import CERTIFICATE_KINDS, application_label
+from .copy_issue import copy_application_issue, copy_application_refuse
+from .forms_copies import CopyIssueForm, CopyRefuseForm
 from .hearings import hearing_adjourn, hearing_fix, hearing_vacate
-from .models import Hearing, SearchPurchase
+from .models import CopyApplication, Hearing, SearchPurchase
 from .services import hearing_delete, hearing_save, hearing_validate
 
 
@@ -255,3 +259,157 @@ class SearchPurchaseAdmin(admin.ModelAdmin[SearchPurchase]):
 
     def has_delete_permission(self, request: HttpRequest, obj: SearchPurchase | None = None) -> bool:
         return False
+
+
+# --- Applications for copies, certified true copies and certificates ----------------------
+
+
+class CopyQueueFilter(admin.SimpleListFilter):
+    """The registry's queue by default: paid applications waiting to be issued, oldest payment first."""
+
+    title = _("queue")
+    parameter_name = "queue"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("paid", _("Waiting to be issued (paid)")), ("all", _("All applications"))]
+
+    def choices(self, changelist: Any) -> Any:
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": (self.value() or "paid") == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[CopyApplication]) -> QuerySet[CopyApplication]:
+        if self.value() == "all":
+            return queryset
+        return queryset.filter(status=CopyApplication.Status.PAID).order_by("paid_at", "pk")
+
+
+@admin.register(CopyApplication)
+class CopyApplicationAdmin(admin.ModelAdmin[CopyApplication]):
+    """Read-only records; staff decide each paid application with "Issue" or "Refuse" (causebook/copy_issue.py)."""
+
+    list_display = ["reference", "kind", "copies", "status", "case", "what", "who", "fee_amount", "paid_at", "decide"]
+    list_filter = [CopyQueueFilter, "status", "kind"]
+    list_select_related = ["case__case_type", "document", "court_document", "applicant"]
+    search_fields = ["reference", "applicant_email", "applicant__email", "payment_reference"]
+    change_form_template = "admin/causebook/copyapplication/change_form.html"
+    exclude = ["access_token"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: CopyApplication | None = None) -> list[str]:
+        return [f.name for f in CopyApplication._meta.fields if f.name != "access_token"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # applicants apply on the portal, and pay first
+
+    def has_change_permission(self, request: HttpRequest, obj: CopyApplication | None = None) -> bool:
+        return False  # the record changes only by issuing or refusing (the views below)
+
+    def has_delete_permission(self, request: HttpRequest, obj: CopyApplication | None = None) -> bool:
+        return False
+
+    @admin.display(description=_("document"))
+    def what(self, application: CopyApplication) -> str:
+        target = application.document or application.court_document
+        return str(target) if target is not None else "—"
+
+    @admin.display(description=_("applicant"))
+    def who(self, application: CopyApplication) -> str:
+        if application.applicant is not None:
+            return str(application.applicant)
+        return f"{application.applicant_name} <{application.applicant_email}> ({gettext('public')})"
+
+    @admin.display(description=_("actions"))
+    def decide(self, application: CopyApplication) -> str:
+        links = []
+        if application.status == CopyApplication.Status.PAID:
+            issue = pgettext("issue a document", "Issue")
+            links.append((reverse("admin:causebook_copyapplication_issue", args=[application.pk]), issue))
+        if application.status in (CopyApplication.Status.PAID, CopyApplication.Status.AWAITING_PAYMENT):
+            links.append((reverse("admin:causebook_copyapplication_refuse", args=[application.pk]), gettext("Refuse")))
+        if not links:
+            return "—"
+        return format_html_join(" · ", '<a href="{}">{}</a>', links)
+
+    def get_urls(self) -> list[URLPattern]:
+        view = self.admin_site.admin_view
+        return [
+            path("<int:application_id>/issue/", view(self.issue_view), name="causebook_copyapplication_issue"),
+            path("<int:application_id>/refuse/", view(self.refuse_view), name="causebook_copyapplication_refuse"),
+            *super().get_urls(),
+        ]
+
+    def _application(self, request: HttpRequest, application_id: int) -> CopyApplication:
+        if not request.user.has_perm("causebook.change_copyapplication"):
+            raise PermissionDenied
+        return get_object_or_404(
+            CopyApplication.objects.select_related("case__case_type__court", "document", "court_document"),
+            pk=application_id,
+        )
+
+    def _decide_page(
+        self, request: HttpRequest, application: CopyApplication, form: forms.Form, **context: Any
+    ) -> HttpResponse:
+        return TemplateResponse(
+            request,
+            "admin/causebook/copyapplication/decide.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "application": application,
+                "label": application_label(application),
+                "form": form,
+                "media": self.media + form.media,
+                "change_url": reverse("admin:causebook_copyapplication_change", args=[application.pk]),
+                **context,
+            },
+        )
+
+    def issue_view(self, request: HttpRequest, application_id: int) -> HttpResponse:
+        """GET: what will be issued; POST: issue it (certificates with the particulars entered)."""
+        application = self._application(request, application_id)
+        form = CopyIssueForm(request.POST if request.method == "POST" else None)
+        if form.is_bound and form.is_valid():
+            try:
+                document = copy_application_issue(
+                    application=application,
+                    staff=_staff(request),
+                    particulars=form.cleaned_data["particulars"],
+                    ip_address=client_ip(request),
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                message = gettext("%(reference)s issued with DRN %(drn)s.")
+                self.message_user(
+                    request, message % {"reference": application.reference, "drn": document.drn}, messages.SUCCESS
+                )
+                return HttpResponseRedirect(reverse("admin:causebook_copyapplication_changelist"))
+        title = gettext("Issue %(reference)s") % {"reference": application.reference}
+        certificate = application.kind in CERTIFICATE_KINDS
+        submit = pgettext("issue a document", "Issue")
+        return self._decide_page(
+            request, application, form, title=title, submit=submit, certificate=certificate, issuing=True
+        )
+
+    def refuse_view(self, request: HttpRequest, application_id: int) -> HttpResponse:
+        application = self._application(request, application_id)
+        form = CopyRefuseForm(request.POST if request.method == "POST" else None)
+        if form.is_bound and form.is_valid():
+            try:
+                copy_application_refuse(
+                    application=application,
+                    staff=_staff(request),
+                    reason=form.cleaned_data["reason"],
+                    ip_address=client_ip(request),
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                message = gettext("%(reference)s refused. The applicant is told; a paid fee goes to be refunded.")
+                self.message_user(request, message % {"reference": application.reference}, messages.SUCCESS)
+                return HttpResponseRedirect(reverse("admin:causebook_copyapplication_changelist"))
+        title = gettext("Refuse %(reference)s") % {"reference": application.reference}
+        return self._decide_page(request, application, form, title=title, submit=gettext("Refuse"))

@@ -16,6 +16,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from filing.models import Court
+from icms.core.api_errors import errors
 
 from . import selectors
 from .models import Hearing
@@ -50,6 +51,7 @@ class CaseOut(Schema):
 class SearchOut(Schema):
     query: str
     count: int
+    count_is_estimate: bool
     capped: bool
     access: str
     corrections: list[str]
@@ -108,7 +110,7 @@ def _case_out(case: CaseSummary, token: str) -> CaseOut:
     )
 
 
-@router.get("/search", response=SearchOut, url_name="causebook_search")
+@router.get("/search", response={200: SearchOut, **errors(400, 422)}, url_name="causebook_search")
 def search(request: HttpRequest, q: str = "", page: int = 1, token: str = "") -> SearchOut:
     """Search the cause book by party name (English or Chinese) or case number.
 
@@ -119,6 +121,7 @@ def search(request: HttpRequest, q: str = "", page: int = 1, token: str = "") ->
     return SearchOut(
         query=query.normal_form(),
         count=results.total,
+        count_is_estimate=results.estimated,
         capped=results.capped,
         access=results.access,
         corrections=list(results.corrections),
@@ -128,7 +131,7 @@ def search(request: HttpRequest, q: str = "", page: int = 1, token: str = "") ->
     )
 
 
-@hearings_router.get("/hearings", response={200: CauseListOut, 400: ErrorOut, 404: ErrorOut}, url_name="hearings")
+@hearings_router.get("/hearings", response={200: CauseListOut, **errors(400, 404, 422)}, url_name="hearings")
 def hearings(request: HttpRequest, court: str, date: str = "") -> CauseListOut:
     """One court's daily cause list (``court`` is a code such as DC or KCMAG; ``date`` YYYY-MM-DD, default today)."""
     try:

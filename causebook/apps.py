@@ -22,6 +22,24 @@ class CausebookConfig(AppConfig):
         register_continue_url("inspection", inspection_continue_url)
         register_description("inspection", inspection_description)
 
+        # An accepted summons is listed on its return day's cause list; filing never imports causebook.
+        from filing.hooks import register_summons_listed
+
+        from .summons_listing import summons_hearing_list
+
+        register_summons_listed(summons_hearing_list)
+
+        # Copies, certified true copies and certificates: their fee, and what /verify/ says of them.
+        from filing.describers import register_court_document_describer
+
+        from .copies import copy_application_continue_url, copy_application_description, copy_application_order_paid
+        from .copy_issue import copy_court_document_description
+
+        register_paid_handler("copy", copy_application_order_paid)
+        register_continue_url("copy", copy_application_continue_url)
+        register_description("copy", copy_application_description)
+        register_court_document_describer(copy_court_document_description)
+
         # The hearings on filing's case file, and the hearing calendars on the account dashboard.
         from .panels import register_causebook_panels
 

@@ -39,6 +39,7 @@ from icms.core.audit import AuditEventType, audit_record
 from .models import Hearing
 from .notices import NoticeKind, notice_render, notice_title
 from .services import _hearing_snapshot, hearing_validate
+from .webhooks import hearing_changed_event, hearing_fixed_event
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -135,6 +136,7 @@ def hearing_fix(
             after={**_hearing_snapshot(hearing), "notice_drn": notice.drn},
             ip_address=ip_address,
         )
+        hearing_fixed_event(hearing, notice_drn=notice.drn)
 
     _issue(kind=NoticeKind.LISTED, hearing=hearing, actor=actor, on_issue=record, ip_address=ip_address)
     return hearing
@@ -217,6 +219,7 @@ def hearing_adjourn(
             },
             ip_address=ip_address,
         )
+        hearing_changed_event(old, change="adjourned", reason=text, adjourned_to=new, notice_drn=notice.drn)
 
     _issue(
         kind=NoticeKind.ADJOURNED,
@@ -254,6 +257,7 @@ def hearing_vacate(*, hearing: Hearing, reason: str, actor: User, ip_address: st
             after={**_hearing_snapshot(current), "reason": text, "notice_drn": notice.drn},
             ip_address=ip_address,
         )
+        hearing_changed_event(current, change="vacated", reason=text, notice_drn=notice.drn)
 
     _issue(kind=NoticeKind.VACATED, hearing=hearing, reason=text, actor=actor, on_issue=record, ip_address=ip_address)
     hearing.refresh_from_db()

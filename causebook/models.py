@@ -53,6 +53,7 @@ class SearchPurchase(TimeStampedModel):
         models.BigIntegerField(), verbose_name=_("result set"), null=True, blank=True, editable=False
     )
     capped = models.BooleanField(_("more matches than the result set holds"), default=False, editable=False)
+    count_is_estimate = models.BooleanField(_("the count of matches is an estimate"), default=False, editable=False)
 
     class Meta:
         verbose_name = _("cause book search purchase")
@@ -225,6 +226,44 @@ class CauseBookEntry(models.Model):
 
     def __str__(self) -> str:
         return f"party {self.party_id} of case {self.case_id}"
+
+
+class TermCount(models.Model):
+    """How many cause book entries hold a search term: kept counts, not the planner's guess.
+
+    Terms (``causebook_count_keys``, migration ``0011``): a word ("chan"), an unordered
+    pair of words ("hong kong"), two words in order ("hong>kong"), a Chinese character or
+    pair of characters ("z:陳", "z:有限"), and "@<bucket>" for the entries issued in each
+    28-day bucket. The search chooses its plan from these (``causebook.search``).
+    Triggers queue each entry added or removed in :class:`TermCountChange`; the beat
+    task ``causebook.tasks.term_counts_apply`` folds the queue in every minute, so no
+    filing ever waits on a shared counter row (the counts may lag by that minute).
+    """
+
+    term = models.CharField(max_length=210, primary_key=True)
+    entries = models.BigIntegerField()
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.term}: {self.entries}"
+
+
+class TermCountChange(models.Model):
+    """An entry added (+1) or removed (-1), waiting to be folded into :class:`TermCount`."""
+
+    id = models.BigAutoField(primary_key=True)
+    tokens = ArrayField(models.TextField())
+    name_zh = models.TextField()
+    issued_at = models.DateTimeField(null=True)
+    sign = models.SmallIntegerField()
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.sign:+d} {' '.join(self.tokens)} {self.name_zh}"
 
 
 class InspectionPurchase(TimeStampedModel):

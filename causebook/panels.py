@@ -1,7 +1,7 @@
 """Causebook's parts of lower apps' pages (:mod:`icms.core.panels`), registered in ``CausebookConfig.ready``.
 
 * ``"case_file"`` (filing's case file): the case's hearings, each with its notice, and the
-  address of the case's calendar;
+  address of the case's calendar; the way to apply for copies and certificates;
 * ``"account_dashboard"`` (accounts): the addresses of the user's own hearings calendar
   and, for an organisation's administrators, the organisation's.
 
@@ -61,8 +61,22 @@ def dashboard_calendars_panel(*, user: object, **_context: object) -> Panel | No
     }
 
 
+def case_copies_panel(*, case: Case, user: object, **_context: object) -> Panel | None:
+    """The way to apply for copies and certificates of a numbered case, on the case file of those who act for it."""
+    if case.number is None or not isinstance(user, User) or is_staff_user(user):
+        return None
+    from .copies import applications_for_user, is_summons_case
+
+    return "causebook/panels/case_copies.html", {
+        "url": reverse("causebook:case_copies", args=[case.pk]),
+        "summons": is_summons_case(case),
+        "count": applications_for_user(user).filter(case=case).count(),
+    }
+
+
 def register_causebook_panels() -> None:
     from icms.core.panels import register_panel
 
     register_panel("case_file", case_hearings_panel)
+    register_panel("case_file", case_copies_panel)
     register_panel("account_dashboard", dashboard_calendars_panel)

@@ -1,40 +1,52 @@
-"""The cause book's search SQL: which cases match a query, ranked, counted and paged.
+"""The cause book's search SQL: which cases match a query, best first, counted and paged.
 
-This module knows the search tables and their indexes (migrations ``0002`` and ``0006``:
-names are searched in ``causebook_causebookentry``, one narrow row per party of a case
-in the cause book, kept by triggers) and nothing of users:
+This module knows the search tables and their indexes (migrations ``0006``, ``0008``
+and ``0011``: names are searched in ``causebook_causebookentry``, one narrow row per
+party of a case in the cause book, kept by triggers) and nothing of users:
 :mod:`causebook.selectors` decides who sees what and passes a scope in. Every value
 reaches PostgreSQL as a parameter; only fixed SQL fragments are joined here.
 
-Ranking, best first (ties: later date of issue, then higher id, so pages are stable):
+Best first, across all matches (issue 16). Tiers, and the newest date of issue first
+within each (then the higher case id, so pages are stable):
 
-* English: 4 the same words in the same order; 3 the same words in another order;
-  else 1 + the share of the name's words that the query gave. Misspelt searches (no
-  exact match at all) are corrected word by word against the vocabulary (within one
-  edit, see :func:`corrections_for`) and ranked by trigram word similarity.
-* Chinese: 4 the whole name; 3 the start of it (surname first); 2.5 the given name;
-  else 1 + the share of the name's characters that the query gave.
+* English: 4 the same words in the same order (the whole name); 3 the query's words
+  in the same order inside a longer name ("Chi Keung" in "CHAN Chi Keung"); 2 the same
+  words in another order ("WONG Keung Chi"); misspelt searches are corrected word by
+  word and ranked the same way on the corrected words.
+* Chinese: 4 the whole name; 2 the characters inside a longer name.
 
-At most ``CAUSEBOOK_MAX_MATCHES`` party matches are considered (a [P] product rule:
-"more than 1,000 cases; add filters or more of the name"), so a search for "Chan"
-costs the same at two million cases as at two thousand.
+Two plans, chosen from the kept counts (:mod:`causebook.terms`), never the planner's:
+
+* **Few matches** (at most ``PROBE_MAX`` entries can match): every match is found from
+  the GIN indexes, ranked and counted exactly.
+* **Many** ("Hong Kong Police Force", "陳", "有限公司"): tier by tier, the newest first,
+  reading about as many entries as are shown: the whole name from a btree on (name,
+  date of issue); the rest from the walk index, whose keys are the terms tagged with
+  the 28-day bucket of the date of issue, probed bucket by bucket from the newest until
+  enough are found. The count is then an honest estimate: the kept count when it is
+  exact for the query (one word, two words, one or two characters, no filters), else the
+  share of matches in the newest buckets read times the register's size.
+
+At most ``CAUSEBOOK_MAX_MATCHES`` (1,000) cases are ranked and shown: the best 1,000 of
+all matches.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.conf import settings
-from django.db import connections, router
-from django.db.backends.utils import CursorWrapper
 
 from filing.models import CaseType
 
-from .models import CauseBookEntry
-from .query import SearchQuery, cjk_grams, cjk_text
+from .corrections import corrections_for, edit_distance
+from .query import SearchQuery
+from .terms import ChineseTerms, Counts, EnglishTerms, chinese_terms, cursor, english_terms, name_tokens, term_counts
+
+__all__ = ["Fragment", "Hits", "corrections_for", "edit_distance", "find_cases", "max_matches", "name_tokens"]
 
 Fragment = tuple[str, list[Any]]
 
@@ -43,80 +55,58 @@ Fragment = tuple[str, list[Any]]
 # a search by case number reads filing_case and says it here.
 BASE = "c.number IS NOT NULL AND c.status IN ('active', 'closed')"
 ENTRIES = "causebook_causebookentry"
+NEWEST = "e.issued_at DESC NULLS LAST, e.case_id DESC"
 
-ENGLISH_SCORE = """CASE WHEN e.tokens = %s::text[] THEN 4.0
-         WHEN e.tokens <@ %s::text[] THEN 3.0
-         ELSE 1.0 + cardinality(%s::text[])::float8 / greatest(cardinality(e.tokens), 1) END"""
-# Two or more distinct words: the index over the name's pairs of words (migration 0008),
-# far rarer than common single words; one word: the index over words.
-BY_PAIRS = "causebook_token_pairs(e.tokens) @> causebook_token_pairs(%s::text[])"
+#: At most this many entries may match (by the kept counts): rank them all, count exactly.
+#: Ranking every match costs in proportion to how many there are; above this, reading
+#: tier by tier costs in proportion to the page shown (20 of them) instead.
+PROBE_MAX = 2_000
+#: Above it, the share of matches is measured in the newest buckets holding this many entries.
+SAMPLE_ENTRIES = 20_000
+#: A query of more words than this is a list of names, not a misspelt one: its words'
+#: best corrections are searched, but not every combination of every correction.
+FUZZY_MAX_WORDS = 4
+
+JOINED = "(' ' || array_to_string(e.tokens, ' ') || ' ')"
+# Given that the name holds every query word: 5 the same words in the same order, 4 the
+# same words in another order, 3 the query's words in order inside a longer name, else 2.
+ENGLISH_TIER = f"""CASE WHEN e.tokens = %s::text[] THEN 5 WHEN e.tokens <@ %s::text[] THEN 4
+         WHEN strpos({JOINED}, %s) > 0 THEN 3 WHEN e.tokens @> %s::text[] THEN 2 ELSE 1 END"""
+CHINESE_TIER = "CASE WHEN e.name_zh = %s THEN 5 ELSE 2 END"
+BY_PAIRS = "causebook_token_pairs(e.tokens) @> %s::text[]"
 BY_WORD = "e.tokens @> %s::text[]"
-GRAMS = "causebook_cjk_grams(e.name_zh) @> %s::text[]"
-BY_GRAMS = f"{GRAMS} AND strpos(e.name_zh, %s) > 0"
-
-# When a search is in very many names ("有限公司", "陳", "Company Limited"), reading the
-# table until the 1,001st match is found is cheaper than building the index's bitmap of
-# all of them (in 6 % of names: 2-3 ms instead of 50-100 ms). The planner does this by
-# itself for a single word, whose frequency it knows and whose test is cheap; for pairs
-# and CJK grams the per-row function makes it choose the index. So the search asks the
-# planner's estimate of the indexed test first (143,106 estimated for 141,802 "company
-# limited"; 293,335 for 293,809 "陳"; but 97,994 for "有限公司", whose grams always go
-# together, in 1.6 million) and, above this many, states the match in a form no index
-# answers. At this many, both ways cost about the same (a bitmap of 50,000 entries, or
-# reading ~100,000 rows of 4.9 million to find 1,001): a wrong guess near it is cheap.
-MANY_NAMES = 50_000
-BY_CHARACTERS = "strpos(e.name_zh, %s) > 0"
-BY_WORDS_WALKING = "(e.tokens @> %s::text[]) IS TRUE"
-
-
-CHINESE_SCORE = """CASE WHEN e.name_zh = %s THEN 4.0
-         WHEN left(e.name_zh, %s) = %s THEN 3.0
-         WHEN right(e.name_zh, %s) = %s AND char_length(e.name_zh) - %s <= 2 THEN 2.5
-         ELSE 1.0 + %s::float8 / greatest(char_length(e.name_zh), 1) END"""
-
-# The vocabulary words each query word may have been meant as: those within one edit
-# of it, a letter wrong, missing, doubled or two letters swapped (they share a
-# one-letter delete: the symmetric-delete method, migration 0006), and, for the last
-# word only, the words it begins (a name still being typed). Every branch is a lookup
-# by index; nothing scans the vocabulary.
-WITHIN_ONE_EDIT = "SELECT %s::int, token FROM causebook_nametokenvariant WHERE variant = ANY(%s)"
-BEGUN = "SELECT %s::int, token FROM causebook_nametoken WHERE token ~>=~ %s AND token ~<~ %s ORDER BY token LIMIT %s"
+BY_GRAMS = "causebook_cjk_grams(e.name_zh) @> %s::text[] AND strpos(e.name_zh, %s) > 0"
+# The same tests in a form no index answers: within a user's own cases, read by case id.
+BY_WORDS_IN_SCOPE = "(e.tokens @> %s::text[]) IS TRUE"
+BY_CHARACTERS_IN_SCOPE = "strpos(e.name_zh, %s) > 0"
+WALK_KEYS = "causebook_walk_keys(e.tokens, e.name_zh, e.issued_at)"
+SAME_WORDS = "causebook_sorted(e.tokens) = causebook_sorted(%s::text[])"
 
 
 @dataclass(frozen=True)
 class Hits:
-    """One page of matching case ids in rank order, and how many cases match in all."""
+    """One page of matching case ids in rank order, and how many cases match in all.
+
+    ``estimated``: ``total`` is an estimate (above ``PROBE_MAX`` matches); ``capped``:
+    more cases match than the ``CAUSEBOOK_MAX_MATCHES`` ranked and shown.
+    """
 
     case_ids: list[int]
     total: int
     capped: bool
     corrections: tuple[str, ...] = field(default=())
-
-
-def _cursor() -> CursorWrapper:
-    # Raw SQL passes no database router by itself: ask it, so that a public search reads
-    # from the read replica when there is one (icms/core/db_router.py).
-    return connections[router.db_for_read(CauseBookEntry)].cursor()
+    estimated: bool = False
 
 
 def max_matches() -> int:
     return int(settings.CAUSEBOOK_MAX_MATCHES)
 
 
-def _in_many_names(where: str, params: list[Any]) -> bool:
-    """Whether the planner expects ``where`` to hold for at least ``MANY_NAMES`` entries."""
-    with _cursor() as cursor:
-        cursor.execute(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {ENTRIES} e WHERE {where}", params)  # noqa: S608
-        plan = cursor.fetchone()[0]  # psycopg reads the JSON
-    return float(plan[0]["Plan"]["Plan Rows"]) >= MANY_NAMES
-
-
 def _case_type_ids(query: SearchQuery) -> list[int]:
     """The case types the court and type filters allow, looked up before the search.
 
     Passing the ids as values (not a subquery) lets the planner use its statistics: with
-    a subquery it guessed 7,000 District Court cases instead of a million and walked the
-    filtered cases rather than the name's few matches (0.6-0.9 s instead of 20 ms).
+    a subquery it guessed 7,000 District Court cases instead of a million.
     """
     types = CaseType.objects.all()
     if query.court:
@@ -144,213 +134,305 @@ def _filters(query: SearchQuery, alias: str) -> Fragment:
     return "".join(f" AND {part}" for part in sql), params
 
 
-def _where_tail(query: SearchQuery, scope: Fragment | None, *, alias: str, case_id: str) -> Fragment:
-    sql, params = _filters(query, alias)
+def _has_filters(query: SearchQuery) -> bool:
+    return bool(query.court or query.case_type or query.status or query.year_from or query.year_to)
+
+
+def _tail(query: SearchQuery, scope: Fragment | None) -> Fragment:
+    sql, params = _filters(query, "e")
     if scope is not None:
-        sql += f" AND {case_id} IN ({scope[0]})"
+        sql += f" AND e.case_id IN ({scope[0]})"
         params = [*params, *scope[1]]
     return sql, params
 
 
-def _hits_sql(query: SearchQuery, scope: Fragment | None, corrections: Sequence[Sequence[str]] = ()) -> Fragment:
-    """The ``hits`` CTE body: (case_id, score, issued_at) per matching party, at most max_matches() + 1 rows.
+def _rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    with cursor() as c:
+        c.execute(sql, params)
+        return list(c.fetchall())
 
-    Names are searched in the entries table alone (one narrow row per party, the case's
-    filters beside it); a case number in filing_case by its unique index.
+
+# --- A case number ----------------------------------------------------------------------
+
+
+def _by_case_number(query: SearchQuery, scope: Fragment | None, *, limit: int, offset: int) -> Hits:
+    number = query.case_number
+    assert number is not None  # noqa: S101  (mode says so)
+    tail, tail_params = _filters(query, "c")
+    if scope is not None:
+        tail += f" AND c.id IN ({scope[0]})"
+        tail_params = [*tail_params, *scope[1]]
+    year_sql = " AND c.year = %s" if number.year else ""
+    params: list[Any] = [number.prefix, number.number, *([number.year] if number.year else []), *tail_params]
+    rows = _rows(
+        "SELECT c.id FROM filing_case c JOIN filing_casetype ty ON ty.id = c.case_type_id "  # noqa: S608 (fixed SQL)
+        f"WHERE ty.prefix = %s AND c.number = %s{year_sql} AND {BASE}{tail} "
+        "ORDER BY c.issued_at DESC NULLS LAST, c.id DESC",
+        params,
+    )
+    ids = [int(row[0]) for row in rows]
+    return Hits(case_ids=ids[offset : offset + limit] if limit else [], total=len(ids), capped=False)
+
+
+# --- Few matches: all of them, ranked and counted -----------------------------------------
+
+
+def _ranked(match: Fragment, tier: Fragment, tail: Fragment, *, limit: int, offset: int) -> Hits:
+    hits = f"SELECT e.case_id, {tier[0]} AS tier, e.issued_at FROM {ENTRIES} e WHERE {match[0]}{tail[0]}"  # noqa: S608
+    params = [*tier[1], *match[1], *tail[1]]
+    cap = max_matches()
+    if not limit:
+        rows = _rows(f"SELECT count(DISTINCT case_id) FROM ({hits}) h", params)  # noqa: S608
+        total = int(rows[0][0])
+        return Hits(case_ids=[], total=total, capped=total > cap)
+    limit = max(0, min(limit, cap - offset))
+    sql = f"""WITH hits AS MATERIALIZED ({hits}),
+ranked AS (SELECT case_id, max(tier) AS tier, max(issued_at) AS issued_at FROM hits GROUP BY case_id)
+SELECT case_id, count(*) OVER () FROM ranked
+ORDER BY tier DESC, issued_at DESC NULLS LAST, case_id DESC LIMIT %s OFFSET %s"""  # noqa: S608
+    rows = _rows(sql, [*params, limit, offset])
+    if not rows:
+        if offset:
+            return _ranked(match, tier, tail, limit=0, offset=0)
+        return Hits(case_ids=[], total=0, capped=False)
+    total = int(rows[0][1])
+    return Hits(case_ids=[int(row[0]) for row in rows], total=total, capped=total > cap)
+
+
+# --- Many matches: tier by tier, the newest first -----------------------------------------
+
+
+class Collector:
+    """Case ids in rank order, each once, up to ``need``."""
+
+    def __init__(self, need: int) -> None:
+        self.need = need
+        self.ids: list[int] = []
+        self.seen: set[int] = set()
+
+    @property
+    def full(self) -> bool:
+        return len(self.ids) >= self.need
+
+    @property
+    def ask(self) -> int:
+        """Rows to ask for: enough even if every case seen so far comes back again."""
+        return self.need - len(self.ids) + len(self.seen)
+
+    def add(self, rows: Sequence[tuple[Any, ...]]) -> None:
+        for row in rows:
+            case_id = int(row[0])
+            if case_id not in self.seen and not self.full:
+                self.seen.add(case_id)
+                self.ids.append(case_id)
+
+
+def _newest(where: str, params: list[Any], tail: Fragment, limit: int) -> list[tuple[Any, ...]]:
+    """The newest ``limit`` entries where ``where`` holds, in one index probe and a sort."""
+    return _rows(
+        f"SELECT e.case_id FROM {ENTRIES} e WHERE {where}{tail[0]} ORDER BY {NEWEST} LIMIT %s",  # noqa: S608
+        [*params, *tail[1], limit],
+    )
+
+
+def _walk(
+    keys: Sequence[str], where: Fragment, tail: Fragment, buckets: list[int], limit: int
+) -> list[tuple[Any, ...]]:
+    """The newest ``limit`` entries holding every one of ``keys`` (and ``where``), bucket by bucket.
+
+    Each bucket is one probe of the walk index with the keys tagged with it; the probes
+    run newest bucket first and stop as soon as ``limit`` rows are found.
     """
-    limit = max_matches() + 1
+    sql = f"""SELECT h.case_id FROM unnest(%s::int[]) WITH ORDINALITY AS b(n, i)
+CROSS JOIN LATERAL (
+  SELECT e.case_id, e.issued_at FROM {ENTRIES} e
+  WHERE {WALK_KEYS} @> causebook_at(%s::text[], b.n) AND {where[0]}{tail[0]}
+  ORDER BY {NEWEST}
+) h
+LIMIT %s"""  # noqa: S608
+    return _rows(sql, [buckets, list(keys), *where[1], *tail[1], limit])
+
+
+def _sample_share(keys: Sequence[str], where: Fragment, tail: Fragment, counts: Counts) -> float:
+    """The share of entries that match, measured in the newest buckets of ``SAMPLE_ENTRIES`` entries."""
+    sample: list[int] = []
+    entries = 0
+    for bucket, n in counts.buckets:
+        sample.append(bucket)
+        entries += n
+        if entries >= SAMPLE_ENTRIES:
+            break
+    if not entries:
+        return 0.0
+    sql = f"""SELECT count(*) FROM unnest(%s::int[]) AS b(n) CROSS JOIN LATERAL (
+  SELECT 1 FROM {ENTRIES} e WHERE {WALK_KEYS} @> causebook_at(%s::text[], b.n) AND {where[0]}{tail[0]}) h"""  # noqa: S608
+    return int(_rows(sql, [sample, list(keys), *where[1], *tail[1]])[0][0]) / entries
+
+
+def _about(n: float) -> int:
+    """An estimate to three significant figures: 136,734 is "about 137,000"."""
+    if n < 1000:
+        return round(n)
+    scale = 10 ** (int(math.log10(n)) - 2)
+    return int(round(n / scale) * scale)
+
+
+def _many(
+    query: SearchQuery,
+    tiers: list[tuple[str, Any]],
+    count: tuple[Sequence[str], Fragment, int | None],
+    counts: Counts,
+    *,
+    limit: int,
+    offset: int,
+) -> Hits:
+    """Collect the best ``offset + limit`` cases tier by tier; count them, or estimate.
+
+    ``tiers``: ("newest", (where, params)) for a btree probe, or ("walk", (keys, where))
+    for a bucket walk. ``count``: the keys and test that hold for every match, and the
+    kept count when it is exact for this query.
+    """
+    cap = max_matches()
+    tail = _filters(query, "e")
+    buckets = [bucket for bucket, _ in counts.buckets]
+    keys, where, exact_count = count
+    if exact_count is not None and not _has_filters(query):
+        estimate: int | None = exact_count
+    else:
+        estimate = None
+    collector = Collector(min(cap, offset + limit) if limit else cap + 1)
+    collect = bool(limit) or estimate is None
+    if collect:
+        for kind, spec in tiers:
+            if collector.full:
+                break
+            if kind == "newest":
+                collector.add(_newest(spec[0], spec[1], tail, collector.ask))
+            else:
+                collector.add(_walk(spec[0], spec[1], tail, buckets, collector.ask))
+    if collect and not collector.full:
+        # Every match was found: the count is exact.
+        total = len(collector.ids)
+        return Hits(case_ids=collector.ids[offset:] if limit else [], total=total, capped=total > cap)
+    if estimate is None:
+        estimate = round(_sample_share(keys, where, tail, counts) * counts.entries)
+    # At least what was found, and one more: the collection stopped when it was full.
+    total = max(_about(estimate), len(collector.ids) + 1 if collect else 0)
+    return Hits(
+        case_ids=collector.ids[offset : offset + limit] if limit else [],
+        total=total,
+        capped=total > cap,
+        estimated=True,
+    )
+
+
+# --- English and Chinese names -------------------------------------------------------------
+
+
+def _english(
+    query: SearchQuery, terms: EnglishTerms, scope: Fragment | None, *, limit: int, offset: int, plan: str = ""
+) -> Hits:
+    if not terms.words:
+        return Hits(case_ids=[], total=0, capped=False)
+    words = list(terms.words)
+    counts = term_counts([*terms.keys, *terms.bigrams])
+    matching = counts.least(terms.keys)
+    tier: Fragment = (ENGLISH_TIER, [words, words, terms.phrase, words])
+    if plan == "few" or (plan != "many" and (scope is not None or matching <= PROBE_MAX)):
+        if scope is not None and matching > PROBE_MAX:
+            match: Fragment = (BY_WORDS_IN_SCOPE, [words])
+        else:
+            match = (BY_PAIRS, [list(terms.pairs)]) if terms.distinct >= 2 else (BY_WORD, [words])
+        return _ranked(match, tier, _tail(query, scope), limit=limit, offset=offset)
+    longer = "NOT (e.tokens <@ %s::text[])"
+    tiers: list[tuple[str, Any]] = [
+        ("newest", ("e.tokens = %s::text[]", [words])),
+        ("newest", (f"{SAME_WORDS} AND e.tokens <> %s::text[]", [words, words])),
+    ]
+    if terms.distinct >= 2:
+        in_order = (f"strpos({JOINED}, %s) > 0 AND {longer}", [terms.phrase, words])
+        if terms.bigrams and counts.least(terms.bigrams) <= PROBE_MAX:
+            probe = f"{WALK_KEYS} @> %s::text[] AND {in_order[0]}"
+            tiers.append(("newest", (probe, [list(terms.bigrams), *in_order[1]])))
+        else:
+            tiers.append(("walk", (terms.bigrams or terms.keys, in_order)))
+        tiers.append(("walk", (terms.keys, (f"strpos({JOINED}, %s) = 0 AND {longer}", [terms.phrase, words]))))
+    else:
+        tiers.append(("walk", (terms.keys, (longer, [words]))))
+    exact = matching if terms.distinct <= 2 else None
+    return _many(query, tiers, (terms.keys, ("TRUE", []), exact), counts, limit=limit, offset=offset)
+
+
+def _chinese(
+    query: SearchQuery, terms: ChineseTerms, scope: Fragment | None, *, limit: int, offset: int, plan: str = ""
+) -> Hits:
+    text = terms.text
+    if not text:
+        return Hits(case_ids=[], total=0, capped=False)
+    counts = term_counts(terms.keys)
+    matching = counts.least(terms.keys)
+    tier: Fragment = (CHINESE_TIER, [text])
+    if plan == "few" or (plan != "many" and (scope is not None or matching <= PROBE_MAX)):
+        if scope is not None and matching > PROBE_MAX:
+            match: Fragment = (BY_CHARACTERS_IN_SCOPE, [text])
+        else:
+            match = (BY_GRAMS, [terms.grams, text])
+        return _ranked(match, tier, _tail(query, scope), limit=limit, offset=offset)
+    contains = ("strpos(e.name_zh, %s) > 0", [text])
+    tiers: list[tuple[str, Any]] = [
+        ("newest", ("e.name_zh = %s AND e.name_zh <> ''", [text])),
+        ("walk", (terms.keys, ("strpos(e.name_zh, %s) > 0 AND e.name_zh <> %s", [text, text]))),
+    ]
+    exact = matching if len(text) <= 2 else None
+    return _many(query, tiers, (terms.keys, contains, exact), counts, limit=limit, offset=offset)
+
+
+def _search(query: SearchQuery, scope: Fragment | None, *, limit: int, offset: int, plan: str = "") -> Hits:
     mode = query.mode
     if mode == "case_number":
-        number = query.case_number
-        assert number is not None  # noqa: S101  (mode says so)
-        tail, tail_params = _where_tail(query, scope, alias="c", case_id="c.id")
-        year_sql = " AND c.year = %s" if number.year else ""
-        params: list[Any] = [number.prefix, number.number]
-        if number.year:
-            params.append(number.year)
-        sql = (
-            "SELECT c.id AS case_id, 1.0::float8 AS score, c.issued_at FROM filing_case c "  # noqa: S608 (fixed SQL; values are parameters)
-            "JOIN filing_casetype ty ON ty.id = c.case_type_id "
-            f"WHERE ty.prefix = %s AND c.number = %s{year_sql} AND {BASE}{tail} LIMIT %s"
-        )
-        return sql, [*params, *tail_params, limit]
-    tail, tail_params = _where_tail(query, scope, alias="e", case_id="e.case_id")
+        return _by_case_number(query, scope, limit=limit, offset=offset)
     if mode == "chinese":
-        text = cjk_text(query.q)
-        n = len(text)
-        match, match_params = BY_GRAMS, [cjk_grams(text), text]
-        if scope is None and _in_many_names(GRAMS + tail, [cjk_grams(text), *tail_params]):
-            match, match_params = BY_CHARACTERS, [text]
-        sql = (
-            f"SELECT e.case_id, {CHINESE_SCORE} AS score, e.issued_at FROM {ENTRIES} e "  # noqa: S608 (fixed SQL; values are parameters)
-            f"WHERE {match}{tail} LIMIT %s"
-        )
-        return sql, [text, n, text, n, text, n, n, *match_params, *tail_params, limit]
-    if corrections:
-        meant = " ".join(alternatives[0] for alternatives in corrections)
-        overlap = " AND ".join("e.tokens && %s::text[]" for _ in corrections)
-        sql = (
-            "SELECT e.case_id, word_similarity(%s, array_to_string(e.tokens, ' ')) AS score, e.issued_at "  # noqa: S608 (fixed SQL; values are parameters)
-            f"FROM {ENTRIES} e WHERE {overlap}{tail} LIMIT %s"
-        )
-        return sql, [meant, *[list(a) for a in corrections], *tail_params, limit]
-    words = list(name_tokens(query.q))
-    match = BY_PAIRS if len(set(words)) >= 2 else BY_WORD
-    if match == BY_PAIRS and scope is None and _in_many_names(match + tail, [words, *tail_params]):
-        match = BY_WORDS_WALKING
-    sql = (
-        f"SELECT e.case_id, {ENGLISH_SCORE} AS score, e.issued_at FROM {ENTRIES} e "  # noqa: S608 (fixed SQL; values are parameters)
-        f"WHERE {match}{tail} LIMIT %s"
-    )
-    return sql, [words, words, words, words, *tail_params, limit]
+        return _chinese(query, chinese_terms(query.q), scope, limit=limit, offset=offset, plan=plan)
+    return _english(query, english_terms(query.q), scope, limit=limit, offset=offset, plan=plan)
 
 
-def _page_sql(hits: Fragment, *, limit: int, offset: int) -> Fragment:
-    # The hits carry the date of issue, so ranking needs no second visit to the cases.
-    sql = f"""WITH hits AS MATERIALIZED ({hits[0]}),
-ranked AS (SELECT case_id, max(score) AS score, max(issued_at) AS issued_at FROM hits GROUP BY case_id)
-SELECT case_id, count(*) OVER () AS total, (SELECT count(*) FROM hits) AS nhits
-FROM ranked
-ORDER BY score DESC, issued_at DESC NULLS LAST, case_id DESC
-LIMIT %s OFFSET %s"""  # noqa: S608
-    return sql, [*hits[1], limit, offset]
+def _fuzzy(
+    query: SearchQuery, corrections: list[list[str]], scope: Fragment | None, *, limit: int, offset: int
+) -> Hits:
+    """Names holding, for each word, one of its corrections; ranked on the best corrections."""
+    meant = english_terms(" ".join(alternatives[0] for alternatives in corrections))
+    overlap = " AND ".join("e.tokens && %s::text[]" for _ in corrections)
+    match: Fragment = (overlap, [list(a) for a in corrections])
+    meant_words = list(meant.words)
+    tier: Fragment = (ENGLISH_TIER, [meant_words, meant_words, meant.phrase, meant_words])
+    return _ranked(match, tier, _tail(query, scope), limit=limit, offset=offset)
 
 
-def _count_sql(hits: Fragment) -> Fragment:
-    sql = f"""WITH hits AS MATERIALIZED ({hits[0]})
-SELECT (SELECT count(DISTINCT case_id) FROM hits), (SELECT count(*) FROM hits)"""  # noqa: S608
-    return sql, hits[1]
-
-
-def search_sql(
-    query: SearchQuery,
-    *,
-    scope: Fragment | None = None,
-    limit: int = 0,
-    offset: int = 0,
-    corrections: Sequence[Sequence[str]] = (),
-) -> Fragment:
-    """The one SQL statement for a page (``limit`` > 0) or for the count (``limit`` 0).
-
-    Public so that the benchmark times exactly the SQL the pages run.
-    """
-    hits = _hits_sql(query, scope, corrections)
-    return _page_sql(hits, limit=limit, offset=offset) if limit else _count_sql(hits)
-
-
-@lru_cache(maxsize=4096)
-def name_tokens(text: str) -> tuple[str, ...]:
-    """The normal words of ``text``, as the database makes them for names (``causebook_name_tokens``).
-
-    Asked of PostgreSQL so that there is one definition (unaccent, splitting, "ltd");
-    the function is IMMUTABLE, so remembering its answers is safe.
-    """
-    with _cursor() as cursor:
-        cursor.execute("SELECT causebook_name_tokens(%s)", [text])
-        return tuple(str(word) for word in cursor.fetchone()[0])
-
-
-def _deletes(word: str) -> list[str]:
-    """``word`` and each one-letter deletion of it; mirrors ``causebook_deletes()`` in SQL."""
-    return sorted({word, *(word[:i] + word[i + 1 :] for i in range(len(word)))} - {""})
-
-
-def edit_distance(a: str, b: str) -> int:
-    """Optimal string alignment distance: Levenshtein, with a swap of two letters as one edit."""
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        current = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        previous2, previous = previous, current
-    return previous[len(b)]
-
-
-def _candidates_sql(words: Sequence[str], per_word: int) -> Fragment:
-    branches: list[str] = []
-    params: list[Any] = []
-    for position, word in enumerate(words):
-        branches.append(WITHIN_ONE_EDIT)
-        params += [position, _deletes(word)]
-        if position == len(words) - 1 and len(word) >= 3:
-            branches.append(f"({BEGUN})")
-            params += [position, word, word + "~", per_word]
-    return " UNION ALL ".join(branches), params
-
-
-def corrections_for(query: SearchQuery) -> list[list[str]]:
-    """For each word of an English query, the words to look for instead, best first.
-
-    Best first: fewest edits (a swap is one; completing the last word is none), then
-    the same first letter, then the closest length, then alphabetical. When some words are not in the vocabulary at
-    all, only those are corrected (the others stay as typed); when every word is known
-    but they never occur together, each may be corrected. A word with no candidate
-    leaves an empty list: nothing can match.
-    """
-    per_word = int(settings.CAUSEBOOK_MAX_CORRECTIONS)
-    words = name_tokens(query.q)
-    if not words:
-        return []
-    with _cursor() as cursor:
-        cursor.execute(*_candidates_sql(words, per_word))
-        found: dict[int, set[str]] = {}
-        for position, token in cursor.fetchall():
-            found.setdefault(int(position), set()).add(str(token))
-    rows = []
-    for position, word in enumerate(words):
-        still_typing = position == len(words) - 1
-
-        def nearness(token: str, word: str = word, still_typing: bool = still_typing) -> tuple[int, bool, int, str]:
-            # A word the last one begins counts as no edit: the name is still being typed.
-            edits = 0 if still_typing and token.startswith(word) else edit_distance(word, token)
-            return edits, token[:1] != word[:1], abs(len(token) - len(word)), token
-
-        rows.append((word, sorted(found.get(position, set()), key=nearness)[:per_word]))
-    unknown = [not alternatives or alternatives[0] != word for word, alternatives in rows]
-    if any(unknown):
-        return [
-            alternatives if is_unknown else [word]
-            for (word, alternatives), is_unknown in zip(rows, unknown, strict=True)
-        ]
-    return [alternatives for _, alternatives in rows]
-
-
-def _run(sql: Fragment, *, limit: int) -> tuple[list[int], int, bool]:
-    cap = max_matches()
-    with _cursor() as cursor:
-        cursor.execute(*sql)
-        rows = cursor.fetchall()
-    if not limit:
-        total, nhits = rows[0]
-        return [], int(total), int(nhits) > cap
-    if not rows:
-        return [], 0, False
-    return [int(row[0]) for row in rows], int(rows[0][1]), int(rows[0][2]) > cap
-
-
-def find_cases(query: SearchQuery, *, scope: Fragment | None = None, limit: int = 0, offset: int = 0) -> Hits:
+def find_cases(
+    query: SearchQuery, *, scope: Fragment | None = None, limit: int = 0, offset: int = 0, plan: str = ""
+) -> Hits:
     """The matching cases: a page of ids when ``limit`` > 0, else only the count.
 
-    An English query with no exact match is retried once with corrected words.
+    An English query with no exact match is retried once with corrected words: first
+    the best correction of each word as a search of its own, then any of each word's
+    corrections. ``plan`` ("few" or "many") forces a plan, for tests and benchmarks.
     """
     if query.mode == "empty":
         return Hits(case_ids=[], total=0, capped=False)
-    ids, total, capped = _run(search_sql(query, scope=scope, limit=limit, offset=offset), limit=limit)
-    if limit and not ids and offset:
-        # Past the last page: still say how many there are.
-        _, total, capped = _run(search_sql(query, scope=scope), limit=0)
-    if total or query.mode != "english":
-        return Hits(case_ids=ids, total=total, capped=capped)
+    hits = _search(query, scope, limit=limit, offset=offset, plan=plan)
+    if hits.total or query.mode != "english":
+        return hits
     corrections = corrections_for(query)
     if not corrections or not all(corrections):
         return Hits(case_ids=[], total=0, capped=False)
-    fuzzy = search_sql(query, scope=scope, limit=limit, offset=offset, corrections=corrections)
-    ids, total, capped = _run(fuzzy, limit=limit)
-    if limit and not ids and offset:
-        _, total, capped = _run(search_sql(query, scope=scope, corrections=corrections), limit=0)
     used = tuple(alternatives[0] for alternatives in corrections)
-    return Hits(case_ids=ids, total=total, capped=capped, corrections=used if total else ())
+    if list(used) != list(name_tokens(query.q)):
+        meant = replace(query, q=" ".join(used))
+        hits = _search(meant, scope, limit=limit, offset=offset, plan=plan)
+    if not hits.total and len(corrections) <= FUZZY_MAX_WORDS:
+        hits = _fuzzy(query, corrections, scope, limit=limit, offset=offset)
+    if not hits.total:
+        return hits
+    return Hits(
+        case_ids=hits.case_ids, total=hits.total, capped=hits.capped, corrections=used, estimated=hits.estimated
+    )

@@ -33,6 +33,7 @@ from filing.models import Case, Court, Party
 from icms.core.lookups import NotFound, get_visible
 from icms.core.time import HONG_KONG
 
+from .cause_list import CauseListRow, cause_list_rows
 from .models import Hearing, SearchPurchase
 from .query import SearchQuery
 from .search import Fragment, Hits, find_cases
@@ -59,10 +60,16 @@ class SearchResults:
     page_size: int = 20
     corrections: tuple[str, ...] = ()
     purchase: SearchPurchase | None = None
+    #: ``total`` is an honest estimate ("about 136,700"), not an exact count.
+    estimated: bool = False
 
     @property
     def shown_total(self) -> int:
-        return self.total if self.access == "all" else self.own_total
+        """How many cases can be paged through: the best 1,000 at most."""
+        shown = self.total if self.access == "all" else self.own_total
+        if self.purchase is not None and self.purchase.case_ids is not None:
+            shown = len(self.purchase.case_ids)
+        return min(shown, int(settings.CAUSEBOOK_MAX_MATCHES))
 
     @property
     def pages(self) -> int:
@@ -142,13 +149,14 @@ def cause_book_search(
         # The bought result set, as kept when the fee was paid: no search per page.
         return SearchResults(
             query=query,
-            total=len(purchase.case_ids),
+            total=max(purchase.result_count, len(purchase.case_ids)),
             capped=purchase.capped,
             access="all",
             cases=case_summaries(purchase.case_ids[offset : offset + page_size]),
             page=page,
             page_size=page_size,
             purchase=purchase,
+            estimated=purchase.count_is_estimate,
         )
     if access == "all":
         hits = find_cases(query, limit=page_size, offset=offset)
@@ -162,6 +170,7 @@ def cause_book_search(
             page_size=page_size,
             corrections=hits.corrections,
             purchase=purchase,
+            estimated=hits.estimated,
         )
     everything = find_cases(query)
     own: Hits | None = None
@@ -175,6 +184,7 @@ def cause_book_search(
             access="none",
             corrections=everything.corrections,
             page_size=page_size,
+            estimated=everything.estimated,
         )
     return SearchResults(
         query=query,
@@ -186,6 +196,7 @@ def cause_book_search(
         page=page,
         page_size=page_size,
         corrections=everything.corrections,
+        estimated=everything.estimated,
     )
 
 
@@ -250,6 +261,12 @@ def hearings_for_day(*, court: Court, day: date) -> list[Hearing]:
         .order_by("courtroom", "starts_at", "pk")
     )
     return list(hearings)
+
+
+def cause_list_for_day(*, court: Court, day: date) -> list[CauseListRow]:
+    """One court's daily cause list as the page prints it (:mod:`causebook.cause_list`): public. Two queries."""
+    start, end = _day_bounds(day)
+    return cause_list_rows(court=court, start=start, end=end)
 
 
 def hearings_for_case(*, user: AnyUser, case_id: int) -> tuple[Case, list[Hearing]]:

@@ -50,6 +50,7 @@ def search_purchase_create(*, user: AnyUser, query: SearchQuery) -> SearchPurcha
     purchase = SearchPurchase(
         query=query.normal_form(),
         result_count=hits.total,
+        count_is_estimate=hits.estimated,
         token=secrets.token_urlsafe(32),
         user=user if user.is_authenticated else None,
     )
@@ -74,7 +75,7 @@ def search_purchase_grant(
         purchase.refresh_from_db()
         return purchase
     # The result set as it stands at payment, ranked: what the token opens for 24 hours.
-    hits = find_cases(purchase_query(purchase), limit=max_matches() + 1)
+    hits = find_cases(purchase_query(purchase), limit=max_matches())
     updated = SearchPurchase.objects.filter(pk=purchase.pk, paid_at__isnull=True).update(
         paid_at=paid_at,
         expires_at=expires_at,
@@ -202,6 +203,12 @@ def hearing_save(*, hearing: Hearing, actor: User, ip_address: str | None = None
         after=_hearing_snapshot(hearing),
         ip_address=ip_address,
     )
+    from .webhooks import hearing_changed_event, hearing_fixed_event
+
+    if before:
+        hearing_changed_event(hearing, change="amended")
+    else:
+        hearing_fixed_event(hearing)
     return hearing
 
 
@@ -219,4 +226,7 @@ def hearing_delete(*, hearing: Hearing, actor: User, ip_address: str | None = No
         before=_hearing_snapshot(hearing),
         ip_address=ip_address,
     )
+    from .webhooks import hearing_changed_event
+
+    hearing_changed_event(hearing, change="removed")
     hearing.delete()

@@ -19,6 +19,7 @@ from icms.core.storage import DOWNLOAD_HEADERS
 from payments.services import payment_order_create
 
 from . import ical, inspection, selectors, services
+from .cause_list import CauseListRow
 from .forms import CauseListForm, SearchForm
 from .query import SearchQuery
 
@@ -158,11 +159,11 @@ def cause_list(request: HttpRequest) -> HttpResponse:
     form = CauseListForm(data, courts=courts)
     court = None
     day: date = today
-    hearings = []
+    hearings: list[CauseListRow] = []
     if form.is_valid():
         court = next(c for c in courts if c.code == form.cleaned_data["court"])
         day = form.cleaned_data["date"]
-        hearings = selectors.hearings_for_day(court=court, day=day)
+        hearings = selectors.cause_list_for_day(court=court, day=day)
     context = {"form": form, "court": court, "day": day, "hearings": hearings, "today": today}
     return render(request, "causebook/cause_list.html", context, status=200 if form.is_valid() else 400)
 

@@ -16,14 +16,17 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from accounts.api_auth import ApiTokenAuth
+from icms.core.api_errors import errors
 from icms.core.time import HONG_KONG
 
 from .access import AnyUser, user_is_on_filing_side
+from .acknowledgement import submission_deemed
 from .case_numbers.numbering import case_for_user_by_number
 from .models import Case, CourtDocument, Party, Submission
 from .ratelimit import verify_rate_limited
 from .sealing import drn_normalize
 from .selectors import case_file_for_user, submission_for_user, verify_document
+from .services.summonses import summons_for_case
 
 router = Router(tags=["filing"])
 
@@ -43,6 +46,8 @@ class ErrorOut(Schema):
 
 
 class SubmissionDocumentOut(Schema):
+    #: The document's place in the submission (1, 2, ...): its download paths use it.
+    ordinal: int = 0
     title: str
     type: str
     type_name_en: str
@@ -90,6 +95,21 @@ class SubmissionOut(Schema):
     decision: DecisionOut | None
     #: The filing side's only (empty for the other parties): every version, newest first.
     acknowledgements: list[AcknowledgementOut]
+    #: OASIS LegalXML ECF 5 FilingReviewStatusCode: received, accepted, rejected (returned) or cancelled (withdrawn).
+    filing_status_code: str = ""
+    #: The rule that produced the deemed time, in words (as on the acknowledgement).
+    deemed_rule_explanation_en: str = ""
+    deemed_rule_explanation_zh: str = ""
+
+
+#: Our submission status -> ECF 5 FilingReviewStatusCode (docs/api.md).
+FILING_STATUS_CODES: dict[str, str] = {
+    Submission.Status.RECEIVED: "received",
+    Submission.Status.UNDER_REVIEW: "received",
+    Submission.Status.ACCEPTED: "accepted",
+    Submission.Status.RETURNED: "rejected",
+    Submission.Status.WITHDRAWN: "cancelled",
+}
 
 
 class CourtOut(Schema):
@@ -126,6 +146,28 @@ class CaseDocumentOut(Schema):
     withdrawn_at: str | None = None
 
 
+class ProsecutorOut(Schema):
+    name_en: str
+    name_zh: str
+
+
+class SummonsOut(Schema):
+    """What a summons carries; ``prosecutor`` is null for a private informant, and ``return_at``
+    and ``courtroom`` are null until the registry accepts the summons and allots them."""
+
+    offence_en: str
+    offence_zh: str
+    ordinance: str
+    section: str
+    offence_date: str
+    offence_place: str
+    prosecutor: ProsecutorOut | None
+    officer_reference: str
+    department_reference: str
+    return_at: str | None
+    courtroom: str | None
+
+
 class CaseDetailOut(Schema):
     case_number: str
     court: CourtOut
@@ -136,6 +178,8 @@ class CaseDetailOut(Schema):
     issued_at: str | None
     parties: list[CasePartyOut]
     documents: list[CaseDocumentOut]
+    # A summons case's offence, prosecutor and return day (issue 15); null for any other case.
+    summons: SummonsOut | None = None
 
 
 class VerificationOut(Schema):
@@ -168,15 +212,21 @@ def _decision(submission: Submission) -> DecisionOut | None:
 
 @router.get(
     "/submissions/{ref}",
-    response={200: SubmissionOut, 401: ErrorOut, 404: ErrorOut},
+    response={200: SubmissionOut, **errors(400, 401, 403, 404, 422)},
     auth=token_or_public,
     url_name="api_submission",
 )
 def submission_status(request: ApiRequest, ref: str) -> SubmissionOut:
-    """Filing status: received and deemed times, each document's hash and DRN, and the decision."""
-    submission = submission_for_user(request.auth, ref)
+    """Filing status (ECF GetFilingStatus): received and deemed times and rule, each document's hash and DRN,
+    and the decision."""
+    return submission_out(request.auth, submission_for_user(request.auth, ref))
+
+
+def submission_out(user: AnyUser, submission: Submission) -> SubmissionOut:
+    """A submission as ``user`` may see it (the filing side sees its reference and acknowledgements)."""
     documents = submission.documents.select_related("document_type").order_by("ordinal")
-    filing_side = user_is_on_filing_side(request.auth, submission)
+    filing_side = user_is_on_filing_side(user, submission)
+    deemed = submission_deemed(submission)
     return SubmissionOut(
         reference=submission.reference,
         status=submission.status,
@@ -188,6 +238,7 @@ def submission_status(request: ApiRequest, ref: str) -> SubmissionOut:
         filer_reference=submission.filer_reference if filing_side else "",
         documents=[
             SubmissionDocumentOut(
+                ordinal=d.ordinal,
                 title=d.title,
                 type=d.document_type.code,
                 type_name_en=d.document_type.name_en,
@@ -202,6 +253,9 @@ def submission_status(request: ApiRequest, ref: str) -> SubmissionOut:
         ],
         decision=_decision(submission),
         acknowledgements=_acknowledgements(submission) if filing_side else [],
+        filing_status_code=FILING_STATUS_CODES.get(submission.status, submission.status),
+        deemed_rule_explanation_en=deemed.explanation_en,
+        deemed_rule_explanation_zh=deemed.explanation_zh,
     )
 
 
@@ -234,6 +288,26 @@ def _party(party: Party, case: Case) -> CasePartyOut:
     )
 
 
+def _summons(case: Case) -> SummonsOut | None:
+    details = summons_for_case(case)
+    if details is None:
+        return None
+    prosecutor = details.prosecutor
+    return SummonsOut(
+        offence_en=details.offence_en,
+        offence_zh=details.offence_zh,
+        ordinance=details.ordinance,
+        section=details.section,
+        offence_date=details.offence_date.isoformat(),
+        offence_place=details.offence_place,
+        prosecutor=ProsecutorOut(name_en=prosecutor.name_en, name_zh=prosecutor.name_zh) if prosecutor else None,
+        officer_reference=details.officer_reference,
+        department_reference=details.department_reference,
+        return_at=hkt(details.return_at),
+        courtroom=details.courtroom or None,
+    )
+
+
 def _court_document(document: CourtDocument) -> CaseDocumentOut:
     return CaseDocumentOut(
         origin="court",
@@ -249,7 +323,7 @@ def _court_document(document: CourtDocument) -> CaseDocumentOut:
 
 @router.get(
     "/cases/{path:case_number}",
-    response={200: CaseDetailOut, 401: ErrorOut, 404: ErrorOut},
+    response={200: CaseDetailOut, **errors(400, 401, 403, 404, 422)},
     auth=token_or_public,
     url_name="api_case",
 )
@@ -283,12 +357,13 @@ def case_detail(request: ApiRequest, case_number: str) -> CaseDetailOut:
         issued_at=hkt(case.issued_at),
         parties=[_party(party, case) for party in case_file.parties],
         documents=filed + [_court_document(d) for d in case_file.court_documents],
+        summons=_summons(case),
     )
 
 
 @router.get(
     "/verify",
-    response={200: VerificationOut, 400: ErrorOut, 429: ErrorOut},
+    response={200: VerificationOut, **errors(400, 422, 429)},
     auth=None,
     url_name="api_verify",
 )

@@ -25,9 +25,11 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 
 from .claim_limits import claim_amount_asked, claim_amount_check
+from .forms_summons import SUMMONS_FIELD_NAMES, nature_of, summons_clean, summons_fields, summons_input
 from .models import CaseType, Party
 from .party_ids import party_id_check
 from .services.submissions import NewCase, NewParty
+from .services.summonses import is_summons_case_type
 
 # Far more than any originating document names; a bound on what one POST may make us build.
 MAX_PARTIES_PER_SIDE = 50
@@ -91,13 +93,27 @@ class PartyForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, side: str, address_required: bool, error_group: str, own_details: bool, **kwargs: Any
+        self,
+        *args: Any,
+        side: str,
+        address_required: bool,
+        error_group: str,
+        own_details: bool,
+        id_required: bool = False,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.side = side
         self.error_group = error_group
         self.address_required = address_required
+        # A summons defendant: served at the address, and enquires about the summons with the ID.
+        self.id_required = id_required
         self.fields["address_for_service"].required = address_required
+        if id_required:
+            self.fields["id_number"].help_text = _(
+                "Kept encrypted, and only ever shown in part. The defendant enquires about the summons "
+                "with its last four characters."
+            )
         if not address_required:
             self.fields["address_for_service"].help_text = _("Optional. Where documents are to be served, if known.")
         # WCAG 1.3.5: the tokens describe the person filling in the form, so only the filer's own
@@ -112,6 +128,9 @@ class PartyForm(forms.Form):
         data = super().clean() or {}
         if not (data.get("name_en", "").strip() or data.get("name_zh", "").strip()):
             self.add_error("name_en", _("Give the name in English, in Chinese, or both."))
+        if self.id_required and not (data.get("id_kind") and data.get("id_number", "").strip()):
+            self.add_error("id_number", _("Give the defendant's identity document and its number."))
+            return data
         try:
             party_id_check(data.get("id_kind", ""), data.get("id_number", ""))
         except ValidationError as error:
@@ -148,9 +167,11 @@ class BasePartyFormSet(BaseFormSet[PartyForm]):
 
     def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
         number = (index or 0) + 1
+        defendant = self.side == Party.Side.RESPONDENT and is_summons_case_type(self.case_type)
         return {
             "side": self.side,
-            "address_required": self.side == Party.Side.APPLICANT,
+            "address_required": self.side == Party.Side.APPLICANT or defendant,
+            "id_required": defendant,
             "error_group": party_label(self.case_type, self.side, number) if index is not None else "",
             "own_details": self.own_details and index == 0,
             # A blank row is left out, even one carried over from an "Add another" round trip;
@@ -243,8 +264,13 @@ class NewCaseForm(forms.Form):
         super().__init__(data, initial=initial, **kwargs)
         self.case_type = case_type
         data = self._with_no_third_parties_by_default(data)
-        if not claim_amount_asked(case_type):
+        self.is_summons = is_summons_case_type(case_type)
+        if not claim_amount_asked(case_type) or self.is_summons:
             del self.fields["amount_claimed"]
+        if self.is_summons:
+            # A summons states the offence, which is also the case's nature (filing/forms_summons.py).
+            del self.fields["nature_en"], self.fields["nature_zh"]
+            self.fields.update(summons_fields())
         applicant = {key.removeprefix("applicant_"): v for key, v in (initial or {}).items()}
         self.own_details = bool(applicant)
         self.adding_side = self._side_to_add()
@@ -282,8 +308,16 @@ class NewCaseForm(forms.Form):
         return "amount_claimed" in self.fields
 
     @property
+    def offence_fields(self) -> list[forms.BoundField]:
+        """A summons's "The offence" fieldset, in the page's order (none for another case type)."""
+        return [self[name] for name in SUMMONS_FIELD_NAMES] if self.is_summons else []
+
+    @property
     def sections(self) -> list[PartySection]:
-        """Each side's rows with what the page says about them, in the page's order."""
+        """Each side's rows with what the page says about them, in the page's order.
+
+        A summons names no third parties: the informant, and the defendants.
+        """
         return [
             PartySection(
                 side=side,
@@ -293,6 +327,7 @@ class NewCaseForm(forms.Form):
                 at_most=len(self.formsets[side].forms) >= MAX_PARTIES_PER_SIDE,
             )
             for side in SIDES
+            if not (self.is_summons and side == Party.Side.THIRD_PARTY)
         ]
 
     @property
@@ -357,7 +392,9 @@ class NewCaseForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if not (data.get("nature_en", "").strip() or data.get("nature_zh", "").strip()):
+        if self.is_summons:
+            summons_clean(self, data)
+        elif not (data.get("nature_en", "").strip() or data.get("nature_zh", "").strip()):
             self.add_error("nature_en", _("Describe the claim briefly, in English or Chinese."))
         if "amount_claimed" in self.fields and data.get("amount_claimed") is not None:
             try:
@@ -375,14 +412,16 @@ class NewCaseForm(forms.Form):
         """The new proceeding the valid form describes, for ``submission_create``."""
         data = self.cleaned_data
         parties = {side: [form.new_party() for form in self.formsets[side].filled_forms()] for side in SIDES}
+        summons = summons_input(data) if self.is_summons else None
         return NewCase(
             case_type=self.case_type,
-            nature_en=data["nature_en"],
-            nature_zh=data["nature_zh"],
+            nature_en=nature_of(summons.offence_en) if summons else data["nature_en"],
+            nature_zh=nature_of(summons.offence_zh) if summons else data["nature_zh"],
             applicants=parties[Party.Side.APPLICANT],
             respondents=parties[Party.Side.RESPONDENT],
-            third_parties=parties[Party.Side.THIRD_PARTY],
+            third_parties=[] if summons else parties[Party.Side.THIRD_PARTY],
             amount_claimed=data.get("amount_claimed"),
+            summons=summons,
         )
 
 

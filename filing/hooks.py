@@ -13,12 +13,17 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .models import Submission
+    from accounts.models import User
+
+    from .models import BulkBatch, Submission, SummonsDetails
+    from .services.filing_input import SummonsListing
 
 SubmissionHandler = Callable[["Submission"], None]
+SummonsListedHandler = Callable[["SummonsDetails", "SummonsListing", "User", "str | None"], object]
 
 _returned_handlers: list[SubmissionHandler] = []
 _withdrawn_handlers: list[SubmissionHandler] = []
+_summons_listed_handlers: list[SummonsListedHandler] = []
 
 
 def register_submission_returned(handler: SubmissionHandler) -> None:
@@ -44,3 +49,37 @@ def register_submission_withdrawn(handler: SubmissionHandler) -> None:
 def submission_withdrawn(submission: Submission) -> None:
     for handler in list(_withdrawn_handlers):
         handler(submission)
+
+
+def register_summons_listed(handler: SummonsListedHandler) -> None:
+    """Call ``handler(details, listing, clerk, ip_address)`` when the registry accepts a summons and
+    allots its return day (``details.return_at``, ``details.courtroom``): causebook lists it on
+    that day's cause list. A ``ValidationError`` it raises refuses the acceptance."""
+    if handler not in _summons_listed_handlers:
+        _summons_listed_handlers.append(handler)
+
+
+def summons_listed(details: SummonsDetails, listing: SummonsListing, clerk: User, ip_address: str | None) -> None:
+    for handler in list(_summons_listed_handlers):
+        handler(details, listing, clerk, ip_address)
+
+
+BulkChargeHandler = Callable[..., str]
+_bulk_charge_handlers: list[BulkChargeHandler] = []
+
+
+def register_bulk_batch_charge(handler: BulkChargeHandler) -> None:
+    """Call ``handler(batch=..., user=..., count=...)`` when a bulk batch of summonses is to be filed.
+
+    It takes the fee of ``count`` summonses in one payment (payments: one deposit debit) and
+    returns the payment's reference, recorded on the batch and on each summons filed. A
+    ``ValidationError`` it raises (not enough in the deposit account) refuses the filing, and
+    the transaction rolls back with nothing filed.
+    """
+    if handler not in _bulk_charge_handlers:
+        _bulk_charge_handlers.append(handler)
+
+
+def bulk_batch_charge(*, batch: BulkBatch, user: User, count: int) -> str:
+    references = [handler(batch=batch, user=user, count=count) for handler in list(_bulk_charge_handlers)]
+    return next((reference for reference in references if reference), "")

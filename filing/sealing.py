@@ -107,12 +107,21 @@ class StampKind(enum.Enum):
     FILED = ("FILED", "存檔", "Deemed received", "視為收到")
     #: A judgment, order or notice issued by the court: the date of issue.
     ISSUED = ("ISSUED", "發出", "Date", "日期")
+    #: A copy of a document on the court file, issued on an application (causebook/copies.py).
+    COPY = ("COPY", "副本", "Date", "日期")
+    #: A certified true copy of a document on the court file: "CERTIFIED TRUE COPY · 核證副本".
+    CERTIFIED_COPY = ("CERTIFIED TRUE COPY", "核證副本", "Date", "日期")
 
     def __init__(self, label_en: str, label_zh: str, moment_en: str, moment_zh: str) -> None:
         self.label_en = label_en
         self.label_zh = label_zh
         self.moment_label_en = moment_en
         self.moment_label_zh = moment_zh
+
+    @property
+    def separator(self) -> str:
+        """Between the English and the Chinese label: "FILED / 存檔", "CERTIFIED TRUE COPY · 核證副本"."""
+        return " · " if self is StampKind.CERTIFIED_COPY else " / "
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +197,7 @@ def render_band(stamp: Stamp, *, sha256: str, shapes: Sequence[tuple[float, floa
             "stamp": stamp,
             "label_en": stamp.kind.label_en,
             "label_zh": stamp.kind.label_zh,
+            "label_separator": stamp.kind.separator,
             "moment_label_en": stamp.kind.moment_label_en,
             "moment_label_zh": stamp.kind.moment_label_zh,
             "moment_en": moment_en,

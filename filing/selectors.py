@@ -20,6 +20,7 @@ from icms.core.lookups import NotFound
 
 from .access import AnyUser, cases_visible_to, filing_side_submissions, submissions_visible_to
 from .case_numbers import parse_case_number
+from .describers import court_document_described
 from .models import Case, CourtDocument, Document, MessageItem, Party, Submission
 from .models.submissions import OPEN_STATUSES
 from .sealing import drn_normalize
@@ -190,6 +191,10 @@ class Verification:
     document_kind_zh: str
     issued_by_court: bool
     sealed: bool
+    #: For a copy or certificate issued on an application: "Certified true copy of Defence,
+    #: issued 6 December 2026" (filing.describers).
+    description_en: str = ""
+    description_zh: str = ""
 
 
 def verify_document(*, drn: str = "", sha256: str = "") -> Verification | None:
@@ -225,12 +230,15 @@ def verify_document(*, drn: str = "", sha256: str = "") -> Verification | None:
             kind_en = str(label)
         with translation.override("zh-hant"):
             kind_zh = str(label)
+        described = court_document_described(court_document)
         return Verification(
             case_number=court_document.case.case_number,
-            document_kind_en=kind_en,
-            document_kind_zh=kind_zh,
+            document_kind_en=described.kind_en if described else kind_en,
+            document_kind_zh=described.kind_zh if described else kind_zh,
             issued_by_court=True,
             sealed=bool(drn) or court_document.sealed_sha256 == sha256,
+            description_en=described.description_en if described else "",
+            description_zh=described.description_zh if described else "",
         )
     return None
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_assignments, views_drafts, views_joining
+from . import views, views_assignments, views_bulk, views_drafts, views_joining, views_json
 
 app_name = "filing"
 
@@ -23,6 +23,11 @@ urlpatterns = [
     path("submissions/<str:reference>/refile/", views_drafts.submission_refile, name="submission_refile"),
     path("submissions/<str:reference>/acknowledgement.pdf", views.acknowledgement_download, name="acknowledgement"),
     path(
+        "submissions/<str:reference>/acknowledgement.json",
+        views_json.acknowledgement_json,
+        name="acknowledgement_json",
+    ),
+    path(
         "submissions/<str:reference>/acknowledgement-v<int:version>.pdf",
         views.acknowledgement_version_download,
         name="acknowledgement_version",
@@ -35,6 +40,12 @@ urlpatterns = [
         views_assignments.member_case_unassign,
         name="member_case_unassign",
     ),
+    path("bulk/", views_bulk.bulk_start, name="bulk"),
+    path("bulk/template-<str:language>.<str:kind>", views_bulk.bulk_template, name="bulk_template"),
+    path("bulk/<int:batch_id>/", views_bulk.bulk_batch, name="bulk_batch"),
+    path("bulk/<int:batch_id>/file/", views_bulk.bulk_batch_file_view, name="bulk_batch_file"),
+    path("bulk/<int:batch_id>/resume/", views_bulk.bulk_batch_resume_view, name="bulk_batch_resume"),
+    path("bulk/<int:batch_id>/cancel/", views_bulk.bulk_batch_cancel_view, name="bulk_batch_cancel"),
     path("messages/", views.message_box, name="message_box"),
     path("messages/<int:message_id>/", views.message_detail, name="message"),
     path("messages/<int:message_id>/attachment.pdf", views.message_attachment, name="message_attachment"),

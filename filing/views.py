@@ -20,11 +20,13 @@ from icms.core.storage import document_response
 
 from . import access, selectors
 from .acknowledgement import submission_deemed
+from .bulk.services import bulk_filing_organisation
 from .models import Case, CaseType, MessageItem, Submission
 from .services import (
     court_document_open,
     message_open,
 )
+from .services.summonses import summons_for_case
 from .views_drafts import draft_form_page
 
 logger = logging.getLogger(__name__)
@@ -44,6 +46,7 @@ def file_start(request: AuthenticatedHttpRequest) -> HttpResponse:
             "eligibility": eligibility,
             "cases": cases.select_related("case_type").order_by("-year", "-number")[:100],
             "case_types": case_types,
+            "may_bulk_file": bulk_filing_organisation(request.user) is not None,
         },
     )
 
@@ -93,6 +96,7 @@ def submission_detail(request: AuthenticatedHttpRequest, reference: str) -> Http
             else []
         ),
         "panels": panels("submission", submission=submission, user=request.user) if filing_side else [],
+        "summons": summons_for_case(submission.case),
     }
     if request.headers.get("HX-Request"):
         return render(request, "filing/_submission_status.html", context)
@@ -208,5 +212,6 @@ def case_file(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
         "may_file": may_file,
         # Later apps' parts of the case file (causebook: the hearings and the calendar link).
         "panels": panels("case_file", case=case_file.case, user=request.user),
+        "summons": summons_for_case(case_file.case),
     }
     return render(request, "filing/case_file.html", context)

@@ -18,6 +18,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -55,6 +56,7 @@ from .services.drafts import (
 from .services.refiling import refile_check
 from .services.submission_withdrawal import WithdrawalRefused, submission_withdraw
 from .services.submissions import DocumentUpload, SubmissionRefused
+from .services.summonses import summons_prosecutor_name
 
 logger = logging.getLogger(__name__)
 
@@ -162,7 +164,9 @@ def draft_form_page(
         None if adding_row else post, initial=details_initial, parties=parties, prefix=None
     )
     context: dict[str, Any] = {
-        "deemed_now": deemed_receipt(timezone.now()),
+        # Worked out only if the form is shown again: a saved draft redirects without them
+        # (the fee quote behind the panel cost more than storing a 10 MB file).
+        "deemed_now": SimpleLazyObject(lambda: deemed_receipt(timezone.now())),
         "case_type": case_type,
         "case": case,
         "draft": draft,
@@ -171,7 +175,7 @@ def draft_form_page(
         "formset": formset,
         "details_form": details_form,
         "eligibility": eligibility,
-        "panels": panels("filing_form", case_type=case_type, user=user),
+        "panels": SimpleLazyObject(lambda: panels("filing_form", case_type=case_type, user=user)),
         "key_form": key_form.fresh() if key_form is not None else None,
         "key_errors": [],
         "draft_days": _draft_days(),
@@ -322,11 +326,14 @@ def draft_review(request: AuthenticatedHttpRequest, draft_id: int) -> HttpRespon
             return redirect(reverse("filing:submission", args=[submission.reference]) + "?new=1")
     documents = draft_documents(draft)
     now = timezone.now()
+    new_case = case_form.new_case() if case_form is not None else None
     context = {
         "draft": draft,
         "case": draft.case,
         "case_type": _draft_case_type(draft),
-        "new_case": case_form.new_case() if case_form is not None else None,
+        "new_case": new_case,
+        # A summons's prosecutor is the filer's organisation (none: a private informant).
+        "summons_prosecutor": summons_prosecutor_name(request.user) if new_case and new_case.summons else "",
         "documents": documents,
         "deemed_now": deemed_receipt(now),
         "fee": panels("draft_review", draft=draft, documents=documents, user=request.user),

@@ -11,15 +11,19 @@ from ninja import NinjaAPI
 from causebook.api import hearings_router
 from causebook.api import router as causebook_router
 from filing.api import router as filing_router
+from filing.api_filings import router as filings_router
 from icms.calendar.api import router as calendar_router
 from icms.core.lookups import NotFound
 from payments.api import router as fees_router
+from payments.api_payments import router as payments_router
 
 api = NinjaAPI(
     title="iCMS portal API",
     version="1",
     description="Deemed receipt, fees, filings, cases, verification and hearings (OASIS LegalXML ECF operations, "
-    "in REST form).",
+    "in REST form). Start a case or file into one, upload its documents, submit it, pay from a deposit account, "
+    "and download the acknowledgement, sealed copies and receipts, with a token (Authorization: Bearer). "
+    'Every POST takes an Idempotency-Key header. Errors are {"detail": "..."}. See docs/api.md.',
     urls_namespace="api",
     docs_url=None,
     # The schema is read only: a POST (or any other method) to it is a 405, as on every GET endpoint.
@@ -30,6 +34,8 @@ api.add_router("/fees/", fees_router, tags=["fees"])
 api.add_router("/causebook/", causebook_router, tags=["cause book"])
 api.add_router("/", hearings_router, tags=["hearings"])
 api.add_router("/", filing_router, tags=["filing"])
+api.add_router("/", filings_router, tags=["filing"])
+api.add_router("/", payments_router, tags=["payments"])
 
 
 @api.exception_handler(NotFound)

@@ -50,6 +50,12 @@ app.conf.update(
             "schedule": float(os.environ.get("FIXITY_INTERVAL", "300")),
             "options": {"expires": 240},
         },
+        # The cause book search's kept counts: the queued entry changes folded in (causebook/terms.py).
+        "causebook-term-counts": {
+            "task": "causebook.tasks.term_counts_apply",
+            "schedule": 60.0,
+            "options": {"expires": 55},
+        },
         # Sessions are database rows (cached_db): expired ones are deleted once a day.
         "clear-expired-sessions": {
             "task": "icms.core.tasks.expired_sessions_clear",
@@ -65,6 +71,12 @@ app.conf.update(
         # Draft filings past FILING_DRAFT_DAYS, with their uploaded files (filing/services/drafts.py).
         "purge-expired-drafts": {
             "task": "filing.tasks.drafts_purge_expired",
+            "schedule": 3600.0,
+            "options": {"expires": 3300},
+        },
+        # The API's Idempotency-Keys and their kept answers, after 24 hours (accounts/api_idempotency.py).
+        "purge-api-idempotency-keys": {
+            "task": "accounts.tasks.api_idempotency_keys_purge",
             "schedule": 3600.0,
             "options": {"expires": 3300},
         },

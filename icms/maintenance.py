@@ -16,7 +16,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.selectors import is_staff_user
-from icms.calendar.selectors import maintenance_windows_cached
+from icms.calendar.selectors import calendar_notices_for_request
 
 ALWAYS_REACHABLE = (
     "/admin/",
@@ -36,7 +36,7 @@ class MaintenanceMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not request.path.startswith(ALWAYS_REACHABLE):
             now = timezone.now()
-            for starts_at, ends_at, notice_en, notice_zh in maintenance_windows_cached():
+            for starts_at, ends_at, notice_en, notice_zh in calendar_notices_for_request(request).maintenance_windows:
                 if starts_at <= now < ends_at:
                     user = getattr(request, "user", None)
                     if user is not None and is_staff_user(user):

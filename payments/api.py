@@ -15,6 +15,7 @@ from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
 from icms.calendar.api import parse_instant
+from icms.core.api_errors import errors
 
 from .fees import UnknownFeeItem, decisive_date, items_in_force, quote
 from .models import CourtLevel
@@ -65,7 +66,7 @@ def _court(court: str) -> str:
     return level
 
 
-@router.get("/quote", response={200: QuoteOut, 400: ErrorOut}, url_name="fees_quote")
+@router.get("/quote", response={200: QuoteOut, **errors(400, 422)}, url_name="fees_quote")
 def fee_quote(
     request: HttpRequest,
     court: str = "",
@@ -107,7 +108,7 @@ def fee_quote(
     )
 
 
-@router.get("/items", response={200: list[FeeItemOut], 400: ErrorOut}, url_name="fees_items")
+@router.get("/items", response={200: list[FeeItemOut], **errors(400, 422)}, url_name="fees_items")
 def fee_items(request: HttpRequest, court: str = "", at: str | None = None) -> list[FeeItemOut]:
     """The court's fee schedule in force at ``at`` (default: now)."""
     on = decisive_date(parse_instant(at))

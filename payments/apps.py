@@ -11,6 +11,9 @@ class PaymentsConfig(AppConfig):
         from .services.outbox_work import register_payments_follow_ups
 
         filing_fees.register()
+        from . import bulk_fees
+
+        bulk_fees.register()  # a bulk batch of summonses: its quote, and one deposit payment for it
         from .services.deposits import register_deposit_hooks
 
         register_deposit_hooks()  # deposit account top-ups: their description and continue link

@@ -17,8 +17,9 @@ from filing.models import CaseType, DocumentType, Submission
 from filing.services import message_post
 from icms.core.messages import render_message
 
+from .bulk_fees import submission_share
 from .fees import Quote, UnknownFeeItem, quote
-from .models import PaymentOrder, PaymentPurpose, Receipt
+from .models import ZERO, PaymentOrder, PaymentPurpose, Receipt
 from .services.refunds import refund_request_for_order
 
 SUBMISSION = PaymentPurpose.SUBMISSION
@@ -34,13 +35,13 @@ def submission_fee_items(submission: Submission) -> list[str]:
 
 
 def submission_order(submission: Submission) -> PaymentOrder | None:
-    """The live (not cancelled or failed) order that pays for ``submission``, if any."""
-    return (
-        PaymentOrder.objects.filter(purpose=SUBMISSION, purpose_ref=submission.reference)
-        .exclude(status__in=[PaymentOrder.Status.CANCELLED, PaymentOrder.Status.FAILED])
-        .order_by("-created_at")
-        .first()
-    )
+    """The live (not cancelled or failed) order that pays for ``submission``, if any: its own, or
+    the one it was filed with already paid (a bulk batch's, ``payment_reference``)."""
+    live = PaymentOrder.objects.exclude(status__in=[PaymentOrder.Status.CANCELLED, PaymentOrder.Status.FAILED])
+    own = live.filter(purpose=SUBMISSION, purpose_ref=submission.reference).order_by("-created_at").first()
+    if own is None and submission.payment_reference:
+        return live.filter(reference=submission.payment_reference).first()
+    return own
 
 
 def _safe_quote(items: list[str], court_level: str) -> Quote | None:
@@ -97,11 +98,15 @@ def submission_returned(submission: Submission) -> None:
     order = submission_order(submission)
     if order is None or order.status != PaymentOrder.Status.PAID:
         return
+    share = submission_share(order, submission)
+    if share is not None and share <= ZERO:
+        return  # a bulk order's summons that carried no fee
     reason = submission.return_reason
     refund_request_for_order(
         order=order,
         reason=f"Filing {submission.reference} returned: {reason.code if reason else 'returned'}",
         requested_by=None,
+        amount=share,
     )
 
 
@@ -110,8 +115,14 @@ def submission_withdrawn(submission: Submission) -> None:
     order = submission_order(submission)
     if order is None or order.status != PaymentOrder.Status.PAID:
         return
+    share = submission_share(order, submission)
+    if share is not None and share <= ZERO:
+        return
     refund_request_for_order(
-        order=order, reason=f"Filing {submission.reference} withdrawn by the filer", requested_by=None
+        order=order,
+        reason=f"Filing {submission.reference} withdrawn by the filer",
+        requested_by=None,
+        amount=share,
     )
 
 

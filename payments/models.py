@@ -44,6 +44,8 @@ class PaymentPurpose(models.TextChoices):
     SEARCH = "search", pgettext_lazy("payment purpose", "Search")
     INSPECTION = "inspection", _("Document inspection")
     DEPOSIT_TOP_UP = "deposit_top_up", _("Deposit account top-up")
+    COPY = "copy", _("Copy or certificate")
+    BULK_FILING = "bulk_filing", _("Bulk filing of summonses")
 
 
 class FeeItem(TimeStampedModel):

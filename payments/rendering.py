@@ -134,3 +134,67 @@ def render_statement_pdf(
         "issued": _when(timezone.now()),
     }
     return render_pdf("payments/pdf/statement.html", context, stylesheets=STYLESHEETS)
+
+
+def receipt_facts(receipt: Receipt) -> dict[str, Any]:
+    """The receipt as JSON: the values the PDF shows (:func:`receipt_context`), as data.
+
+    Amounts are HK$ strings with two decimals, each also as the PDF prints it (``HK$1,045.00``);
+    times are ISO 8601 in Hong Kong time and in the PDF's English and Chinese words. Field
+    names follow OASIS LegalXML ECF's PaymentMessage where it has one (docs/api.md).
+    """
+    context = receipt_context(receipt)
+    order: PaymentOrder = context["order"]
+
+    def when(moment: Any, shown: dict[str, str]) -> dict[str, str] | None:
+        return {"iso": timezone.localtime(moment).isoformat(), **shown} if moment is not None else None
+
+    return {
+        "document_kind": "receipt",
+        "receipt_number": receipt.number,
+        "payment_reference": order.reference,
+        "paid_for": context["paid_for"],
+        "filer_reference": context["filer_reference"],
+        "court": {"en": context["court_en"], "zh": context["court_zh"]},
+        "method": order.method,
+        "method_text": {"en": context["method_en"], "zh": context["method_zh"]},
+        "gateway_reference": order.gateway_reference,
+        "received_at": when(order.received_at, context["received"]),
+        "deemed_received_at": when(order.deemed_received_at, context["deemed"]),
+        "deemed_rule_explanation": {"en": context["deemed_rule_en"], "zh": context["deemed_rule_zh"]},
+        "allowance_charges": [
+            {
+                "item": line["item"],
+                "description": {"en": line["description_en"], "zh": line["description_zh"]},
+                "statutory_ref": line.get("statutory_ref", ""),
+                "standard_fee": f"{Decimal(line['standard']):.2f}",
+                "e_fee": f"{Decimal(line['e_fee']):.2f}",
+                "saving": f"{Decimal(line['saving']):.2f}",
+                "shown": {
+                    "standard_fee": line["standard_fmt"],
+                    "e_fee": line["e_fee_fmt"],
+                    "saving": line["saving_fmt"],
+                },
+            }
+            for line in context["lines"]
+        ],
+        "standard_total": f"{order.standard_total:.2f}",
+        "fees_calculation_amount": f"{order.amount:.2f}",
+        "saving_total": f"{order.saving:.2f}",
+        "totals_shown": {
+            "standard_total": context["standard_total"],
+            "amount": context["amount"],
+            "saving": context["saving"],
+        },
+        "refunds": [
+            {
+                "reference": row["refund"].reference,
+                "amount": f"{row['refund'].amount:.2f}",
+                "completed": row["completed"],
+                "second_charge": row["second_charge"],
+                "to": {"en": row["to_en"], "zh": row["to_zh"]},
+            }
+            for row in context["refunds"]
+        ],
+        "currency": "HKD",
+    }

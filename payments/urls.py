@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_deposit, views_filing
+from . import views, views_deposit, views_filing, views_json
 
 app_name = "payments"
 urlpatterns = [
@@ -14,6 +14,7 @@ urlpatterns = [
     path("order/<str:token>/cancel/", views.order_cancel, name="cancel"),
     path("order/<str:token>/return/", views.order_return, name="return"),
     path("order/<str:token>/receipt.pdf", views.receipt_download, name="receipt"),
+    path("order/<str:token>/receipt.json", views_json.receipt_json, name="receipt_json"),
     path("mine/", views.my_payments, name="mine"),
     path("callback/<str:gateway>/", views.gateway_callback, name="callback"),
     path("deposit/", views.deposit_accounts, name="deposit_accounts"),

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: lint, format, migrations, types, translations,
 # then pytest on real PostgreSQL and Redis, with the browser journeys in Chromium.
-# Extra arguments go to pytest (for example: scripts/test.sh tests/core -x).
+# Extra arguments go to pytest (for example: scripts/test.sh tests/core -x). pytest runs in
+# ICMS_TEST_WORKERS processes (pytest-xdist; default 2, the CI machine's cores): each has its own
+# test database, Redis database, Celery queue and media directory (icms/settings/test.py).
+# `scripts/test.sh -n 0 ...` (or ICMS_TEST_WORKERS=0) runs it in one process, as a debugger needs.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -28,5 +31,7 @@ say "makemigrations --check"
 $PY manage.py makemigrations --check --dry-run
 say "mypy (strict, the whole tree)"
 .venv/bin/mypy
-say "pytest"
-.venv/bin/pytest "$@"
+say "pytest (${ICMS_TEST_WORKERS:-2} workers)"
+# worksteal: each worker starts on its half of the tests in order (a module's tests stay together
+# and share its fixtures), and one that runs out takes from the other's queue.
+.venv/bin/pytest -n "${ICMS_TEST_WORKERS:-2}" --dist worksteal "$@"

@@ -4,7 +4,8 @@
 # syncs the same lock file into .venv-X.Y/ and runs Django's checks, the migration check and
 # the tests of legal time, money and accounts (encryption, MFA) (the browser journeys and fault injection,
 # which exercise the same code, stay with the main run to keep CI under its time budget).
-# Extra arguments replace the subset (for example: scripts/test_pythons.sh tests/filing).
+# Extra arguments replace the subset (for example: scripts/test_pythons.sh tests/filing). Like
+# scripts/test.sh it runs pytest in ICMS_TEST_WORKERS (default 2) pytest-xdist workers.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -30,5 +31,5 @@ for version in $wanted; do
   ".venv-$version/bin/python" manage.py check
   ".venv-$version/bin/python" manage.py makemigrations --check --dry-run
   say "Python $version: pytest ${subset[*]}"
-  ".venv-$version/bin/pytest" "${subset[@]}"
+  ".venv-$version/bin/pytest" -n "${ICMS_TEST_WORKERS:-2}" --dist worksteal "${subset[@]}"
 done

@@ -7,10 +7,18 @@ Only ``manage.py generate_corpus`` uses this; never the tests (their data stays 
   the Hong Kong way; given names are two syllables (sometimes one), written as the
   registers write them: "CHAN Tai Man", "CHAN Tai-man", and sometimes with an English
   name ("CHAN Tai Man Peter").
-* Companies end in "LIMITED" / "有限公司" (now and then "COMPANY LIMITED" / "公司").
+* Companies end in "LIMITED" / "有限公司" (now and then "COMPANY LIMITED" / "公司"), written
+  the ways registers write them: "LTD", "LTD.", "CO. LTD", "CO., LIMITED", "& CO. LIMITED";
+  some with a bracketed place, "(HONG KONG)", "(HK)", "(H.K.)", and in Chinese "（香港）"
+  in full-width or ASCII brackets.
+* Some people are recorded with a title: "MR CHAN Tai Man", "CHAN Tai Man (Ms)", "陳大文先生".
+* In the summons courts a government department or law enforcement agency prosecutes
+  most cases (the Hong Kong Police Force the most), in English and Chinese; the rest are
+  private informants. So the departments are the commonest names in the register.
 * Cases are spread over the District Court (civil actions the most) and the summons courts
   of the seven magistracies, over 2010-2026 with more cases in later years; older cases
-  are mostly closed.
+  are mostly closed. Cases come in order of their date of issue, so case ids (and each
+  year's case numbers) rise with it, as in the real register.
 """
 
 from __future__ import annotations
@@ -18,6 +26,9 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from icms.core.time import HONG_KONG
 
 # (romanised, Chinese, weight per 1,000 people)
 SURNAMES = [
@@ -281,14 +292,44 @@ BRAND_SYLLABLES = [
 ]
 BRAND_CHARACTERS = "科維林森泰沃拉米斯貝多索嘉特羅菲萊諾瓦仁思摩雅希芬爾"
 
-DEPARTMENTS = [
-    ("FOOD AND ENVIRONMENTAL HYGIENE DEPARTMENT", "食物環境衞生署"),
-    ("TRANSPORT DEPARTMENT", "運輸署"),
-    ("LABOUR DEPARTMENT", "勞工處"),
-    ("BUILDINGS DEPARTMENT", "屋宇署"),
-    ("ENVIRONMENTAL PROTECTION DEPARTMENT", "環境保護署"),
-    ("HONG KONG POLICE FORCE", "香港警務處"),
-    ("LANDS DEPARTMENT", "地政總署"),
+# (English, Chinese, weight): prosecutors in the summons courts.
+DEPARTMENT_WEIGHTS = [
+    ("HONG KONG POLICE FORCE", "香港警務處", 30),
+    ("FOOD AND ENVIRONMENTAL HYGIENE DEPARTMENT", "食物環境衞生署", 16),
+    ("TRANSPORT DEPARTMENT", "運輸署", 12),
+    ("CUSTOMS AND EXCISE DEPARTMENT", "香港海關", 7),
+    ("LABOUR DEPARTMENT", "勞工處", 6),
+    ("BUILDINGS DEPARTMENT", "屋宇署", 6),
+    ("ENVIRONMENTAL PROTECTION DEPARTMENT", "環境保護署", 5),
+    ("LANDS DEPARTMENT", "地政總署", 4),
+    ("INLAND REVENUE DEPARTMENT", "稅務局", 4),
+    ("FIRE SERVICES DEPARTMENT", "消防處", 3),
+    ("IMMIGRATION DEPARTMENT", "入境事務處", 3),
+]
+DEPARTMENTS = [(en, zh) for en, zh, _ in DEPARTMENT_WEIGHTS]
+#: The share of summons cases a department prosecutes; the rest are private informants.
+DEPARTMENT_SHARE = 0.88
+TITLES = [("MR", "先生"), ("MRS", "太太"), ("MS", "女士"), ("MISS", "小姐"), ("DR", "")]
+#: The share of people recorded with a title.
+TITLE_SHARE = 0.08
+# (English ending, Chinese ending, weight): how a company's legal form is written.
+COMPANY_ENDINGS = [
+    ("LIMITED", "有限公司", 60),
+    ("LTD", "有限公司", 10),
+    ("LTD.", "有限公司", 5),
+    ("COMPANY LIMITED", "公司", 8),
+    ("CO. LTD", "公司", 5),
+    ("CO., LIMITED", "公司", 4),
+    ("CO LTD", "公司", 3),
+    ("& CO. LIMITED", "公司", 2),
+]
+# (English, Chinese, weight): a bracketed place, or none.
+COMPANY_PLACES = [
+    ("", "", 80),
+    (" (HONG KONG)", "（香港）", 10),
+    (" (HK)", "（香港）", 5),
+    (" (H.K.)", "(香港)", 2),
+    (" (HONG KONG)", "(香港)", 3),
 ]
 
 # (prefix, share of all cases, nature en, nature zh)
@@ -340,6 +381,15 @@ class NameMaker:
         self.surnames = [s[:2] for s in SURNAMES]
         self.surname_weights = [s[2] for s in SURNAMES]
 
+    def titled(self, name_en: str, name_zh: str) -> tuple[str, str]:
+        """Now and then, the name as recorded with a title: "MR CHAN Tai Man", "陳大文先生"."""
+        rng = self.rng
+        if rng.random() >= TITLE_SHARE:
+            return name_en, name_zh
+        title_en, title_zh = rng.choice(TITLES)
+        english = f"{name_en} ({title_en.title()})" if rng.random() < 0.3 else f"{title_en} {name_en}"
+        return english, name_zh + title_zh
+
     def person(self) -> tuple[str, str]:
         rng = self.rng
         surname_en, surname_zh = rng.choices(self.surnames, self.surname_weights)[0]
@@ -355,7 +405,7 @@ class NameMaker:
             name_en = f"{surname_en} {' '.join(given_en)} {rng.choice(ENGLISH_NAMES)}"
         else:
             name_en = f"{rng.choice(ENGLISH_NAMES)} {surname_en} {' '.join(given_en)}"
-        return name_en, surname_zh + given_zh
+        return self.titled(name_en, surname_zh + given_zh)
 
     def company(self) -> tuple[str, str]:
         rng = self.rng
@@ -367,12 +417,9 @@ class NameMaker:
         industry = rng.choice(INDUSTRIES)
         english = f"{words[0][0]} {words[1][0]} {industry[0]}"
         chinese = f"{words[0][1]}{words[1][1]}{industry[1]}"
-        if rng.random() < 0.15:
-            english += " (HONG KONG)"
-            chinese += "（香港）"
-        if rng.random() < 0.1:
-            return f"{english} COMPANY LIMITED", f"{chinese}公司"
-        return f"{english} LIMITED", f"{chinese}有限公司"
+        place_en, place_zh, _ = rng.choices(COMPANY_PLACES, [p[2] for p in COMPANY_PLACES])[0]
+        ending_en, ending_zh, _ = rng.choices(COMPANY_ENDINGS, [e[2] for e in COMPANY_ENDINGS])[0]
+        return f"{english}{place_en} {ending_en}", f"{chinese}{place_zh}{ending_zh}"
 
     def party(self, side: str, ordinal: int, company_share: float) -> PartyRow:
         if self.rng.random() < company_share:
@@ -389,28 +436,48 @@ class CaseRow:
     status: str
     nature_en: str
     nature_zh: str
-    month: int
-    day: int
+    issued_at: str
     parties: list[PartyRow]
 
 
+def _issue_times(n: int, rng: random.Random) -> Iterator[tuple[int, str]]:
+    """``n`` dates of issue in order, oldest first: (year, ISO time in Hong Kong).
+
+    Each year gets its share of ``YEAR_WEIGHTS``; within a year, office hours on any day.
+    """
+    total = sum(YEAR_WEIGHTS)
+    shares = [n * w // total for w in YEAR_WEIGHTS]
+    shares[-1] += n - sum(shares)
+    for year, count in zip(YEARS, shares, strict=True):
+        start = datetime(year, 1, 1, tzinfo=HONG_KONG)
+        days = (datetime(year + 1, 1, 1, tzinfo=HONG_KONG) - start).days
+        for offset in sorted(rng.randrange(days * 9 * 3600) for _ in range(count)):
+            day, seconds = divmod(offset, 9 * 3600)
+            issued = start + timedelta(days=day, hours=9, seconds=seconds)
+            yield year, issued.isoformat()
+
+
 def cases(n: int, *, seed: int = 7) -> Iterator[CaseRow]:
-    """``n`` synthetic cases, reproducibly from ``seed``."""
+    """``n`` synthetic cases in order of their date of issue, reproducibly from ``seed``."""
     rng = random.Random(seed)  # noqa: S311 (synthetic data, not security)
     names = NameMaker(rng)
     prefixes = [t[0] for t in CASE_TYPES]
     weights = [t[1] for t in CASE_TYPES]
     natures = {t[0]: (t[2], t[3]) for t in CASE_TYPES}
-    for _ in range(n):
+    departments = [(en, zh) for en, zh, _ in DEPARTMENT_WEIGHTS]
+    department_weights = [w for _, _, w in DEPARTMENT_WEIGHTS]
+    for year, issued_at in _issue_times(n, rng):
         prefix = rng.choices(prefixes, weights)[0]
-        year = rng.choices(YEARS, YEAR_WEIGHTS)[0]
         closed_chance = min(0.95, 0.08 * (2026 - year))
         status = "closed" if rng.random() < closed_chance else "active"
         index = rng.randrange(len(natures[prefix][0]))
         parties: list[PartyRow] = []
         if prefix in SUMMONS:
-            en, zh = rng.choice(DEPARTMENTS)
-            parties.append(PartyRow("applicant", 1, "company", en, zh))
+            if rng.random() < DEPARTMENT_SHARE:
+                en, zh = rng.choices(departments, department_weights)[0]
+                parties.append(PartyRow("applicant", 1, "company", en, zh))
+            else:
+                parties.append(names.party("applicant", 1, 0.3))
             parties.append(names.party("respondent", 1, 0.2))
         else:
             applicants = 1 if rng.random() < 0.8 else rng.randint(2, 3)
@@ -430,7 +497,6 @@ def cases(n: int, *, seed: int = 7) -> Iterator[CaseRow]:
             status,
             natures[prefix][0][index],
             natures[prefix][1][index],
-            rng.randint(1, 12),
-            rng.randint(1, 28),
+            issued_at,
             parties,
         )

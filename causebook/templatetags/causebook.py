@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Sequence
+from functools import cache
 
 from django import template
 from django.conf import settings
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override, pgettext_lazy
 
 from filing.models import Case, Court, Party
-from icms.core.time import HONG_KONG
+
+from ..cause_list import CauseListRow, hk_time, rows_html
+from ..results_html import case_summaries_html
+from ..summaries import CaseSummary
 
 register = template.Library()
 
@@ -31,8 +36,13 @@ COLUMNS = {
 
 
 @register.simple_tag
-def bilingual(key: str) -> str:
-    """A column heading in English and Chinese, each marked with its language."""
+@cache
+def bilingual(key: str) -> SafeString:
+    """A column heading in English and Chinese, each marked with its language.
+
+    Kept per process: it depends on nothing but the key and the catalogues, and switching
+    the language twice for each heading of each list cost more than writing the list.
+    """
     label = COLUMNS[key]
     with override("en"):
         english = str(label)
@@ -41,13 +51,19 @@ def bilingual(key: str) -> str:
     return format_html('<span lang="en">{}</span> <span lang="zh-Hant-HK">{}</span>', english, chinese)
 
 
-@register.filter
-def hk_time(value: datetime) -> str:
-    """``上午 09:30 am`` / ``下午 02:30 pm``, in Hong Kong time."""
-    local = value.astimezone(HONG_KONG)
-    morning = local.hour < 12
-    hour = local.hour % 12 or 12
-    return f"{'上午' if morning else '下午'} {hour:02d}:{local.minute:02d} {'am' if morning else 'pm'}"
+register.filter("hk_time", hk_time)
+
+
+@register.simple_tag
+def cause_list_rows(rows: Sequence[CauseListRow], court: Court) -> SafeString:
+    """The rows of a daily cause list (causebook.cause_list): written in one pass, not a row at a time."""
+    return rows_html(rows, magistrates=court.level == Court.Level.MAGISTRATES)
+
+
+@register.simple_tag
+def case_summary_items(cases: Sequence[CaseSummary], token: str | None = "") -> SafeString:
+    """A page of results (causebook.summaries.CaseSummary) as list items: causebook.results_html."""
+    return case_summaries_html(cases, token=token or "")
 
 
 def _names(parties: list[Party], side: str, attr: str) -> str:

@@ -42,9 +42,11 @@ from ..sealing import drn_format
 from ..selectors import queue_position
 from ..services import filing_accept, filing_return
 from ..services.review import ReviewRefused
+from ..services.summonses import SummonsListing, summons_for_case
 from ..staff_access import Copy, storage_key_of
 from .previews import preview_response
 from .search import CaseNumberSearchMixin
+from .summons import SummonsListingForm, allots_return_day
 from .withdrawal import document_withdraw_view
 
 if TYPE_CHECKING:
@@ -388,9 +390,25 @@ class SubmissionAdmin(CaseNumberSearchMixin[Submission]):
         context = {
             **(extra_context or {}),
             "may_decide": self.has_decide_permission(request),
+            **self._summons_context(object_id),
             **self._preview_context(request, object_id),
         }
         return super().change_view(request, object_id, form_url, extra_context=context)
+
+    def _summons_context(self, object_id: str) -> dict[str, Any]:
+        """A new summons's details, and the return-day fields its "Accept" needs (filing/admin/summons.py)."""
+        if not object_id.isdigit():
+            return {}
+        submission = Submission.objects.select_related("case__case_type__court").filter(pk=int(object_id)).first()
+        if submission is None:
+            return {}
+        summons = summons_for_case(submission.case)
+        if summons is None:
+            return {}
+        return {
+            "summons": summons,
+            "summons_form": SummonsListingForm(prefix=None) if allots_return_day(submission) else None,
+        }
 
     def _preview_context(self, request: HttpRequest, object_id: str) -> dict[str, Any]:
         """The document chosen for the inline preview (``?preview=<id>``), if it is one of this filing's."""
@@ -411,7 +429,14 @@ class SubmissionAdmin(CaseNumberSearchMixin[Submission]):
             raise PermissionDenied
         return get_object_or_404(self.get_queryset(request), pk=object_id)
 
-    def _accept(self, request: HttpRequest, submission: Submission, *, without_opening: bool = False) -> bool:
+    def _accept(
+        self,
+        request: HttpRequest,
+        submission: Submission,
+        *,
+        without_opening: bool = False,
+        listing: SummonsListing | None = None,
+    ) -> bool:
         reference = submission.reference
         if not submission.is_open:
             self.message_user(request, gettext("%(ref)s: already decided.") % {"ref": reference}, messages.WARNING)
@@ -422,6 +447,7 @@ class SubmissionAdmin(CaseNumberSearchMixin[Submission]):
                 clerk=_staff(request),
                 ip_address=client_ip(request),
                 accepted_without_opening=without_opening,
+                summons_listing=listing,
             )
         except ReviewRefused as refused:
             self.message_user(request, f"{reference}: {' '.join(refused.messages)}", messages.ERROR)
@@ -440,7 +466,16 @@ class SubmissionAdmin(CaseNumberSearchMixin[Submission]):
 
     def _accept_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         submission = self._open_submission(request, object_id)
-        if not self._accept(request, submission, without_opening=request.POST.get("accepted_without_opening") == "on"):
+        listing = None
+        if allots_return_day(submission):  # a new summons: the return day is allotted with the acceptance
+            form = SummonsListingForm(request.POST)
+            if not form.is_valid():
+                errors = [f"{form[name].label}: {' '.join(map(str, errs))}" for name, errs in form.errors.items()]
+                self.message_user(request, f"{submission.reference}: {' '.join(errors)}", messages.ERROR)
+                return HttpResponseRedirect(reverse("admin:filing_submission_change", args=[submission.pk]))
+            listing = form.listing()
+        without_opening = request.POST.get("accepted_without_opening") == "on"
+        if not self._accept(request, submission, without_opening=without_opening, listing=listing):
             return HttpResponseRedirect(reverse("admin:filing_submission_change", args=[submission.pk]))
         return HttpResponseRedirect(reverse("admin:filing_submission_changelist"))
 

@@ -101,8 +101,12 @@ class BulkItem(TimeStampedModel):
         INVALID = "invalid", _("Has errors")
         DUPLICATE = "duplicate", _("Already filed")
         PENDING = "pending", _("Waiting to be filed")
+        # Claimed by a worker that is filing it now (a conditional UPDATE from pending or failed).
+        FILING = "filing", _("Being filed")
         FILED = "filed", _("Filed")
         FAILED = "failed", _("Failed: will be tried again")
+        # Its batch was cancelled before it was filed: the reference is free again.
+        CANCELLED = "cancelled", _("Cancelled")
 
     batch = models.ForeignKey(BulkBatch, on_delete=models.CASCADE, related_name="items")
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
@@ -129,7 +133,7 @@ class BulkItem(TimeStampedModel):
             # A reference is filed once per organisation, whatever batch carries it again.
             models.UniqueConstraint(
                 fields=["organisation", "department_reference"],
-                condition=Q(status__in=["pending", "filed", "failed"]),
+                condition=Q(status__in=["pending", "filing", "filed", "failed"]),
                 name="bulk_item_reference_filed_once",
             ),
         ]

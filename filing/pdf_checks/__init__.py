@@ -31,6 +31,8 @@ from django.conf import settings
 from django.core.files.base import File
 from django.template.defaultfilters import filesizeformat
 
+from icms.core.uploads import streamed_digest
+
 from .bounds import Bounds
 from .envelope import (
     PdfSource,
@@ -113,8 +115,9 @@ def validate_pdf(
     """Check one uploaded file and return what was learnt, or raise :class:`PdfRejected`.
 
     The file is read in chunks (hashing as it goes) and then parsed from its temporary
-    file when it has one, so a 30 MB upload is never held in memory twice. The file
-    position is left at the start.
+    file when it has one, so a 30 MB upload is never held in memory twice. An upload
+    hashed as it streamed in (:mod:`icms.core.uploads`) is not read for its hash again.
+    The file position is left at the start.
     """
     max_bytes = max_file_bytes() if max_bytes is None else max_bytes
     page_limit = max_pages() if page_limit is None else page_limit
@@ -123,8 +126,15 @@ def validate_pdf(
     declared = declared_size(source)
     if declared is not None and declared > max_bytes:
         raise too_large(declared, max_bytes)
+    streamed = streamed_digest(source)
     with binary_stream(source) as stream:
-        size, digest, head, tail = scan_bytes(stream, max_bytes)
+        if streamed is not None:
+            # Hashed as it streamed in (icms.core.uploads): the bytes need not be read for it again.
+            if streamed.size > max_bytes:
+                raise too_large(streamed.size, max_bytes)
+            size, digest, head, tail = streamed.size, streamed.sha256, streamed.head, streamed.tail
+        else:
+            size, digest, head, tail = scan_bytes(stream, max_bytes)
         check_envelope(size, head, tail)
         screen_structural_streams(stream, size)
         stream.seek(0)

@@ -5,6 +5,7 @@ and cross-reference streams that the parser would unpack without a limit."""
 from __future__ import annotations
 
 import hashlib
+import mmap
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -154,20 +155,45 @@ _DICT_WINDOW: Final = 2048
 
 
 def screen_structural_streams(stream: IO[bytes], size: int) -> None:
-    """Refuse a file whose object or cross-reference streams use LZW (see above)."""
-    for start in range(0, size, CHUNK):
-        base = max(0, start - _DICT_WINDOW)
-        stream.seek(base)
-        buffer = stream.read(start - base + CHUNK + _DICT_WINDOW)
-        # Only matches that begin in this chunk, so that each is looked at once.
-        for match in _STRUCTURAL_STREAM.finditer(buffer, start - base):
-            if match.start() >= start - base + CHUNK:
-                break
-            # The dictionary runs from "N 0 obj" to the "stream" keyword.
-            begin = buffer.rfind(b"obj", max(0, match.start() - _DICT_WINDOW), match.start())
-            end = buffer.find(b"stream", match.end(), match.end() + _DICT_WINDOW)
-            begin = begin if begin >= 0 else max(0, match.start() - _DICT_WINDOW)
-            end = end if end >= 0 else match.end() + _DICT_WINDOW
-            if _SUSPECT_FILTER.search(buffer, begin, end):
-                raise PdfRejected(Rejection.TOO_COMPLEX)
+    """Refuse a file whose object or cross-reference streams use LZW (see above).
+
+    The file is mapped into memory when it is a real file (a temporary upload) and
+    searched for "/Type" with ``find`` (memchr speed), the pattern being tried only
+    where that is found: reading it in chunks and running the pattern over every byte
+    cost as much as hashing the file.
+    """
+    with _mapped(stream, size) as data:
+        position = data.find(b"/Type")
+        while position >= 0:
+            match = _STRUCTURAL_STREAM.match(data, position)
+            if match is not None:
+                # The dictionary runs from "N 0 obj" to the "stream" keyword.
+                begin = data.rfind(b"obj", max(0, match.start() - _DICT_WINDOW), match.start())
+                end = data.find(b"stream", match.end(), match.end() + _DICT_WINDOW)
+                begin = begin if begin >= 0 else max(0, match.start() - _DICT_WINDOW)
+                end = end if end >= 0 else match.end() + _DICT_WINDOW
+                if _SUSPECT_FILTER.search(data, begin, min(end, size)):
+                    raise PdfRejected(Rejection.TOO_COMPLEX)
+            position = data.find(b"/Type", position + 1)
     stream.seek(0)
+
+
+@contextmanager
+def _mapped(stream: IO[bytes], size: int) -> Iterator[bytes | mmap.mmap]:
+    """The file's bytes without copying them when it has a descriptor; else read whole
+    (bytes and in-memory uploads are in memory already)."""
+    if size == 0:
+        yield b""
+        return
+    try:
+        descriptor = stream.fileno()
+    except (AttributeError, OSError, ValueError):
+        descriptor = -1
+    if descriptor >= 0:
+        if stream.writable():
+            stream.flush()  # a file still being written: map what it holds
+        with mmap.mmap(descriptor, 0, access=mmap.ACCESS_READ) as mapped:
+            yield mapped
+        return
+    stream.seek(0)
+    yield stream.read()

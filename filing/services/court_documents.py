@@ -33,6 +33,8 @@ def court_document_issue(
     checked: PdfInfo | None = None,
     ip_address: str | None = None,
     on_issue: Callable[[CourtDocument], None] | None = None,
+    stamp_kind: StampKind = StampKind.ISSUED,
+    deliver: bool = True,
 ) -> CourtDocument:
     """Issue a document to a case: checked, stamped ISSUED with a DRN, stored, audited.
 
@@ -46,6 +48,10 @@ def court_document_issue(
     is written: a later app records what the document is for (causebook's hearing and
     its notice) in the same transaction, without filing knowing of it. If it raises,
     nothing is issued and no file is kept.
+
+    ``stamp_kind`` is the band's label: ISSUED for the court's own documents, COPY or
+    CERTIFIED_COPY for a copy issued on an application. ``deliver=False`` leaves delivery
+    to the caller: a copy goes to its applicant alone, not to every party on the case.
     """
     require_registry_staff(staff)
     if case.number is None:
@@ -58,7 +64,7 @@ def court_document_issue(
     for _attempt in range(5):
         drn = drn_generate()
         stamp = Stamp(
-            kind=StampKind.ISSUED,
+            kind=stamp_kind,
             court_name_en=court.name_en,
             court_name_zh=court.name_zh,
             case_number=case.case_number,
@@ -94,7 +100,13 @@ def court_document_issue(
                 )
                 from .follow_up import court_document_delivery_owe
 
-                court_document_delivery_owe(document)
+                if deliver:
+                    court_document_delivery_owe(document)
+                    from ..webhooks import court_document_issued_event
+
+                    # Every organisation on record hears of it (accounts.webhooks); a copy for
+                    # one applicant is not news for the parties.
+                    court_document_issued_event(document)
                 if on_issue is not None:
                     on_issue(document)
             return document

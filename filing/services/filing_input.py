@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import IO, Any
 
@@ -101,3 +101,20 @@ class FilingDetails:
     for_party: Party | None = None
     access_code: CaseAccessCode | None = None
     refiles: Submission | None = None
+    # The payment that already covers the fee (a bulk batch's one deposit payment: filing/bulk/).
+    payment_reference: str = ""
+
+
+@dataclass(frozen=True)
+class SummonsListing:
+    """What the registry allots when it accepts a summons (filing.services.summonses.summons_return_day_allot).
+
+    ``return_at`` is aware (the admin form reads it in Hong Kong time). ``magistrate_en`` may
+    be left blank: the summons is then listed before the magistrate already listed in that
+    courtroom on that day (causebook's listing refuses it if there is none).
+    """
+
+    return_at: datetime
+    courtroom: str
+    magistrate_en: str = ""
+    magistrate_zh: str = ""

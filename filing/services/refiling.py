@@ -24,7 +24,7 @@ from icms.core.crypto import encrypt
 from icms.core.storage import StoredFiles, open_document
 
 from .. import access
-from ..models import Case, DraftDocument, Party, Submission, SubmissionDraft
+from ..models import Case, DraftDocument, Party, Submission, SubmissionDraft, SummonsDetails
 from .submissions import SubmissionRefused
 
 # The new-case form's prefixes (filing/forms_new_case.py): "case-respondents-0-name_en".
@@ -35,6 +35,16 @@ _SIDE_PREFIXES = {
     Party.Side.THIRD_PARTY: "third_parties",
 }
 _PARTY_FIELDS = ("name_en", "name_zh", "kind", "address_for_service", "id_kind", "id_number")
+_SUMMONS_FIELDS = (
+    "offence_en",
+    "offence_zh",
+    "ordinance",
+    "section",
+    "offence_date",
+    "offence_place",
+    "department_reference",
+    "officer_reference",
+)
 
 
 def _refused(message: Any) -> SubmissionRefused:
@@ -61,6 +71,11 @@ def new_case_answers(case: Case) -> dict[str, list[str]]:
     }
     if case.amount_claimed is not None:
         answers[f"{_FORM_PREFIX}-amount_claimed"] = [f"{case.amount_claimed:.2f}"]
+    summons = SummonsDetails.objects.filter(case=case).first()
+    if summons is not None:  # a summons's offence (filing/forms_summons.py)
+        for name in _SUMMONS_FIELDS:
+            value = getattr(summons, name)
+            answers[f"{_FORM_PREFIX}-{name}"] = [value.isoformat() if name == "offence_date" else str(value)]
     for side, prefix in _SIDE_PREFIXES.items():
         parties = list(case.parties.filter(side=side).order_by("ordinal", "pk"))
         base = f"{_FORM_PREFIX}-{prefix}"

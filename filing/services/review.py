@@ -24,6 +24,7 @@ from ..sealing import drn_generate
 from .joining import access_codes_issue
 from .messages import message_post
 from .representation import representation_on_acceptance
+from .summonses import SummonsListing, summons_return_day_allot
 
 
 class ReviewRefused(ValidationError):
@@ -109,8 +110,12 @@ def filing_accept(
     clerk: User,
     ip_address: str | None = None,
     accepted_without_opening: bool = False,
+    summons_listing: SummonsListing | None = None,
 ) -> Submission:
     """Accept a filing: number a new case, give each document a DRN and its inspection flag.
+
+    A new summons needs ``summons_listing``, its return day and courtroom: acceptance
+    records them and lists it on that day's cause list (:func:`summons_return_day_allot`).
 
     The clerk must have opened (or previewed) each of its documents first
     (:class:`~filing.models.DocumentView`), or say ``accepted_without_opening``: the audit
@@ -137,6 +142,12 @@ def filing_accept(
         Case.objects.filter(pk=case.pk).update(status=Case.Status.ACTIVE, issued_at=submission.deemed_received_at)
         # Before the sealed copy is made: its seal prints each respondent's code (filing/joining.py).
         access_codes_issue(case=case, actor=clerk, ip_address=ip_address)
+        try:
+            summons_return_day_allot(case=case, listing=summons_listing, clerk=clerk, ip_address=ip_address)
+        except ValidationError as refused:  # the claim above rolls back with the transaction
+            raise ReviewRefused(
+                " ".join(refused.messages), code=getattr(refused, "code", None) or "return_day"
+            ) from None
     for document in submission.documents.select_related("document_type"):
         _assign_drn(document)
         Document.objects.filter(pk=document.pk).update(public_inspection=document.document_type.public_inspection)
@@ -162,6 +173,9 @@ def filing_accept(
     sealing_owe(submission)
     # The other parties on record are told once the sealed copies exist (not for an opening filing).
     other_parties_owe(submission)
+    from ..webhooks import submission_decided_event
+
+    submission_decided_event(submission)  # filing.accepted, with the case number
     return submission
 
 
@@ -197,6 +211,9 @@ def filing_return(
         ip_address=ip_address,
     )
     hooks.submission_returned(submission)
+    from ..webhooks import submission_decided_event
+
+    submission_decided_event(submission)  # filing.returned, with the reasons
     text = render_message(
         "filing/messages/submission_returned",
         {

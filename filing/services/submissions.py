@@ -304,6 +304,7 @@ def _submission_receive(
             for_party=details.for_party,
             access_code=details.access_code,
             refiles=details.refiles,
+            payment_reference=details.payment_reference,
         )
         submission.refresh_from_db(fields=["received_at"])
         for ordinal, (upload, info) in enumerate(zip(uploads, checked, strict=True), start=1):
@@ -338,9 +339,12 @@ def _submission_receive(
             },
             ip_address=ip_address,
         )
+        from ..webhooks import submission_received_events
         from .follow_up import acknowledgement_owe
 
         acknowledgement_owe(submission)
+        # The filer's organisation hears of it (accounts.webhooks), in this same transaction.
+        submission_received_events(submission)
     return submission
 
 

@@ -11,6 +11,7 @@ from django.utils.dateparse import parse_datetime
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from icms.core.api_errors import errors
 from icms.core.time import HONG_KONG
 
 from .core import NaiveDatetimeError, deemed_receipt
@@ -72,7 +73,9 @@ def parse_instant(raw: str | None) -> datetime:
     return value
 
 
-@router.get("/deemed-receipt", response={200: DeemedReceiptOut, 400: ErrorOut}, url_name="calendar_deemed_receipt")
+@router.get(
+    "/deemed-receipt", response={200: DeemedReceiptOut, **errors(400, 422)}, url_name="calendar_deemed_receipt"
+)
 def deemed_receipt_view(request: HttpRequest, at: str | None = None) -> DeemedReceiptOut:
     """When something received at ``at`` (default: now) is deemed received, with the rule and facts."""
     received_at = parse_instant(at)
@@ -91,7 +94,7 @@ def deemed_receipt_view(request: HttpRequest, at: str | None = None) -> DeemedRe
     )
 
 
-@router.get("/status", response=StatusOut, url_name="calendar_status")
+@router.get("/status", response={200: StatusOut, **errors(400)}, url_name="calendar_status")
 def status_view(request: HttpRequest) -> StatusOut:
     """Whether the registry is open now, its next opening, and any closure in force."""
     status = registry_status()

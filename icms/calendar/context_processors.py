@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from .models import Closure
-from .selectors import closures_not_over_cached, maintenance_windows_cached
+from .selectors import calendar_notices_for_request
 
 NOTICE_AHEAD = timedelta(days=7)
 
@@ -15,9 +15,10 @@ def maintenance(request: HttpRequest) -> dict[str, object]:
     for the banner slot in base.html."""
     now = timezone.now()
     zh = (get_language() or "").startswith("zh")
+    notices = calendar_notices_for_request(request)  # read once, with the maintenance check
     upcoming = [
         {"starts_at": s, "ends_at": e, "notice": (zh and nz) or ne}
-        for s, e, ne, nz in maintenance_windows_cached()
+        for s, e, ne, nz in notices.maintenance_windows
         if s - NOTICE_AHEAD <= now < e
     ]
     closed = [
@@ -26,7 +27,7 @@ def maintenance(request: HttpRequest) -> dict[str, object]:
             "reopens_at": notice.reopens_at,
             "notice": (zh and notice.notice_zh) or notice.notice_en,
         }
-        for notice in closures_not_over_cached()
+        for notice in notices.closures
         if notice.starts_at <= now and (notice.reopens_at is None or now < notice.reopens_at)
     ]
     return {"maintenance_windows": upcoming, "registry_closures": closed}

@@ -72,14 +72,14 @@ def upcoming_maintenance(*, now: datetime) -> list[MaintenanceWindow]:
 
 def maintenance_windows_cached() -> list[tuple[datetime, datetime, str, str]]:
     """Current and future maintenance windows, cached briefly: every request consults them."""
-    cached: list[tuple[datetime, datetime, str, str]] | None = cache.get(MAINTENANCE_CACHE_KEY)
-    if cached is None:
-        cached = [
-            (w.starts_at, w.ends_at, w.notice_en, w.notice_zh)
-            for w in MaintenanceWindow.objects.filter(ends_at__gt=timezone.now()).order_by("starts_at")[:10]
-        ]
-        cache.set(MAINTENANCE_CACHE_KEY, cached, MAINTENANCE_CACHE_SECONDS)
-    return cached
+    return calendar_notices_cached().maintenance_windows
+
+
+def _maintenance_windows() -> list[tuple[datetime, datetime, str, str]]:
+    return [
+        (w.starts_at, w.ends_at, w.notice_en, w.notice_zh)
+        for w in MaintenanceWindow.objects.filter(ends_at__gt=timezone.now()).order_by("starts_at")[:10]
+    ]
 
 
 @dataclass(frozen=True)
@@ -96,12 +96,47 @@ def closures_not_over_cached() -> list[ClosureNotice]:
 
     Saving or deleting a closure clears the cache (:func:`calendar_record_save`).
     """
-    cached: list[ClosureNotice] | None = cache.get(CLOSURES_CACHE_KEY)
-    if cached is None:
-        now = timezone.now()
-        cached = [
-            ClosureNotice(c.starts_at, c.reopens_at, c.reason, c.notice_en, c.notice_zh)
-            for c in Closure.objects.exclude(reopens_at__lte=now).order_by("starts_at")[:10]
-        ]
-        cache.set(CLOSURES_CACHE_KEY, cached, MAINTENANCE_CACHE_SECONDS)
-    return cached
+    return calendar_notices_cached().closures
+
+
+def _closures_not_over() -> list[ClosureNotice]:
+    now = timezone.now()
+    return [
+        ClosureNotice(c.starts_at, c.reopens_at, c.reason, c.notice_en, c.notice_zh)
+        for c in Closure.objects.exclude(reopens_at__lte=now).order_by("starts_at")[:10]
+    ]
+
+
+@dataclass(frozen=True)
+class CalendarNotices:
+    maintenance_windows: list[tuple[datetime, datetime, str, str]]
+    closures: list[ClosureNotice]
+
+
+def calendar_notices_cached() -> CalendarNotices:
+    """The maintenance windows and the closures not over, in one round trip to the cache.
+
+    Every page needs both (the maintenance check and the banner), so they are read with
+    one ``get_many`` rather than a ``get`` each: a round trip to Redis cost more than
+    rendering the banner. Each key is still filled and cleared on its own.
+    """
+    found = cache.get_many([MAINTENANCE_CACHE_KEY, CLOSURES_CACHE_KEY])
+    windows: list[tuple[datetime, datetime, str, str]] | None = found.get(MAINTENANCE_CACHE_KEY)
+    if windows is None:
+        windows = _maintenance_windows()
+        cache.set(MAINTENANCE_CACHE_KEY, windows, MAINTENANCE_CACHE_SECONDS)
+    closures: list[ClosureNotice] | None = found.get(CLOSURES_CACHE_KEY)
+    if closures is None:
+        closures = _closures_not_over()
+        cache.set(CLOSURES_CACHE_KEY, closures, MAINTENANCE_CACHE_SECONDS)
+    return CalendarNotices(maintenance_windows=windows, closures=closures)
+
+
+def calendar_notices_for_request(request: object) -> CalendarNotices:
+    """:func:`calendar_notices_cached`, read once per request: the maintenance middleware
+    and the banner's context processor share it."""
+    notices: CalendarNotices | None = getattr(request, "_icms_calendar_notices", None)
+    if notices is None:
+        notices = calendar_notices_cached()
+        setattr(request, "_icms_calendar_notices", notices)  # noqa: B010
+    return notices

@@ -47,6 +47,12 @@ class AuditEventType(models.TextChoices):
     # accounts: API tokens
     API_TOKEN_CREATED = "api_token.created", _("API token created")
     API_TOKEN_REVOKED = "api_token.revoked", _("API token revoked")
+    # accounts: an organisation's webhook endpoints and their deliveries
+    WEBHOOK_ENDPOINT_CREATED = "webhook_endpoint.created", _("Webhook endpoint registered")
+    WEBHOOK_ENDPOINT_CHANGED = "webhook_endpoint.changed", _("Webhook endpoint changed")
+    WEBHOOK_ENDPOINT_SECRET_ROTATED = "webhook_endpoint.secret_rotated", _("Webhook signing secret replaced")
+    WEBHOOK_ENDPOINT_DELETED = "webhook_endpoint.deleted", _("Webhook endpoint deleted")
+    WEBHOOK_DELIVERY_FAILED = "webhook.delivery_failed", _("Webhook delivery failed in the portal")
     # accounts: organisations, invitations and memberships
     ORGANISATION_APPLIED = "organisation.applied", _("Organisation application received")
     ORGANISATION_APPROVED = "organisation.approved", _("Organisation approved")
@@ -112,6 +118,13 @@ class AuditEventType(models.TextChoices):
         "filing.court_document_delivery_failed",
         _("Court document could not be delivered"),
     )
+    # filing: bulk filing of summonses (filing/bulk/)
+    FILING_BULK_BATCH_CHECKED = "filing.bulk_batch_checked", _("Bulk filing manifest checked")
+    FILING_BULK_BATCH_STARTED = "filing.bulk_batch_started", _("Bulk filing paid and started")
+    FILING_BULK_BATCH_INTERRUPTED = "filing.bulk_batch_interrupted", _("Bulk filing interrupted")
+    FILING_BULK_BATCH_RESUMED = "filing.bulk_batch_resumed", _("Bulk filing resumed")
+    FILING_BULK_BATCH_FINISHED = "filing.bulk_batch_finished", _("Bulk filing finished")
+    FILING_BULK_BATCH_CANCELLED = "filing.bulk_batch_cancelled", _("Bulk filing batch cancelled")
 
     # payments: orders, gateways and receipts
     PAYMENTS_ORDER_CREATED = "payments.order_created", _("Payment order created")
@@ -160,3 +173,10 @@ class AuditEventType(models.TextChoices):
     CAUSEBOOK_HEARING_DELETED = "causebook.hearing_deleted", _("Hearing deleted")
     CAUSEBOOK_HEARING_ADJOURNED = "causebook.hearing_adjourned", _("Hearing adjourned")
     CAUSEBOOK_HEARING_VACATED = "causebook.hearing_vacated", _("Hearing vacated")
+    # causebook: Enquire Summons, the public look-up of a summons by its number and the ID's last four
+    CAUSEBOOK_SUMMONS_ENQUIRY_LOCKED = "causebook.summons_enquiry_locked", _("Summons enquiries locked")
+    # causebook: copies, certified true copies and certificates
+    CAUSEBOOK_COPY_APPLIED = "causebook.copy_applied", _("Copy or certificate applied for")
+    CAUSEBOOK_COPY_PAID = "causebook.copy_paid", _("Copy or certificate paid for")
+    CAUSEBOOK_COPY_ISSUED = "causebook.copy_issued", _("Copy or certificate issued")
+    CAUSEBOOK_COPY_REFUSED = "causebook.copy_refused", _("Copy or certificate refused")

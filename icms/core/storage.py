@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
 import uuid
 from collections.abc import Callable, Iterator
@@ -26,18 +27,21 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from io import BytesIO
+from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, Final, Self, TypeAlias, cast
 
 from django.conf import settings
 from django.core.files.base import File
-from django.core.files.storage import Storage, storages
+from django.core.files.storage import FileSystemStorage, Storage, storages
+from django.core.files.uploadedfile import TemporaryUploadedFile
 from django.db import transaction
 from django.http import FileResponse, HttpResponseBase, HttpResponseRedirect
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
 from .time import HONG_KONG
+from .uploads import streamed_digest
 
 logger = logging.getLogger(__name__)
 
@@ -179,9 +183,18 @@ def store_document(
     bytes stored are proven to be the bytes checked; on a mismatch the file is removed
     and :class:`StorageIntegrityError` is raised.
 
+    An upload hashed as it streamed in (:mod:`icms.core.uploads`), unchanged since and
+    validated with that digest, is moved into place on the filesystem rather than read
+    and hashed again: the file stored is then the very file checked.
+
     Prefer :meth:`StoredFiles.save`, which also removes the file if the submission fails.
     """
     storage = storage or default_storage()
+    moved = _store_streamed_upload(
+        content, prefix=prefix, extension=extension, expected_sha256=expected_sha256, storage=storage
+    )
+    if moved is not None:
+        return moved
     raw = _raw_stream(content)
     raw.seek(0)
     reader = _HashingReader(raw)
@@ -206,6 +219,48 @@ def store_document(
         _delete_quietly(storage, saved)
         raise StorageIntegrityError(f"Stored bytes hash to {digest}, not the validated {expected_sha256}.")
     return StoredDocument(key=saved, size=size, sha256=digest)
+
+
+def _store_streamed_upload(
+    content: Content, *, prefix: str, extension: str, expected_sha256: str | None, storage: Storage
+) -> StoredDocument | None:
+    """Move a checked temporary upload into place on the filesystem, without reading it again.
+
+    Only for an upload hashed as it streamed in (:mod:`icms.core.uploads`), unchanged
+    since, whose digest is the one the caller validated: then the file moved is the file
+    checked, byte for byte, and its digest is already proven. Anything else (another
+    backend, bytes, a digest that differs) returns ``None`` and is copied and hashed.
+    """
+    digest = streamed_digest(content)
+    if (
+        digest is None
+        or expected_sha256 is None
+        or digest.sha256 != expected_sha256.lower()
+        or not isinstance(storage, FileSystemStorage)
+        or not isinstance(content, TemporaryUploadedFile)
+        or not _same_device(content.temporary_file_path(), str(storage.location))
+    ):
+        return None
+    key = document_key(prefix=prefix, extension=extension)
+    try:
+        # FileSystemStorage moves a file that has temporary_file_path() (file_move_safe).
+        saved = storage.save(key, content)
+    except Exception as error:
+        _delete_quietly(storage, key)
+        raise StorageUnavailable(f"Could not store {key} in {type(storage).__name__}: {error}") from error
+    content.close()  # its temporary file is now the stored file (a missing file is fine to close)
+    return StoredDocument(key=saved, size=digest.size, sha256=digest.sha256)
+
+
+def _same_device(path: str, location: str) -> bool:
+    """True when a rename can move ``path`` under ``location``: the same filesystem, no copy."""
+    target = Path(location)
+    while not target.exists() and target != target.parent:
+        target = target.parent
+    try:
+        return os.stat(path).st_dev == target.stat().st_dev
+    except OSError:
+        return False
 
 
 def _delete_quietly(storage: Storage, key: str) -> bool:

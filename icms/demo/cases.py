@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import TypeAlias
 
 from django.db import transaction
 
 from accounts.models import Membership, User
-from filing.models import Case, CaseAssignment, CaseType, Party
+from filing.models import Case, CaseAssignment, CaseType, Party, SummonsDetails
 from icms.core.time import HONG_KONG as HKT
 
 # A party is (kind, English name, Chinese name, demo key of the user in person, demo key of the firm on record).
@@ -112,7 +112,38 @@ def load(people: dict[str, object]) -> list[Case]:
                     },
                 )
         cases.append(case)
+    _summons_details(people)
     return cases
+
+
+# The demo summons's defendant, as Enquire Summons finds them: ESS 10233/2026 and "1630" (K402163(0)).
+DEMO_DEFENDANT_ID = "K4021630"
+DEMO_DEFENDANT_ADDRESS = "Flat 12, 3/F, Block B, Kam Fung Court, 8 Sai Wan Ho Street, Hong Kong"
+
+
+def _summons_details(people: dict[str, object]) -> None:
+    """What the demo summons (ESS) carries; its return day is its hearing's (icms/demo/hearings.py)."""
+    case = Case.objects.get(case_type__prefix="ESS", number=10233, year=2026)
+    Party.objects.filter(case=case, side=Party.Side.RESPONDENT, ordinal=1).update(
+        address_for_service=DEMO_DEFENDANT_ADDRESS
+    )
+    defendant = Party.objects.get(case=case, side=Party.Side.RESPONDENT, ordinal=1)
+    defendant.id_kind, defendant.id_number = Party.IdKind.HKID, DEMO_DEFENDANT_ID  # encrypted on save
+    defendant.save(update_fields=["id_kind", "id_number"])
+    SummonsDetails.objects.update_or_create(
+        case=case,
+        defaults={
+            "offence_en": "Depositing litter or waste in a public place",
+            "offence_zh": "在公眾地方棄置垃圾或廢物",
+            "ordinance": "Cap. 570",
+            "section": "s. 4(1)",
+            "offence_date": date(2026, 6, 30),
+            "offence_place": "Outside 180 Shau Kei Wan Road, Sai Wan Ho",
+            "prosecutor": people.get("department"),
+            "officer_reference": "FEHD/HO/8812",
+            "department_reference": "FEHD/ESS/2026/10233",
+        },
+    )
 
 
 def link_demo_cases(people: dict[str, object], cases: list[Case]) -> None:

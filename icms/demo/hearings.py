@@ -8,7 +8,7 @@ from django.db import transaction
 
 from causebook.models import Hearing
 from causebook.selectors import hong_kong_today
-from filing.models import Case
+from filing.models import Case, SummonsDetails
 from icms.core.time import HONG_KONG
 from icms.demo.cases import DEMO_CASES
 
@@ -77,4 +77,6 @@ def load(people: dict[str, object]) -> list[Hearing]:
             },
         )
         hearings.append(hearing)
+        if kind == "plea":  # the demo summons: its return day is this listing (Enquire Summons shows it)
+            SummonsDetails.objects.filter(case=case).update(return_at=starts_at, courtroom=room)
     return hearings

@@ -114,6 +114,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # A NUL character anywhere in a request is a 400 before any view or query meets it.
+    "icms.core.nul.RefuseNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -257,6 +259,13 @@ OUTBOX_OVERDUE_AFTER = env.int("OUTBOX_OVERDUE_AFTER", default=300)
 # Finished rows are kept this long for the record of what was done, then purged.
 OUTBOX_DONE_RETENTION_DAYS = env.int("OUTBOX_DONE_RETENTION_DAYS", default=30)
 
+# --- Webhooks to organisations' endpoints (accounts.webhooks; docs/webhooks.md) ---
+# Off in production: only https:// URLs whose host resolves to public addresses. On (the
+# test settings), http:// and loopback or private addresses are allowed too, for a local receiver.
+WEBHOOKS_ALLOW_INSECURE = env.bool("WEBHOOKS_ALLOW_INSECURE", default=False)
+# A delivery is tried this many times (about 21 hours with the schedule in docs/webhooks.md).
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
+
 # --- Fixity of stored documents (icms.core.fixity; docs/operations.md, "Fixity") ---
 # Every stored object whose record holds a SHA-256 is read and hashed again once per
 # cycle. Beat runs a small batch every FIXITY_INTERVAL seconds, sized to finish the
@@ -273,6 +282,11 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "var" / "static")
 STATIC_URL = "static/"
 # Private documents: readable by the portal's own user and group only.
+# Uploads are hashed as they stream in (icms/core/uploads.py): the checks and storage need not read them again.
+FILE_UPLOAD_HANDLERS = [
+    "icms.core.uploads.HashingMemoryFileUploadHandler",
+    "icms.core.uploads.HashingTemporaryFileUploadHandler",
+]
 FILE_UPLOAD_PERMISSIONS = 0o640
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 STATICFILES_DIRS = [BASE_DIR / "static"]

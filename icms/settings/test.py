@@ -16,6 +16,8 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 # The suite pays through the sandbox gateway and loads the demo data, both development-only.
 os.environ.setdefault("PAYMENT_SANDBOX_ENABLED", "true")
 os.environ.setdefault("DEMO_DATA_ALLOWED", "true")
+# Webhook tests post to a receiver on 127.0.0.1 over plain HTTP.
+os.environ.setdefault("WEBHOOKS_ALLOW_INSECURE", "true")
 
 from .base import *  # noqa: F403
 
@@ -24,16 +26,36 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = True
-MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
+# Each pytest-xdist worker (scripts/test.sh runs two) gets its own Redis database, Celery
+# queue and media directory, so parallel workers (and a developer's running worker) never
+# consume, flush or overwrite each other's. A process the tests start (a Celery worker,
+# gunicorn) inherits PYTEST_XDIST_WORKER, so it finds the same ones.
+_XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+_WORKER_INDEX = 0 if _XDIST_WORKER == "main" else int(_XDIST_WORKER.removeprefix("gw"))
+MEDIA_ROOT = BASE_DIR / "var" / ("test-media" if _XDIST_WORKER == "main" else f"test-media-{_XDIST_WORKER}")  # noqa: F405
 if not AWS_STORAGE_BUCKET_NAME:  # noqa: F405 - with a bucket (a process of the S3 tests) there is no directory
     STORAGES["default"]["OPTIONS"]["location"] = MEDIA_ROOT  # noqa: F405
 
-# Each pytest-xdist worker gets its own cache prefix and Celery queue, so parallel
-# runs (and a developer's running worker) never consume each other's messages.
-# Redis databases 1-15 are for tests: "main" (no xdist) uses 1, gw0 uses 2, and so on.
-_XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
-_REDIS_TEST_DB = 1 if _XDIST_WORKER == "main" else 2 + int(_XDIST_WORKER.removeprefix("gw")) % 14
-REDIS_URL = os.environ.get("TEST_REDIS_URL", f"redis://127.0.0.1:6379/{_REDIS_TEST_DB}")
+
+def _redis_test_url() -> str:
+    """This process's Redis database. Databases 1-15 are for tests: without TEST_REDIS_URL,
+    "main" (no xdist) uses 1, gw0 2, gw1 3 and so on; with TEST_REDIS_URL=redis://.../N, main and
+    gw0 use N, gw1 N+1 and so on (wrapping round within 1-15). A worker puts its answer back in
+    the environment, marked as its own, so a process it starts takes the URL it is given as it is."""
+    given = os.environ.get("TEST_REDIS_URL")
+    if _XDIST_WORKER == "main" or os.environ.get("ICMS_TEST_REDIS_URL_OF") == _XDIST_WORKER:
+        return given or "redis://127.0.0.1:6379/1"
+    if not given:
+        url = f"redis://127.0.0.1:6379/{2 + _WORKER_INDEX % 14}"
+    else:
+        base, _, db = given.rpartition("/")
+        number = (int(db) if db.isdigit() else 0) + _WORKER_INDEX
+        url = f"{base}/{number if number <= 15 else 1 + (number - 1) % 15}"
+    os.environ["TEST_REDIS_URL"], os.environ["ICMS_TEST_REDIS_URL_OF"] = url, _XDIST_WORKER
+    return url
+
+
+REDIS_URL = _redis_test_url()
 CACHES["default"]["LOCATION"] = REDIS_URL  # noqa: F405
 CELERY_BROKER_URL = REDIS_URL
 CELERY_TASK_DEFAULT_QUEUE = f"icms-test-{_XDIST_WORKER}"

@@ -209,6 +209,9 @@ def order_mark_paid(
         deposit_top_up_credit(order)  # the money is in: credit the account in this same transaction
     receipt_allocate(order=order)
     paid_follow_up_owe(order)
+    from ..webhooks import payment_settled_event
+
+    payment_settled_event(order)  # the payer's organisation hears of it (accounts.webhooks)
     return order
 
 

@@ -254,6 +254,9 @@ def refund_complete(*, refund: Refund, gateway_reference: str) -> bool:
     receipt_refresh_owe(order=order)
     if refund.kind == ORDER_REFUND:
         refunded_follow_up_owe(refund)
+    from ..webhooks import refund_paid_event
+
+    refund_paid_event(refund)  # the payer's organisation hears of it (accounts.webhooks)
     return True
 
 

@@ -13,8 +13,11 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts import services
-from accounts.models import ApiToken, Invitation, Membership, Organisation
+from accounts.models import ApiToken, Invitation, Membership, Organisation, WebhookDelivery, WebhookEndpoint
 from accounts.tokens import api_token_create
+from accounts.webhooks import webhook_event_record
+from accounts.webhooks.endpoints import webhook_endpoint_create
+from icms.core.models import OutboxItem
 from tests.accounts.conftest import Firm
 from tests.checklist import (
     View,
@@ -52,6 +55,25 @@ class World:
     def api_token(self) -> ApiToken:
         row, _token = api_token_create(user=self.individual, name="Practice manager")
         return row
+
+    @cached_property
+    def webhook_endpoint(self) -> WebhookEndpoint:
+        endpoint, _secret = webhook_endpoint_create(
+            actor=self.admin, url="http://127.0.0.1:9/icms", description="Case manager"
+        )
+        return endpoint
+
+    @cached_property
+    def webhook_delivery(self) -> WebhookDelivery:
+        from django.db import transaction
+
+        endpoint = self.webhook_endpoint  # listening before the event happens
+        with transaction.atomic():
+            event = webhook_event_record(
+                organisation=self.firm.organisation, event_type="payment.settled", data={"amount": "1045.00"}
+            )
+        assert event is not None
+        return WebhookDelivery.objects.get(event=event, endpoint=endpoint)
 
 
 @pytest.fixture
@@ -225,6 +247,56 @@ VIEWS = [
         state=lambda w: ApiToken.objects.get(pk=w.api_token.pk).revoked_at is not None,
         goes_to=lambda w: reverse("accounts:api_tokens"),
         changed_to=lambda w: True,
+    ),
+    View(
+        "accounts:webhooks",
+        lambda w: reverse("accounts:webhooks"),
+        methods=("GET", "POST"),
+        user="admin",
+        other="member",
+        shows=lambda w: w.webhook_endpoint.url,
+        data=lambda w: {"url": "https://hooks.example.com/second"},
+        state=lambda w: list(WebhookEndpoint.objects.order_by("pk").values_list("url", flat=True)),
+    ),
+    View(
+        "accounts:webhook_endpoint",
+        lambda w: reverse("accounts:webhook_endpoint", args=[w.webhook_endpoint.pk]),
+        methods=("GET", "POST"),
+        user="admin",
+        other="other_admin",
+        shows=lambda w: str(w.webhook_delivery.event_id),
+        data=lambda w: {"description": "Switched off"},
+        state=lambda w: WebhookEndpoint.objects.get(pk=w.webhook_endpoint.pk).disabled_at is None,
+        goes_to=lambda w: reverse("accounts:webhook_endpoint", args=[w.webhook_endpoint.pk]),
+        changed_to=lambda w: False,
+    ),
+    View(
+        "accounts:webhook_secret_rotate",
+        lambda w: reverse("accounts:webhook_secret_rotate", args=[w.webhook_endpoint.pk]),
+        methods=("POST",),
+        user="admin",
+        other="other_admin",
+        state=lambda w: WebhookEndpoint.objects.get(pk=w.webhook_endpoint.pk).secret,
+    ),
+    View(
+        "accounts:webhook_endpoint_delete",
+        lambda w: reverse("accounts:webhook_endpoint_delete", args=[w.webhook_endpoint.pk]),
+        methods=("POST",),
+        user="admin",
+        other="other_admin",
+        state=lambda w: WebhookEndpoint.objects.filter(pk=w.webhook_endpoint.pk).exists(),
+        goes_to=lambda w: reverse("accounts:webhooks"),
+        changed_to=lambda w: False,
+    ),
+    View(
+        "accounts:webhook_delivery_send_again",
+        lambda w: reverse("accounts:webhook_delivery_send_again", args=[w.webhook_delivery.pk]),
+        methods=("POST",),
+        user="admin",
+        other="other_admin",
+        state=lambda w: OutboxItem.objects.filter(kind="accounts.webhook_deliver", payload__manual=True).count(),
+        goes_to=lambda w: reverse("accounts:webhook_endpoint", args=[w.webhook_endpoint.pk]),
+        changed_to=lambda w: 1,
     ),
 ]
 

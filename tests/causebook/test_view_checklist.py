@@ -15,8 +15,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from causebook.copies import copy_application_create, public_copy_target
 from causebook.inspection import inspection_purchase_create, inspection_purchase_grant
-from causebook.models import InspectionPurchase, SearchPurchase
+from causebook.models import CopyApplication, InspectionPurchase, SearchPurchase
 from causebook.query import SearchQuery
 from causebook.services import search_purchase_create, search_purchase_grant
 from filing.models import Party
@@ -89,6 +90,25 @@ class World:
         return submission.documents.get()
 
     @cached_property
+    def copy_party(self):
+        """The writ's filer: a party in person to its case, who may apply for copies."""
+        return self.writ.submission.submitted_by
+
+    @cached_property
+    def copy_application(self) -> CopyApplication:
+        """A member of the public's application for a copy of the writ, not paid yet."""
+        target = public_copy_target(kind="filed", pk=self.writ.pk)
+        return copy_application_create(
+            applicant=None,
+            case=self.writ.submission.case,
+            kind="copy",
+            copies=1,
+            target=target,
+            applicant_name="LEE Siu Ming",
+            applicant_email="lee@example.hk",
+        )
+
+    @cached_property
     def inspection(self) -> InspectionPurchase:
         """An inspection of the writ, paid."""
         purchase = inspection_purchase_create(user=AnonymousUser(), kind="filed", pk=self.writ.pk)
@@ -155,6 +175,13 @@ VIEWS = [
         shows=lambda w: _listing(w, w.case.case_number),
     ),
     View(
+        "causebook:summons_enquiry",
+        lambda w: reverse("causebook:summons_enquiry"),
+        methods=("GET", "POST"),
+        data=lambda w: {"summons_number": "KCS 1/2026", "id_last_four": "4563"},
+        shows=lambda w: "Enquire Summons",
+    ),
+    View(
         "causebook:inspection_create",
         lambda w: reverse("causebook:inspection_create", args=["filed", w.writ.pk]),
         methods=("POST",),
@@ -170,6 +197,43 @@ VIEWS = [
         "causebook:inspection_copy",
         lambda w: reverse("causebook:inspection_copy", args=[w.inspection.token]),
         shows=lambda w: b"%PDF-",
+    ),
+    # Copies and certificates (test_copies.py).
+    View(
+        "causebook:case_copies",
+        lambda w: reverse("causebook:case_copies", args=[w.writ.submission.case_id]),
+        user="copy_party",
+        other="outsider",
+        shows=lambda w: "Writ of summons",
+    ),
+    View(
+        "causebook:copy_apply",
+        lambda w: reverse("causebook:copy_apply", args=[w.writ.submission.case_id, f"filed-{w.writ.pk}"]),
+        methods=("GET", "POST"),
+        user="copy_party",
+        other="outsider",
+        shows=lambda w: "Apply for a copy",
+        data=lambda w: {"kind": "copy", "copies": "1"},
+        state=lambda w: CopyApplication.objects.count(),
+    ),
+    View(
+        "causebook:copies_mine",
+        lambda w: reverse("causebook:copies_mine"),
+        user="copy_party",
+        shows=lambda w: "Your applications",
+    ),
+    View(
+        "causebook:public_copy_apply",
+        lambda w: reverse("causebook:public_copy_apply", args=["filed", w.writ.pk]),
+        methods=("GET", "POST"),
+        shows=lambda w: "Personal Information Collection Statement",
+        data=lambda w: {"name": "LEE Siu Ming", "email": "lee@example.hk", "kind": "copy", "copies": "1"},
+        state=lambda w: CopyApplication.objects.count(),
+    ),
+    View(
+        "causebook:copy_status",
+        lambda w: reverse("causebook:copy_status", args=[w.copy_application.access_token]),
+        shows=lambda w: w.copy_application.reference,
     ),
 ]
 

@@ -44,9 +44,21 @@ ALLOWED_LATIN = {
     "WCAG", "AA", "NVDA", "JAWS", "VoiceOver", "axe", "core", "Django",
     # The calendar programs the hearing-feed instructions name, and the submission reference's prefix.
     "Outlook", "Google", "Apple", "ES",
+    # File formats and the units and date patterns a bulk manifest's instructions name.
+    "ZIP", "Excel", "XLSX", "UTF", "MB", "DD", "MM", "YYYY",
+    # Values typed into a bulk manifest or an API request, quoted as they must be typed.
+    "person", "company", "hkid", "passport", "br", "other", "applicant", "respondent",
+    # HTTP and API terms a developer types as they are.
+    "POST", "UUID", "ASCII", "NUL", "Idempotency", "Key",
+    # The English half of the bilingual stamp on a certified true copy.
+    "CERTIFIED", "TRUE", "COPY",
 }  # fmt: skip
-# Not words: placeholders, markup, entities, email and web addresses.
-_PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd%]|\{\w*\}|<[^>]*>|&\w+;|[\w.+-]+@[\w.-]+|https?://\S+")
+# Not words: placeholders, markup, entities, email and web addresses, snake_case names.
+_PLACEHOLDER = re.compile(
+    r"%\(\w+\)[sd]|%[sd%]|\{\w*\}|<[^>]*>|&\w+;|[\w.+-]+@[\w.-]+|https?://\S+"
+    # Field and column names as a program reads them: case_type, pdf_filename.
+    r"|(?<![A-Za-z])[A-Za-z]+(?:_[A-Za-z]+)+"
+)
 # A Latin word of two letters or more, not part of a token such as A123456(3), 638E, 3D or ".pdf".
 _LATIN_WORD = re.compile(r"(?<![0-9A-Za-z.])[A-Za-z]{2,}(?![0-9A-Za-z])")
 

@@ -35,13 +35,20 @@ EXEMPT: dict[str, str] = {
     "cause-book/purchases/": "POST only: buys a search, then redirects to pay",
     "cause-book/inspect/<str:kind>/<int:document_id>/": "POST only: buys an inspection, then redirects to pay",
     "cause-book/inspections/<str:token>/copy.pdf": "PDF download",
+    "cause-book/copies/<str:token>/copy.pdf": "PDF download (tests/causebook/test_copies.py)",
     "filing/submissions/<str:reference>/acknowledgement.pdf": "PDF download",
     "filing/submissions/<str:reference>/acknowledgement-v<int:version>.pdf": "PDF download",
+    "filing/submissions/<str:reference>/acknowledgement.json": "JSON download (tests/api/test_receipts_json.py)",
+    "payments/order/<str:token>/receipt.json": "JSON download (tests/api/test_receipts_json.py)",
     "filing/documents/<int:document_id>/<str:copy>.pdf": "PDF download",
     "filing/court-documents/<int:document_id>.pdf": "PDF download",
     "filing/members/<int:membership_id>/cases/": "POST only: assigns a case (the member page has the form)",
     "filing/members/<int:membership_id>/cases/<int:assignment_id>/remove/": "POST only: unassigns a case",
     "filing/messages/<int:message_id>/attachment.pdf": "PDF download",
+    "filing/bulk/template-<str:language>.<str:kind>": "CSV or XLSX download (tests/filing/test_bulk_views.py)",
+    "filing/bulk/<int:batch_id>/file/": "POST only: pays for the batch and starts filing it",
+    "filing/bulk/<int:batch_id>/resume/": "POST only: resumes an interrupted batch",
+    "filing/bulk/<int:batch_id>/cancel/": "POST only: cancels a checked batch",
     "filing/submissions/<str:reference>/refile/": "POST only: makes a draft of the correction, then redirects to it",
     "payments/filing/<str:reference>/pay/": "POST only: makes the order, then redirects to it",
     "payments/fees/pay/": "POST only: makes the order, then redirects to it",
@@ -60,6 +67,9 @@ EXEMPT: dict[str, str] = {
     "account/organisation/members/<int:membership_id>/role/": "POST only",
     "account/organisation/members/<int:membership_id>/access/": "POST only",
     "account/api-tokens/<int:token_id>/revoke/": "POST only",
+    "account/organisation/webhooks/<int:endpoint_id>/secret/": "POST only: shows the new secret once (test_webhook_pages)",
+    "account/organisation/webhooks/<int:endpoint_id>/delete/": "POST only",
+    "account/organisation/webhooks/deliveries/<int:delivery_id>/send-again/": "POST only",
     # The JSON API: answers JSON, never HTML (tests/core/test_view_checklist.py and the API tests).
     "api/v1/openapi.json": "JSON API schema",
     "api/v1/calendar/deemed-receipt": "JSON API",
@@ -71,6 +81,17 @@ EXEMPT: dict[str, str] = {
     "api/v1/submissions/<ref>": "JSON API",
     "api/v1/cases/<path:case_number>": "JSON API",
     "api/v1/verify": "JSON API",
+    # The write API and the filer's copies (tests/api/).
+    "api/v1/filings": "JSON API",
+    "api/v1/filings/<filing_id>": "JSON API",
+    "api/v1/filings/<filing_id>/documents": "JSON API",
+    "api/v1/filings/<filing_id>/submit": "JSON API",
+    "api/v1/submissions/<ref>/acknowledgement": "JSON API",
+    "api/v1/submissions/<ref>/acknowledgement.pdf": "JSON API: PDF download",
+    "api/v1/submissions/<ref>/documents/<ordinal>/sealed.pdf": "JSON API: PDF download",
+    "api/v1/submissions/<ref>/payment": "JSON API",
+    "api/v1/submissions/<ref>/receipt": "JSON API",
+    "api/v1/submissions/<ref>/receipt.pdf": "JSON API: PDF download",
     "api/v1/": "the API's root: 404, no page (tests/core/test_view_checklist.py)",
     # allauth steps that exist only in the middle of a sign-in, or are files.
     "accounts/login/code/confirm/": "only during a sign-in by emailed code, which the portal does not offer",
@@ -258,6 +279,24 @@ class Extra:
         return MembershipFactory(organisation=organisation, role=Membership.Role.PRIMARY_ADMIN).user
 
     @cached_property
+    def bulk_filer(self) -> Any:
+        """An Organisation User of a government department, who files summonses in bulk."""
+        from tests.filing.bulk_support import department_make
+
+        return department_make().user
+
+    @cached_property
+    def bulk_batch(self) -> Any:
+        """A checked batch of two summonses, one row with an error: the report, its fee and its button."""
+        from filing.bulk.services import bulk_batch_create
+        from tests.filing.bulk_support import manifest_csv, pdf_zip, row
+
+        rows = [row(1), row(2), row(3, offence_date="2026-13-01")]
+        return bulk_batch_create(
+            user=self.bulk_filer, manifest=manifest_csv(rows), files=[pdf_zip([r["pdf_filename"] for r in rows])]
+        )
+
+    @cached_property
     def clerk(self) -> Any:
         """A registry clerk with every permission (a superuser), an authenticator app and recovery codes."""
         from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
@@ -331,6 +370,7 @@ class Extra:
             ("causebook", "hearing"),
             ("causebook", "purchase"),
             ("causebook", "inspection"),
+            ("causebook", "copy_application"),
             ("payments", "paid_order"),
         ]:
             getattr(getattr(worlds, world), attribute)
@@ -414,6 +454,12 @@ def extra_visits() -> list[Visit]:
 
 
 UNLISTED_PAGES: dict[str, tuple[str, str, Callable[[Any], str]]] = {
+    "filing:bulk": ("department", "extra.bulk_filer", lambda w: reverse("filing:bulk")),
+    "filing:bulk_batch": (
+        "department",
+        "extra.bulk_filer",
+        lambda w: reverse("filing:bulk_batch", args=[w.extra.bulk_batch.pk]),
+    ),
     "filing:join": ("firm", "filing.filer", lambda w: reverse("filing:join")),
     "payments:deposit_open": ("firm", "payments.admin", lambda w: reverse("payments:deposit_open")),
     "payments:deposit_top_up": (
@@ -437,6 +483,7 @@ ROLE_OF_USER = {
     "invitee": "party",
     "party": "party",
     "payer": "party",
+    "copy_party": "party",
 }
 CHECKLIST_APPS = ["accounts", "causebook", "core", "filing", "payments"]
 
@@ -506,6 +553,12 @@ ADMIN_CUSTOM: dict[str, Callable[[Any], str]] = {
     ),
     "admin:filing_case_representation": lambda w: reverse(
         "admin:filing_case_representation", args=[w.filing.case.pk, _respondent(w.filing.case).pk]
+    ),
+    "admin:causebook_copyapplication_issue": lambda w: reverse(
+        "admin:causebook_copyapplication_issue", args=[w.causebook.copy_application.pk]
+    ),
+    "admin:causebook_copyapplication_refuse": lambda w: reverse(
+        "admin:causebook_copyapplication_refuse", args=[w.causebook.copy_application.pk]
     ),
     "admin:payments_collections": lambda w: reverse("admin:payments_collections"),
     "admin:payments_reconciliation": lambda w: reverse("admin:payments_reconciliation"),

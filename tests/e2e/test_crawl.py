@@ -3,7 +3,8 @@
 On each page: axe-core with every rule (best practices included) and no violation of any impact;
 every table has headers in the accessibility tree; the title is the page's own (no two URL
 patterns share one, in either language); no Content-Security-Policy violation. Then the Nu HTML
-Checker (vnu.jar, run once on every page's HTML as the server sent it) finds no error.
+Checker (vnu.jar, run once on every page's HTML as the server sent it) finds no error. The crawl
+is one test per language: pytest-xdist's two workers (scripts/test.sh) crawl the two side by side.
 
 Which pages, as whom and with what objects: tests/e2e/crawl_plan.py. A new URL pattern the
 crawl neither opens nor exempts fails test_every_url_pattern_is_crawled_or_exempt.
@@ -103,9 +104,10 @@ def _vnu_errors(files: dict[Path, str]) -> list[str]:
     return errors
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.django_db(transaction=True)
 def test_the_crawl_finds_no_accessibility_or_html_error_on_any_page(
-    page: Page, live_server, axe_source, document_storage, celery_eager, tmp_path, settings
+    language: str, page: Page, live_server, axe_source, document_storage, celery_eager, tmp_path, settings
 ):
     worlds = Worlds()
     visits = all_visits()
@@ -121,50 +123,48 @@ def test_the_crawl_finds_no_accessibility_or_html_error_on_any_page(
     csp: list[str] = []
     page.on("console", lambda m: csp.append(f"{page.url}: {m.text}") if "Content Security Policy" in m.text else None)
     problems: list[str] = []
-    titles: dict[str, dict[str, set[str]]] = {language: defaultdict(set) for language in LANGUAGES}
+    titles: dict[str, set[str]] = defaultdict(set)
     html_files: dict[Path, str] = {}
     checks = 0
     started = time.monotonic()  # the crawl's own time, printed with the counts
-    for language in LANGUAGES:
-        for number, (visit, url) in enumerate(urls):
-            where = f"[{language} {visit.role}] {url} ({visit.route})"
-            page.context.clear_cookies()
-            cookies = [{"name": language_cookie, "value": language, "url": base}]
-            if visit.user:
-                cookies.append({"name": session_cookie, "value": sessions[visit.user], "url": base})
-            page.context.add_cookies(cookies)  # type: ignore[arg-type]
-            page.set_viewport_size({"width": 1280, "height": 800})
-            response = page.goto(base + url)
-            if response is None or response.status != 200:
-                problems.append(f"{where}: HTTP {response.status if response else 'no response'} at {page.url}")
-                continue
-            page.wait_for_load_state("load")
-            html = tmp_path / f"{language}-{number:03d}.html"
-            html.write_text(response.text())
-            html_files[html] = where
-            titles[language][page.title()].add(visit.route)
-            page.evaluate(axe_source)
-            # Registry staff work the admin at their desks: its pages are checked at the desktop
-            # width only, which keeps the crawl inside the suite's time budget.
-            widths = ADMIN_WIDTHS if visit.route.startswith("admin/") else WIDTHS
-            for width, (w, h) in widths.items():
-                page.set_viewport_size({"width": w, "height": h})
-                found = [f"{where} at {width}: {p}" for p in _axe_problems(page) + _table_problems(page)]
-                problems += found
-                checks += 1
-                for line in found:
-                    print(line, flush=True)
-    for language, by_title in titles.items():
-        for title, routes in by_title.items():
-            if len(routes) > 1:
-                problems.append(f"[{language}] title {title!r} shared by {sorted(routes)}")
+    for number, (visit, url) in enumerate(urls):
+        where = f"[{language} {visit.role}] {url} ({visit.route})"
+        page.context.clear_cookies()
+        cookies = [{"name": language_cookie, "value": language, "url": base}]
+        if visit.user:
+            cookies.append({"name": session_cookie, "value": sessions[visit.user], "url": base})
+        page.context.add_cookies(cookies)  # type: ignore[arg-type]
+        page.set_viewport_size({"width": 1280, "height": 800})
+        response = page.goto(base + url)
+        if response is None or response.status != 200:
+            problems.append(f"{where}: HTTP {response.status if response else 'no response'} at {page.url}")
+            continue
+        page.wait_for_load_state("load")
+        html = tmp_path / f"{language}-{number:03d}.html"
+        html.write_text(response.text())
+        html_files[html] = where
+        titles[page.title()].add(visit.route)
+        page.evaluate(axe_source)
+        # Registry staff work the admin at their desks: its pages are checked at the desktop
+        # width only, which keeps the crawl inside the suite's time budget.
+        widths = ADMIN_WIDTHS if visit.route.startswith("admin/") else WIDTHS
+        for width, (w, h) in widths.items():
+            page.set_viewport_size({"width": w, "height": h})
+            found = [f"{where} at {width}: {p}" for p in _axe_problems(page) + _table_problems(page)]
+            problems += found
+            checks += 1
+            for line in found:
+                print(line, flush=True)
+    for title, routes in titles.items():
+        if len(routes) > 1:
+            problems.append(f"[{language}] title {title!r} shared by {sorted(routes)}")
     problems += _vnu_errors(html_files)
     problems += [f"CSP: {line}" for line in csp]
 
     pages = len(urls)
     summary = (
-        f"crawl: {pages} pages ({len(admin_visits)} admin at one width) x {len(WIDTHS)} widths x "
-        f"{len(LANGUAGES)} languages = {checks} checks; {len(html_files)} HTML files through vnu; "
+        f"crawl in {language}: {pages} pages ({len(admin_visits)} admin at one width) x {len(WIDTHS)} widths "
+        f"= {checks} checks; {len(html_files)} HTML files through vnu; "
         f"{len(problems)} problems; {time.monotonic() - started:.0f}s"
     )
     print("\n" + summary)

@@ -12,7 +12,9 @@ that service unreachable (connections refused) while the service itself keeps it
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -28,10 +30,30 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
+# Ports for the servers the tests start: each pytest-xdist worker takes them from a band of its
+# own below the kernel's ephemeral range (32768-60999), so a port one worker found free is never
+# handed to another worker's server, or to an outgoing connection, before its own server binds it.
+_PORT_BAND = 1000
+_PORT_BASE = 20000 + _PORT_BAND * (int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0) % 12)
+# From a random place in the band: two runs side by side (two people's) seldom meet.
+_start = random.randrange(_PORT_BAND)
+_next_ports = itertools.cycle(
+    [*range(_PORT_BASE + _start, _PORT_BASE + _PORT_BAND), *range(_PORT_BASE, _PORT_BASE + _start)]
+)
+
+
 def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+    """A TCP port on 127.0.0.1 nothing listens on, from this worker's band; not the same one
+    twice in a row (the band is walked round)."""
+    for _ in range(_PORT_BAND):
+        port = next(_next_ports)
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise AssertionError(f"no free port in {_PORT_BASE}-{_PORT_BASE + _PORT_BAND - 1}")
 
 
 def log_file(prefix: str) -> Path:

@@ -20,6 +20,7 @@ from tests.factories import (
     PartyFactory,
     StaffFactory,
     UserFactory,
+    api_token_for,
     assign_case,
 )
 from tests.filing.conftest import document_type, pdf_file
@@ -28,8 +29,8 @@ pytestmark = pytest.mark.django_db
 
 
 def bearer(user) -> dict[str, str]:
-    _row, token = api_token_create(user=user, name="practice software")
-    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    # Staff make a token with a code from their authenticator app (accounts/tokens.py).
+    return {"HTTP_AUTHORIZATION": f"Bearer {api_token_for(user)}"}
 
 
 def case_url(case_number: str) -> str:
@@ -170,6 +171,7 @@ def test_the_submission_api_gives_status_times_in_hong_kong_documents_and_decisi
     document = submission.documents.get()
     assert body["documents"] == [
         {
+            "ordinal": 1,
             "title": "Defence",
             "type": "defence",
             "type_name_en": "Defence",

@@ -165,7 +165,8 @@ def _after_error(item: OutboxItem, spec: OutboxKind, error: Exception) -> str:
                 return "superseded"
             if transient and locked.attempts < spec.max_attempts:
                 locked.state = State.PENDING
-                locked.next_attempt_at = timezone.now() + backoff(locked.attempts)
+                delay = spec.retry_delay(locked.attempts) if spec.retry_delay else backoff(locked.attempts)
+                locked.next_attempt_at = timezone.now() + delay
                 locked.dispatched_at = None
                 locked.lease_expires_at = None
                 locked.last_error = description

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from ..audit_events import AuditEventType
@@ -45,6 +46,9 @@ class OutboxKind:
     #: Renders PDFs: sent to ``settings.CELERY_RENDERING_QUEUE`` when one is set, so that
     #: a burst of rendering (hundreds of acceptances) never delays emails and payments.
     rendering: bool = False
+    #: The wait after the ``n``-th failed try, when the kind has its own schedule (webhooks
+    #: wait hours, not minutes); None: the outbox's doubling backoff.
+    retry_delay: Callable[[int], timedelta] | None = None
 
 
 _kinds: dict[str, OutboxKind] = {}
@@ -61,6 +65,7 @@ def register_kind(
     time_limit: int = 180,
     transient: tuple[type[BaseException], ...] = (),
     rendering: bool = False,
+    retry_delay: Callable[[int], timedelta] | None = None,
 ) -> OutboxKind:
     """Register the kind ``name`` (``<app>.<what>``). Registering it again replaces it."""
     if time_limit <= 10:
@@ -75,6 +80,7 @@ def register_kind(
         time_limit=time_limit,
         transient=transient,
         rendering=rendering,
+        retry_delay=retry_delay,
     )
     _kinds[name] = kind
     return kind

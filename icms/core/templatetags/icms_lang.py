@@ -33,6 +33,7 @@ CHINESE = "zh-Hant-HK"
 _CJK = re.compile(r"[\u3000-\u303f\u3100-\u312f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _CJK_LETTER = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # A Latin word: letters, with the apostrophes, hyphens and dots of names ("O'Brien", "Co.").
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
 _LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+(?:['\u2019.\-][A-Za-z\u00c0-\u024f]+)*")
 
 
@@ -43,6 +44,9 @@ def text_language(text: str) -> str | None:
     word): "陳大文" is Chinese, "CHAN Tai Man" English, "DCCJ 3618/2010" English (a citation),
     "3618/2010" neither.
     """
+    if text.isascii():
+        # No Chinese character can be in it, and any letter starts a Latin word: the common case, quickly.
+        return ENGLISH if _ASCII_LETTER.search(text) else None
     chinese = len(_CJK_LETTER.findall(text))
     latin = len(_LATIN_WORD.findall(_CJK.sub(" ", text)))
     if chinese > latin:

@@ -1,0 +1,137 @@
+"""What a search looks for, and how common it is: the query's terms and their kept counts.
+
+The query's words, pairs and Chinese characters are made by the same SQL functions that
+made the stored entries (:mod:`causebook.normal`), and their frequencies are read from
+:class:`~causebook.models.TermCount`, which the database keeps (migration ``0011``):
+never from the planner's estimate, which guessed 1-8 entries for word pairs that are in
+136,700. The search chooses its plan from these counts (:mod:`causebook.search`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from django.db import connections, router
+from django.db.backends.utils import CursorWrapper
+
+from .models import CauseBookEntry
+from .query import cjk_grams
+
+
+def cursor() -> CursorWrapper:
+    # Raw SQL passes no database router by itself: ask it, so that a public search reads
+    # from the read replica when there is one (icms/core/db_router.py).
+    return connections[router.db_for_read(CauseBookEntry)].cursor()
+
+
+@dataclass(frozen=True)
+class EnglishTerms:
+    """An English query's normal words in order, their unordered pairs and ordered pairs."""
+
+    words: tuple[str, ...]
+    pairs: tuple[str, ...]
+    bigrams: tuple[str, ...]
+
+    @property
+    def distinct(self) -> int:
+        return len(set(self.words))
+
+    @property
+    def phrase(self) -> str:
+        """The words as a phrase with a space either side, for ``strpos`` over a joined name."""
+        return " " + " ".join(self.words) + " "
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The terms that hold exactly when a name holds every word: the pairs, or the one word."""
+        return self.pairs if self.distinct >= 2 else self.words[:1]
+
+
+@dataclass(frozen=True)
+class ChineseTerms:
+    """A Chinese query's normal characters, and the grams the index is probed with."""
+
+    text: str
+
+    @property
+    def grams(self) -> list[str]:
+        return cjk_grams(self.text) if self.text else []
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(f"z:{gram}" for gram in self.grams)
+
+
+@lru_cache(maxsize=4096)
+def english_terms(text: str) -> EnglishTerms:
+    """The terms of ``text`` as the database makes them for names (one definition).
+
+    The functions are IMMUTABLE, so remembering their answers is safe.
+    """
+    with cursor() as c:
+        c.execute(
+            "SELECT t, causebook_token_pairs(t), causebook_bigrams(t) FROM causebook_name_tokens(%s) AS t", [text]
+        )
+        words, pairs, bigrams = c.fetchone()
+    return EnglishTerms(tuple(words), tuple(pairs or ()), tuple(bigrams or ()))
+
+
+def name_tokens(text: str) -> tuple[str, ...]:
+    """The normal words of ``text`` (``causebook_name_tokens``)."""
+    return english_terms(text).words
+
+
+@lru_cache(maxsize=4096)
+def chinese_terms(text: str) -> ChineseTerms:
+    """The normal characters of ``text`` as the database makes them for names (``causebook_name_zh``)."""
+    with cursor() as c:
+        c.execute("SELECT causebook_name_zh(%s)", [text])
+        return ChineseTerms(str(c.fetchone()[0]))
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Kept counts of entries: per term asked for, and per 28-day bucket (newest first)."""
+
+    terms: dict[str, int]
+    buckets: list[tuple[int, int]]
+
+    def of(self, term: str) -> int:
+        return self.terms.get(term, 0)
+
+    def least(self, terms: Sequence[str]) -> int:
+        """How many entries can hold all of ``terms`` at most: the rarest one's count."""
+        return min((self.of(term) for term in terms), default=0)
+
+    @property
+    def entries(self) -> int:
+        return sum(n for _, n in self.buckets)
+
+
+def term_counts(terms: Sequence[str]) -> Counts:
+    """The kept counts of ``terms`` and of every non-empty bucket, in one statement."""
+    with cursor() as c:
+        c.execute(
+            "SELECT term, entries FROM causebook_termcount WHERE term = ANY(%s) "
+            "OR (term >= '@' AND term < 'A' AND term LIKE '@%%' AND entries > 0)",
+            [list(terms)],
+        )
+        rows = c.fetchall()
+    counts: dict[str, int] = {}
+    buckets: list[tuple[int, int]] = []
+    for term, entries in rows:
+        if term.startswith("@"):
+            buckets.append((int(term[1:]), int(entries)))
+        else:
+            counts[str(term)] = int(entries)
+    buckets.sort(reverse=True)
+    return Counts(counts, buckets)
+
+
+def term_counts_apply() -> int:
+    """Fold the queued entry changes into the kept counts; returns the count rows changed."""
+    with connections[router.db_for_write(CauseBookEntry)].cursor() as c:
+        c.execute("SELECT causebook_term_counts_apply()")
+        return int(c.fetchone()[0])

@@ -1,0 +1,48 @@
+"""Enquire Summons (查詢傳票): the public page where a summons defendant finds their return day.
+
+No sign-in. A POST, so that the ID's characters are never in a URL (nor so in a log); the
+answer is the page itself (the enquiry changes nothing but the rate-limit counters). Every
+wrong pair gets the same page with the same status (400); too many enquiries, 429.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+
+from icms.core.http import client_ip
+
+from .forms_summons import SummonsEnquiryForm
+from .summons_enquiry import EnquiryLocked, EnquiryRefused, summons_enquire, summons_enquiry_address_locked
+
+
+@require_http_methods(["GET", "POST"])
+def summons_enquiry(request: HttpRequest) -> HttpResponse:
+    """GET: the form. POST: the summons's court, return day, courtroom and offence for a right pair."""
+    ip_address = client_ip(request)
+    form = SummonsEnquiryForm(request.POST if request.method == "POST" else None)
+    found = None
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                found = summons_enquire(
+                    number=form.cleaned_data["summons_number"],
+                    id_last_four=form.cleaned_data["id_last_four"],
+                    ip_address=ip_address,
+                )
+            except EnquiryLocked as locked:
+                form.add_error(None, locked)
+                status = 429
+            except EnquiryRefused as refused:
+                form.add_error(None, refused)
+            else:
+                status = 200
+    context = {
+        "form": form,
+        "found": found,
+        "locked": request.method == "GET" and summons_enquiry_address_locked(ip_address=ip_address),
+    }
+    return render(request, "causebook/summons_enquiry.html", context, status=status)

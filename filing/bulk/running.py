@@ -1,0 +1,243 @@
+"""Filing a batch's rows, one by one, in a worker: the outbox work ``filing.bulk_file``.
+
+Each row is claimed with a conditional UPDATE (pending or failed, or claimed by a worker
+that has since died, to ``filing``), then filed by :func:`filing.services.submission_create`
+exactly as a single summons is (the case, its parties and summons details, the stored PDF,
+the received and deemed times, the acknowledgement, the audit row), in a transaction of its
+own. The submission key of a row is derived from the row, so a row filed just before a
+worker died, or filed by two workers at once, is found again rather than filed twice; and a
+department's reference is on one summons only (``summons_department_reference_unique``).
+
+A run works for at most ``TIME_BUDGET`` seconds and then owes a continuation, so one worker
+slot is never held for a whole large batch and a time limit never cuts a row in half. A
+row that fails for a reason other than the filing's own rules (a database or storage
+fault) stops the batch as ``interrupted``: the filer resumes it when the fault is gone.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone, translation
+
+from icms.core.audit import AuditEventType, audit_record
+from icms.core.models import OutboxItem
+from icms.core.outbox import enqueue, register_kind
+
+from ..models import BulkBatch, BulkItem, CaseType, DocumentType, Party, Submission
+from ..services import DocumentUpload, FilingDetails, NewCase, NewParty, submission_create
+from ..services.filing_input import StoredPdf
+from .rows import defendant_of, summons_of
+from .services import BULK_FILE
+
+logger = logging.getLogger(__name__)
+
+BatchStatus = BulkBatch.Status
+ItemStatus = BulkItem.Status
+#: Seconds one run files rows before it hands the rest to a continuation.
+TIME_BUDGET = 120
+#: Rows filed between two looks at whether the batch is still being filed.
+STATUS_EVERY = 20
+#: A row claimed longer ago than this by a worker that never finished it may be claimed again.
+CLAIM_LEASE = timedelta(minutes=10)
+_NAMESPACE = uuid.UUID("6f1c2a9e-0b7d-4e43-9b8a-5d3c1e7f2a10")
+_NATURE_MAX = 255
+
+
+def item_submission_key(item: BulkItem) -> uuid.UUID:
+    """The one-time key of the row's submission: the same row always has the same key."""
+    return uuid.uuid5(_NAMESPACE, f"bulk-item:{item.pk}")
+
+
+def _nature(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= _NATURE_MAX else text[: _NATURE_MAX - 1].rstrip() + "…"
+
+
+def bulk_batch_run(*, batch_id: int, budget: float = TIME_BUDGET) -> str:
+    """File the batch's rows still to file, for at most ``budget`` seconds. Returns what happened."""
+    batch = BulkBatch.objects.select_related("organisation", "created_by").get(pk=batch_id)
+    if batch.status != BatchStatus.FILING:
+        return "not filing"
+    started = time.monotonic()
+    rows = list(
+        BulkItem.objects.filter(batch=batch, status__in=(ItemStatus.PENDING, ItemStatus.FAILED))
+        .order_by("row_number")
+        .values_list("pk", flat=True)
+    )
+    courts: dict[str, tuple[CaseType, DocumentType]] = {}
+    for index, item_id in enumerate(rows):
+        if time.monotonic() - started > budget:
+            with transaction.atomic():
+                enqueue(BULK_FILE, target=batch, key=f"{BULK_FILE}:{batch.pk}:from:{item_id}")
+            return "continued"
+        # Another run may have stopped the batch (a fault it met): look every few rows, not every row.
+        if index % STATUS_EVERY == 0 and not BulkBatch.objects.filter(pk=batch.pk, status=BatchStatus.FILING).exists():
+            return "stopped"
+        outcome = bulk_item_file(item_id=item_id, batch=batch, courts=courts)
+        if outcome == "fault":
+            bulk_batch_interrupt(batch=batch, reason=f"row {item_id}")
+            return "interrupted"
+    return bulk_batch_finish(batch=batch)
+
+
+def _claim(item_id: int) -> bool:
+    now = timezone.now()
+    claimable = Q(status__in=(ItemStatus.PENDING, ItemStatus.FAILED)) | Q(
+        status=ItemStatus.FILING, updated_at__lt=now - CLAIM_LEASE
+    )
+    return bool(BulkItem.objects.filter(claimable, pk=item_id).update(status=ItemStatus.FILING, updated_at=now))
+
+
+def _court(prefix: str, courts: dict[str, tuple[CaseType, DocumentType]]) -> tuple[CaseType, DocumentType]:
+    if prefix not in courts:
+        case_type = CaseType.objects.select_related("court").get(prefix=prefix)
+        document_type = DocumentType.objects.get(case_type=case_type, starts_case=True, active=True)
+        courts[prefix] = (case_type, document_type)
+    return courts[prefix]
+
+
+def bulk_item_file(*, item_id: int, batch: BulkBatch, courts: dict[str, tuple[CaseType, DocumentType]]) -> str:
+    """File one row: ``filed``, ``refused`` (the filing's rules said no: the row says why),
+    ``skipped`` (claimed elsewhere or done) or ``fault`` (anything else: the batch stops)."""
+    if not _claim(item_id):
+        return "skipped"
+    item = BulkItem.objects.get(pk=item_id)
+    user = batch.created_by
+    try:
+        with translation.override(user.preferred_language or None):
+            case_type, document_type = _court(item.data["magistracy"], courts)
+            organisation = batch.organisation
+            summons = summons_of(item.data, reference=item.department_reference)
+            submission = submission_create(
+                user=user,
+                uploads=[
+                    DocumentUpload(
+                        document_type=document_type,
+                        title=document_type.name_en,
+                        file=None,
+                        filename=item.pdf_filename,
+                        stored=StoredPdf(
+                            key=item.pdf_storage_key,
+                            sha256=item.pdf_sha256,
+                            size=_stored_size(item),
+                            pages=item.pdf_pages or 1,
+                        ),
+                    )
+                ],
+                new_case=NewCase(
+                    case_type=case_type,
+                    applicants=[
+                        NewParty(name_en=organisation.name_en, name_zh=organisation.name_zh, kind=Party.Kind.COMPANY)
+                    ],
+                    respondents=[defendant_of(item.data)],
+                    nature_en=_nature(summons.offence_en),
+                    nature_zh=_nature(summons.offence_zh),
+                    summons=summons,
+                ),
+                submission_key=item_submission_key(item),
+                details=FilingDetails(
+                    filer_reference=item.department_reference, payment_reference=batch.payment_reference
+                ),
+            )
+    except ValidationError as refused:
+        _refused(item, refused)
+        return "refused"
+    except Exception as error:
+        logger.exception("Bulk batch %s row %s could not be filed", batch.pk, item.row_number)
+        BulkItem.objects.filter(pk=item.pk, status=ItemStatus.FILING).update(
+            status=ItemStatus.FAILED, last_error=f"{type(error).__name__}: {error}"[:2000], updated_at=timezone.now()
+        )
+        return "fault"
+    _filed(item, submission, batch)
+    return "filed"
+
+
+def _stored_size(item: BulkItem) -> int:
+    size = item.data.get("pdf_size")
+    return int(size) if size else 0
+
+
+def _refused(item: BulkItem, refused: ValidationError) -> None:
+    """A row the filing refused: a reference already on a summons is a duplicate, anything else failed."""
+    message = " ".join(str(m) for m in refused.messages)[:2000]
+    duplicate = getattr(refused, "code", "") == "duplicate_reference"
+    BulkItem.objects.filter(pk=item.pk, status=ItemStatus.FILING).update(
+        status=ItemStatus.DUPLICATE if duplicate else ItemStatus.FAILED, last_error=message, updated_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def _filed(item: BulkItem, submission: Submission, batch: BulkBatch) -> None:
+    linked = (
+        BulkItem.objects.filter(pk=item.pk)
+        .exclude(status=ItemStatus.FILED)
+        .update(status=ItemStatus.FILED, submission=submission, last_error="", updated_at=timezone.now())
+    )
+    if linked:
+        BulkBatch.objects.filter(pk=batch.pk).update(rows_filed=F("rows_filed") + 1, updated_at=timezone.now())
+
+
+@transaction.atomic
+def bulk_batch_interrupt(*, batch: BulkBatch, reason: str) -> bool:
+    """Stop a batch being filed: it waits, ``interrupted``, for the filer to resume it."""
+    now = timezone.now()
+    moved = BulkBatch.objects.filter(pk=batch.pk, status=BatchStatus.FILING).update(
+        status=BatchStatus.INTERRUPTED, finished_at=now, updated_at=now
+    )
+    if moved:
+        audit_record(
+            event_type=AuditEventType.FILING_BULK_BATCH_INTERRUPTED,
+            target=batch,
+            before={"status": BatchStatus.FILING},
+            after={"status": BatchStatus.INTERRUPTED, "reason": reason[:500]},
+        )
+    return bool(moved)
+
+
+@transaction.atomic
+def bulk_batch_finish(*, batch: BulkBatch) -> str:
+    """After the last row: filed, or interrupted if a row failed or is still claimed by a worker that died."""
+    left = BulkItem.objects.filter(
+        batch=batch, status__in=(ItemStatus.PENDING, ItemStatus.FILING, ItemStatus.FAILED)
+    ).count()
+    if left:
+        bulk_batch_interrupt(batch=batch, reason=f"{left} rows not filed")
+        return "interrupted"
+    now = timezone.now()
+    moved = BulkBatch.objects.filter(pk=batch.pk, status=BatchStatus.FILING).update(
+        status=BatchStatus.FILED, finished_at=now, updated_at=now
+    )
+    if moved:
+        batch.refresh_from_db()
+        audit_record(
+            event_type=AuditEventType.FILING_BULK_BATCH_FINISHED,
+            target=batch,
+            before={"status": BatchStatus.FILING},
+            after={"status": BatchStatus.FILED, "rows_filed": batch.rows_filed},
+        )
+    return "filed"
+
+
+def bulk_file_failed(item: OutboxItem) -> None:
+    """The work failed for good (the outbox gave up): the batch shows interrupted, ready to resume."""
+    batch = BulkBatch.objects.filter(pk=int(item.target_id)).first()
+    if batch is not None:
+        bulk_batch_interrupt(batch=batch, reason=item.last_error or "the work failed")
+
+
+def register_bulk_filing() -> None:
+    register_kind(
+        BULK_FILE,
+        run=lambda item: bulk_batch_run(batch_id=int(item.target_id)),
+        failed=bulk_file_failed,
+        failed_event=AuditEventType.FILING_BULK_BATCH_INTERRUPTED,
+        alert_group="Registry supervisor",
+        time_limit=TIME_BUDGET + 180,
+    )

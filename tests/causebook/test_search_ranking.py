@@ -1,0 +1,137 @@
+"""Best first across all matches (issue 16): the tiers, newest first within each, the cap, the count.
+
+Each ranking test runs under both plans the search chooses between from its kept counts
+(``plan="few"``: every match ranked; ``plan="many"``: tier by tier from the btree and
+bucket-walk indexes, as for "Hong Kong Police Force" at two million cases).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+
+from causebook import search
+from causebook.query import SearchQuery
+from causebook.search import find_cases
+from causebook.terms import term_counts_apply
+from filing.models import CaseType, Party
+from tests.factories import CaseFactory, PartyFactory
+
+HKT = ZoneInfo("Asia/Hong_Kong")
+pytestmark = pytest.mark.django_db
+PLANS = ["few", "many"]
+
+
+def entered(name_en: str, name_zh: str = "", *, issued: tuple[int, int, int], number: int | None = None) -> int:
+    """A case in the cause book with one party, issued on ``issued`` (y, m, d); its id."""
+    year = issued[0]
+    case = CaseFactory(
+        case_type=CaseType.objects.get(prefix="DCCJ"),
+        number=number or CaseFactory._meta.model.objects.count() + 1000,
+        year=year,
+        issued_at=datetime(*issued, 10, 0, tzinfo=HKT),
+    )
+    PartyFactory(case=case, side=Party.Side.APPLICANT, name_en=name_en, name_zh=name_zh)
+    return int(case.pk)
+
+
+def ids(q: str, plan: str, **params: str) -> list[int]:
+    term_counts_apply()
+    return find_cases(SearchQuery.from_params({"q": q, **params}), limit=20, plan=plan).case_ids
+
+
+@pytest.mark.parametrize("plan", PLANS)
+def test_the_query_words_in_order_rank_above_the_same_words_in_another_order(plan):
+    wong = entered("WONG Keung Chi", issued=(2026, 5, 1))  # newer, but the words are the other way round
+    chan = entered("CHAN Chi Keung", issued=(2020, 5, 1))
+    assert ids("Chi Keung", plan)[:2] == [chan, wong]
+
+
+@pytest.mark.parametrize("plan", PLANS)
+def test_a_misspelt_name_is_ranked_on_its_correction(plan):
+    reordered = entered("LEUNG Keung-chi", issued=(2026, 1, 1))
+    exact = entered("LEUNG Chi Keung", issued=(2019, 1, 1))
+    other = entered("LEUNG Chi Keung Peter", issued=(2025, 1, 1))
+    term_counts_apply()
+    hits = find_cases(SearchQuery.from_params({"q": "Leung Chi Keugn"}), limit=20, plan=plan)
+    assert hits.case_ids[:3] == [exact, reordered, other]
+    assert hits.corrections == ("leung", "chi", "keung")
+
+
+@pytest.mark.parametrize("plan", PLANS)
+def test_a_company_name_in_its_own_order_ranks_first(plan):
+    kong_cheung = entered("KONG CHEUNG HOLDINGS LIMITED", issued=(2026, 6, 1))
+    cheung_kong = entered("CHEUNG KONG HOLDINGS LIMITED", issued=(2012, 6, 1))
+    assert ids("Cheung Kong Holdings", plan)[:2] == [cheung_kong, kong_cheung]
+
+
+@pytest.mark.parametrize("plan", PLANS)
+def test_the_newest_come_first_within_a_tier(plan):
+    oldest = entered("CHAN Tai Man", issued=(2011, 2, 1))
+    newest = entered("CHAN Tai Man", issued=(2026, 2, 1))
+    middle = entered("CHAN Tai Man", issued=(2018, 2, 1))
+    longer_new = entered("CHAN Tai Man Peter", issued=(2026, 3, 1))
+    assert ids("Chan Tai Man", plan) == [newest, middle, oldest, longer_new]
+
+
+@pytest.mark.parametrize("plan", PLANS)
+def test_a_capped_search_shows_the_best_of_all_matches_not_the_first_found(plan, settings):
+    """Entered oldest last, so table order is not date order; the cap is 5 here."""
+    settings.CAUSEBOOK_MAX_MATCHES = 5
+    by_date = {}
+    for year in [2026, 2010, 2024, 2011, 2025, 2012, 2013, 2023]:
+        by_date[year] = entered("HONG KONG POLICE FORCE", "香港警務處", issued=(year, 7, 1))
+    term_counts_apply()
+    newest_five = [by_date[y] for y in [2026, 2025, 2024, 2023, 2013]]
+    for q in ["Hong Kong Police Force", "香港警務處"]:
+        hits = find_cases(SearchQuery.from_params({"q": q}), limit=20, plan=plan)
+        assert hits.case_ids == newest_five, q
+        assert hits.capped and hits.total == 8
+        page_2 = find_cases(SearchQuery.from_params({"q": q}), limit=3, offset=3, plan=plan)
+        assert page_2.case_ids == newest_five[3:]
+
+
+def test_a_very_common_name_is_counted_honestly(settings, monkeypatch):
+    """Above the bound the count is an estimate from what is there, never "more than" the cap."""
+    settings.CAUSEBOOK_MAX_MATCHES = 5
+    monkeypatch.setattr(search, "PROBE_MAX", 3)
+    for year in range(2010, 2022):
+        entered("HONG KONG POLICE FORCE", "香港警務處", issued=(year, 7, 1))
+    entered("CHAN Tai Man", "陳大文", issued=(2020, 7, 1))
+    term_counts_apply()
+    for q in ["Hong Kong Police Force", "Police Force", "香港警務處", "警務"]:
+        hits = find_cases(SearchQuery.from_params({"q": q}))
+        assert (hits.total, hits.estimated, hits.capped) == (12, True, True), q
+
+
+def test_the_count_page_says_about_how_many(client, settings, monkeypatch):
+    settings.CAUSEBOOK_MAX_MATCHES = 5
+    monkeypatch.setattr(search, "PROBE_MAX", 3)
+    for year in range(2010, 2022):
+        entered("HONG KONG POLICE FORCE", "香港警務處", issued=(year, 7, 1))
+    term_counts_apply()
+    body = client.get(reverse("causebook:search"), {"q": "Hong Kong Police Force"}).content.decode()
+    assert "About 12 cases match" in body
+    assert "More than" not in body
+    body = client.get(reverse("causebook:search"), {"q": "香港警務處"}, HTTP_ACCEPT_LANGUAGE="zh-hant").content
+    assert "12" in body.decode()
+
+
+def test_a_short_common_word_is_never_corrected_into_a_name():
+    entered("TSE Tai Man", issued=(2020, 1, 1))
+    entered("THE GOLDEN DRAGON LIMITED", issued=(2020, 1, 1))
+    hits = find_cases(SearchQuery.from_params({"q": "the"}), limit=20)
+    assert hits.corrections == ()
+    assert len(hits.case_ids) == 1
+    nothing = find_cases(SearchQuery.from_params({"q": "of"}), limit=20)
+    assert (nothing.total, nothing.corrections) == (0, ())
+
+
+def test_filters_apply_on_the_plan_for_many(settings):
+    new = entered("HONG KONG POLICE FORCE", issued=(2025, 7, 1))
+    entered("HONG KONG POLICE FORCE", issued=(2015, 7, 1))
+    assert ids("Hong Kong Police Force", "many", year_from="2020") == [new]
+    assert ids("Police", "many", year_to="2012") == []
