@@ -67,7 +67,7 @@ EXEMPT: dict[str, str] = {
     "account/organisation/members/<int:membership_id>/role/": "POST only",
     "account/organisation/members/<int:membership_id>/access/": "POST only",
     "account/api-tokens/<int:token_id>/revoke/": "POST only",
-    "account/organisation/webhooks/<int:endpoint_id>/secret/": "POST only: shows the new secret once (test_webhook_pages)",
+    "account/organisation/webhooks/<int:endpoint_id>/secret/": "POST only: shows the new secret once",
     "account/organisation/webhooks/<int:endpoint_id>/delete/": "POST only",
     "account/organisation/webhooks/deliveries/<int:delivery_id>/send-again/": "POST only",
     # The JSON API: answers JSON, never HTML (tests/core/test_view_checklist.py and the API tests).
