@@ -80,7 +80,7 @@ def test_a_member_of_the_public_pays_a_search_fee_by_card_and_gets_the_receipt(j
     order = PaymentOrder.objects.get()
     assert order.status == "paid" and order.payer is None
     with page.expect_download() as download:
-        page.get_by_role("link", name=re.compile(r"Download receipt R\d{4}-000001")).click()
+        page.get_by_role("link", name=re.compile(r"Download receipt R\d{4}-000001 \(PDF\)")).click()
     assert download.value.suggested_filename.startswith("receipt-R")
     with open(download.value.path(), "rb") as handle:
         assert handle.read(5) == b"%PDF-"

@@ -212,10 +212,12 @@ class PrivatePostgres:
             ["pg_dump", "--no-owner", "--no-privileges", "-d", connection.settings_dict["NAME"]],
             check=True, capture_output=True,
         ).stdout  # fmt: skip
-        subprocess.run(
+        restore = subprocess.run(
             ["psql", "-h", self.host, "-p", str(self.port), "-U", self.user, "-q", "-v", "ON_ERROR_STOP=1", name],
-            input=dump, check=True, capture_output=True,
+            input=dump, capture_output=True,
         )  # fmt: skip
+        # psql's own words, not only its exit status, when the copy fails.
+        assert restore.returncode == 0, restore.stderr.decode(errors="replace")[-2000:]
         return self.url(name)
 
     def log_statements(self) -> None:
