@@ -134,7 +134,7 @@ def certificate_render(application: CopyApplication, *, particulars: str, issued
     return render_pdf(
         "causebook/pdf/certificate.html",
         certificate_context(application, particulars=particulars, issued_at=issued_at),
-        stylesheets=(BASE_STYLESHEET, "causebook/pdf/certificate.css"),
+        stylesheets=(BASE_STYLESHEET, "causebook/pdf/court_document.css", "causebook/pdf/certificate.css"),
     )
 
 

@@ -206,5 +206,5 @@ def notice_render(*, kind: NoticeKind, hearing: Hearing, previous: Hearing | Non
     return render_pdf(
         "causebook/pdf/notice_of_hearing.html",
         notice_context(kind=kind, hearing=hearing, previous=previous, reason=reason),
-        stylesheets=(BASE_STYLESHEET, "causebook/pdf/notice_of_hearing.css"),
+        stylesheets=(BASE_STYLESHEET, "causebook/pdf/court_document.css"),
     )

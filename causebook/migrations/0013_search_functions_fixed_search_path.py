@@ -9,25 +9,10 @@ CREATE OR REPLACE must say the same (causebook/normal.py).
 
 from django.db import migrations
 
-FIX = r"""
-DO $$
-DECLARE
-  f record;
-BEGIN
-  FOR f IN
-    SELECT p.oid::regprocedure AS signature
-    FROM pg_proc p
-    JOIN pg_namespace n ON n.oid = p.pronamespace
-    JOIN pg_language l ON l.oid = p.prolang
-    WHERE n.nspname = current_schema() AND p.proname LIKE 'causebook\_%' AND l.lanname = 'plpgsql'
-  LOOP
-    EXECUTE format('ALTER FUNCTION %s SET search_path FROM CURRENT', f.signature);
-  END LOOP;
-END
-$$;
-"""
 
-UNDO = r"""
+def _for_each_search_function(action: str) -> str:
+    """SQL that runs ``ALTER FUNCTION <each PL/pgSQL causebook_* function> <action>``."""
+    return rf"""
 DO $$
 DECLARE
   f record;
@@ -39,7 +24,7 @@ BEGIN
     JOIN pg_language l ON l.oid = p.prolang
     WHERE n.nspname = current_schema() AND p.proname LIKE 'causebook\_%' AND l.lanname = 'plpgsql'
   LOOP
-    EXECUTE format('ALTER FUNCTION %s RESET search_path', f.signature);
+    EXECUTE format('ALTER FUNCTION %s {action}', f.signature);
   END LOOP;
 END
 $$;
@@ -49,4 +34,9 @@ $$;
 class Migration(migrations.Migration):
     dependencies = [("causebook", "0012_copy_application_permissions")]
 
-    operations = [migrations.RunSQL(FIX, UNDO)]
+    operations = [
+        migrations.RunSQL(
+            _for_each_search_function("SET search_path FROM CURRENT"),
+            _for_each_search_function("RESET search_path"),
+        )
+    ]
