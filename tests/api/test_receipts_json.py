@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+from decimal import Decimal
 
 import pytest
 from django.test import Client
@@ -81,7 +82,7 @@ def test_the_receipts_json_states_what_its_pdf_states(api, paid, firm_member):
     assert [line["item"] for line in facts["allowance_charges"]] == ["DC-WRIT"]
     for line in facts["allowance_charges"]:
         assert all(shown in text for shown in line["shown"].values())
-        assert float(line["e_fee"]) + float(line["saving"]) == float(line["standard_fee"])
+        assert Decimal(line["e_fee"]) + Decimal(line["saving"]) == Decimal(line["standard_fee"])
     assert all(shown in text for shown in facts["totals_shown"].values())
     assert facts["fees_calculation_amount"] == f"{order.amount:.2f}"
     assert facts["received_at"]["en"] in text and _words(facts["deemed_rule_explanation"]["en"]) in text
