@@ -200,12 +200,12 @@ def percentile(values: list[float], p: float) -> float:
     return round(ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))], 2)
 
 
-def compare(small: str, large: str, samples: int, seed: int) -> None:
+def compare(small: str, large: str, samples: int, seed: int, rounds: int) -> None:
     """Run on both corpora (a process each) and print the growth of each kind's p95."""
     reports = []
     for url in (small, large):
         env = {**os.environ, "DATABASE_URL": url}
-        argv = [sys.executable, __file__, "--samples", str(samples), "--seed", str(seed)]
+        argv = [sys.executable, __file__, "--samples", str(samples), "--seed", str(seed), "--rounds", str(rounds)]
         output = subprocess.run(argv, env=env, check=True, capture_output=True, text=True).stdout
         reports.append(json.loads(output))
     rows: dict[str, Any] = {}
@@ -235,11 +235,14 @@ def compare(small: str, large: str, samples: int, seed: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--samples", type=int, default=40)
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="Measured runs of every query; the percentiles are over all runs."
+    )
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--compare", nargs=2, metavar=("SMALL_URL", "LARGE_URL"))
     args = parser.parse_args()
     if args.compare:
-        compare(args.compare[0], args.compare[1], samples=args.samples, seed=args.seed)
+        compare(args.compare[0], args.compare[1], samples=args.samples, seed=args.seed, rounds=args.rounds)
         return
     from accounts.models import User
 
@@ -253,19 +256,27 @@ def main() -> None:
     recorded: dict[str, list[list[tuple[str, Any]]]] = {}
     for kind in KINDS:  # warm-up pass, which also records each query's SQL
         recorded[kind] = [run_once(user, params)[1] for params in queries[kind]]
-    report: dict[str, Any] = {"cases": cases, "parties": parties, "samples_per_kind": args.samples, "kinds": {}}
+    report: dict[str, Any] = {
+        "cases": cases,
+        "parties": parties,
+        "samples_per_kind": args.samples,
+        "runs_per_query": args.rounds,
+        "kinds": {},
+    }
     for kind in KINDS:
         server, raw, totals = [], [], []
-        for i, params in enumerate(queries[kind]):
-            # Alternate which of the two runs first, so that neither always finds the
-            # other's pages in the cache.
-            if i % 2:
-                raw.append(replay(recorded[kind][i]))
-            elapsed, statements, total = run_once(user, params)
-            server.append(elapsed)
-            if not i % 2:
-                raw.append(replay(statements))
-            totals.append(total)
+        for round_ in range(args.rounds):
+            for i, params in enumerate(queries[kind]):
+                # Alternate which of the two runs first, so that neither always finds the
+                # other's pages in the cache.
+                if (i + round_) % 2:
+                    raw.append(replay(recorded[kind][i]))
+                elapsed, statements, total = run_once(user, params)
+                server.append(elapsed)
+                if not (i + round_) % 2:
+                    raw.append(replay(statements))
+                if not round_:
+                    totals.append(total)
         report["kinds"][kind] = {
             "example": queries[kind][0],
             "server_ms": {
@@ -277,6 +288,17 @@ def main() -> None:
             "raw_sql_ms": {"p50": percentile(raw, 50), "p95": percentile(raw, 95)},
             "overhead_ratio_p50": round(statistics.median(server) / max(statistics.median(raw), 1e-6), 2),
             "matches_median": statistics.median(totals),
+            # The three slowest queries of the kind (the worst of their runs), to look into.
+            "slowest": [
+                {"query": queries[kind][i]["q"], "ms": round(ms, 2)}
+                for ms, i in sorted(
+                    (
+                        (max(server[r * len(queries[kind]) + i] for r in range(args.rounds)), i)
+                        for i in range(len(queries[kind]))
+                    ),
+                    reverse=True,
+                )[:3]
+            ],
             "queries_with_no_match": sum(1 for t in totals if not t),
         }
     report["worst_p99_ms"] = max(v["server_ms"]["p99"] for v in report["kinds"].values())

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -66,6 +67,11 @@ SAMPLE_ENTRIES = 20_000
 #: A query of more words than this is a list of names, not a misspelt one: its words'
 #: best corrections are searched, but not every combination of every correction.
 FUZZY_MAX_WORDS = 4
+#: The index is probed with only this many of the query's rarest terms (by the kept
+#: counts); the other terms are checked on the rows found. A common term's list in the
+#: index ("公司", "hong kong") is as long as the register and reading it would make the
+#: search grow with the register; the rarest term's is at most ``PROBE_MAX`` long.
+PROBE_KEYS = 2
 
 JOINED = "(' ' || array_to_string(e.tokens, ' ') || ' ')"
 # Given that the name holds every query word: 5 the same words in the same order, 4 the
@@ -73,9 +79,15 @@ JOINED = "(' ' || array_to_string(e.tokens, ' ') || ' ')"
 ENGLISH_TIER = f"""CASE WHEN e.tokens = %s::text[] THEN 5 WHEN e.tokens <@ %s::text[] THEN 4
          WHEN strpos({JOINED}, %s) > 0 THEN 3 WHEN e.tokens @> %s::text[] THEN 2 ELSE 1 END"""
 CHINESE_TIER = "CASE WHEN e.name_zh = %s THEN 5 ELSE 2 END"
-BY_PAIRS = "causebook_token_pairs(e.tokens) @> %s::text[]"
+# The rarest pairs from the index, then every word checked on the rows found; ``IS TRUE``
+# keeps the planner from answering the check from the words' index instead.
+BY_PAIRS = "causebook_token_pairs(e.tokens) @> %s::text[] AND (e.tokens @> %s::text[]) IS TRUE"
 BY_WORD = "e.tokens @> %s::text[]"
 BY_GRAMS = "causebook_cjk_grams(e.name_zh) @> %s::text[] AND strpos(e.name_zh, %s) > 0"
+# Misspelt words: names holding one of the corrections of each of two words, from the index
+# of pairs; the corrections of the other words checked on the rows found.
+BY_ANY_PAIR = "causebook_token_pairs(e.tokens) && %s::text[]"
+HAS_ANY = "(e.tokens && %s::text[]) IS TRUE"
 # The same tests in a form no index answers: within a user's own cases, read by case id.
 BY_WORDS_IN_SCOPE = "(e.tokens @> %s::text[]) IS TRUE"
 BY_CHARACTERS_IN_SCOPE = "strpos(e.name_zh, %s) > 0"
@@ -102,18 +114,30 @@ def max_matches() -> int:
     return int(settings.CAUSEBOOK_MAX_MATCHES)
 
 
+# The case types of the filters, looked up once per search (find_cases), which may run
+# several statements: the search, then the same with corrected words.
+_type_ids: ContextVar[dict[tuple[str, str], list[int]] | None] = ContextVar("causebook_type_ids", default=None)
+
+
 def _case_type_ids(query: SearchQuery) -> list[int]:
     """The case types the court and type filters allow, looked up before the search.
 
     Passing the ids as values (not a subquery) lets the planner use its statistics: with
     a subquery it guessed 7,000 District Court cases instead of a million.
     """
+    memo = _type_ids.get()
+    key = (query.court, query.case_type)
+    if memo is not None and key in memo:
+        return memo[key]
     types = CaseType.objects.all()
     if query.court:
         types = types.filter(court__code=query.court)
     if query.case_type:
         types = types.filter(prefix=query.case_type)
-    return list(types.values_list("pk", flat=True))
+    ids = list(types.values_list("pk", flat=True))
+    if memo is not None:
+        memo[key] = ids
+    return ids
 
 
 def _filters(query: SearchQuery, alias: str) -> Fragment:
@@ -132,6 +156,15 @@ def _filters(query: SearchQuery, alias: str) -> Fragment:
         sql.append(f"{alias}.year <= %s")
         params.append(query.year_to)
     return "".join(f" AND {part}" for part in sql), params
+
+
+def _rarest(keys: Sequence[str], counts: Counts) -> list[str]:
+    """The ``PROBE_KEYS`` least common of ``keys`` by the kept counts.
+
+    The counts may lag the entries by a minute (:mod:`causebook.terms`): that only changes
+    which keys are probed, never what matches, as every key is still checked.
+    """
+    return sorted(keys, key=lambda key: (counts.of(key), key))[:PROBE_KEYS]
 
 
 def _has_filters(query: SearchQuery) -> bool:
@@ -342,7 +375,7 @@ def _english(
         if scope is not None and matching > PROBE_MAX:
             match: Fragment = (BY_WORDS_IN_SCOPE, [words])
         else:
-            match = (BY_PAIRS, [list(terms.pairs)]) if terms.distinct >= 2 else (BY_WORD, [words])
+            match = (BY_PAIRS, [_rarest(terms.pairs, counts), words]) if terms.distinct >= 2 else (BY_WORD, [words])
         return _ranked(match, tier, _tail(query, scope), limit=limit, offset=offset)
     longer = "NOT (e.tokens <@ %s::text[])"
     tiers: list[tuple[str, Any]] = [
@@ -376,7 +409,8 @@ def _chinese(
         if scope is not None and matching > PROBE_MAX:
             match: Fragment = (BY_CHARACTERS_IN_SCOPE, [text])
         else:
-            match = (BY_GRAMS, [terms.grams, text])
+            rarest = [key.removeprefix("z:") for key in _rarest(terms.keys, counts)]
+            match = (BY_GRAMS, [rarest, text])
         return _ranked(match, tier, _tail(query, scope), limit=limit, offset=offset)
     contains = ("strpos(e.name_zh, %s) > 0", [text])
     tiers: list[tuple[str, Any]] = [
@@ -396,13 +430,47 @@ def _search(query: SearchQuery, scope: Fragment | None, *, limit: int, offset: i
     return _english(query, english_terms(query.q), scope, limit=limit, offset=offset, plan=plan)
 
 
+def _probe_pair(alternatives: list[list[str]]) -> tuple[int, int, list[str]] | None:
+    """The two word positions whose corrections pair up in the fewest entries, and those pairs.
+
+    The pair keys are made and counted in SQL, with the same ordering that made the stored
+    pairs (``causebook_token_pairs``). None when no two positions have distinct corrections.
+    """
+    positions = [i for i, words in enumerate(alternatives) for _ in words]
+    words = [word for group in alternatives for word in group]
+    rows = _rows(
+        """WITH alts AS (SELECT * FROM unnest(%s::int[], %s::text[]) AS a(pos, word)),
+keys AS (SELECT DISTINCT a.pos AS i, b.pos AS j, least(a.word, b.word) || ' ' || greatest(a.word, b.word) AS key
+         FROM alts a JOIN alts b ON a.pos < b.pos AND a.word <> b.word)
+SELECT k.i, k.j, array_agg(k.key ORDER BY k.key), coalesce(sum(t.entries), 0)
+FROM keys k LEFT JOIN causebook_termcount t ON t.term = k.key GROUP BY k.i, k.j""",
+        [positions, words],
+    )
+    disjoint = [row for row in rows if not set(alternatives[row[0]]) & set(alternatives[row[1]])]
+    if not disjoint:
+        return None
+    i, j, keys, _ = min(disjoint, key=lambda row: (int(row[3]), row[0], row[1]))
+    return int(i), int(j), list(keys)
+
+
 def _fuzzy(
     query: SearchQuery, corrections: list[list[str]], scope: Fragment | None, *, limit: int, offset: int
 ) -> Hits:
-    """Names holding, for each word, one of its corrections; ranked on the best corrections."""
+    """Names holding, for each word, one of its corrections; ranked on the best corrections.
+
+    With two words or more, the index of pairs is probed for the two words whose
+    corrections are least common together, so that the cost follows the matches, not the
+    register; the other words' corrections are checked on the rows found.
+    """
     meant = english_terms(" ".join(alternatives[0] for alternatives in corrections))
-    overlap = " AND ".join("e.tokens && %s::text[]" for _ in corrections)
-    match: Fragment = (overlap, [list(a) for a in corrections])
+    alternatives = [list(a) for a in corrections]
+    probe = _probe_pair(alternatives) if len(alternatives) >= 2 else None
+    if probe is None:
+        match: Fragment = (" AND ".join("e.tokens && %s::text[]" for _ in alternatives), alternatives)
+    else:
+        i, j, keys = probe
+        rest = [words for k, words in enumerate(alternatives) if k not in (i, j)]
+        match = (" AND ".join([BY_ANY_PAIR, *(HAS_ANY for _ in rest)]), [keys, *rest])
     meant_words = list(meant.words)
     tier: Fragment = (ENGLISH_TIER, [meant_words, meant_words, meant.phrase, meant_words])
     return _ranked(match, tier, _tail(query, scope), limit=limit, offset=offset)
@@ -419,6 +487,14 @@ def find_cases(
     """
     if query.mode == "empty":
         return Hits(case_ids=[], total=0, capped=False)
+    memo = _type_ids.set({})
+    try:
+        return _find(query, scope, limit=limit, offset=offset, plan=plan)
+    finally:
+        _type_ids.reset(memo)
+
+
+def _find(query: SearchQuery, scope: Fragment | None, *, limit: int, offset: int, plan: str) -> Hits:
     hits = _search(query, scope, limit=limit, offset=offset, plan=plan)
     if hits.total or query.mode != "english":
         return hits
