@@ -8,10 +8,13 @@ Prints JSON:
   it: the new-case form POSTed as multipart/form-data with the PDF, through every
   middleware, the multipart parser (icms.core.uploads hashes as it streams in), the
   checks, storage and the database, to the redirect to the review page; then, apart,
-  the Submit POST that files the draft. Each beside the time to hash the same bytes and
-  write them to a file (the same "hash and write"), measured in turn with it; the
-  ``ratio`` is the target of issue 16 (at most 2). The database is ``--database`` (made
-  and migrated on the first run); storage is the filesystem under ``MEDIA_ROOT``.
+  the Submit POST that files the draft, and their sum (the whole filing). Each beside
+  the time to hash the same bytes and write them to a file ("hash and write"), measured
+  in turn with it, as a ratio; issue 16's target is at most 2, for the whole filing
+  (``target_whole_filing_at_most_2``), and the upload request alone is reported too.
+  Medians of ``--repeat`` runs after a warm-up, with the load average at the end. The
+  database is ``--database`` (made and migrated on the first run); storage is the
+  filesystem under ``MEDIA_ROOT``.
 * ``receive``: server time to validate, hash and store a 10 MB PDF upload (as Django
   hands it over: a temporary file) beside the time to just hash it and write it to the
   same storage. The storage is a FileSystemStorage in a temporary directory.
@@ -249,14 +252,26 @@ def bench_request(size_mb: int, repeat: int) -> dict[str, object]:
             submit.append(submitted)
             floor.append(floor_took)
     median_floor = statistics.median(floor)
+    median_upload, median_submit = statistics.median(upload), statistics.median(submit)
+    # The sum of the medians: the whole filing as the filer waits for it, form POST then Submit.
+    whole = median_upload + median_submit
+    upload_ratio = median_upload / median_floor
+    whole_ratio = whole / median_floor
     return {
         "file_bytes": len(data),
-        "upload_request_ms": ms(statistics.median(upload)),
-        "submit_request_ms": ms(statistics.median(submit)),
+        "repeats": repeat,
         "hash_and_write_ms": ms(median_floor),
-        "upload_ratio": round(statistics.median(upload) / median_floor, 2),
-        "upload_and_submit_ratio": round((statistics.median(upload) + statistics.median(submit)) / median_floor, 2),
-        "target_upload_ratio_at_most_2": statistics.median(upload) <= 2 * median_floor,
+        "upload_request_ms": ms(median_upload),
+        "upload_ratio": round(upload_ratio, 2),
+        "submit_request_ms": ms(median_submit),
+        "submit_ratio": round(median_submit / median_floor, 2),
+        "whole_filing_ms": ms(whole),
+        "whole_filing_ratio": round(whole_ratio, 2),
+        # Issue 16: at most 2x hashing and writing. The target is the whole filing; until
+        # that is reached, say plainly which part meets it.
+        "target_whole_filing_at_most_2": whole_ratio <= 2,
+        "target_upload_request_at_most_2": upload_ratio <= 2,
+        "load_average": [round(value, 2) for value in os.getloadavg()],
     }
 
 

@@ -210,6 +210,7 @@ def draft_form_page(
         context["key_errors"], context["page_errors"] = refused.messages, True
         return _page(request, context, 400)
 
+    created = draft is None
     if draft is None:
         draft = draft_create(
             user=user,
@@ -218,7 +219,7 @@ def draft_form_page(
             submission_key=key_form.cleaned_data["submission_key"] if key_form is not None else None,
         )
     try:
-        draft_save(
+        added = draft_save(
             draft=draft,
             answers=answers_from_post(post),
             filer_reference=details_form.cleaned_data.get("filer_reference", ""),
@@ -248,7 +249,8 @@ def draft_form_page(
         messages.success(request, _("Draft saved. It will be kept until %(when)s HKT.") % {"when": _kept_until(draft)})
         return _go(request, edit_url)
     # "Continue to review": only a complete filing goes on; what is missing is said here.
-    problems = draft_problems(draft)
+    # A draft made by this POST holds just what it added (a new draft has nothing to replace).
+    problems = draft_problems(draft, added if created else None)
     if (case_form is not None and not case_form.is_valid()) or problems:
         context.update(
             draft=draft,
@@ -307,14 +309,21 @@ def draft_review(request: AuthenticatedHttpRequest, draft_id: int) -> HttpRespon
         raise Http404 from missing
     edit_url = reverse("filing:draft_edit", args=[draft.pk])
     case_form = _review_new_case(draft) if draft.opens_case else None
-    problems = draft_problems(draft)
+    documents = draft_documents(draft)
+    problems = draft_problems(draft, documents)
     if (draft.opens_case and case_form is None) or problems:
         messages.warning(request, _("Complete the form before you review the filing."))
         return redirect(edit_url)
     errors: list[str] = []
     if request.method == "POST":
         try:
-            submission = draft_submit(draft=draft, user=request.user, ip_address=client_ip(request))
+            submission = draft_submit(
+                draft=draft,
+                user=request.user,
+                ip_address=client_ip(request),
+                new_case=case_form.new_case() if case_form is not None else None,
+                documents=documents,
+            )
         except PdfRejected as rejected:
             errors = [rejected.user_message]
         except SubmissionRefused as refused:
@@ -324,7 +333,6 @@ def draft_review(request: AuthenticatedHttpRequest, draft_id: int) -> HttpRespon
             errors = [_("The documents could not be read just now, so nothing was filed. Try again in a few minutes.")]
         else:
             return redirect(reverse("filing:submission", args=[submission.reference]) + "?new=1")
-    documents = draft_documents(draft)
     now = timezone.now()
     new_case = case_form.new_case() if case_form is not None else None
     context = {

@@ -58,6 +58,9 @@ class DraftDocument(TimeStampedModel):
     size = models.PositiveBigIntegerField(_("size in bytes"))
     pages = models.PositiveIntegerField(_("pages"))
     ordinal = models.PositiveSmallIntegerField(default=1)
+    #: The stored object's identity when it was stored (icms.core.storage.stored_identity):
+    #: Submit compares it instead of hashing the file again; blank means hash it.
+    storage_identity = models.CharField(_("storage identity"), max_length=255, blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("draft document")

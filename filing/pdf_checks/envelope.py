@@ -158,23 +158,20 @@ def screen_structural_streams(stream: IO[bytes], size: int) -> None:
     """Refuse a file whose object or cross-reference streams use LZW (see above).
 
     The file is mapped into memory when it is a real file (a temporary upload) and
-    searched for "/Type" with ``find`` (memchr speed), the pattern being tried only
-    where that is found: reading it in chunks and running the pattern over every byte
-    cost as much as hashing the file.
+    searched with the pattern itself: the regular expression engine looks for its
+    literal start "/Type" with ``memchr`` and tries the rest only there, three times
+    faster on compressed (random-looking) bytes than ``find`` in a loop. Matches cannot
+    overlap (none holds a second "/Type"), so every match is found.
     """
     with _mapped(stream, size) as data:
-        position = data.find(b"/Type")
-        while position >= 0:
-            match = _STRUCTURAL_STREAM.match(data, position)
-            if match is not None:
-                # The dictionary runs from "N 0 obj" to the "stream" keyword.
-                begin = data.rfind(b"obj", max(0, match.start() - _DICT_WINDOW), match.start())
-                end = data.find(b"stream", match.end(), match.end() + _DICT_WINDOW)
-                begin = begin if begin >= 0 else max(0, match.start() - _DICT_WINDOW)
-                end = end if end >= 0 else match.end() + _DICT_WINDOW
-                if _SUSPECT_FILTER.search(data, begin, min(end, size)):
-                    raise PdfRejected(Rejection.TOO_COMPLEX)
-            position = data.find(b"/Type", position + 1)
+        for match in _STRUCTURAL_STREAM.finditer(data):
+            # The dictionary runs from "N 0 obj" to the "stream" keyword.
+            begin = data.rfind(b"obj", max(0, match.start() - _DICT_WINDOW), match.start())
+            end = data.find(b"stream", match.end(), match.end() + _DICT_WINDOW)
+            begin = begin if begin >= 0 else max(0, match.start() - _DICT_WINDOW)
+            end = end if end >= 0 else match.end() + _DICT_WINDOW
+            if _SUSPECT_FILTER.search(data, begin, min(end, size)):
+                raise PdfRejected(Rejection.TOO_COMPLEX)
     stream.seek(0)
 
 

@@ -17,7 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from icms.calendar import deemed_receipt
-from icms.calendar.core import Rule
+from icms.calendar.core import RegistryCalendar, Rule
 from icms.calendar.hooks import DeemedReceiptChange
 from icms.core.messages import Bilingual, render_bilingual, render_message
 from icms.core.rendering import format_datetime_en, format_datetime_zh
@@ -33,17 +33,20 @@ def acknowledgement_version_create(
     previous_rule: str = "",
     reason_en: str = "",
     reason_zh: str = "",
+    calendar: RegistryCalendar | None = None,
 ) -> AcknowledgementVersion:
     """Snapshot the submission's deemed receipt as its next acknowledgement version.
 
     Call it inside the transaction that stamped (or changed) the deemed receipt; the
     submission row is locked so that versions are numbered without gaps or doubles.
+    Pass the ``calendar`` the stamp used, if the caller has it, so it is not read again.
+    The version's ``submission`` is that locked row, as stamped.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("acknowledgement_version_create must run inside the change's transaction.")
     locked = Submission.objects.select_for_update().get(pk=submission.pk)
     latest = AcknowledgementVersion.objects.filter(submission=locked).aggregate(v=Max("version"))["v"] or 0
-    explanation = deemed_receipt(locked.received_at)
+    explanation = deemed_receipt(locked.received_at, calendar)
     return AcknowledgementVersion.objects.create(
         submission=locked,
         version=latest + 1,

@@ -28,7 +28,7 @@ from uuid import UUID, uuid4
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -37,12 +37,12 @@ from accounts.models import User
 from accounts.selectors import membership_for_user
 from icms.core.crypto import decrypt, encrypt
 from icms.core.lookups import NotFound, get_visible
-from icms.core.storage import StoredFiles, unfiled_files_delete
+from icms.core.storage import StoredFiles, stored_identity, unfiled_files_delete
 
 from ..access import AnyUser
 from ..models import Case, CaseAccessCode, CaseType, DocumentType, DraftDocument, Party, Submission, SubmissionDraft
 from ..pdf_checks import PdfInfo, PdfRejected, check_submission_size, validate_pdf
-from .submissions import DocumentUpload, FilingDetails, StoredPdf, SubmissionRefused, submission_create
+from .submissions import DocumentUpload, FilingDetails, NewCase, StoredPdf, SubmissionRefused, submission_create
 
 MAX_DRAFT_DOCUMENTS = 10
 # Posted names that are not answers: the token, the one-time key and the buttons.
@@ -97,9 +97,12 @@ def parties_acted_for(user: AnyUser, case: Case) -> QuerySet[Party]:
     return Party.objects.filter(case=case).filter(acting).order_by("side", "ordinal")
 
 
-def draft_problems(draft: SubmissionDraft) -> list[str]:
-    """What the draft's documents still lack before it can be reviewed and submitted, in words."""
-    documents = draft_documents(draft)
+def draft_problems(draft: SubmissionDraft, documents: Sequence[DraftDocument] | None = None) -> list[str]:
+    """What the draft's documents still lack before it can be reviewed and submitted, in words.
+
+    ``documents`` are the draft's documents when the caller has them already (with their types).
+    """
+    documents = draft_documents(draft) if documents is None else documents
     if not documents:
         return [str(_("Add at least one document."))]
     problems = []
@@ -292,10 +295,11 @@ def draft_save(
             # the code's, fixed when the draft was made.
             changes["for_party"] = for_party
         SubmissionDraft.objects.filter(pk=locked.pk).update(**changes)
-        last = locked.documents.aggregate(last=Max("ordinal"))["last"] or 0
-        kept = locked.documents.exclude(pk__in=list(replacing))
-        have = set(kept.values_list("sha256", "document_type_id", "title"))
-        ordinal = last
+        # One query for both the last ordinal and what the draft already holds.
+        rows = list(locked.documents.values_list("pk", "ordinal", "sha256", "document_type_id", "title"))
+        ordinal = max((row[1] for row in rows), default=0)
+        replaced = set(replacing)
+        have = {row[2:] for row in rows if row[0] not in replaced}
         for upload, info in zip(uploads, checked, strict=True):
             title = upload.title.strip()[:255]
             if (info.sha256, upload.document_type.pk, title) in have:
@@ -303,6 +307,8 @@ def draft_save(
             have.add((info.sha256, upload.document_type.pk, title))
             ordinal += 1
             stored = files.save(upload.file, expected_sha256=info.sha256)
+            # Recorded now, so that Submit can prove the file unchanged without reading it again.
+            identity = stored_identity(stored.key, storage=files.storage)
             added.append(
                 DraftDocument.objects.create(
                     draft=locked,
@@ -314,9 +320,12 @@ def draft_save(
                     size=stored.size,
                     pages=info.pages,
                     ordinal=ordinal,
+                    storage_identity=identity,
                 )
             )
-    draft.refresh_from_db()
+    # The caller's draft as saved, without reading it back.
+    for name, value in changes.items():
+        setattr(draft, name, value)
     return added
 
 
@@ -375,20 +384,26 @@ def drafts_purge_expired(*, now: datetime, batch: int = 200) -> int:
 # --- Submitting ---------------------------------------------------------------------------
 
 
-def draft_submit(*, draft: SubmissionDraft, user: User, ip_address: str | None = None) -> Submission:
+def draft_submit(
+    *,
+    draft: SubmissionDraft,
+    user: User,
+    ip_address: str | None = None,
+    new_case: NewCase | None = None,
+    documents: Sequence[DraftDocument] | None = None,
+) -> Submission:
     """File the draft as it stands: its answers, and its documents as stored and checked.
 
     Refused (:class:`~filing.services.submissions.SubmissionRefused`) if the answers are not
     complete; the review page sends the filer back to the form first. A second Submit (a
-    double click, a second tab) finds the first submission by the draft's one-time key.
+    double click, a second tab) finds the first submission by the draft's one-time key
+    (:func:`~filing.services.submissions.submission_create`).
+
+    The review page has already validated a new case's answers and read the documents to
+    show them: it passes ``new_case`` and ``documents`` so they are not worked out twice.
     """
     if draft.owner_id != user.pk:
         raise NotFound(SubmissionDraft._meta.label)
-    from ..selectors import submission_for_key
-
-    earlier = submission_for_key(user=user, submission_key=draft.submission_key)
-    if earlier is not None:
-        return earlier
     uploads = [
         DocumentUpload(
             document.document_type,
@@ -396,13 +411,16 @@ def draft_submit(*, draft: SubmissionDraft, user: User, ip_address: str | None =
             None,
             filename=document.original_filename,
             stored=StoredPdf(
-                key=document.storage_key, sha256=document.sha256, size=document.size, pages=document.pages
+                key=document.storage_key,
+                sha256=document.sha256,
+                size=document.size,
+                pages=document.pages,
+                identity=document.storage_identity,
             ),
         )
-        for document in draft_documents(draft)
+        for document in (draft_documents(draft) if documents is None else documents)
     ]
-    new_case = None
-    if draft.opens_case:
+    if draft.opens_case and new_case is None:
         from ..forms import NewCaseForm
 
         form = NewCaseForm(draft_answers(draft), prefix="case", case_type=draft.case_type)
@@ -412,8 +430,8 @@ def draft_submit(*, draft: SubmissionDraft, user: User, ip_address: str | None =
     return submission_create(
         user=user,
         uploads=uploads,
-        case=draft.case,
-        new_case=new_case,
+        case=None if draft.opens_case else draft.case,
+        new_case=new_case if draft.opens_case else None,
         ip_address=ip_address,
         submission_key=draft.submission_key,
         details=FilingDetails(

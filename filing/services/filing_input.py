@@ -29,6 +29,9 @@ class StoredPdf:
     sha256: str
     size: int
     pages: int
+    #: The storage object's identity recorded when it was stored (icms.core.storage.stored_identity);
+    #: blank: Submit hashes the file again instead.
+    identity: str = ""
 
 
 @dataclass(frozen=True)

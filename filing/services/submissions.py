@@ -12,11 +12,12 @@ from django.db.models import DateTimeField, Func
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Organisation, User
+from accounts.models import Membership, Organisation, User
 from accounts.selectors import filing_eligibility, membership_for_user
+from icms.calendar.data import current_calendar
 from icms.calendar.stamping import deemed_receipt_stamp
 from icms.core.audit import AuditEventType, audit_record
-from icms.core.storage import StorageUnavailable, StoredFiles, hash_stored_document
+from icms.core.storage import StorageUnavailable, StoredFiles, hash_stored_document, stored_identity
 
 from .. import access
 from ..claim_limits import claim_amount_check
@@ -80,14 +81,8 @@ def _check_types(*, uploads: Sequence[DocumentUpload], case_type: CaseType, open
         raise _refuse(_("This document starts a new case; it cannot be filed in an existing case."))
 
 
-def _filing_organisation(user: User) -> Organisation | None:
-    membership = membership_for_user(user)
-    return membership.organisation if membership is not None else None
-
-
-def _create_case(
-    *, user: User, new_case: NewCase, organisation: Organisation | None, into: Case | None = None
-) -> Case:
+def _create_case(*, user: User, new_case: NewCase, membership: Membership | None, into: Case | None = None) -> Case:
+    organisation = membership.organisation if membership is not None else None
     case_type = new_case.case_type
     allowed = case_type.organisations_may_start if organisation else case_type.individuals_may_start
     if not allowed:
@@ -106,7 +101,8 @@ def _create_case(
         amount_claimed=new_case.amount_claimed,
         created_by=user,
     )
-    case.full_clean()
+    # Not its case type and filer again: both were just read, and the foreign keys hold them anyway.
+    case.full_clean(exclude=["case_type", "created_by"])
     if into is not None:
         # A returned opening filing filed again keeps its case row (services/refiling.py).
         case.pk, case.created_at, case._state.adding = into.pk, into.created_at, False
@@ -130,10 +126,7 @@ def _create_case(
                 filer_party=filer_party,
             )
     summons_details_create(case=case, summons=new_case.summons, organisation=organisation)
-    if organisation is not None:
-        membership = membership_for_user(user)
-        if membership is None:
-            raise RuntimeError("An organisation filer has an active membership.")
+    if membership is not None:
         CaseAssignment.objects.create(case=case, membership=membership, assigned_by=user)
     return case
 
@@ -169,7 +162,9 @@ def _party_create(
         user=user if filer_party and organisation is None else None,
         representative=organisation if filer_party else None,
     )
-    party.full_clean()
+    # Not its case (created in this transaction), user or organisation (just read), nor the
+    # "party_has_a_name" constraint, checked above on the same stripped names: each cost queries.
+    party.full_clean(exclude=["case", "user", "representative"], validate_constraints=False)
     party.save()
     if filer_party:
         # The history of who acts (Representation) starts with the case.
@@ -286,11 +281,13 @@ def _submission_receive(
             rejected.upload_index = index  # type: ignore[attr-defined]  # which file, for the form
             raise
 
-    organisation = _filing_organisation(user)
+    # Read once: the organisation filed for, and the membership a new case is assigned to.
+    membership = membership_for_user(user)
+    organisation = membership.organisation if membership is not None else None
     with StoredFiles() as files:
         if new_case is not None:
             into = returned_case_reopen(user=user, refiles=details.refiles)
-            case = _create_case(user=user, new_case=new_case, organisation=organisation, into=into)
+            case = _create_case(user=user, new_case=new_case, membership=membership, into=into)
         if case is None:
             raise RuntimeError("unreachable: a case is given or created")
         submission = Submission.objects.create(
@@ -306,7 +303,6 @@ def _submission_receive(
             refiles=details.refiles,
             payment_reference=details.payment_reference,
         )
-        submission.refresh_from_db(fields=["received_at"])
         for ordinal, (upload, info) in enumerate(zip(uploads, checked, strict=True), start=1):
             stored = upload.stored or files.save(upload.file, expected_sha256=info.sha256)
             Document.objects.create(
@@ -323,9 +319,10 @@ def _submission_receive(
         if submission_key is not None:
             # The draft this came from is done; its stored files now belong to the documents.
             SubmissionDraft.objects.filter(owner=user, submission_key=submission_key).delete()
-        deemed_receipt_stamp(model=Submission, pk=submission.pk)
-        submission.refresh_from_db()
-        acknowledgement_version_create(submission=submission)
+        calendar = current_calendar()  # one read of the calendar for the stamp and the acknowledgement
+        deemed_receipt_stamp(model=Submission, pk=submission.pk, calendar=calendar)
+        # The version reads the stamped row under a lock: the submission as received and stamped.
+        submission = acknowledgement_version_create(submission=submission, calendar=calendar).submission
         audit_record(
             event_type=AuditEventType.FILING_SUBMISSION_RECEIVED,
             actor=user,
@@ -372,9 +369,20 @@ def returned_case_reopen(*, user: User, refiles: Submission | None) -> Case | No
 
 
 def _stored_check(stored: StoredPdf) -> PdfInfo:
-    """A document checked when it was uploaded to a draft: hashed again, so what is filed is what was checked."""
+    """A document checked when it was uploaded to a draft: proven unchanged, so what is filed is what was checked.
+
+    Its SHA-256 was taken from the bytes as they streamed in, and the checked file itself
+    was moved into place. Since then, the storage object's identity (inode, size and
+    modification and change times on the filesystem; version id and ETag on S3) staying
+    what was recorded at upload is the proof: reading and hashing 10 MB again would prove
+    no more against a change made through the storage (docs/storage.md, "Receiving").
+    Without a recorded identity, or when it differs, the file is hashed again and
+    refused only if its bytes changed. The scheduled fixity check still re-hashes every
+    stored document (docs/operations.md, "Fixity").
+    """
     try:
-        digest = hash_stored_document(stored.key)
+        unchanged = bool(stored.identity) and stored_identity(stored.key) == stored.identity
+        digest = stored.sha256 if unchanged else hash_stored_document(stored.key)
     except FileNotFoundError:
         digest = ""
     except OSError as error:

@@ -417,6 +417,37 @@ def hash_stored_document(key: str, *, storage: Storage | None = None) -> str:
     return hasher.hexdigest()
 
 
+def stored_identity(key: str, *, storage: Storage | None = None) -> str:
+    """What identifies the stored object as it is now, learnt without reading its bytes.
+
+    On the filesystem, ``fs:<inode>:<size>:<mtime_ns>:<ctime_ns>``: any write through the
+    filesystem moves the modification and change times, a replacement file has another
+    inode, and no process can set the change time back. On S3,
+    ``s3:<VersionId>:<ETag>:<size>``: with versioning on (``storage_setup``) every PUT makes
+    a new version id. ``""`` for a backend that cannot say, so the caller hashes instead.
+    Raises ``FileNotFoundError`` when the object is missing, ``OSError`` when it cannot ask.
+    docs/storage.md, "Receiving", says what this proves and what it does not.
+    """
+    storage = storage or default_storage()
+    if isinstance(storage, FileSystemStorage):
+        status = os.stat(storage.path(key))
+        return f"fs:{status.st_ino}:{status.st_size}:{status.st_mtime_ns}:{status.st_ctime_ns}"
+    if not is_s3_storage(storage):
+        return ""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    head = cast(Any, storage).bucket.Object(s3_object_key(storage, key))
+    try:
+        head.load()
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+            raise FileNotFoundError(key) from error
+        raise OSError(f"Could not ask S3 about {key}: {error}") from error
+    except BotoCoreError as error:
+        raise OSError(f"Could not ask S3 about {key}: {error}") from error
+    return f"s3:{head.version_id or ''}:{head.e_tag}:{head.content_length}"
+
+
 def _safe_filename(filename: str) -> str:
     # The name is shown to the user's browser only; strip any path and control characters.
     name = re.split(r"[\\/]", filename)[-1]

@@ -135,3 +135,32 @@ def test_filters_apply_on_the_plan_for_many(settings):
     entered("HONG KONG POLICE FORCE", issued=(2015, 7, 1))
     assert ids("Hong Kong Police Force", "many", year_from="2020") == [new]
     assert ids("Police", "many", year_to="2012") == []
+
+
+def test_a_name_typed_as_another_real_name_is_found_through_its_corrections():
+    # Every word is in the register, but never together: "Men" is LEE Men's, and the
+    # name meant is CHAN Tai Man. The probe is the rarest pair of corrections.
+    meant = entered("CHAN Tai Man", issued=(2021, 1, 1))
+    entered("LEE Men", issued=(2022, 1, 1))
+    entered("CHAN Siu Ming", issued=(2023, 1, 1))  # holds two of the words, not the third
+    assert ids("Chan Tai Men", "few") == [meant]
+
+
+def test_a_repeated_word_is_probed_through_a_pair_of_different_words():
+    # Both "chan"s have the same corrections: no pair of them can be probed, so the
+    # probe pairs a "chan" with the last word instead.
+    meant = entered("CHAN Chan Man", issued=(2021, 1, 1))
+    entered("LEE Men", issued=(2022, 1, 1))
+    entered("CHAN Tai Man", issued=(2020, 1, 1))  # one "chan" only
+    assert ids("Chan Chan Men", "few")[:1] == [meant]
+
+
+def test_a_company_is_found_by_its_rare_words_among_words_every_company_has():
+    # The index is probed with the rarest pairs or grams only ("sunrise holdings", "旭日"),
+    # the common ones ("company limited", "有限") checked on the rows found.
+    rare = entered("SUNRISE HOLDINGS (HONG KONG) COMPANY LIMITED", "旭日控股（香港）有限公司", issued=(2024, 1, 1))
+    for year in range(2000, 2012):
+        entered("OTHER (HONG KONG) COMPANY LIMITED", "其他（香港）有限公司", issued=(year, 1, 1))
+    assert ids("Sunrise Holdings Company Limited", "few") == [rare]
+    assert ids("旭日控股有限公司", "few") == [rare]
+    assert ids("旭日控股(香港)有限公司", "few") == [rare]
