@@ -54,7 +54,8 @@ from causebook.services import search_purchase_create, search_purchase_grant  # 
 from filing.models import Case, Court  # noqa: E402
 from icms.core.time import HONG_KONG  # noqa: E402
 
-PORT = 8765
+# Another bench may hold 8765: BENCH_PORT picks a free one.
+PORT = int(os.environ.get("BENCH_PORT", "8765"))
 BASE = f"http://127.0.0.1:{PORT}"
 SEARCH_Q = "Chan Tai Man"
 # The count page and the clerk's search are measured over these, in turn (wrk's Lua script below):

@@ -44,3 +44,14 @@ class CausebookConfig(AppConfig):
         from .panels import register_causebook_panels
 
         register_causebook_panels()
+
+        # The courts and case types the pickers offer are kept in the cache (reference.py).
+        from django.db.models.signals import post_delete, post_save
+
+        from filing.models import CaseType, Court
+
+        from .reference import reference_forget
+
+        for model in (Court, CaseType):
+            post_save.connect(reference_forget, sender=model, dispatch_uid=f"causebook-reference-{model.__name__}")
+            post_delete.connect(reference_forget, sender=model, dispatch_uid=f"causebook-reference-{model.__name__}-d")

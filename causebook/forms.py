@@ -7,18 +7,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from filing.models import CaseType, Court
+from filing.models import Court
 
 from .query import MAX_QUERY_LENGTH, MAX_YEAR, MIN_YEAR
-
-
-def _type_choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    courts: dict[str, str] = {}
-    types: list[tuple[str, str]] = []
-    for case_type in CaseType.objects.select_related("court").order_by("court__level", "court__code", "prefix"):
-        courts.setdefault(case_type.court.code, case_type.court.name)
-        types.append((case_type.prefix, f"{case_type.prefix} — {case_type.name}"))
-    return list(courts.items()), types
+from .reference import search_filter_choices
 
 
 class SearchForm(forms.Form):
@@ -43,7 +35,7 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        courts, types = _type_choices()
+        courts, types = search_filter_choices()  # kept in the cache: causebook/reference.py
         self.fields["court"].choices = [("", _("All courts")), *courts]  # type: ignore[attr-defined]
         self.fields["type"].choices = [("", _("All case types")), *types]  # type: ignore[attr-defined]
         for name in ("year_from", "year_to"):

@@ -36,6 +36,7 @@ from icms.core.time import HONG_KONG
 from .cause_list import CauseListRow, cause_list_rows
 from .models import Hearing, SearchPurchase
 from .query import SearchQuery
+from .reference import reference
 from .search import Fragment, Hits, find_cases
 from .summaries import CaseSummary, case_summaries
 
@@ -238,8 +239,8 @@ def purchase_query(purchase: SearchPurchase) -> SearchQuery:
 
 
 def cause_list_courts() -> list[Court]:
-    """Every court, District Court first, for the cause list's court picker."""
-    return list(Court.objects.order_by("level", "code"))
+    """Every court, District Court first, for the cause list's court picker (kept: causebook/reference.py)."""
+    return list(reference().courts)
 
 
 def hong_kong_today() -> date:

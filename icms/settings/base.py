@@ -104,8 +104,9 @@ INSTALLED_APPS = [
 ]
 
 # Widgets render through the project's template settings, so templates/ can mend Django's own
-# (templates/admin/widgets/split_datetime.html labels its two inputs: issue 20).
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+# (templates/admin/widgets/split_datetime.html labels its two inputs: issue 20); the common
+# widgets are written in Python with the same markup (icms/core/form_renderer.py: issue 16).
+FORM_RENDERER = "icms.core.form_renderer.FormRenderer"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -171,7 +172,11 @@ DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env.int("DATABASE_
 # (causebook.search.MANY_NAMES). PostgreSQL lets a large sequential scan join one already
 # running, mid-table, so the same search could consider another 1,001 and a clerk's page 2
 # repeat page 1; starting every scan at the table's beginning keeps it the same.
-DATABASES["default"]["OPTIONS"].setdefault("options", "-c synchronize_seqscans=off")
+# JIT compilation off: the portal's statements are short, and PostgreSQL compiles a plan
+# once its estimated cost passes jit_above_cost, which grows with the tables, not with the
+# work done. At 2,000,000 cases a cause book count that runs in 2 ms spent 5 ms compiling
+# (docs/causebook.md), so the same search grew with the register for nothing.
+DATABASES["default"]["OPTIONS"].setdefault("options", "-c synchronize_seqscans=off -c jit=off")
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must point to PostgreSQL: the portal needs pg_trgm and unaccent.")
 

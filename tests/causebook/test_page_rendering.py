@@ -10,11 +10,14 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.cache import cache
 from django.template import Context, Template
 from django.urls import reverse
 from django.utils.translation import override
 
 from causebook.cause_list import rows_html
+from causebook.forms import CauseListForm, SearchForm
+from causebook.reference import REFERENCE_KEY, search_filter_choices
 from causebook.results_html import case_summaries_html
 from causebook.selectors import cause_list_for_day, hearings_for_day
 from causebook.summaries import case_summaries
@@ -90,9 +93,9 @@ def test_the_cause_list_rows_are_the_markup_the_template_wrote(a_day, language, 
     assert _same(written) == _same(reference)
 
 
-def test_the_cause_list_page_costs_three_queries_however_long_the_list(client, a_day, django_assert_num_queries):
-    client.get(reverse("causebook:cause_list"))  # the banner's notices, cached from here on
-    with django_assert_num_queries(3):  # the courts, the hearings, their parties
+def test_the_cause_list_page_costs_two_queries_however_long_the_list(client, a_day, django_assert_num_queries):
+    client.get(reverse("causebook:cause_list"))  # the banner's notices and the courts, cached from here on
+    with django_assert_num_queries(2):  # the hearings, their parties
         response = client.get(reverse("causebook:cause_list"), {"court": "DC", "date": a_day.isoformat()})
     assert response.status_code == 200
     assert "Trial &lt;of&gt; “issues” &amp; costs" in response.content.decode()
@@ -115,3 +118,67 @@ def test_fixed_addresses_are_what_url_gives():
     for name in ("home", "causebook:search", "calendar:registry_hours", "account_login", "verify:verify", "healthz"):
         assert fixed_url(name) == reverse(name)
     assert url_with_pk("causebook:case", 42) == reverse("causebook:case", args=[42])
+
+
+def _filters_from_the_database() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    # What the search form read on every request before (causebook/reference.py keeps it).
+    courts: dict[str, str] = {}
+    types = []
+    for case_type in CaseType.objects.select_related("court").order_by("court__level", "court__code", "prefix"):
+        courts.setdefault(case_type.court.code, case_type.court.name)
+        types.append((case_type.prefix, f"{case_type.prefix} — {case_type.name}"))
+    return list(courts.items()), types
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hant"])
+def test_the_kept_filters_are_the_courts_and_case_types_of_the_database(language):
+    with override(language):
+        assert search_filter_choices() == _filters_from_the_database()
+        assert search_filter_choices() == _filters_from_the_database()  # and again, from the cache
+        form = SearchForm()
+        assert [str(label) for _, label in form.fields["type"].choices][1:] == [
+            label for _, label in _filters_from_the_database()[1]
+        ]
+    assert cache.get(REFERENCE_KEY) is not None
+
+
+def test_a_changed_case_type_or_court_is_offered_on_the_next_page(client):
+    assert "DCXX" not in client.get(reverse("causebook:search")).content.decode()
+    court = Court.objects.get(code="DC")
+    CaseType.objects.create(court=court, prefix="DCXX", name_en="New <list>", name_zh="新")
+    assert (
+        '<option value="DCXX">DCXX — New &lt;list&gt;</option>'
+        in client.get(reverse("causebook:search")).content.decode()
+    )
+    court.name_en = "District Court (renamed)"
+    court.save()
+    page = client.get(reverse("causebook:cause_list")).content.decode()
+    assert '<option value="DC" selected>District Court (renamed)</option>' in page
+    CaseType.objects.filter(prefix="DCXX").get().delete()
+    assert "DCXX" not in client.get(reverse("causebook:search")).content.decode()
+
+
+def test_the_empty_search_page_reads_nothing_from_the_database_once_warm(client, django_assert_num_queries):
+    client.get(reverse("causebook:search"))
+    with django_assert_num_queries(0):  # the filters' courts and case types are kept (causebook/reference.py)
+        response = client.get(reverse("causebook:search"))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hant"])
+def test_the_pickers_are_the_markup_of_djangos_widget_templates(language):
+    from django.forms.renderers import TemplatesSetting
+
+    courts = list(Court.objects.order_by("level", "code"))
+    forms = [
+        SearchForm({"q": "陳大文 <b>", "court": "DC", "type": "DCCJ", "year_from": "2020", "status": "active"}),
+        SearchForm({"year_to": "not a year"}),
+        CauseListForm({"court": "DC", "date": "2026-12-01"}, courts=courts),
+    ]
+    with override(language):
+        for form in forms:
+            for field in form:
+                widget = field.field.widget
+                context = widget.get_context(field.html_name, field.value(), field.build_widget_attrs({}))
+                context["widget"]["attrs"].setdefault("id", field.auto_id)
+                assert str(field) == TemplatesSetting().render(widget.template_name, context), field.name
