@@ -269,25 +269,34 @@ def _newest(where: str, params: list[Any], tail: Fragment, limit: int) -> list[t
 
 
 def _walk(
-    keys: Sequence[str], where: Fragment, tail: Fragment, buckets: list[int], limit: int
+    keys: Sequence[str], where: Fragment, tail: Fragment, buckets: list[int], limit: int, *, any_key: bool = False
 ) -> list[tuple[Any, ...]]:
     """The newest ``limit`` entries holding every one of ``keys`` (and ``where``), bucket by bucket.
 
     Each bucket is one probe of the walk index with the keys tagged with it; the probes
-    run newest bucket first and stop as soon as ``limit`` rows are found.
+    run newest bucket first and stop as soon as ``limit`` rows are found. ``any_key``:
+    entries holding any one of ``keys`` instead.
     """
+    holds = "&&" if any_key else "@>"
     sql = f"""SELECT h.case_id FROM unnest(%s::int[]) WITH ORDINALITY AS b(n, i)
 CROSS JOIN LATERAL (
   SELECT e.case_id, e.issued_at FROM {ENTRIES} e
-  WHERE {WALK_KEYS} @> causebook_at(%s::text[], b.n) AND {where[0]}{tail[0]}
+  WHERE {WALK_KEYS} {holds} causebook_at(%s::text[], b.n) AND {where[0]}{tail[0]}
   ORDER BY {NEWEST}
 ) h
 LIMIT %s"""  # noqa: S608
     return _rows(sql, [buckets, list(keys), *where[1], *tail[1], limit])
 
 
-def _sample_share(keys: Sequence[str], where: Fragment, tail: Fragment, counts: Counts) -> float:
-    """The share of entries that match, measured in the newest buckets of ``SAMPLE_ENTRIES`` entries."""
+def _sample_share(
+    keys: Sequence[str], where: Fragment, tail: Fragment, counts: Counts, *, any_key: bool = False
+) -> float:
+    """The share of entries that match, measured in the newest buckets of ``SAMPLE_ENTRIES`` entries.
+
+    ``OFFSET 0`` keeps each bucket a probe of the walk index: without it the planner may
+    turn the join around and read the whole table once (19 s for a misspelt name at
+    2,000,000 cases).
+    """
     sample: list[int] = []
     entries = 0
     for bucket, n in counts.buckets:
@@ -297,8 +306,10 @@ def _sample_share(keys: Sequence[str], where: Fragment, tail: Fragment, counts: 
             break
     if not entries:
         return 0.0
+    holds = "&&" if any_key else "@>"
     sql = f"""SELECT count(*) FROM unnest(%s::int[]) AS b(n) CROSS JOIN LATERAL (
-  SELECT 1 FROM {ENTRIES} e WHERE {WALK_KEYS} @> causebook_at(%s::text[], b.n) AND {where[0]}{tail[0]}) h"""  # noqa: S608
+  SELECT 1 FROM {ENTRIES} e WHERE {WALK_KEYS} {holds} causebook_at(%s::text[], b.n) AND {where[0]}{tail[0]}
+  OFFSET 0) h"""  # noqa: S608
     return int(_rows(sql, [sample, list(keys), *where[1], *tail[1]])[0][0]) / entries
 
 
@@ -318,12 +329,17 @@ def _many(
     *,
     limit: int,
     offset: int,
+    any_key: bool = False,
+    at_most: int | None = None,
 ) -> Hits:
     """Collect the best ``offset + limit`` cases tier by tier; count them, or estimate.
 
     ``tiers``: ("newest", (where, params)) for a btree probe, or ("walk", (keys, where))
     for a bucket walk. ``count``: the keys and test that hold for every match, and the
-    kept count when it is exact for this query.
+    kept count when it is exact for this query. ``any_key``: every match holds one of
+    the keys, not all of them (misspelt words' corrections). ``at_most``: how many
+    entries can match at most, by the kept counts; an estimate never says more (a name
+    common only in the newest buckets would otherwise be estimated from them alone).
     """
     cap = max_matches()
     tail = _filters(query, "e")
@@ -342,13 +358,15 @@ def _many(
             if kind == "newest":
                 collector.add(_newest(spec[0], spec[1], tail, collector.ask))
             else:
-                collector.add(_walk(spec[0], spec[1], tail, buckets, collector.ask))
+                collector.add(_walk(spec[0], spec[1], tail, buckets, collector.ask, any_key=any_key))
     if collect and not collector.full:
         # Every match was found: the count is exact.
         total = len(collector.ids)
         return Hits(case_ids=collector.ids[offset:] if limit else [], total=total, capped=total > cap)
     if estimate is None:
-        estimate = round(_sample_share(keys, where, tail, counts) * counts.entries)
+        estimate = round(_sample_share(keys, where, tail, counts, any_key=any_key) * counts.entries)
+        if at_most is not None:
+            estimate = min(estimate, at_most)
     # At least what was found, and one more: the collection stopped when it was full.
     total = max(_about(estimate), len(collector.ids) + 1 if collect else 0)
     return Hits(
@@ -393,7 +411,8 @@ def _english(
     else:
         tiers.append(("walk", (terms.keys, (longer, [words]))))
     exact = matching if terms.distinct <= 2 else None
-    return _many(query, tiers, (terms.keys, ("TRUE", []), exact), counts, limit=limit, offset=offset)
+    count: tuple[Sequence[str], Fragment, int | None] = (terms.keys, ("TRUE", []), exact)
+    return _many(query, tiers, count, counts, limit=limit, offset=offset, at_most=matching)
 
 
 def _chinese(
@@ -418,7 +437,7 @@ def _chinese(
         ("walk", (terms.keys, ("strpos(e.name_zh, %s) > 0 AND e.name_zh <> %s", [text, text]))),
     ]
     exact = matching if len(text) <= 2 else None
-    return _many(query, tiers, (terms.keys, contains, exact), counts, limit=limit, offset=offset)
+    return _many(query, tiers, (terms.keys, contains, exact), counts, limit=limit, offset=offset, at_most=matching)
 
 
 def _search(query: SearchQuery, scope: Fragment | None, *, limit: int, offset: int, plan: str = "") -> Hits:
@@ -430,8 +449,8 @@ def _search(query: SearchQuery, scope: Fragment | None, *, limit: int, offset: i
     return _english(query, english_terms(query.q), scope, limit=limit, offset=offset, plan=plan)
 
 
-def _probe_pair(alternatives: list[list[str]]) -> tuple[int, int, list[str]] | None:
-    """The two word positions whose corrections pair up in the fewest entries, and those pairs.
+def _probe_pair(alternatives: list[list[str]]) -> tuple[int, int, list[str], int] | None:
+    """The two word positions whose corrections pair up in the fewest entries, those pairs and that count.
 
     The pair keys are made and counted in SQL, with the same ordering that made the stored
     pairs (``causebook_token_pairs``). None when no two positions have distinct corrections.
@@ -449,8 +468,8 @@ FROM keys k LEFT JOIN causebook_termcount t ON t.term = k.key GROUP BY k.i, k.j"
     disjoint = [row for row in rows if not set(alternatives[row[0]]) & set(alternatives[row[1]])]
     if not disjoint:
         return None
-    i, j, keys, _ = min(disjoint, key=lambda row: (int(row[3]), row[0], row[1]))
-    return int(i), int(j), list(keys)
+    i, j, keys, entries = min(disjoint, key=lambda row: (int(row[3]), row[0], row[1]))
+    return int(i), int(j), list(keys), int(entries)
 
 
 def _fuzzy(
@@ -460,7 +479,10 @@ def _fuzzy(
 
     With two words or more, the index of pairs is probed for the two words whose
     corrections are least common together, so that the cost follows the matches, not the
-    register; the other words' corrections are checked on the rows found.
+    register; the other words' corrections are checked on the rows found. When those pairs
+    are in more than ``PROBE_MAX`` entries, the newest matches are read bucket by bucket
+    instead, as for a very common name, and the count is an estimate. No match holds every
+    word meant (that search found nothing), so the newest first is the rank order.
     """
     meant = english_terms(" ".join(alternatives[0] for alternatives in corrections))
     alternatives = [list(a) for a in corrections]
@@ -468,8 +490,15 @@ def _fuzzy(
     if probe is None:
         match: Fragment = (" AND ".join("e.tokens && %s::text[]" for _ in alternatives), alternatives)
     else:
-        i, j, keys = probe
+        i, j, keys, entries = probe
         rest = [words for k, words in enumerate(alternatives) if k not in (i, j)]
+        if scope is None and entries > PROBE_MAX:
+            where: Fragment = (" AND ".join(HAS_ANY for _ in rest) or "TRUE", rest)
+            counts = term_counts([])
+            tiers: list[tuple[str, Any]] = [("walk", (keys, where))]
+            return _many(
+                query, tiers, (keys, where, None), counts, limit=limit, offset=offset, any_key=True, at_most=entries
+            )
         match = (" AND ".join([BY_ANY_PAIR, *(HAS_ANY for _ in rest)]), [keys, *rest])
     meant_words = list(meant.words)
     tier: Fragment = (ENGLISH_TIER, [meant_words, meant_words, meant.phrase, meant_words])
@@ -494,9 +523,26 @@ def find_cases(
         _type_ids.reset(memo)
 
 
+def _in_the_register(query: SearchQuery) -> bool:
+    """Whether the query's words occur together in some name, by the kept counts.
+
+    Exact for one or two words (a word's or a pair's own count); for more, every pair of
+    them occurs in some name. The counts may lag by a minute: a name entered since is
+    then corrected as before.
+    """
+    terms = english_terms(query.q)
+    if not terms.words:
+        return False
+    counts = term_counts(terms.keys, buckets=False)
+    return all(counts.of(key) > 0 for key in terms.keys)
+
+
 def _find(query: SearchQuery, scope: Fragment | None, *, limit: int, offset: int, plan: str) -> Hits:
     hits = _search(query, scope, limit=limit, offset=offset, plan=plan)
     if hits.total or query.mode != "english":
+        return hits
+    if _has_filters(query) and _in_the_register(query):
+        # The name is there, only not under these filters: not a misspelling to correct.
         return hits
     corrections = corrections_for(query)
     if not corrections or not all(corrections):

@@ -164,3 +164,28 @@ def test_a_company_is_found_by_its_rare_words_among_words_every_company_has():
     assert ids("Sunrise Holdings Company Limited", "few") == [rare]
     assert ids("旭日控股有限公司", "few") == [rare]
     assert ids("旭日控股(香港)有限公司", "few") == [rare]
+
+
+def test_a_name_outside_the_filters_is_not_corrected_into_other_names():
+    entered("TSE Ching Lun", issued=(2015, 3, 1))  # there, but before the years asked for
+    entered("TSE Ching Lung", issued=(2021, 3, 1))  # one letter away, inside them
+    term_counts_apply()
+    hits = find_cases(SearchQuery.from_params({"q": "Tse Ching Lun", "year_from": "2020"}), limit=20)
+    assert (hits.total, hits.corrections) == (0, ())
+    # Without a filter to explain the miss, a misspelling is still corrected.
+    fixed = find_cases(SearchQuery.from_params({"q": "Tse Chinq Lung", "year_from": "2020"}), limit=20)
+    assert fixed.corrections == ("tse", "ching", "lung")
+
+
+def test_misspelt_words_common_together_are_read_newest_first_from_the_buckets(monkeypatch):
+    # Above PROBE_MAX entries the corrections' pairs are walked bucket by bucket, newest first.
+    monkeypatch.setattr(search, "PROBE_MAX", 1)
+    older = entered("CHAN Tai Men", issued=(2019, 1, 1))
+    newer = entered("CHEN Tai Men", issued=(2024, 1, 1))
+    entered("LEE Tai Wai", issued=(2025, 1, 1))  # holds "tai" only
+    entered("CHAN Mei", issued=(2025, 2, 1))  # holds "chan" and "mei", never with "tai"
+    term_counts_apply()
+    # Every word is known, never together: each is widened to the words one edit away.
+    hits = find_cases(SearchQuery.from_params({"q": "Chan Tai Mei"}), limit=20)
+    assert hits.case_ids == [newer, older]
+    assert hits.corrections == ("chan", "tai", "mei")
