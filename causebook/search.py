@@ -61,7 +61,7 @@ NEWEST = "e.issued_at DESC NULLS LAST, e.case_id DESC"
 #: At most this many entries may match (by the kept counts): rank them all, count exactly.
 #: Ranking every match costs in proportion to how many there are; above this, reading
 #: tier by tier costs in proportion to the page shown (20 of them) instead.
-PROBE_MAX = 2_000
+PROBE_MAX = 400
 #: Above it, the share of matches is measured in the newest buckets holding this many entries.
 SAMPLE_ENTRIES = 20_000
 #: A query of more words than this is a list of names, not a misspelt one: its words'
@@ -349,9 +349,9 @@ def _many(
         estimate: int | None = exact_count
     else:
         estimate = None
-    collector = Collector(min(cap, offset + limit) if limit else cap + 1)
-    collect = bool(limit) or estimate is None
-    if collect:
+
+    def collect(need: int) -> Collector:
+        collector = Collector(need)
         for kind, spec in tiers:
             if collector.full:
                 break
@@ -359,16 +359,30 @@ def _many(
                 collector.add(_newest(spec[0], spec[1], tail, collector.ask))
             else:
                 collector.add(_walk(spec[0], spec[1], tail, buckets, collector.ask, any_key=any_key))
-    if collect and not collector.full:
-        # Every match was found: the count is exact.
-        total = len(collector.ids)
-        return Hits(case_ids=collector.ids[offset:] if limit else [], total=total, capped=total > cap)
+        return collector
+
+    collect_all = estimate is None and not limit
+    if limit or collect_all:
+        collector = collect(cap + 1 if collect_all else min(cap, offset + limit))
+        if not collector.full:
+            # Every match was found: the count is exact.
+            total = len(collector.ids)
+            return Hits(case_ids=collector.ids[offset:] if limit else [], total=total, capped=total > cap)
+    else:
+        collector = Collector(0)
     if estimate is None:
         estimate = round(_sample_share(keys, where, tail, counts, any_key=any_key) * counts.entries)
         if at_most is not None:
             estimate = min(estimate, at_most)
+        if limit and estimate <= cap:
+            # A page was read and the estimate is within the cap: count exactly instead, as
+            # the count page does, so the two never disagree below the cap.
+            everything = collect(cap + 1)
+            if not everything.full:
+                total = len(everything.ids)
+                return Hits(case_ids=collector.ids[offset : offset + limit], total=total, capped=False)
     # At least what was found, and one more: the collection stopped when it was full.
-    total = max(_about(estimate), len(collector.ids) + 1 if collect else 0)
+    total = max(_about(estimate), len(collector.ids) + 1 if collector.need else 0)
     return Hits(
         case_ids=collector.ids[offset : offset + limit] if limit else [],
         total=total,

@@ -189,3 +189,18 @@ def test_misspelt_words_common_together_are_read_newest_first_from_the_buckets(m
     hits = find_cases(SearchQuery.from_params({"q": "Chan Tai Mei"}), limit=20)
     assert hits.case_ids == [newer, older]
     assert hits.corrections == ("chan", "tai", "mei")
+
+
+def test_below_the_cap_a_page_and_the_count_give_the_same_exact_number(settings, monkeypatch):
+    # Three words on the plan for many: no kept count is exact for them, so the page reads
+    # on until it knows, rather than estimating a number the count page would contradict.
+    settings.CAUSEBOOK_MAX_MATCHES = 50
+    monkeypatch.setattr(search, "PROBE_MAX", 1)
+    for year in range(2001, 2026):
+        entered("CHAN Tai Man", issued=(year, 3, 1))
+    term_counts_apply()
+    query = SearchQuery.from_params({"q": "Chan Tai Man"})
+    page = find_cases(query, limit=20)
+    count = find_cases(query)
+    assert (page.total, page.estimated, len(page.case_ids)) == (25, False, 20)
+    assert (count.total, count.estimated) == (25, False)
