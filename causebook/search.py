@@ -62,6 +62,9 @@ NEWEST = "e.issued_at DESC NULLS LAST, e.case_id DESC"
 #: Ranking every match costs in proportion to how many there are; above this, reading
 #: tier by tier costs in proportion to the page shown (20 of them) instead.
 PROBE_MAX = 400
+#: The few-matches plan is tried while the rarest term is in at most this many entries:
+#: the index lists it reads are then short, and it gives up after ``PROBE_MAX`` matches.
+PROBE_SCAN = 20_000
 #: Above it, the share of matches is measured in the newest buckets holding this many entries.
 SAMPLE_ENTRIES = 20_000
 #: A query of more words than this is a list of names, not a misspelt one: its words'
@@ -232,6 +235,29 @@ ORDER BY tier DESC, issued_at DESC NULLS LAST, case_id DESC LIMIT %s OFFSET %s""
     return Hits(case_ids=[int(row[0]) for row in rows], total=total, capped=total > cap)
 
 
+def _ranked_if_few(match: Fragment, tier: Fragment, tail: Fragment, *, limit: int, offset: int) -> Hits | None:
+    """Every match ranked and counted, as :func:`_ranked`, if there are at most ``PROBE_MAX``; else None.
+
+    Reads at most ``PROBE_MAX + 1`` matching entries, so a term common in the register but
+    rare in the query's company ("公司" beside "興隆九龍") costs what its matches cost, and
+    a query with many matches gives up early for the plan for many.
+    """
+    sql = f"SELECT e.case_id, {tier[0]}, e.issued_at FROM {ENTRIES} e WHERE {match[0]}{tail[0]} LIMIT %s"  # noqa: S608
+    rows = _rows(sql, [*tier[1], *match[1], *tail[1], PROBE_MAX + 1])
+    if len(rows) > PROBE_MAX:
+        return None
+    best: dict[int, tuple[int, float]] = {}
+    for case_id, rank, issued_at in rows:
+        newest = issued_at.timestamp() if issued_at is not None else -math.inf  # NULLS LAST
+        held = best.get(case_id)
+        best[case_id] = (max(rank, held[0]), max(newest, held[1])) if held else (rank, newest)
+    ordered = sorted(best, key=lambda case_id: (best[case_id][0], best[case_id][1], case_id), reverse=True)
+    cap = max_matches()
+    total = len(ordered)
+    shown = ordered[:cap][offset : offset + limit] if limit else []
+    return Hits(case_ids=[int(case_id) for case_id in shown], total=total, capped=total > cap)
+
+
 # --- Many matches: tier by tier, the newest first -----------------------------------------
 
 
@@ -394,6 +420,12 @@ def _many(
 # --- English and Chinese names -------------------------------------------------------------
 
 
+def _english_match(terms: EnglishTerms, counts: Counts) -> Fragment:
+    if terms.distinct >= 2:
+        return (BY_PAIRS, [_rarest(terms.pairs, counts), list(terms.words)])
+    return (BY_WORD, [list(terms.words)])
+
+
 def _english(
     query: SearchQuery, terms: EnglishTerms, scope: Fragment | None, *, limit: int, offset: int, plan: str = ""
 ) -> Hits:
@@ -403,12 +435,16 @@ def _english(
     counts = term_counts([*terms.keys, *terms.bigrams])
     matching = counts.least(terms.keys)
     tier: Fragment = (ENGLISH_TIER, [words, words, terms.phrase, words])
-    if plan == "few" or (plan != "many" and (scope is not None or matching <= PROBE_MAX)):
+    if scope is not None or plan == "few":
         if scope is not None and matching > PROBE_MAX:
             match: Fragment = (BY_WORDS_IN_SCOPE, [words])
         else:
-            match = (BY_PAIRS, [_rarest(terms.pairs, counts), words]) if terms.distinct >= 2 else (BY_WORD, [words])
+            match = _english_match(terms, counts)
         return _ranked(match, tier, _tail(query, scope), limit=limit, offset=offset)
+    if plan != "many" and matching <= PROBE_SCAN:
+        few = _ranked_if_few(_english_match(terms, counts), tier, _tail(query, scope), limit=limit, offset=offset)
+        if few is not None:
+            return few
     longer = "NOT (e.tokens <@ %s::text[])"
     tiers: list[tuple[str, Any]] = [
         ("newest", ("e.tokens = %s::text[]", [words])),
@@ -438,13 +474,17 @@ def _chinese(
     counts = term_counts(terms.keys)
     matching = counts.least(terms.keys)
     tier: Fragment = (CHINESE_TIER, [text])
-    if plan == "few" or (plan != "many" and (scope is not None or matching <= PROBE_MAX)):
+    rarest = [key.removeprefix("z:") for key in _rarest(terms.keys, counts)]
+    if scope is not None or plan == "few":
         if scope is not None and matching > PROBE_MAX:
             match: Fragment = (BY_CHARACTERS_IN_SCOPE, [text])
         else:
-            rarest = [key.removeprefix("z:") for key in _rarest(terms.keys, counts)]
             match = (BY_GRAMS, [rarest, text])
         return _ranked(match, tier, _tail(query, scope), limit=limit, offset=offset)
+    if plan != "many" and matching <= PROBE_SCAN:
+        few = _ranked_if_few((BY_GRAMS, [rarest, text]), tier, _tail(query, scope), limit=limit, offset=offset)
+        if few is not None:
+            return few
     contains = ("strpos(e.name_zh, %s) > 0", [text])
     tiers: list[tuple[str, Any]] = [
         ("newest", ("e.name_zh = %s AND e.name_zh <> ''", [text])),
@@ -493,30 +533,32 @@ def _fuzzy(
 
     With two words or more, the index of pairs is probed for the two words whose
     corrections are least common together, so that the cost follows the matches, not the
-    register; the other words' corrections are checked on the rows found. When those pairs
-    are in more than ``PROBE_MAX`` entries, the newest matches are read bucket by bucket
+    register; the other words' corrections are checked on the rows found. When more than
+    ``PROBE_MAX`` entries match, the newest matches are read bucket by bucket
     instead, as for a very common name, and the count is an estimate. No match holds every
     word meant (that search found nothing), so the newest first is the rank order.
     """
     meant = english_terms(" ".join(alternatives[0] for alternatives in corrections))
+    meant_words = list(meant.words)
+    tier: Fragment = (ENGLISH_TIER, [meant_words, meant_words, meant.phrase, meant_words])
     alternatives = [list(a) for a in corrections]
     probe = _probe_pair(alternatives) if len(alternatives) >= 2 else None
     if probe is None:
         match: Fragment = (" AND ".join("e.tokens && %s::text[]" for _ in alternatives), alternatives)
-    else:
-        i, j, keys, entries = probe
-        rest = [words for k, words in enumerate(alternatives) if k not in (i, j)]
-        if scope is None and entries > PROBE_MAX:
-            where: Fragment = (" AND ".join(HAS_ANY for _ in rest) or "TRUE", rest)
-            counts = term_counts([])
-            tiers: list[tuple[str, Any]] = [("walk", (keys, where))]
-            return _many(
-                query, tiers, (keys, where, None), counts, limit=limit, offset=offset, any_key=True, at_most=entries
-            )
-        match = (" AND ".join([BY_ANY_PAIR, *(HAS_ANY for _ in rest)]), [keys, *rest])
-    meant_words = list(meant.words)
-    tier: Fragment = (ENGLISH_TIER, [meant_words, meant_words, meant.phrase, meant_words])
-    return _ranked(match, tier, _tail(query, scope), limit=limit, offset=offset)
+        return _ranked(match, tier, _tail(query, scope), limit=limit, offset=offset)
+    i, j, keys, entries = probe
+    rest = [words for k, words in enumerate(alternatives) if k not in (i, j)]
+    match = (" AND ".join([BY_ANY_PAIR, *(HAS_ANY for _ in rest)]), [keys, *rest])
+    if scope is not None:
+        return _ranked(match, tier, _tail(query, scope), limit=limit, offset=offset)
+    if entries <= PROBE_SCAN:
+        few = _ranked_if_few(match, tier, _tail(query, scope), limit=limit, offset=offset)
+        if few is not None:
+            return few
+    where: Fragment = (" AND ".join(HAS_ANY for _ in rest) or "TRUE", rest)
+    tiers: list[tuple[str, Any]] = [("walk", (keys, where))]
+    count: tuple[Sequence[str], Fragment, int | None] = (keys, where, None)
+    return _many(query, tiers, count, term_counts([]), limit=limit, offset=offset, any_key=True, at_most=entries)
 
 
 def find_cases(
