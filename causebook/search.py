@@ -37,11 +37,13 @@ import math
 from collections.abc import Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 
 from filing.models import CaseType
+from icms.core.time import HONG_KONG
 
 from .corrections import corrections_for, edit_distance
 from .query import SearchQuery
@@ -339,6 +341,33 @@ def _sample_share(
     return int(_rows(sql, [sample, list(keys), *where[1], *tail[1]])[0][0]) / entries
 
 
+#: The walk index's buckets are 28 days of the date of issue (``causebook_bucket``).
+BUCKET_SECONDS = 28 * 24 * 3600
+
+
+def _in_years(counts: Counts, query: SearchQuery) -> Counts:
+    """Only the buckets that can hold cases of the years the filters ask for.
+
+    A case's year is the Hong Kong year of its date of issue: both are set from the deemed
+    receipt when the registry accepts it (``filing.services.review``). One bucket either
+    side is kept all the same. Without this, a filter to earlier years walked every newer
+    bucket to find nothing in it.
+    """
+    if not (query.year_from or query.year_to):
+        return counts
+    first = last = None
+    if query.year_from:
+        first = int(datetime(query.year_from, 1, 1, tzinfo=HONG_KONG).timestamp()) // BUCKET_SECONDS - 1
+    if query.year_to:
+        last = int(datetime(query.year_to + 1, 1, 1, tzinfo=HONG_KONG).timestamp()) // BUCKET_SECONDS + 1
+    kept = [
+        (bucket, n)
+        for bucket, n in counts.buckets
+        if (first is None or bucket >= first) and (last is None or bucket <= last)
+    ]
+    return Counts(counts.terms, kept)
+
+
 def _about(n: float) -> int:
     """An estimate to three significant figures: 136,734 is "about 137,000"."""
     if n < 1000:
@@ -369,6 +398,7 @@ def _many(
     """
     cap = max_matches()
     tail = _filters(query, "e")
+    counts = _in_years(counts, query)
     buckets = [bucket for bucket, _ in counts.buckets]
     keys, where, exact_count = count
     if exact_count is not None and not _has_filters(query):
@@ -503,11 +533,16 @@ def _search(query: SearchQuery, scope: Fragment | None, *, limit: int, offset: i
     return _english(query, english_terms(query.q), scope, limit=limit, offset=offset, plan=plan)
 
 
-def _probe_pair(alternatives: list[list[str]]) -> tuple[int, int, list[str], int] | None:
-    """The two word positions whose corrections pair up in the fewest entries, those pairs and that count.
+def _probe_pairs(alternatives: list[list[str]]) -> tuple[list[list[str]], list[int], int] | None:
+    """Pairs of word positions to probe the index of pairs with, covering as many words as can be.
 
-    The pair keys are made and counted in SQL, with the same ordering that made the stored
-    pairs (``causebook_token_pairs``). None when no two positions have distinct corrections.
+    For each chosen pair of positions, the pair keys of their corrections ("chan man",
+    "chan men", ...); the positions no chosen pair covers (their corrections are checked
+    on the rows found); and how many entries can match at most (the least of the
+    chosen pairs' kept counts, summed). The rarest pairs of positions are chosen first,
+    and only positions whose corrections differ can pair (a repeated word cannot). The
+    keys are made and counted in SQL, with the same ordering that made the stored pairs
+    (``causebook_token_pairs``). None when no two positions can pair.
     """
     positions = [i for i, words in enumerate(alternatives) for _ in words]
     words = [word for group in alternatives for word in group]
@@ -519,11 +554,22 @@ SELECT k.i, k.j, array_agg(k.key ORDER BY k.key), coalesce(sum(t.entries), 0)
 FROM keys k LEFT JOIN causebook_termcount t ON t.term = k.key GROUP BY k.i, k.j""",
         [positions, words],
     )
-    disjoint = [row for row in rows if not set(alternatives[row[0]]) & set(alternatives[row[1]])]
-    if not disjoint:
+    pairable = sorted(
+        (int(entries), int(i), int(j), list(keys))
+        for i, j, keys, entries in rows
+        if not set(alternatives[i]) & set(alternatives[j])
+    )
+    groups: list[list[str]] = []
+    bounds: list[int] = []
+    covered: set[int] = set()
+    for entries, i, j, keys in pairable:
+        if i not in covered or j not in covered:
+            groups.append(keys)
+            bounds.append(entries)
+            covered |= {i, j}
+    if not groups:
         return None
-    i, j, keys, entries = min(disjoint, key=lambda row: (int(row[3]), row[0], row[1]))
-    return int(i), int(j), list(keys), int(entries)
+    return groups, [k for k in range(len(alternatives)) if k not in covered], min(bounds)
 
 
 def _fuzzy(
@@ -531,9 +577,9 @@ def _fuzzy(
 ) -> Hits:
     """Names holding, for each word, one of its corrections; ranked on the best corrections.
 
-    With two words or more, the index of pairs is probed for the two words whose
-    corrections are least common together, so that the cost follows the matches, not the
-    register; the other words' corrections are checked on the rows found. When more than
+    With two words or more, the index of pairs is probed with the corrections of pairs of
+    words (:func:`_probe_pairs`), so that the cost follows the matches, not the register;
+    the corrections of a word no pair covers are checked on the rows found. When more than
     ``PROBE_MAX`` entries match, the newest matches are read bucket by bucket
     instead, as for a very common name, and the count is an estimate. No match holds every
     word meant (that search found nothing), so the newest first is the rank order.
@@ -542,22 +588,24 @@ def _fuzzy(
     meant_words = list(meant.words)
     tier: Fragment = (ENGLISH_TIER, [meant_words, meant_words, meant.phrase, meant_words])
     alternatives = [list(a) for a in corrections]
-    probe = _probe_pair(alternatives) if len(alternatives) >= 2 else None
+    probe = _probe_pairs(alternatives) if len(alternatives) >= 2 else None
     if probe is None:
         match: Fragment = (" AND ".join("e.tokens && %s::text[]" for _ in alternatives), alternatives)
         return _ranked(match, tier, _tail(query, scope), limit=limit, offset=offset)
-    i, j, keys, entries = probe
-    rest = [words for k, words in enumerate(alternatives) if k not in (i, j)]
-    match = (" AND ".join([BY_ANY_PAIR, *(HAS_ANY for _ in rest)]), [keys, *rest])
+    groups, uncovered, entries = probe
+    rest = [alternatives[k] for k in uncovered]
+    match = (" AND ".join([*(BY_ANY_PAIR for _ in groups), *(HAS_ANY for _ in rest)]), [*groups, *rest])
     if scope is not None:
         return _ranked(match, tier, _tail(query, scope), limit=limit, offset=offset)
     if entries <= PROBE_SCAN:
         few = _ranked_if_few(match, tier, _tail(query, scope), limit=limit, offset=offset)
         if few is not None:
             return few
-    where: Fragment = (" AND ".join(HAS_ANY for _ in rest) or "TRUE", rest)
-    tiers: list[tuple[str, Any]] = [("walk", (keys, where))]
-    count: tuple[Sequence[str], Fragment, int | None] = (keys, where, None)
+    # The bucket walk probes the first group's keys; the other groups are probed in the same bucket.
+    also = [f"{WALK_KEYS} && causebook_at(%s::text[], b.n)" for _ in groups[1:]]
+    where: Fragment = (" AND ".join([*also, *(HAS_ANY for _ in rest)]) or "TRUE", [*groups[1:], *rest])
+    tiers: list[tuple[str, Any]] = [("walk", (groups[0], where))]
+    count: tuple[Sequence[str], Fragment, int | None] = (groups[0], where, None)
     return _many(query, tiers, count, term_counts([]), limit=limit, offset=offset, any_key=True, at_most=entries)
 
 

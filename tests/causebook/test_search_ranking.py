@@ -17,7 +17,7 @@ from causebook import search
 from causebook.query import SearchQuery
 from causebook.search import find_cases
 from causebook.terms import term_counts_apply
-from filing.models import CaseType, Party
+from filing.models import Case, CaseType, Party
 from tests.factories import CaseFactory, PartyFactory
 
 HKT = ZoneInfo("Asia/Hong_Kong")
@@ -205,3 +205,30 @@ def test_below_the_cap_a_page_and_the_count_give_the_same_exact_number(settings,
     count = find_cases(query)
     assert (page.total, page.estimated, len(page.case_ids)) == (25, False, 20)
     assert (count.total, count.estimated) == (25, False)
+
+
+def test_a_year_filter_walks_only_the_buckets_of_those_years(settings, monkeypatch):
+    # On the plan for many, newest first within the years asked for, and the buckets of other
+    # years are not read: a case whose stored year disagrees with its date of issue (never
+    # made by the portal, made here on purpose) is outside what is walked.
+    monkeypatch.setattr(search, "PROBE_MAX", 1)
+    monkeypatch.setattr(search, "PROBE_SCAN", 0)
+    in_2019 = entered("HONG KONG POLICE FORCE", issued=(2019, 6, 1))
+    in_2021 = entered("HONG KONG POLICE FORCE", issued=(2021, 6, 1))
+    entered("HONG KONG POLICE FORCE", issued=(2025, 6, 1))
+    stray = entered("HONG KONG POLICE FORCE", issued=(2024, 6, 1))
+    Case.objects.filter(pk=stray).update(year=2020)
+    term_counts_apply()
+    assert ids("Police Force", "", year_from="2019", year_to="2021") == [in_2021, in_2019]
+
+
+def test_three_misspelt_words_are_probed_through_two_pairs():
+    meant = entered("WONG Siu Ming", issued=(2020, 1, 1))
+    entered("WONG Siu Kit", issued=(2021, 1, 1))  # two of the three
+    entered("LEE Siu Ming", issued=(2022, 1, 1))  # two of the three
+    entered("WANG Kit", issued=(2022, 1, 1))  # makes "wang" known
+    term_counts_apply()
+    # Every word known ("wang", "siu", "ming"), never together: widened one edit each.
+    hits = find_cases(SearchQuery.from_params({"q": "Wang Siu Ming"}), limit=20)
+    assert meant in hits.case_ids
+    assert hits.corrections == ("wang", "siu", "ming")
