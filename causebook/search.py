@@ -66,7 +66,7 @@ NEWEST = "e.issued_at DESC NULLS LAST, e.case_id DESC"
 PROBE_MAX = 400
 #: The few-matches plan is tried while the rarest term is in at most this many entries:
 #: the index lists it reads are then short, and it gives up after ``PROBE_MAX`` matches.
-PROBE_SCAN = 20_000
+PROBE_SCAN = 5_000
 #: Above it, the share of matches is measured in the newest buckets holding this many entries.
 SAMPLE_ENTRIES = 20_000
 #: A query of more words than this is a list of names, not a misspelt one: its words'
@@ -237,17 +237,21 @@ ORDER BY tier DESC, issued_at DESC NULLS LAST, case_id DESC LIMIT %s OFFSET %s""
     return Hits(case_ids=[int(row[0]) for row in rows], total=total, capped=total > cap)
 
 
-def _ranked_if_few(match: Fragment, tier: Fragment, tail: Fragment, *, limit: int, offset: int) -> Hits | None:
-    """Every match ranked and counted, as :func:`_ranked`, if there are at most ``PROBE_MAX``; else None.
+def _ranked_if_few(
+    match: Fragment, tier: Fragment, tail: Fragment, *, limit: int, offset: int, bound: int = 0
+) -> Hits | int:
+    """Every match ranked and counted, as :func:`_ranked`, if at most ``bound`` entries match.
 
-    Reads at most ``PROBE_MAX + 1`` matching entries, so a term common in the register but
-    rare in the query's company ("公司" beside "興隆九龍") costs what its matches cost, and
-    a query with many matches gives up early for the plan for many.
+    Else how many cases match at least (those among the ``bound + 1`` entries read). Reads
+    at most ``bound + 1`` (``PROBE_MAX`` by default) matching entries, so a term common in
+    the register but rare in the query's company ("公司" beside "興隆九龍") costs what its
+    matches cost, and a query with many matches gives up early for the plan for many.
     """
+    bound = bound or PROBE_MAX
     sql = f"SELECT e.case_id, {tier[0]}, e.issued_at FROM {ENTRIES} e WHERE {match[0]}{tail[0]} LIMIT %s"  # noqa: S608
-    rows = _rows(sql, [*tier[1], *match[1], *tail[1], PROBE_MAX + 1])
-    if len(rows) > PROBE_MAX:
-        return None
+    rows = _rows(sql, [*tier[1], *match[1], *tail[1], bound + 1])
+    if len(rows) > bound:
+        return len({row[0] for row in rows})
     best: dict[int, tuple[int, float]] = {}
     for case_id, rank, issued_at in rows:
         newest = issued_at.timestamp() if issued_at is not None else -math.inf  # NULLS LAST
@@ -386,6 +390,7 @@ def _many(
     offset: int,
     any_key: bool = False,
     at_most: int | None = None,
+    at_least: int = 0,
 ) -> Hits:
     """Collect the best ``offset + limit`` cases tier by tier; count them, or estimate.
 
@@ -395,6 +400,7 @@ def _many(
     the keys, not all of them (misspelt words' corrections). ``at_most``: how many
     entries can match at most, by the kept counts; an estimate never says more (a name
     common only in the newest buckets would otherwise be estimated from them alone).
+    ``at_least``: how many cases are already known to match; an estimate never says less.
     """
     cap = max_matches()
     tail = _filters(query, "e")
@@ -430,6 +436,7 @@ def _many(
         estimate = round(_sample_share(keys, where, tail, counts, any_key=any_key) * counts.entries)
         if at_most is not None:
             estimate = min(estimate, at_most)
+        estimate = max(estimate, at_least)
         if limit and estimate <= cap:
             # A page was read and the estimate is within the cap: count exactly instead, as
             # the count page does, so the two never disagree below the cap.
@@ -471,10 +478,12 @@ def _english(
         else:
             match = _english_match(terms, counts)
         return _ranked(match, tier, _tail(query, scope), limit=limit, offset=offset)
+    at_least = 0
     if plan != "many" and matching <= PROBE_SCAN:
         few = _ranked_if_few(_english_match(terms, counts), tier, _tail(query, scope), limit=limit, offset=offset)
-        if few is not None:
+        if isinstance(few, Hits):
             return few
+        at_least = few
     longer = "NOT (e.tokens <@ %s::text[])"
     tiers: list[tuple[str, Any]] = [
         ("newest", ("e.tokens = %s::text[]", [words])),
@@ -492,7 +501,7 @@ def _english(
         tiers.append(("walk", (terms.keys, (longer, [words]))))
     exact = matching if terms.distinct <= 2 else None
     count: tuple[Sequence[str], Fragment, int | None] = (terms.keys, ("TRUE", []), exact)
-    return _many(query, tiers, count, counts, limit=limit, offset=offset, at_most=matching)
+    return _many(query, tiers, count, counts, limit=limit, offset=offset, at_most=matching, at_least=at_least)
 
 
 def _chinese(
@@ -511,17 +520,20 @@ def _chinese(
         else:
             match = (BY_GRAMS, [rarest, text])
         return _ranked(match, tier, _tail(query, scope), limit=limit, offset=offset)
+    at_least = 0
     if plan != "many" and matching <= PROBE_SCAN:
         few = _ranked_if_few((BY_GRAMS, [rarest, text]), tier, _tail(query, scope), limit=limit, offset=offset)
-        if few is not None:
+        if isinstance(few, Hits):
             return few
+        at_least = few
     contains = ("strpos(e.name_zh, %s) > 0", [text])
     tiers: list[tuple[str, Any]] = [
         ("newest", ("e.name_zh = %s AND e.name_zh <> ''", [text])),
         ("walk", (terms.keys, ("strpos(e.name_zh, %s) > 0 AND e.name_zh <> %s", [text, text]))),
     ]
     exact = matching if len(text) <= 2 else None
-    return _many(query, tiers, (terms.keys, contains, exact), counts, limit=limit, offset=offset, at_most=matching)
+    count = (terms.keys, contains, exact)
+    return _many(query, tiers, count, counts, limit=limit, offset=offset, at_most=matching, at_least=at_least)
 
 
 def _search(query: SearchQuery, scope: Fragment | None, *, limit: int, offset: int, plan: str = "") -> Hits:
@@ -597,16 +609,29 @@ def _fuzzy(
     match = (" AND ".join([*(BY_ANY_PAIR for _ in groups), *(HAS_ANY for _ in rest)]), [*groups, *rest])
     if scope is not None:
         return _ranked(match, tier, _tail(query, scope), limit=limit, offset=offset)
-    if entries <= PROBE_SCAN:
-        few = _ranked_if_few(match, tier, _tail(query, scope), limit=limit, offset=offset)
-        if few is not None:
-            return few
+    # Pairs covering the words leave few entries that do not match, so reading up to the cap
+    # costs what the matches cost (bounded by the cap); walking the buckets for every
+    # match, to count them, would cost far more (170 ms for "Mok Au Lo Ko").
+    few = _ranked_if_few(match, tier, _tail(query, scope), limit=limit, offset=offset, bound=max_matches())
+    if isinstance(few, Hits):
+        return few
+    at_least = few
     # The bucket walk probes the first group's keys; the other groups are probed in the same bucket.
     also = [f"{WALK_KEYS} && causebook_at(%s::text[], b.n)" for _ in groups[1:]]
     where: Fragment = (" AND ".join([*also, *(HAS_ANY for _ in rest)]) or "TRUE", [*groups[1:], *rest])
     tiers: list[tuple[str, Any]] = [("walk", (groups[0], where))]
     count: tuple[Sequence[str], Fragment, int | None] = (groups[0], where, None)
-    return _many(query, tiers, count, term_counts([]), limit=limit, offset=offset, any_key=True, at_most=entries)
+    return _many(
+        query,
+        tiers,
+        count,
+        term_counts([]),
+        limit=limit,
+        offset=offset,
+        any_key=True,
+        at_most=entries,
+        at_least=at_least,
+    )
 
 
 def find_cases(
