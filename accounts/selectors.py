@@ -8,6 +8,7 @@ never a 403 that would confirm it exists.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -22,6 +23,33 @@ from .models import Invitation, Membership, Organisation, User
 
 AnyUser = User | AnonymousUser
 
+# Facts about the account that a request reads more than once (the MFA rule in the
+# middleware, the filing eligibility in the view, the navigation's membership) are read
+# once: AccountSecurityMiddleware puts this dict on the request's user, and the selectors
+# below keep what they read in it. It lives as long as the request, whose state changes
+# end in a redirect; a user object that did not come from a request keeps nothing.
+_REQUEST_FACTS = "_icms_request_facts"
+
+
+def request_facts_start(user: AnyUser) -> None:
+    """Let the selectors keep what they read about ``user`` (the request's user) for this request."""
+    setattr(user, _REQUEST_FACTS, {})
+
+
+def _active_memberships(user: User) -> list[Membership]:
+    """The user's active memberships, oldest first, with their organisations."""
+    facts: dict[str, object] | None = getattr(user, _REQUEST_FACTS, None)
+    if facts is not None and "memberships" in facts:
+        return cast(list[Membership], facts["memberships"])
+    memberships = list(
+        Membership.objects.select_related("organisation")
+        .filter(user=user, deactivated_at__isnull=True)
+        .order_by("created_at", "pk")
+    )
+    if facts is not None:
+        facts["memberships"] = memberships
+    return memberships
+
 
 def is_staff_user(user: AnyUser) -> bool:
     """Judiciary staff: registry and accounts staff, and system administrators."""
@@ -32,12 +60,8 @@ def membership_for_user(user: AnyUser) -> Membership | None:
     """The user's active membership (a user belongs to at most one organisation at a time)."""
     if not user.is_authenticated:
         return None
-    return (
-        Membership.objects.select_related("organisation")
-        .filter(user=user, deactivated_at__isnull=True)
-        .order_by("created_at")
-        .first()
-    )
+    memberships = _active_memberships(user)
+    return memberships[0] if memberships else None
 
 
 def admin_membership_for_user(user: AnyUser) -> Membership:
@@ -103,7 +127,7 @@ def user_requires_mfa(user: AnyUser) -> bool:
         return False
     if is_staff_user(user):
         return True
-    return Membership.objects.filter(user=user, deactivated_at__isnull=True, organisation__require_mfa=True).exists()
+    return any(membership.organisation.require_mfa for membership in _active_memberships(user))
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,11 @@ Prints JSON:
   Medians of ``--repeat`` runs after a warm-up, with the load average at the end. The
   database is ``--database`` (made and migrated on the first run); storage is the
   filesystem under ``MEDIA_ROOT``.
+* ``parse``: Django's multipart parser alone on a 10 MB upload, with the portal's upload
+  handlers (icms.core.uploads: SHA-256, head and tail, and the structural-stream search as
+  the chunks pass, written to a temporary file), at each handler chunk size in
+  ``--chunk-kib``, beside hashing and writing the same bytes; medians, chunk sizes taken in
+  turn so that the machine's load falls on each alike.
 * ``receive``: server time to validate, hash and store a 10 MB PDF upload (as Django
   hands it over: a temporary file) beside the time to just hash it and write it to the
   same storage. The storage is a FileSystemStorage in a temporary directory.
@@ -275,6 +280,66 @@ def bench_request(size_mb: int, repeat: int) -> dict[str, object]:
     }
 
 
+# --- The multipart parser alone -----------------------------------------------------------
+
+
+def bench_parse(size_mb: int, repeat: int, chunk_kib: list[int]) -> dict[str, object]:
+    from django.core.handlers.wsgi import WSGIRequest
+    from django.test.client import FakePayload
+
+    from icms.core import uploads
+    from tests.faults.browser import multipart
+
+    data = os.urandom(size_mb * 1024 * 1024)
+    body, content_type = multipart({"title": "Writ"}, {"file": ("writ.pdf", data)})
+    handlers = (uploads.HashingMemoryFileUploadHandler, uploads.HashingTemporaryFileUploadHandler)
+
+    def parse(chunk: int) -> float:
+        environ = {
+            "REQUEST_METHOD": "POST",
+            "wsgi.input": FakePayload(body),
+            "CONTENT_LENGTH": str(len(body)),
+            "CONTENT_TYPE": content_type,
+            "PATH_INFO": "/",
+            "SERVER_NAME": "testserver",
+            "SERVER_PORT": "80",
+            "wsgi.url_scheme": "http",
+        }
+        request = WSGIRequest(environ)
+        request.upload_handlers = [handler(request) for handler in handlers]
+        for handler in request.upload_handlers:
+            handler.chunk_size = chunk
+        started = time.perf_counter()
+        upload = request.FILES.get("file")
+        took = time.perf_counter() - started
+        assert isinstance(upload, TemporaryUploadedFile) and uploads.streamed_digest(upload) is not None
+        upload.close()
+        return took
+
+    times: dict[int, list[float]] = {kib: [] for kib in chunk_kib}
+    floor = []
+    with tempfile.TemporaryDirectory() as directory:
+        for number in range(repeat + 1):
+            for kib in chunk_kib:
+                took = parse(kib * 1024)
+                if number:  # the first round is a warm-up
+                    times[kib].append(took)
+            if number:
+                floor.append(_hash_and_write(data, directory))
+    median_floor = statistics.median(floor)
+    return {
+        "file_bytes": len(data),
+        "repeats": repeat,
+        "hash_and_write_ms": ms(median_floor),
+        "parse_ms_by_chunk_kib": {str(kib): ms(statistics.median(values)) for kib, values in times.items()},
+        "parse_ratio_by_chunk_kib": {
+            str(kib): round(statistics.median(values) / median_floor, 2) for kib, values in times.items()
+        },
+        "handler_chunk_kib": uploads.CHUNK_BYTES // 1024,
+        "load_average": [round(value, 2) for value in os.getloadavg()],
+    }
+
+
 # --- Rendering --------------------------------------------------------------------------
 
 
@@ -361,7 +426,8 @@ def main() -> None:
     parser.add_argument("--renders", type=int, default=10)
     parser.add_argument("--child", choices=["cached", "bare"])
     parser.add_argument("--database", default="icms_bench_documents", help="made and migrated on the first run")
-    parser.add_argument("--only", choices=["request", "receive", "render"], help="run one part")
+    parser.add_argument("--only", choices=["request", "parse", "receive", "render"], help="run one part")
+    parser.add_argument("--chunk-kib", default="64,256,1024", help="parse: handler chunk sizes to compare")
     args = parser.parse_args()
     if args.child:
         print(json.dumps(child_render(args.child, args.renders)))
@@ -369,6 +435,7 @@ def main() -> None:
     started = time.perf_counter()
     parts: dict[str, Callable[[], dict[str, object]]] = {
         "request": lambda: bench_request(args.size_mb, args.repeat),
+        "parse": lambda: bench_parse(args.size_mb, args.repeat, [int(kib) for kib in args.chunk_kib.split(",")]),
         "receive": lambda: bench_receive(args.size_mb, args.repeat),
         "render": lambda: bench_render(args.renders),
     }

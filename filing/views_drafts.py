@@ -48,6 +48,7 @@ from .services.drafts import (
     draft_for_user,
     draft_problems,
     draft_save,
+    draft_start,
     draft_submit,
     draft_uploads_check,
     drafts_for_user,
@@ -211,23 +212,29 @@ def draft_form_page(
         return _page(request, context, 400)
 
     created = draft is None
-    if draft is None:
-        draft = draft_create(
-            user=user,
-            case_type=case_type,
-            case=case,
-            submission_key=key_form.cleaned_data["submission_key"] if key_form is not None else None,
-        )
     try:
-        added = draft_save(
-            draft=draft,
-            answers=answers_from_post(post),
-            filer_reference=details_form.cleaned_data.get("filer_reference", ""),
-            for_party=details_form.cleaned_data.get("for_party"),
-            uploads=uploads_all,
-            checked=checked,
-            replacing=[old_id for old_id, _upload in replacements],
-        )
+        if draft is None:
+            draft, added = draft_start(
+                user=user,
+                case_type=case_type,
+                case=case,
+                submission_key=key_form.cleaned_data["submission_key"] if key_form is not None else None,
+                answers=answers_from_post(post),
+                filer_reference=details_form.cleaned_data.get("filer_reference", ""),
+                for_party=details_form.cleaned_data.get("for_party"),
+                uploads=uploads_all,
+                checked=checked,
+            )
+        else:
+            added = draft_save(
+                draft=draft,
+                answers=answers_from_post(post),
+                filer_reference=details_form.cleaned_data.get("filer_reference", ""),
+                for_party=details_form.cleaned_data.get("for_party"),
+                uploads=uploads_all,
+                checked=checked,
+                replacing=[old_id for old_id, _upload in replacements],
+            )
     except StorageUnavailable:
         logger.exception("Document storage failed; the draft's files were not stored.")
         message = _(

@@ -128,6 +128,7 @@ def bulk_item_file(*, item_id: int, batch: BulkBatch, courts: dict[str, tuple[Ca
                             sha256=item.pdf_sha256,
                             size=_stored_size(item),
                             pages=item.pdf_pages or 1,
+                            identity=str(item.data.get("pdf_identity", "")),
                         ),
                     )
                 ],

@@ -163,6 +163,7 @@ def _pdfs_match(checks: list[RowCheck], uploads: StoredUploads) -> None:
                 "sha256": outcome.stored.sha256,
                 "size": outcome.stored.size,
                 "pages": outcome.stored.pages,
+                "identity": outcome.stored.identity,
             }
 
 
@@ -264,6 +265,8 @@ def _batch_record(
 def _item_data(check: RowCheck) -> dict[str, Any]:
     data = {key: value for key, value in check.data.items() if key != "pdf"}
     data["pdf_size"] = check.data["pdf"]["size"]
+    # The stored object's identity (icms.core.storage.stored_identity): filing the row proves by it.
+    data["pdf_identity"] = check.data["pdf"].get("identity", "")
     return data
 
 

@@ -116,7 +116,8 @@ def validate_pdf(
 
     The file is read in chunks (hashing as it goes) and then parsed from its temporary
     file when it has one, so a 30 MB upload is never held in memory twice. An upload
-    hashed as it streamed in (:mod:`icms.core.uploads`) is not read for its hash again.
+    hashed as it streamed in (:mod:`icms.core.uploads`) is not read again for its hash, nor
+    searched again for object and cross-reference streams.
     The file position is left at the start.
     """
     max_bytes = max_file_bytes() if max_bytes is None else max_bytes
@@ -133,10 +134,12 @@ def validate_pdf(
             if streamed.size > max_bytes:
                 raise too_large(streamed.size, max_bytes)
             size, digest, head, tail = streamed.size, streamed.sha256, streamed.head, streamed.tail
+            found = streamed.structural_streams
         else:
             size, digest, head, tail = scan_bytes(stream, max_bytes)
+            found = None
         check_envelope(size, head, tail)
-        screen_structural_streams(stream, size)
+        screen_structural_streams(stream, size, found=found)
         stream.seek(0)
         structure = check_structure(_parser_input(source, stream), page_limit=page_limit, bounds=bounds)
         stream.seek(0)

@@ -7,13 +7,15 @@ from __future__ import annotations
 import hashlib
 import mmap
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from io import BytesIO
 from typing import IO, Final, TypeAlias
 
 from django.core.files.base import File
 from django.template.defaultfilters import filesizeformat
+
+from icms.core.uploads import STRUCTURAL_STREAM
 
 from .messages import PdfRejected, Rejection
 
@@ -148,31 +150,48 @@ def _ends_with_zip_directory(tail: bytes) -> bool:
 # cross-reference streams arrived in PDF 1.5, long after producers moved from LZW to
 # Flate, so one that uses LZW (or an indirect /Filter, which hides the filter from
 # this screen) is refused unopened. Their dictionaries are always plain text in the
-# file, never compressed, so a look around each "/Type /ObjStm" or "/Type /XRef" finds them.
-_STRUCTURAL_STREAM = re.compile(rb"/Type\s*/(?:ObjStm|XRef)(?![^\x00\t\n\x0c\r ()<>\[\]{}/%])")
+# file, never compressed, so a look around each "/Type /ObjStm" or "/Type /XRef"
+# (STRUCTURAL_STREAM, defined with the upload handlers that search for it as the bytes
+# arrive) finds them.
 _SUSPECT_FILTER = re.compile(rb"/LZW|/Filter\s*\d+\s+\d+\s+R")
 _DICT_WINDOW: Final = 2048
+_SPACE_RUN = re.compile(rb"\s*")
 
 
-def screen_structural_streams(stream: IO[bytes], size: int) -> None:
+def screen_structural_streams(stream: IO[bytes], size: int, *, found: Sequence[int] | None = None) -> None:
     """Refuse a file whose object or cross-reference streams use LZW (see above).
 
-    The file is mapped into memory when it is a real file (a temporary upload) and
-    searched with the pattern itself: the regular expression engine looks for its
-    literal start "/Type" with ``memchr`` and tries the rest only there, three times
-    faster on compressed (random-looking) bytes than ``find`` in a loop. Matches cannot
-    overlap (none holds a second "/Type"), so every match is found.
+    ``found`` is where each match of ``STRUCTURAL_STREAM`` starts, when the upload
+    handlers searched for them as the file streamed in (:class:`StreamedDigest`); only the
+    dictionaries around them are then read. Without it the file is searched here: mapped
+    into memory when it is a real file (a temporary upload), and searched with the
+    pattern itself, whose literal start "/Type" the regular expression engine finds at
+    ``memchr`` speed. Matches cannot overlap (none holds a second "/Type").
     """
+    if found is not None and not found:
+        return  # no object or cross-reference stream: nothing to read
     with _mapped(stream, size) as data:
-        for match in _STRUCTURAL_STREAM.finditer(data):
-            # The dictionary runs from "N 0 obj" to the "stream" keyword.
+        for match in _structural_streams(data, found):
+            # The dictionary runs from "N 0 obj" to the "stream" keyword. A match that is
+            # "/Type" and a long run of white space ends inside the run: look from its end.
+            after = _SPACE_RUN.match(data, match.end())
+            after_end = after.end() if after is not None else match.end()
             begin = data.rfind(b"obj", max(0, match.start() - _DICT_WINDOW), match.start())
-            end = data.find(b"stream", match.end(), match.end() + _DICT_WINDOW)
+            end = data.find(b"stream", after_end, after_end + _DICT_WINDOW)
             begin = begin if begin >= 0 else max(0, match.start() - _DICT_WINDOW)
-            end = end if end >= 0 else match.end() + _DICT_WINDOW
+            end = end if end >= 0 else after_end + _DICT_WINDOW
             if _SUSPECT_FILTER.search(data, begin, min(end, size)):
                 raise PdfRejected(Rejection.TOO_COMPLEX)
     stream.seek(0)
+
+
+def _structural_streams(data: bytes | mmap.mmap, found: Sequence[int] | None) -> Iterable[re.Match[bytes]]:
+    if found is not None:
+        matches = [match for at in found if (match := STRUCTURAL_STREAM.match(data, at)) is not None]
+        if len(matches) == len(found):
+            return matches
+        # Not the bytes that were searched as they arrived: search these.
+    return STRUCTURAL_STREAM.finditer(data)
 
 
 @contextmanager

@@ -3,6 +3,7 @@
 * :func:`draft_create` starts one: a new case, a filing in a case, a joining party's first
   filing (``access_code``, filing/services/joining.py) or a returned filing corrected
   (``refiles``, :mod:`filing.services.refiling`).
+* :func:`draft_start` does both for a form posted without a draft yet, in one transaction.
 * :func:`draft_save` keeps the form's answers and any new files. Each file is checked
   (:func:`~filing.pdf_checks.validate_pdf`, by :func:`draft_uploads_check`) before anything is
   stored, then stored under a server-made key (:class:`~icms.core.storage.StoredFiles`).
@@ -23,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Final
 from uuid import UUID, uuid4
 
 from django.conf import settings
@@ -48,6 +49,10 @@ MAX_DRAFT_DOCUMENTS = 10
 # Posted names that are not answers: the token, the one-time key and the buttons.
 _NOT_ANSWERS = ("csrfmiddlewaretoken", "submission_key", "step", "remove", "filer_reference", "for_party")
 _SECRET_SUFFIX = "-id_number"  # noqa: S105 (a field name)
+# The rows a draft points to are passed in by the caller, loaded in this request (some under
+# lock): asking the database again whether each exists (full_clean's foreign-key check) buys
+# nothing, and the foreign keys refuse a missing one anyway.
+_PASSED_ROWS: Final = ("owner", "case_type", "case", "for_party", "access_code", "refiles")
 
 
 # --- Reading (each scoped to the owner) ------------------------------------------------
@@ -161,7 +166,6 @@ def draft_answers(draft: SubmissionDraft) -> QueryDict:
 # --- Changing -----------------------------------------------------------------------------
 
 
-@transaction.atomic
 def _draft_insert(
     *,
     user: User,
@@ -188,7 +192,8 @@ def _draft_insert(
         submission_key=submission_key or uuid4(),
         expires_at=draft_expiry(),
     )
-    draft.full_clean()
+    # One INSERT: it needs no transaction of its own, and inside a caller's it needs no savepoint.
+    draft.full_clean(exclude=_PASSED_ROWS)
     draft.save()
     return draft
 
@@ -239,6 +244,43 @@ def draft_create(
     return draft
 
 
+def draft_start(
+    *,
+    user: User,
+    case_type: CaseType,
+    case: Case | None = None,
+    submission_key: UUID | None = None,
+    answers: dict[str, list[str]],
+    filer_reference: str = "",
+    for_party: Party | None = None,
+    uploads: Sequence[DocumentUpload] = (),
+    checked: Sequence[PdfInfo] = (),
+) -> tuple[SubmissionDraft, list[DraftDocument]]:
+    """A new draft of the form's answers and files: :func:`draft_create` then :func:`draft_save`, in one transaction.
+
+    The draft is made inside the transaction that stores its files, so nobody else can see
+    it yet: it needs no lock and holds no documents to compare the new ones with. If
+    anything fails, neither the draft nor its files are kept.
+    """
+    if len(uploads) != len(checked):
+        raise ValueError("Check each upload (draft_uploads_check) before saving it.")
+    with StoredFiles() as files:
+        draft = _draft_insert(
+            user=user,
+            case_type=case_type,
+            case=case,
+            # As draft_save keeps it: the party a filing in a case is for.
+            for_party=for_party if case is not None else None,
+            access_code=None,
+            refiles=None,
+            submission_key=submission_key,
+            answers=answers,
+            filer_reference=filer_reference.strip(),
+        )
+        added = _documents_store(files=files, draft=draft, uploads=uploads, checked=checked, have=set(), ordinal=0)
+    return draft, added
+
+
 def draft_uploads_check(*, draft: SubmissionDraft | None, uploads: Sequence[DocumentUpload]) -> list[PdfInfo]:
     """Check each new file before anything is stored; :class:`PdfRejected` names the file (``upload_index``).
 
@@ -282,7 +324,6 @@ def draft_save(
     """
     if len(uploads) != len(checked):
         raise ValueError("Check each upload (draft_uploads_check) before saving it.")
-    added = []
     with StoredFiles() as files:
         locked = SubmissionDraft.objects.select_for_update().get(pk=draft.pk)
         changes: dict[str, Any] = {"expires_at": draft_expiry(), "updated_at": timezone.now()}
@@ -297,35 +338,58 @@ def draft_save(
         SubmissionDraft.objects.filter(pk=locked.pk).update(**changes)
         # One query for both the last ordinal and what the draft already holds.
         rows = list(locked.documents.values_list("pk", "ordinal", "sha256", "document_type_id", "title"))
-        ordinal = max((row[1] for row in rows), default=0)
         replaced = set(replacing)
-        have = {row[2:] for row in rows if row[0] not in replaced}
-        for upload, info in zip(uploads, checked, strict=True):
-            title = upload.title.strip()[:255]
-            if (info.sha256, upload.document_type.pk, title) in have:
-                continue  # the same form posted again (a double click, a retry): already in the draft
-            have.add((info.sha256, upload.document_type.pk, title))
-            ordinal += 1
-            stored = files.save(upload.file, expected_sha256=info.sha256)
-            # Recorded now, so that Submit can prove the file unchanged without reading it again.
-            identity = stored_identity(stored.key, storage=files.storage)
-            added.append(
-                DraftDocument.objects.create(
-                    draft=locked,
-                    document_type=upload.document_type,
-                    title=title,
-                    original_filename=(upload.filename or getattr(upload.file, "name", "") or "")[-255:],
-                    storage_key=stored.key,
-                    sha256=stored.sha256,
-                    size=stored.size,
-                    pages=info.pages,
-                    ordinal=ordinal,
-                    storage_identity=identity,
-                )
-            )
+        added = _documents_store(
+            files=files,
+            draft=locked,
+            uploads=uploads,
+            checked=checked,
+            have={row[2:] for row in rows if row[0] not in replaced},
+            ordinal=max((row[1] for row in rows), default=0),
+        )
     # The caller's draft as saved, without reading it back.
     for name, value in changes.items():
         setattr(draft, name, value)
+    return added
+
+
+def _documents_store(
+    *,
+    files: StoredFiles,
+    draft: SubmissionDraft,
+    uploads: Sequence[DocumentUpload],
+    checked: Sequence[PdfInfo],
+    have: set[tuple[str, int, str]],
+    ordinal: int,
+) -> list[DraftDocument]:
+    """Store each checked upload in ``draft``, numbered after ``ordinal``.
+
+    An upload already in ``have`` (its sha256, document type and title) is not stored again.
+    """
+    added = []
+    for upload, info in zip(uploads, checked, strict=True):
+        title = upload.title.strip()[:255]
+        if (info.sha256, upload.document_type.pk, title) in have:
+            continue  # the same form posted again (a double click, a retry): already in the draft
+        have.add((info.sha256, upload.document_type.pk, title))
+        ordinal += 1
+        stored = files.save(upload.file, expected_sha256=info.sha256)
+        # Recorded now, so that Submit can prove the file unchanged without reading it again.
+        identity = stored_identity(stored.key, storage=files.storage)
+        added.append(
+            DraftDocument.objects.create(
+                draft=draft,
+                document_type=upload.document_type,
+                title=title,
+                original_filename=(upload.filename or getattr(upload.file, "name", "") or "")[-255:],
+                storage_key=stored.key,
+                sha256=stored.sha256,
+                size=stored.size,
+                pages=info.pages,
+                ordinal=ordinal,
+                storage_identity=identity,
+            )
+        )
     return added
 
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from icms.core.crypto import encrypt
-from icms.core.storage import StoredFiles, open_document
+from icms.core.storage import StoredFiles, open_document, stored_identity
 
 from .. import access
 from ..models import Case, DraftDocument, Party, Submission, SubmissionDraft, SummonsDetails
@@ -110,5 +110,7 @@ def refile_prefill(*, draft: SubmissionDraft, returned: Submission, files: Store
             size=stored.size,
             pages=document.pages,
             ordinal=document.ordinal,
+            # Recorded now, so that Submit proves the copy unchanged without reading it again.
+            storage_identity=stored_identity(stored.key, storage=files.storage),
         )
     draft.refresh_from_db()

@@ -5,8 +5,10 @@ memory) and nothing more. The checks then read the whole file back to hash it, a
 storing it read it a third time to hash it again (docs/storage.md, "Receiving").
 These handlers (``FILE_UPLOAD_HANDLERS`` in settings) do the same writing, and on the
 way they feed each chunk to SHA-256 and keep the first 1,024 bytes and the last 64 KiB,
-which is all the checks on the bytes need (:mod:`filing.pdf_checks.envelope`). The
-file they hand over carries a :class:`StreamedDigest`.
+which is all the checks on the bytes need (:mod:`filing.pdf_checks.envelope`), and they
+run the screen's search for object and cross-reference streams (:data:`STRUCTURAL_STREAM`)
+over the same chunks, so the screen need not read the file again. The file they hand
+over carries a :class:`StreamedDigest`.
 
 What the digest vouches for: the bytes this process wrote to the file, in order, and
 nothing since. It is trusted only while the file is as it was left: the same size and,
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -35,6 +38,23 @@ HEAD_BYTES: Final = 1024
 TAIL_BYTES: Final = 22 + 0xFFFF
 CHUNK_BYTES: Final = 1024 * 1024
 
+# The screen for object and cross-reference streams (filing/pdf_checks/envelope.py says why
+# it exists): "/Type /ObjStm" or "/Type /XRef" as a whole name. It is defined here, where the
+# chunks pass, and used there for files that did not stream in. The white space between the
+# two names is bounded so that a match has a longest length and a search over chunks needs
+# only a short overlap; a longer run of white space after "/Type" is a match in itself (the
+# second branch), so padding cannot hide a stream from the screen.
+_MAX_SPACE: Final = 255
+STRUCTURAL_STREAM: Final = re.compile(
+    rb"/Type(?:\s{0,%d}/(?:ObjStm|XRef)(?![^\x00\t\n\x0c\r ()<>\[\]{}/%%])|\s{%d})" % (_MAX_SPACE, _MAX_SPACE + 1)
+)
+#: The bytes from its start that decide whether a match starts at a position: the longest
+#: match ("/Type", the white space, "/ObjStm") and the one byte the look-ahead reads.
+STRUCTURAL_STREAM_WINDOW: Final = len(b"/Type") + _MAX_SPACE + len(b"/ObjStm") + 1
+#: More matches than this are not kept; the screen then searches the file itself. A real
+#: document has a few dozen object streams at most.
+STRUCTURAL_STREAM_MAX_FOUND: Final = 10_000
+
 
 @dataclass(frozen=True, slots=True)
 class StreamedDigest:
@@ -46,26 +66,88 @@ class StreamedDigest:
     tail: bytes
     #: The temporary file's modification time when the last byte was written (0 in memory).
     mtime_ns: int = 0
+    #: Where each match of :data:`STRUCTURAL_STREAM` starts, in order, exactly as one search
+    #: over the whole file finds them; ``None`` when too many were found to keep.
+    structural_streams: tuple[int, ...] | None = None
+
+
+class StructuralStreamSearch:
+    """:data:`STRUCTURAL_STREAM` searched for over a file that arrives in chunks.
+
+    Each chunk is searched where it lies, without joining it to the one before: only the
+    last ``STRUCTURAL_STREAM_WINDOW - 1`` bytes of a chunk, where a match may start and
+    not yet be decided, are carried over and searched again with the start of the next
+    chunk. The search resumes after the end of the last match, as ``finditer`` over the
+    whole file does, so the matches are the same ones.
+    """
+
+    def __init__(self) -> None:
+        self._found: list[int] = []
+        self._overflow = False
+        self._carry = b""
+        self._carry_at = 0  # where the carried bytes start in the file
+        self._resume = 0  # where the next match may start: the end of the last one
+
+    def update(self, chunk: bytes) -> None:
+        if self._overflow:
+            return
+        window = STRUCTURAL_STREAM_WINDOW
+        if len(chunk) < window:
+            # A short chunk (the last, or a slow client): join it to the few carried bytes.
+            data, at = self._carry + chunk, self._carry_at
+        else:
+            # Matches that start in the carried bytes, decided by the start of this chunk.
+            self._search(self._carry + chunk[: window - 1], self._carry_at, len(self._carry))
+            data, at = chunk, self._carry_at + len(self._carry)
+        # A match may start where at least a window of bytes follows; later starts wait.
+        decided = max(0, len(data) - window + 1)
+        self._search(data, at, decided)
+        keep = max(at + decided, self._resume)
+        self._carry, self._carry_at = data[keep - at :], keep
+
+    def result(self) -> tuple[int, ...] | None:
+        """The starts of all the matches, once the last chunk is in; ``None`` if there were too many."""
+        self._search(self._carry, self._carry_at, len(self._carry))
+        self._carry, self._carry_at = b"", self._carry_at + len(self._carry)
+        return None if self._overflow else tuple(self._found)
+
+    def _search(self, data: bytes, at: int, stop: int) -> None:
+        """Record the matches in ``data`` (which starts at ``at`` in the file) starting before ``stop``."""
+        if self._overflow:
+            return
+        for match in STRUCTURAL_STREAM.finditer(data, max(0, self._resume - at)):
+            if match.start() >= stop:
+                return
+            if len(self._found) >= STRUCTURAL_STREAM_MAX_FOUND:
+                self._overflow = True
+                self._found = []
+                return
+            self._found.append(at + match.start())
+            self._resume = at + match.end()
 
 
 class _Hasher:
-    """SHA-256, size, head and tail of a stream of chunks."""
+    """SHA-256, size, head, tail and the structural-stream search of a stream of chunks."""
 
     def __init__(self) -> None:
         self._hasher = hashlib.sha256()
+        self._search = StructuralStreamSearch()
         self.size = 0
         self.head = b""
         self.tail = b""
 
     def update(self, chunk: bytes) -> None:
         self._hasher.update(chunk)
+        self._search.update(chunk)
         self.size += len(chunk)
         if len(self.head) < HEAD_BYTES:
             self.head = (self.head + chunk[:HEAD_BYTES])[:HEAD_BYTES]
         self.tail = chunk[-TAIL_BYTES:] if len(chunk) >= TAIL_BYTES else (self.tail + chunk)[-TAIL_BYTES:]
 
     def digest(self, *, mtime_ns: int = 0) -> StreamedDigest:
-        return StreamedDigest(self.size, self._hasher.hexdigest(), self.head, self.tail, mtime_ns)
+        return StreamedDigest(
+            self.size, self._hasher.hexdigest(), self.head, self.tail, mtime_ns, self._search.result()
+        )
 
 
 class HashingTemporaryFileUploadHandler(TemporaryFileUploadHandler):

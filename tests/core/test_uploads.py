@@ -7,6 +7,7 @@ when its digest is the validated one; and a file cut short is refused with nothi
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import os
@@ -21,9 +22,12 @@ from filing.pdf_checks import PdfRejected, Rejection, validate_pdf
 from icms.core.storage import StorageIntegrityError, StoredFiles, hash_stored_document
 from icms.core.uploads import (
     HEAD_BYTES,
+    STRUCTURAL_STREAM,
+    STRUCTURAL_STREAM_MAX_FOUND,
     TAIL_BYTES,
     HashingMemoryFileUploadHandler,
     HashingTemporaryFileUploadHandler,
+    StructuralStreamSearch,
     streamed_digest,
 )
 
@@ -134,3 +138,113 @@ def test_an_upload_cut_short_is_refused_and_nothing_is_stored(db, tmp_path):
         validate_pdf(upload)
     assert refused.value.code == Rejection.DAMAGED
     assert not (tmp_path / "media").exists()
+
+
+# --- The structural-stream screen, searched for as the chunks pass ----------------------
+
+
+def _chunked(data: bytes, size: int) -> tuple[int, ...] | None:
+    search = StructuralStreamSearch()
+    for offset in range(0, len(data), size):
+        search.update(data[offset : offset + size])
+    return search.result()
+
+
+def _whole(data: bytes) -> tuple[int, ...]:
+    return tuple(match.start() for match in STRUCTURAL_STREAM.finditer(data))
+
+
+@pytest.mark.parametrize("name", [b"/Type /ObjStm", b"/Type/XRef", b"/Type" + b" " * 255 + b"/ObjStm"])
+def test_a_structural_stream_straddling_a_chunk_boundary_is_found(name):
+    # Each way of cutting the match (and the byte after it, which the pattern looks at)
+    # between two chunks, the second chunk long and short.
+    for tail in (b" 1 0 R " * 100, b">>"):
+        data = b"x" * 300 + name + tail
+        expected = _whole(data)
+        assert expected == (300,)
+        for cut in range(300, 300 + len(name) + 2):
+            search = StructuralStreamSearch()
+            search.update(data[:cut])
+            search.update(data[cut:])
+            assert search.result() == expected, cut
+
+
+def test_a_name_that_only_begins_like_one_is_not_found_across_a_boundary():
+    data = b"x" * 300 + b"/Type /XRefs 1 0 R"  # another name: the look-ahead needs the "s"
+    cut = 300 + len(b"/Type /XRef")
+    search = StructuralStreamSearch()
+    search.update(data[:cut])
+    search.update(data[cut:])
+    assert search.result() == _whole(data) == ()
+
+
+@functools.cache
+def _sample_pdfs() -> dict[str, bytes]:
+    from tests.filing import pdf_corpus
+
+    return {
+        "classic": pdf_corpus.good_pdf(3),
+        "object_streams": pdf_corpus.good_pdf(40, object_stream_mode=pikepdf.ObjectStreamMode.generate),
+        "cjk_weasyprint": pdf_corpus.cjk_pdf(),
+        "lzw_xref_stream": pdf_corpus.lzw_xref_stream_pdf(),
+        "scan": _scanned_pdf(600_000),
+    }
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 267, 268, 269, 4096, 64 * 1024, 1024 * 1024])
+def test_the_search_over_chunks_finds_what_one_search_over_the_file_finds(chunk):
+    for name, pdf in _sample_pdfs().items():
+        found = _chunked(pdf, chunk)
+        assert found == _whole(pdf), name
+    assert _whole(_sample_pdfs()["object_streams"])  # the samples do have structural streams
+
+
+def test_the_upload_handlers_record_the_structural_streams_as_the_file_arrives():
+    pdf = _sample_pdfs()["object_streams"] + b"\n" + os.urandom(3 * 1024 * 1024)  # a temporary file
+    for data in (pdf, pdf[:200_000]):  # and in memory
+        digest = streamed_digest(_received(data))
+        assert digest is not None
+        assert digest.structural_streams == _whole(data) != ()
+
+
+def test_the_screen_takes_what_the_handlers_found_and_does_not_search_again():
+    from filing.pdf_checks.envelope import screen_structural_streams
+    from tests.filing import pdf_corpus
+
+    lzw = pdf_corpus.lzw_xref_stream_pdf()
+    with pytest.raises(PdfRejected):
+        screen_structural_streams(io.BytesIO(lzw), len(lzw), found=_whole(lzw))
+    # Told there is none, it reads nothing: the handlers' search is the screen's search.
+    screen_structural_streams(io.BytesIO(lzw), len(lzw), found=())
+    upload = _received(lzw)
+    assert streamed_digest(upload).structural_streams == _whole(lzw)
+    with pytest.raises(PdfRejected) as refused:
+        validate_pdf(upload)
+    assert refused.value.code == Rejection.TOO_COMPLEX
+
+
+def test_white_space_padding_does_not_hide_an_lzw_stream_from_the_screen():
+    from filing.pdf_checks.envelope import screen_structural_streams
+
+    padded = b"%PDF-1.7\n5 0 obj\n<< /Type" + b" " * 5000 + b"/ObjStm /Filter /LZWDecode /N 1 >>\nstream\n"
+    assert _chunked(padded, 100) == _whole(padded) != ()
+    with pytest.raises(PdfRejected):
+        screen_structural_streams(io.BytesIO(padded), len(padded))
+
+
+def test_too_many_matches_are_not_kept_and_the_screen_searches_the_file_itself():
+    from filing.pdf_checks.envelope import screen_structural_streams
+
+    data = b"/Type/XRef " * (STRUCTURAL_STREAM_MAX_FOUND + 1) + b"/Filter /LZWDecode"
+    assert _chunked(data, 64 * 1024) is None
+    with pytest.raises(PdfRejected):
+        screen_structural_streams(io.BytesIO(data), len(data), found=None)
+
+
+def test_matches_that_are_not_in_the_bytes_make_the_screen_search_the_file():
+    from filing.pdf_checks.envelope import screen_structural_streams
+    from tests.filing import pdf_corpus
+
+    lzw = pdf_corpus.lzw_xref_stream_pdf()
+    with pytest.raises(PdfRejected):
+        screen_structural_streams(io.BytesIO(lzw), len(lzw), found=(3,))
