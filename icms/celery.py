@@ -6,7 +6,9 @@ rows and calls a service. The request never waits on a worker.
 
 import os
 
-from celery import Celery
+from celery import Celery, signals
+
+from icms.core.worker_memory import freed_memory_release
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "icms.settings.base")
 
@@ -101,3 +103,6 @@ app.conf.update(
     },
 )
 app.autodiscover_tasks()
+# After each task a child hands back the memory the task freed, so that its size is what
+# it holds, not the peak of its largest render (icms/core/worker_memory.py).
+signals.task_postrun.connect(freed_memory_release, weak=False)
