@@ -155,6 +155,9 @@ def _ends_with_zip_directory(tail: bytes) -> bool:
 # arrive) finds them.
 _SUSPECT_FILTER = re.compile(rb"/LZW|/Filter\s*\d+\s+\d+\s+R")
 _DICT_WINDOW: Final = 2048
+# A dictionary whose "obj" or "stream" is not within this of its "/Type" is padded to hide
+# its filter from the look around it: no producer writes one, so it is refused.
+_DICT_LIMIT: Final = 1024 * 1024
 _SPACE_RUN = re.compile(rb"\s*")
 
 
@@ -176,13 +179,33 @@ def screen_structural_streams(stream: IO[bytes], size: int, *, found: Sequence[i
             # "/Type" and a long run of white space ends inside the run: look from its end.
             after = _SPACE_RUN.match(data, match.end())
             after_end = after.end() if after is not None else match.end()
-            begin = data.rfind(b"obj", max(0, match.start() - _DICT_WINDOW), match.start())
-            end = data.find(b"stream", after_end, after_end + _DICT_WINDOW)
-            begin = begin if begin >= 0 else max(0, match.start() - _DICT_WINDOW)
-            end = end if end >= 0 else after_end + _DICT_WINDOW
-            if _SUSPECT_FILTER.search(data, begin, min(end, size)):
+            begin = _dictionary_start(data, match.start())
+            end = _dictionary_end(data, after_end, size)
+            if _SUSPECT_FILTER.search(data, begin, end):
                 raise PdfRejected(Rejection.TOO_COMPLEX)
     stream.seek(0)
+
+
+def _dictionary_start(data: bytes | mmap.mmap, at: int) -> int:
+    """Where the dictionary holding ``at`` starts: its "obj", looked for near, then far, back."""
+    for window in (_DICT_WINDOW, _DICT_LIMIT):
+        begin = data.rfind(b"obj", max(0, at - window), at)
+        if begin >= 0:
+            return begin
+    if at <= _DICT_LIMIT:
+        return 0  # the start of the file is in reach: look from there
+    raise PdfRejected(Rejection.TOO_COMPLEX)
+
+
+def _dictionary_end(data: bytes | mmap.mmap, at: int, size: int) -> int:
+    """Where the dictionary after ``at`` ends: its "stream", looked for near, then far, ahead."""
+    for window in (_DICT_WINDOW, _DICT_LIMIT):
+        end = data.find(b"stream", at, at + window)
+        if end >= 0:
+            return end
+    if size - at <= _DICT_LIMIT:
+        return size  # the end of the file is in reach: look to there
+    raise PdfRejected(Rejection.TOO_COMPLEX)
 
 
 def _structural_streams(data: bytes | mmap.mmap, found: Sequence[int] | None) -> Iterable[re.Match[bytes]]:

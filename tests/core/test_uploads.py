@@ -248,3 +248,27 @@ def test_matches_that_are_not_in_the_bytes_make_the_screen_search_the_file():
     lzw = pdf_corpus.lzw_xref_stream_pdf()
     with pytest.raises(PdfRejected):
         screen_structural_streams(io.BytesIO(lzw), len(lzw), found=(3,))
+
+
+@pytest.mark.parametrize(
+    "dictionary",
+    [
+        # The filter far after "/ObjStm" behind a long string, or far before "/Type".
+        b"<< /Type /ObjStm /Pad (" + b"x" * 5000 + b") /Filter /LZWDecode /N 1 >>",
+        b"<< /Filter /LZWDecode" + b" " * 5000 + b"/Type /ObjStm /N 1 >>",
+    ],
+)
+def test_padding_around_the_type_does_not_hide_an_lzw_filter(dictionary):
+    from filing.pdf_checks.envelope import screen_structural_streams
+
+    data = b"%PDF-1.7\n" + b"%" * 3000 + b"\n5 0 obj\n" + dictionary + b"\nstream\n" + b"x" * 3000
+    with pytest.raises(PdfRejected):
+        screen_structural_streams(io.BytesIO(data), len(data))
+
+
+def test_a_dictionary_padded_past_any_producer_is_refused():
+    from filing.pdf_checks.envelope import screen_structural_streams
+
+    data = b"%PDF-1.7\n" + b"%" * 2_000_000 + b"\n<< /Type /ObjStm /N 1 >>" + b" " * 2_000_000 + b"\nstream\n"
+    with pytest.raises(PdfRejected):
+        screen_structural_streams(io.BytesIO(data), len(data))
