@@ -27,7 +27,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from icms.core.storage import store_document, stored_identity, unfiled_files_delete
+from icms.core.storage import store_document, stored_identity_to_record, unfiled_files_delete
 
 from ..pdf_checks import PdfRejected, Rejection, max_file_bytes, validate_pdf
 from ..services.filing_input import StoredPdf
@@ -116,7 +116,7 @@ def _one_store(source: Any, *, name: str, wanted: set[str], result: StoredUpload
     stored = store_document(source, expected_sha256=info.sha256)
     result.keys.append(stored.key)
     # Recorded now, so that filing the row proves the file unchanged without reading it again.
-    identity = stored_identity(stored.key)
+    identity = stored_identity_to_record(stored.key)
     result.by_name[key] = PdfOutcome(
         stored=StoredPdf(key=stored.key, sha256=stored.sha256, size=stored.size, pages=info.pages, identity=identity)
     )

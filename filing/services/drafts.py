@@ -38,7 +38,7 @@ from accounts.models import User
 from accounts.selectors import membership_for_user
 from icms.core.crypto import decrypt, encrypt
 from icms.core.lookups import NotFound, get_visible
-from icms.core.storage import StoredFiles, stored_identity, unfiled_files_delete
+from icms.core.storage import StoredFiles, stored_identity_to_record, unfiled_files_delete
 
 from ..access import AnyUser
 from ..models import Case, CaseAccessCode, CaseType, DocumentType, DraftDocument, Party, Submission, SubmissionDraft
@@ -375,7 +375,7 @@ def _documents_store(
         ordinal += 1
         stored = files.save(upload.file, expected_sha256=info.sha256)
         # Recorded now, so that Submit can prove the file unchanged without reading it again.
-        identity = stored_identity(stored.key, storage=files.storage)
+        identity = stored_identity_to_record(stored.key, storage=files.storage)
         added.append(
             DraftDocument.objects.create(
                 draft=draft,

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from icms.core.crypto import encrypt
-from icms.core.storage import StoredFiles, open_document, stored_identity
+from icms.core.storage import StoredFiles, open_document, stored_identity_to_record
 
 from .. import access
 from ..models import Case, DraftDocument, Party, Submission, SubmissionDraft, SummonsDetails
@@ -111,6 +111,6 @@ def refile_prefill(*, draft: SubmissionDraft, returned: Submission, files: Store
             pages=document.pages,
             ordinal=document.ordinal,
             # Recorded now, so that Submit proves the copy unchanged without reading it again.
-            storage_identity=stored_identity(stored.key, storage=files.storage),
+            storage_identity=stored_identity_to_record(stored.key, storage=files.storage),
         )
     draft.refresh_from_db()

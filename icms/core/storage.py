@@ -448,6 +448,19 @@ def stored_identity(key: str, *, storage: Storage | None = None) -> str:
     return f"s3:{head.version_id or ''}:{head.e_tag}:{head.content_length}"
 
 
+def stored_identity_to_record(key: str, *, storage: Storage | None = None) -> str:
+    """The identity to record for an object just stored, or ``""`` when the backend cannot say now.
+
+    Recording is an optimisation (a later check can skip hashing the object again): if
+    the backend stops answering between the write and this question, the write still
+    stands and the later check hashes instead.
+    """
+    try:
+        return stored_identity(key, storage=storage)
+    except OSError:
+        return ""
+
+
 def _safe_filename(filename: str) -> str:
     # The name is shown to the user's browser only; strip any path and control characters.
     name = re.split(r"[\\/]", filename)[-1]
