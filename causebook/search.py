@@ -457,6 +457,17 @@ def _many(
 # --- English and Chinese names -------------------------------------------------------------
 
 
+def _worth_trying_few(matching: int, *, exact: bool, query: SearchQuery) -> bool:
+    """Whether reading every match at once may succeed: the rarest term's count allows it.
+
+    When that count is the query's own (one or two words, one or two characters, no
+    filters), above ``PROBE_MAX`` it cannot: go straight to the plan for many.
+    """
+    if exact and not _has_filters(query):
+        return matching <= PROBE_MAX
+    return matching <= PROBE_SCAN
+
+
 def _english_match(terms: EnglishTerms, counts: Counts) -> Fragment:
     if terms.distinct >= 2:
         return (BY_PAIRS, [_rarest(terms.pairs, counts), list(terms.words)])
@@ -479,7 +490,7 @@ def _english(
             match = _english_match(terms, counts)
         return _ranked(match, tier, _tail(query, scope), limit=limit, offset=offset)
     at_least = 0
-    if plan != "many" and matching <= PROBE_SCAN:
+    if plan != "many" and _worth_trying_few(matching, exact=terms.distinct <= 2, query=query):
         few = _ranked_if_few(_english_match(terms, counts), tier, _tail(query, scope), limit=limit, offset=offset)
         if isinstance(few, Hits):
             return few
@@ -521,7 +532,7 @@ def _chinese(
             match = (BY_GRAMS, [rarest, text])
         return _ranked(match, tier, _tail(query, scope), limit=limit, offset=offset)
     at_least = 0
-    if plan != "many" and matching <= PROBE_SCAN:
+    if plan != "many" and _worth_trying_few(matching, exact=len(text) <= 2, query=query):
         few = _ranked_if_few((BY_GRAMS, [rarest, text]), tier, _tail(query, scope), limit=limit, offset=offset)
         if isinstance(few, Hits):
             return few
