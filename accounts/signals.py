@@ -23,6 +23,7 @@ from icms.core.http import client_ip
 
 from . import login_throttle, registration
 from .models import User
+from .session_facts import mfa_fact_forget
 
 
 def _record(event_type: AuditEventType, request: HttpRequest | None, user: User | None, **extra: Any) -> None:
@@ -44,6 +45,7 @@ def on_signed_up(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -
 @receiver(auth_signals.user_logged_in)
 def on_logged_in(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
     _record(AuditEventType.ACCOUNT_LOGGED_IN, request, user)
+    mfa_fact_forget(getattr(request, "session", None))  # a new sign-in reads the two-factor rule afresh
 
 
 @receiver(auth_signals.user_logged_out)
@@ -70,7 +72,9 @@ def on_login_failed(
 @receiver(account_signals.email_confirmed)
 def on_email_confirmed(sender: Any, request: HttpRequest, email_address: Any, **kwargs: Any) -> None:
     _record(AuditEventType.ACCOUNT_EMAIL_VERIFIED, request, email_address.user, after={"email": email_address.email})
-    # An account registered from an invitation joins its organisation now (accounts/registration.py).
+    # An account registered from an invitation joins its organisation now (accounts/registration.py),
+    # which may require two-factor authentication.
+    mfa_fact_forget(getattr(request, "session", None))
     for membership in registration.invitations_join_on_verification(
         user=email_address.user, ip_address=client_ip(request)
     ):
@@ -116,16 +120,22 @@ def on_password_reset(sender: Any, request: HttpRequest, user: User, **kwargs: A
 @receiver(mfa_signals.authenticator_added)
 def on_authenticator_added(sender: Any, request: HttpRequest, user: User, authenticator: Any, **kwargs: Any) -> None:
     _record(AuditEventType.MFA_AUTHENTICATOR_ADDED, request, user, after={"type": authenticator.type})
+    # This session reads the two-factor rule again on its next request (accounts.session_facts).
+    mfa_fact_forget(getattr(request, "session", None))
 
 
 @receiver(mfa_signals.authenticator_removed)
 def on_authenticator_removed(sender: Any, request: HttpRequest, user: User, authenticator: Any, **kwargs: Any) -> None:
     _record(AuditEventType.MFA_AUTHENTICATOR_REMOVED, request, user, before={"type": authenticator.type})
+    # This session reads the two-factor rule again on its next request (accounts.session_facts).
+    mfa_fact_forget(getattr(request, "session", None))
 
 
 @receiver(mfa_signals.authenticator_reset)
 def on_authenticator_reset(sender: Any, request: HttpRequest, user: User, authenticator: Any, **kwargs: Any) -> None:
     _record(AuditEventType.MFA_AUTHENTICATOR_RESET, request, user, after={"type": authenticator.type})
+    # This session reads the two-factor rule again on its next request (accounts.session_facts).
+    mfa_fact_forget(getattr(request, "session", None))
 
 
 @receiver(mfa_signals.authenticator_used)

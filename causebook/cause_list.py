@@ -4,7 +4,7 @@ A list of 60 hearings through the ORM and the template language cost 25 ms a pag
 360 model instances (each hearing with its case, case type and parties), then per row
 seven ``cell_label`` tags, six ``lang_span`` filters, two ``get_*_display`` calls and some
 thirty variable lookups. The list is public and read far more often than it changes, so
-its rows are read as plain values (:func:`cause_list_rows`), everything a row shows is
+its rows are read as plain values in one statement (:func:`cause_list_rows`), everything a row shows is
 worked out once in Python (the time as the Judiciary prints it, "A v. B", the status and
 hearing type in the reader's language), and :func:`rows_html` writes the table rows with
 ``format_html``, which escapes every value. The markup is the same as the template's was
@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 
+from django.db import connections, router
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
@@ -60,7 +61,7 @@ def hk_time(value: datetime) -> str:
     return f"{'上午' if morning else '下午'} {hour:02d}:{local.minute:02d} {'am' if morning else 'pm'}"
 
 
-def _names(parties: Iterable[tuple[str, str, str]], side: str, chinese: bool) -> str:
+def _names(parties: Iterable[Sequence[str]], side: str, chinese: bool) -> str:
     # As causebook.templatetags.causebook.cause_list_parties: a party without a Chinese name shows its English one.
     return ", ".join((zh or en) if chinese else en for party_side, en, zh in parties if party_side == side)
 
@@ -70,43 +71,36 @@ def _labels_of(choices: type[Hearing.Status] | type[Hearing.HearingType]) -> dic
     return {value: str(label) for value, label in choices.choices}
 
 
+# One statement, written once: the hearings with their case, case type and parties (as an
+# array per hearing, in the order the list names them). Through the ORM this was two
+# statements, the second with a placeholder per case, and about 2 ms of building and
+# converting per list; now one round trip and 0.5 ms (issue 16, docs/causebook.md).
+_HEARINGS_SQL = """
+SELECT h.case_id, h.courtroom, h.judge_en, h.judge_zh, h.starts_at, h.hearing_type,
+       h.nature_en, h.nature_zh, h.representation_en, h.representation_zh, h.status,
+       t.prefix, c.number, c.year, c.nature_en, c.nature_zh,
+       ARRAY(SELECT ARRAY[p.side, p.name_en, p.name_zh] FROM filing_party p
+             WHERE p.case_id = h.case_id ORDER BY p.side, p.ordinal, p.id)
+FROM causebook_hearing h
+JOIN filing_case c ON c.id = h.case_id
+JOIN filing_casetype t ON t.id = c.case_type_id
+WHERE h.court_id = %s AND h.starts_at >= %s AND h.starts_at < %s
+ORDER BY h.courtroom, h.starts_at, h.id
+"""
+
+
 def cause_list_rows(*, court: Court, start: datetime, end: datetime) -> list[CauseListRow]:
     """The hearings of ``court`` from ``start`` to ``end`` (a day in Hong Kong), in list order:
-    by courtroom, then time. Public. Two statements, no model instances."""
-    hearings = list(
-        Hearing.objects.filter(court=court, starts_at__gte=start, starts_at__lt=end)
-        .order_by("courtroom", "starts_at", "pk")
-        .values_list(
-            "case_id",
-            "courtroom",
-            "judge_en",
-            "judge_zh",
-            "starts_at",
-            "hearing_type",
-            "nature_en",
-            "nature_zh",
-            "representation_en",
-            "representation_zh",
-            "status",
-            "case__case_type__prefix",
-            "case__number",
-            "case__year",
-            "case__nature_en",
-            "case__nature_zh",
-        )
-    )
-    parties: dict[int, list[tuple[str, str, str]]] = {}
-    for case_id, side, name_en, name_zh in (
-        Party.objects.filter(case_id__in={row[0] for row in hearings})
-        .order_by("side", "ordinal", "pk")
-        .values_list("case_id", "side", "name_en", "name_zh")
-    ):
-        parties.setdefault(case_id, []).append((side, name_en, name_zh))
+    by courtroom, then time. Public. One statement, no model instances."""
+    # Where the ORM would read it: the replica, if there is one (icms.core.db_router).
+    with connections[router.db_for_read(Hearing)].cursor() as cursor:
+        cursor.execute(_HEARINGS_SQL, [court.pk, start, end])
+        hearings = cursor.fetchall()
     magistrates = court.level == Court.Level.MAGISTRATES
     statuses, hearing_types = _labels_of(Hearing.Status), _labels_of(Hearing.HearingType)
     rows = []
     for (
-        case_id,
+        _case_id,
         courtroom,
         judge_en,
         judge_zh,
@@ -122,8 +116,8 @@ def cause_list_rows(*, court: Court, start: datetime, end: datetime) -> list[Cau
         year,
         case_nature_en,
         case_nature_zh,
+        on_case,
     ) in hearings:
-        on_case = parties.get(case_id, [])
         respondents_en = _names(on_case, Party.Side.RESPONDENT, chinese=False)
         respondents_zh = _names(on_case, Party.Side.RESPONDENT, chinese=True)
         if magistrates:

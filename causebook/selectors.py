@@ -265,7 +265,7 @@ def hearings_for_day(*, court: Court, day: date) -> list[Hearing]:
 
 
 def cause_list_for_day(*, court: Court, day: date) -> list[CauseListRow]:
-    """One court's daily cause list as the page prints it (:mod:`causebook.cause_list`): public. Two queries."""
+    """One court's daily cause list as the page prints it (:mod:`causebook.cause_list`): public. One query."""
     start, end = _day_bounds(day)
     return cause_list_rows(court=court, start=start, end=end)
 

@@ -104,8 +104,9 @@ def accessibility_statement(request: HttpRequest) -> HttpResponse:
 def session_extend(request: HttpRequest) -> JsonResponse:
     """Keep a signed-in session going (the timeout warning's "Stay signed in"); CSRF-checked.
 
-    Any request restarts the idle clock (accounts.middleware sets the expiry, and the session
-    is saved on every request); this one also says when the session now ends.
+    Any request restarts the idle clock (accounts.middleware moves the stored end when it
+    would move by more than a minute; icms.core.session_timeout); this one also says when
+    the session now ends.
     """
     timing = session_timing(request)
     if timing is None:

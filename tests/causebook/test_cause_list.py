@@ -91,8 +91,9 @@ def test_an_empty_day_says_so_and_a_bad_date_is_a_400(client, day_lists):
 
 def test_the_list_makes_a_fixed_number_of_queries(client, day_lists, django_assert_num_queries):
     client.get(LIST, {"court": "DC", "date": "2026-11-26"})
-    # hearings with cases, their parties (session-less: no user queries; the courts are kept, causebook/reference.py)
-    with django_assert_num_queries(2):
+    # the hearings with their cases and parties, one statement (session-less: no user queries;
+    # the courts are kept, causebook/reference.py)
+    with django_assert_num_queries(1):
         client.get(LIST, {"court": "DC", "date": "2026-11-26"})
 
 

@@ -93,9 +93,9 @@ def test_the_cause_list_rows_are_the_markup_the_template_wrote(a_day, language, 
     assert _same(written) == _same(reference)
 
 
-def test_the_cause_list_page_costs_two_queries_however_long_the_list(client, a_day, django_assert_num_queries):
+def test_the_cause_list_page_costs_one_query_however_long_the_list(client, a_day, django_assert_num_queries):
     client.get(reverse("causebook:cause_list"))  # the banner's notices and the courts, cached from here on
-    with django_assert_num_queries(2):  # the hearings, their parties
+    with django_assert_num_queries(1):  # the hearings with their parties, in one statement
         response = client.get(reverse("causebook:cause_list"), {"court": "DC", "date": a_day.isoformat()})
     assert response.status_code == 200
     assert "Trial &lt;of&gt; “issues” &amp; costs" in response.content.decode()
