@@ -17,8 +17,10 @@ within each (then the higher case id, so pages are stable):
 
 Two plans, chosen from the kept counts (:mod:`causebook.terms`), never the planner's:
 
-* **Few matches** (at most ``PROBE_MAX`` entries can match): every match is found from
-  the GIN indexes, ranked and counted exactly.
+* **Few matches** (while the rarest term is in at most ``PROBE_SCAN`` entries): the GIN
+  indexes are probed with the ``PROBE_KEYS`` rarest terms, and if at most ``PROBE_MAX``
+  entries match, every match is ranked and counted exactly; the first one more gives up
+  for the plan for many. Misspelt names read up to the cap this way (:func:`_fuzzy`).
 * **Many** ("Hong Kong Police Force", "陳", "有限公司"): tier by tier, the newest first,
   reading about as many entries as are shown: the whole name from a btree on (name,
   date of issue); the rest from the walk index, whose keys are the terms tagged with
@@ -60,7 +62,7 @@ BASE = "c.number IS NOT NULL AND c.status IN ('active', 'closed')"
 ENTRIES = "causebook_causebookentry"
 NEWEST = "e.issued_at DESC NULLS LAST, e.case_id DESC"
 
-#: At most this many entries may match (by the kept counts): rank them all, count exactly.
+#: At most this many matching entries are read at once, ranked and counted exactly.
 #: Ranking every match costs in proportion to how many there are; above this, reading
 #: tier by tier costs in proportion to the page shown (20 of them) instead.
 PROBE_MAX = 400
@@ -75,7 +77,7 @@ FUZZY_MAX_WORDS = 4
 #: The index is probed with only this many of the query's rarest terms (by the kept
 #: counts); the other terms are checked on the rows found. A common term's list in the
 #: index ("公司", "hong kong") is as long as the register and reading it would make the
-#: search grow with the register; the rarest term's is at most ``PROBE_MAX`` long.
+#: search grow with the register; the rarest term's is at most ``PROBE_SCAN`` long.
 PROBE_KEYS = 2
 
 JOINED = "(' ' || array_to_string(e.tokens, ' ') || ' ')"

@@ -381,7 +381,7 @@ def _documents_store(
                 draft=draft,
                 document_type=upload.document_type,
                 title=title,
-                original_filename=(upload.filename or getattr(upload.file, "name", "") or "")[-255:],
+                original_filename=upload.original_filename,
                 storage_key=stored.key,
                 sha256=stored.sha256,
                 size=stored.size,

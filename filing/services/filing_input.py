@@ -44,6 +44,11 @@ class DocumentUpload:
     filename: str = ""
     stored: StoredPdf | None = None
 
+    @property
+    def original_filename(self) -> str:
+        """The name the filer's file had, as kept on the document (at most 255 characters, the end kept)."""
+        return (self.filename or getattr(self.file, "name", "") or "")[-255:]
+
 
 @dataclass(frozen=True)
 class NewParty:

@@ -309,7 +309,7 @@ def _submission_receive(
                 submission=submission,
                 document_type=upload.document_type,
                 title=upload.title.strip()[:255],
-                original_filename=(upload.filename or getattr(upload.file, "name", "") or "")[-255:],
+                original_filename=upload.original_filename,
                 storage_key=stored.key,
                 sha256=stored.sha256,
                 size=stored.size,

@@ -168,10 +168,9 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("OPTIONS", {})
 DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=3))
-# A cause book search in very many names reads the table until the 1,001st match
-# (causebook.search.MANY_NAMES). PostgreSQL lets a large sequential scan join one already
-# running, mid-table, so the same search could consider another 1,001 and a clerk's page 2
-# repeat page 1; starting every scan at the table's beginning keeps it the same.
+# Every sequential scan starts at the table's beginning: PostgreSQL otherwise lets a large
+# scan join one already running, mid-table, so the same statement could read its rows in
+# another order from one request to the next (a clerk's page 2 repeating page 1).
 # JIT compilation off: the portal's statements are short, and PostgreSQL compiles a plan
 # once its estimated cost passes jit_above_cost, which grows with the tables, not with the
 # work done. At 2,000,000 cases a cause book count that runs in 2 ms spent 5 ms compiling
