@@ -45,8 +45,8 @@ class AuditEvent(models.Model):
 
     Written in the same transaction as the change it records (see
     :func:`icms.core.audit.audit_record`). Never updated or deleted: ``save`` refuses
-    to update, ``delete`` refuses, the admin is read-only, and a database trigger
-    (accounts migration 0007) refuses any ``UPDATE`` or ``DELETE``, however it is sent. So the
+    to update, ``delete`` refuses, the admin is read-only, and database triggers refuse any
+    ``UPDATE`` or ``DELETE`` (accounts migration 0007) and ``TRUNCATE`` (core 0015). So the
     foreign keys from here are ``PROTECT``, never ``SET_NULL`` or ``CASCADE``.
     """
 

@@ -61,3 +61,47 @@ def test_deleting_a_user_who_acted_is_refused_so_their_audit_rows_keep_their_act
     with pytest.raises(ProtectedError), transaction.atomic():
         event.actor.delete()
     assert AuditEvent.objects.get(pk=event.pk).actor_id == event.actor_id
+
+
+def _as_production(cursor) -> None:
+    # The test settings allow TRUNCATE for Django's flush (icms.audit_truncate=allow, a
+    # connection option); production connects without it. SET LOCAL ends with the block.
+    cursor.execute("SET LOCAL icms.audit_truncate = ''")
+    _no_pending_checks(cursor)
+
+
+def _no_pending_checks(cursor) -> None:
+    # The test's own transaction inserted rows whose deferred foreign-key checks would make
+    # PostgreSQL refuse the TRUNCATE for another reason ("pending trigger events").
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+def test_truncating_the_audit_log_is_refused(event):
+    with pytest.raises(DatabaseError, match="TRUNCATE refused"), transaction.atomic(), connection.cursor() as cursor:
+        _as_production(cursor)
+        cursor.execute("TRUNCATE accounts_auditevent")
+    _unchanged(event)
+
+
+def test_a_truncate_that_cascades_to_the_audit_log_is_refused_too(event):
+    # TRUNCATE ... CASCADE empties every table with a foreign key to the users: the audit log is one.
+    with pytest.raises(DatabaseError, match="TRUNCATE refused"), transaction.atomic(), connection.cursor() as cursor:
+        _as_production(cursor)
+        cursor.execute("TRUNCATE accounts_user CASCADE")
+    _unchanged(event)
+
+
+def test_only_a_session_that_allows_it_may_truncate_as_the_test_suites_flush_does(event):
+    class RolledBack(Exception):
+        pass
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW icms.audit_truncate")
+        assert cursor.fetchone() == ("allow",)
+    with pytest.raises(RolledBack), transaction.atomic():
+        with connection.cursor() as cursor:
+            _no_pending_checks(cursor)
+            cursor.execute("TRUNCATE accounts_auditevent")
+        assert not AuditEvent.objects.exists()
+        raise RolledBack
+    _unchanged(event)
