@@ -37,6 +37,11 @@ class SubmissionDraft(TimeStampedModel):
         verbose_name = _("draft submission")
         verbose_name_plural = _("draft submissions")
         ordering = ["-updated_at"]
+        constraints = [
+            # The form's one-time key: the same form posted twice (a double click, two tabs,
+            # a retry) makes one draft. Two requests racing meet here, not in a prior SELECT.
+            models.UniqueConstraint(fields=["owner", "submission_key"], name="one_draft_per_key"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_type.prefix} draft {self.pk}"

@@ -28,7 +28,7 @@ from typing import Any, Final
 from uuid import UUID, uuid4
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
@@ -46,6 +46,7 @@ from ..pdf_checks import PdfInfo, PdfRejected, check_submission_size, validate_p
 from .submissions import DocumentUpload, FilingDetails, NewCase, StoredPdf, SubmissionRefused, submission_create
 
 MAX_DRAFT_DOCUMENTS = 10
+DRAFT_KEY_CONSTRAINT: Final = "one_draft_per_key"
 # Posted names that are not answers: the token, the one-time key and the buttons.
 _NOT_ANSWERS = ("csrfmiddlewaretoken", "submission_key", "step", "remove", "filer_reference", "for_party")
 _SECRET_SUFFIX = "-id_number"  # noqa: S105 (a field name)
@@ -193,9 +194,30 @@ def _draft_insert(
         expires_at=draft_expiry(),
     )
     # One INSERT: it needs no transaction of its own, and inside a caller's it needs no savepoint.
+    # A second draft with the same key fails at the one_draft_per_key constraint (IntegrityError);
+    # the public functions below catch it outside their transaction (_draft_key_holder).
     draft.full_clean(exclude=_PASSED_ROWS)
     draft.save()
     return draft
+
+
+def _draft_key_holder(error: IntegrityError, *, user: User, submission_key: UUID | None) -> SubmissionDraft | None:
+    """After ``error``: the live draft that already holds ``submission_key``, which a request racing
+    this one (the same form posted twice) committed first. Re-raises any other integrity error.
+
+    None when the holder had expired (the purge had not reached it yet): it is gone for the
+    filer already, so it is discarded with its files and the caller makes the draft again.
+    """
+    diag = getattr(error.__cause__, "diag", None)
+    if submission_key is None or getattr(diag, "constraint_name", None) != DRAFT_KEY_CONSTRAINT:
+        raise error
+    holder = SubmissionDraft.objects.filter(owner_id=user.pk, submission_key=submission_key).first()
+    if holder is None:
+        raise error  # the holder was discarded meanwhile: nothing to return, let the caller see it
+    if holder.expires_at <= timezone.now():
+        draft_discard(draft=holder)
+        return None
+    return holder
 
 
 def draft_create(
@@ -217,16 +239,54 @@ def draft_create(
     not be called inside another transaction. ``submission_key`` is the form's one-time key,
     if the draft comes from one; else a new key.
     """
-    if refiles is None:
-        return _draft_insert(
+    try:
+        return _draft_create(
             user=user,
             case_type=case_type,
             case=case,
             for_party=for_party,
             access_code=access_code,
-            refiles=None,
+            refiles=refiles,
             submission_key=submission_key,
         )
+    except IntegrityError as error:
+        # The same key's draft was made by a request that committed first: that one stands.
+        holder = _draft_key_holder(error, user=user, submission_key=submission_key)
+    if holder is not None:
+        return holder
+    return _draft_create(
+        user=user,
+        case_type=case_type,
+        case=case,
+        for_party=for_party,
+        access_code=access_code,
+        refiles=refiles,
+        submission_key=submission_key,
+    )
+
+
+def _draft_create(
+    *,
+    user: User,
+    case_type: CaseType,
+    case: Case | None,
+    for_party: Party | None,
+    access_code: CaseAccessCode | None,
+    refiles: Submission | None,
+    submission_key: UUID | None,
+) -> SubmissionDraft:
+    if refiles is None:
+        # In a savepoint when a caller's transaction is open, so that a key conflict leaves it usable.
+        with transaction.atomic():
+            return _draft_insert(
+                user=user,
+                case_type=case_type,
+                case=case,
+                for_party=for_party,
+                access_code=access_code,
+                refiles=None,
+                submission_key=submission_key,
+            )
     from .refiling import refile_prefill
 
     with StoredFiles() as files:  # the copies go again if anything here fails
@@ -264,21 +324,40 @@ def draft_start(
     """
     if len(uploads) != len(checked):
         raise ValueError("Check each upload (draft_uploads_check) before saving it.")
-    with StoredFiles() as files:
-        draft = _draft_insert(
-            user=user,
-            case_type=case_type,
-            case=case,
-            # As draft_save keeps it: the party a filing in a case is for.
-            for_party=for_party if case is not None else None,
-            access_code=None,
-            refiles=None,
-            submission_key=submission_key,
-            answers=answers,
-            filer_reference=filer_reference.strip(),
-        )
-        added = _documents_store(files=files, draft=draft, uploads=uploads, checked=checked, have=set(), ordinal=0)
-    return draft, added
+    for _attempt in range(2):
+        try:
+            with StoredFiles() as files:
+                draft = _draft_insert(
+                    user=user,
+                    case_type=case_type,
+                    case=case,
+                    # As draft_save keeps it: the party a filing in a case is for.
+                    for_party=for_party if case is not None else None,
+                    access_code=None,
+                    refiles=None,
+                    submission_key=submission_key,
+                    answers=answers,
+                    filer_reference=filer_reference.strip(),
+                )
+                added = _documents_store(
+                    files=files, draft=draft, uploads=uploads, checked=checked, have=set(), ordinal=0
+                )
+            return draft, added
+        except IntegrityError as error:
+            # The same form, posted twice at once: the other request made the draft and committed
+            # first (ours stored nothing, the insert comes first). Save this post into that draft,
+            # as a second post of a saved draft is: the files it holds already are not added again.
+            holder = _draft_key_holder(error, user=user, submission_key=submission_key)
+        if holder is not None:
+            return holder, draft_save(
+                draft=holder,
+                answers=answers,
+                filer_reference=filer_reference,
+                for_party=for_party,
+                uploads=uploads,
+                checked=checked,
+            )
+    raise RuntimeError("unreachable: an expired holder of the key was discarded before the second attempt")
 
 
 def draft_uploads_check(*, draft: SubmissionDraft | None, uploads: Sequence[DocumentUpload]) -> list[PdfInfo]:
