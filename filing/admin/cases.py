@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
+from icms.core.http import client_ip
+
 from ..models import Case, CaseAssignment, CaseType, ClaimLimit, Court, Party
 from ..party_ids import party_id_check, party_id_normalise
+from ..services.parties import party_remove_by_staff, party_save_by_staff
 from .joining import CaseJoiningAdminMixin
 from .search import CaseNumberSearchMixin
 
@@ -39,6 +44,14 @@ class PartyAdminForm(forms.ModelForm[Party]):
         help_text=_("Leave blank to keep the number on record. Choose no identity document to remove it."),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
+    # Not a field of the party: what the audit log keeps with a change (filing.services.parties).
+    change_reason = forms.CharField(
+        label=_("Reason for the change"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Needed to add, correct or remove a party; kept in the audit log, such as the court's order."),
+    )
 
     class Meta:
         model = Party
@@ -55,8 +68,14 @@ class PartyAdminForm(forms.ModelForm[Party]):
             "representative",
         ]
 
+    def changes(self) -> list[str]:
+        """The fields staff changed, besides the reason (removing the party counts: ``DELETE``)."""
+        return [name for name in self.changed_data if name != "change_reason"]
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if self.changes() and not data.get("change_reason", "").strip():
+            self.add_error("change_reason", _("Give the reason for the change."))
         id_kind = data.get("id_kind", "")
         number = data.get("new_id_number", "").strip() or (self.instance.id_number if id_kind else "")
         try:
@@ -65,13 +84,29 @@ class PartyAdminForm(forms.ModelForm[Party]):
             for field, messages in error.message_dict.items():
                 self.add_error("new_id_number" if field == "id_number" else field, messages)
             return data
-        self.instance.id_number = party_id_normalise(id_kind, number)
+        if data.get("new_id_number", "").strip() or "id_kind" in self.changed_data:
+            # Only a number typed, or one read under another kind, is written: the audit log
+            # records a number as replaced only when staff replaced it.
+            self.instance.id_number = party_id_normalise(id_kind, number)
         return data
+
+
+class PartyInlineFormSet(BaseInlineFormSet):  # type: ignore[type-arg]
+    def clean(self) -> None:
+        super().clean()
+        # A row marked for removal is not validated as a party any more, so its reason is checked here.
+        for form in self.deleted_forms:
+            if form.instance.pk is not None and not form.cleaned_data.get("change_reason", "").strip():
+                raise ValidationError(
+                    _("Give the reason for removing %(party)s, in its row.") % {"party": form.instance},
+                    code="reason_needed",
+                )
 
 
 class PartyInline(admin.StackedInline[Party, Case]):
     model = Party
     form = PartyAdminForm
+    formset = PartyInlineFormSet
     extra = 0
     fields = [
         ("side", "ordinal", "kind"),
@@ -79,6 +114,7 @@ class PartyInline(admin.StackedInline[Party, Case]):
         "address_for_service",
         ("id_kind", "id_number_on_record", "new_id_number"),
         ("user", "representative"),
+        "change_reason",
     ]
     # Who acts for a party changes only through the audited representation page
     # (filing/admin/joining.py), which keeps the Representation history.
@@ -104,6 +140,32 @@ class CaseAdmin(CaseJoiningAdminMixin, CaseNumberSearchMixin[Case]):
     def has_delete_permission(self, request: HttpRequest, obj: Case | None = None) -> bool:
         # A case is part of the court record, with its filings and documents: never deleted.
         return False
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        """The party rows are saved by filing.services.parties, each change audited with its reason."""
+        if formset.model is not Party:
+            super().save_formset(request, form, formset, change)
+            return
+        # Unsaved: this works out what was added, changed and removed (the admin's history reads it).
+        formset.save(commit=False)
+        # A row where only the reason was typed changed nothing.
+        formset.changed_objects = [
+            (party, fields)
+            for party, fields in (
+                (party, [f for f in fields if f != "change_reason"]) for party, fields in formset.changed_objects
+            )
+            if fields
+        ]
+        added = {id(party) for party in formset.new_objects}
+        changed = {id(party) for party, _fields in formset.changed_objects}
+        removed = {id(party) for party in formset.deleted_objects}
+        actor, ip_address = cast(User, request.user), client_ip(request)
+        for party_form in formset.forms:
+            party, reason = party_form.instance, party_form.cleaned_data.get("change_reason", "")
+            if id(party) in removed:
+                party_remove_by_staff(party=party, actor=actor, reason=reason, ip_address=ip_address)
+            elif id(party) in added or id(party) in changed:
+                party_save_by_staff(party=party, actor=actor, reason=reason, ip_address=ip_address)
 
 
 @admin.register(CaseAssignment)

@@ -381,7 +381,7 @@ def test_staff_see_the_number_masked_in_the_case_admin_and_may_replace_it(
 
     party = case.parties.get(side="applicant")
     fields = {name: getattr(party, name) for name in ("side", "ordinal", "kind", "name_en", "name_zh")}
-    base = {**fields, "address_for_service": party.address_for_service, "case": case.pk}
+    base = {**fields, "address_for_service": party.address_for_service, "case": case.pk, "change_reason": "Order"}
     # Blank keeps the number on record; a new one is checked, then replaces it.
     form = PartyAdminForm(data={**base, "id_kind": "hkid", "new_id_number": ""}, instance=party)
     assert form.is_valid(), form.errors
