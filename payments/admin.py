@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from typing import Any, TypeVar
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, QuerySet, Sum
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -23,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import selectors, services
-from .forms import TopUpForm
+from .forms import RefundRejectForm, TopUpForm
 from .models import (
     ZERO,
     ConcessionPeriod,
@@ -370,14 +371,35 @@ class RefundAdmin(admin.ModelAdmin[Refund]):
                 )
 
     @admin.action(description=gettext_lazy("Reject the selected refunds"), permissions=["approve"])
-    def reject(self, request: HttpRequest, queryset: QuerySet[Refund]) -> None:
+    def reject(self, request: HttpRequest, queryset: QuerySet[Refund]) -> TemplateResponse | None:
+        """First a page asking why (the payer is told the reason), then the rejection of each refund."""
+        form = RefundRejectForm(request.POST if "apply" in request.POST else None)
+        if not (form.is_bound and form.is_valid()):
+            return TemplateResponse(
+                request,
+                "payments/admin/refund_reject.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "opts": self.model._meta,
+                    "title": _("Reject refunds"),
+                    "refunds": queryset.select_related("order"),
+                    "form": form,
+                    "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
         for refund in queryset:
             try:
-                services.refund_reject(refund=refund, officer=request.user)  # type: ignore[arg-type]
+                services.refund_reject(
+                    refund=refund,
+                    officer=request.user,  # type: ignore[arg-type]
+                    reason=form.cleaned_data["reason"],
+                    note=form.cleaned_data["note"],
+                )
             except ValidationError as error:
                 self.message_user(request, f"{refund.reference}: {' '.join(error.messages)}", messages.ERROR)
             else:
                 self.message_user(request, _("%(ref)s: rejected") % {"ref": refund.reference}, messages.SUCCESS)
+        return None
 
     def has_approve_permission(self, request: HttpRequest) -> bool:
         return bool(request.user.has_perm("payments.approve_refund"))

@@ -9,7 +9,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from .models import CourtLevel, FeeItem, PaymentMethod
+from .models import CourtLevel, FeeItem, PaymentMethod, Refund
 
 MAX_QUANTITY = 50
 
@@ -68,8 +68,26 @@ class TopUpForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
-class RefundDecisionForm(forms.Form):
-    note = forms.CharField(label=_("Note"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+class RefundRejectForm(forms.Form):
+    """Why the accounts office rejects a refund: the payer reads the reason in their language, the note as written."""
+
+    reason = forms.ChoiceField(
+        label=_("Reason, as the payer will read it"),
+        choices=[("", _("Choose a reason")), *Refund.RejectionReason.choices],
+    )
+    note = forms.CharField(
+        label=_("Note to the payer"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown to the payer as written. Needed when the reason is the accounts office's note."),
+    )
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if data.get("reason") == Refund.RejectionReason.OTHER and not str(data.get("note", "")).strip():
+            self.add_error("note", _("Write the reason in the note: the payer reads it."))
+        return data
 
 
 class OpenDepositAccountForm(forms.Form):

@@ -258,14 +258,12 @@ class PaymentOrder(DeemedReceiptFields, TimeStampedModel):
         return self.status == self.Status.FAILED and self.failure_reason == "declined"
 
     def refunds_shown(self) -> list[Refund]:
-        """The refunds the payer sees against this payment (open, failing or done; not rejected).
+        """The refunds the payer sees against this payment: open, failing, done, and rejected (with
+        the reason), so that a refund the payer was told of never just disappears.
 
         Reads ``refunds.all()``, so a list prefetches ``refunds`` once for every order.
         """
-        return sorted(
-            (refund for refund in self.refunds.all() if refund.status != Refund.Status.REJECTED),
-            key=lambda refund: (refund.created_at, refund.pk),
-        )
+        return sorted(self.refunds.all(), key=lambda refund: (refund.created_at, refund.pk))
 
     @property
     def status_label(self) -> str:
@@ -443,6 +441,14 @@ class Refund(TimeStampedModel):
         ORDER = "order", _("Refund of the payment")
         SECOND_CHARGE = "second_charge", _("Second charge refunded automatically")
 
+    class RejectionReason(models.TextChoices):
+        # Shown to the payer in their language, so each reason is a sentence addressed to them.
+        NOT_REFUNDABLE = "not_refundable", _("The fee paid is not refundable in this case.")
+        ALREADY_REFUNDED = "already_refunded", _("The money has already been paid back to you.")
+        DUPLICATE = "duplicate", _("Another refund of the same payment is already being dealt with.")
+        SERVICE_GIVEN = "service_given", _("The service the fee paid for has been given.")
+        OTHER = "other", _("See the accounts office's note.")
+
     reference = models.CharField(_("reference"), max_length=20, unique=True, default="", editable=False)
     order = models.ForeignKey(PaymentOrder, on_delete=models.PROTECT, related_name="refunds")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.ORDER)
@@ -484,6 +490,9 @@ class Refund(TimeStampedModel):
     )
     second_approved_at = models.DateTimeField(null=True, blank=True)
     decided_note = models.TextField(_("note"), blank=True)
+    rejection_reason = models.CharField(
+        _("reason for rejection"), max_length=20, choices=RejectionReason.choices, blank=True
+    )
     gateway_reference = models.CharField(_("gateway refund reference"), max_length=100, blank=True)
     completed_at = models.DateTimeField(_("refunded at"), null=True, blank=True)
 
@@ -531,6 +540,10 @@ class Refund(TimeStampedModel):
     @property
     def is_completed(self) -> bool:
         return self.status == self.Status.COMPLETED
+
+    @property
+    def is_rejected(self) -> bool:
+        return self.status == self.Status.REJECTED
 
     @property
     def destination(self) -> str:

@@ -45,6 +45,8 @@ def _refund_rows(order: PaymentOrder) -> list[dict[str, Any]]:
     """The refunds against the payment, for the receipt (labels in both languages, as on the PDF)."""
     rows = []
     for refund in order.refunds_shown():
+        if refund.is_rejected:
+            continue  # no money moved: the receipt lists only refunds paid or on their way
         method = refund.method or order.method
         to_en, to_zh = _DESTINATION.get(method, ("the account paid from", "原付款戶口"))
         if method == "deposit" and order.deposit_account is not None:

@@ -1,4 +1,4 @@
-"""Telling the payer about money: a declined payment, a refund asked for, a refund paid back,
+"""Telling the payer about money: a declined payment, a refund asked for, rejected or paid back,
 a second charge refunded automatically.
 
 Each notice is a message in the payer's message box (in English and Chinese, shown in the
@@ -27,6 +27,7 @@ class Notice(StrEnum):
     DECLINED = "declined"
     FAILED = "failed"
     REFUND_REQUESTED = "refund_requested"
+    REFUND_REJECTED = "refund_rejected"
     REFUNDED = "refunded"
     SECOND_CHARGE = "second_charge"
     REFUND_DELAYED = "refund_delayed"
@@ -52,7 +53,17 @@ def _method(order: PaymentOrder, refund: Refund) -> str:
 
 
 # The notices about a refund: the amount is the refund's, and they say where it goes back.
-_ABOUT_A_REFUND = {Notice.REFUND_REQUESTED, Notice.REFUNDED, Notice.SECOND_CHARGE, Notice.REFUND_DELAYED}
+_ABOUT_A_REFUND = {
+    Notice.REFUND_REQUESTED,
+    Notice.REFUND_REJECTED,
+    Notice.REFUNDED,
+    Notice.SECOND_CHARGE,
+    Notice.REFUND_DELAYED,
+}
+
+
+def _rejection_reason(refund: Refund) -> str:
+    return str(refund.get_rejection_reason_display())
 
 
 def _context(notice: Notice, order: PaymentOrder, refund: Refund | None) -> dict[str, object]:
@@ -73,6 +84,8 @@ def _context(notice: Notice, order: PaymentOrder, refund: Refund | None) -> dict
         "destination": lazy(_destination, str)(refund),
         "method": lazy(_method, str)(order, refund),
         "completed_at": refund.completed_at,
+        "rejection_reason": lazy(_rejection_reason, str)(refund),
+        "note": refund.decided_note,
     }
 
 

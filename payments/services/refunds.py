@@ -201,17 +201,36 @@ def _pay_back(refund: Refund, officer: User) -> None:
 
 
 @transaction.atomic
-def refund_reject(*, refund: Refund, officer: User, note: str = "") -> Refund:
+def refund_reject(*, refund: Refund, officer: User, reason: str, note: str = "") -> Refund:
+    """Reject a refund waiting for approval, for a coded ``reason`` (a :class:`Refund.RejectionReason`).
+
+    The payer is told as of any other decision on their refund: a message in their box and an
+    email, with the reason in their language and the officer's ``note`` as written (needed
+    when the reason is "other"). Their payments page shows the refund as rejected.
+    """
     _require_officer(officer)
+    note = note.strip()
+    if reason not in Refund.RejectionReason.values:
+        raise PaymentRefused(_("Choose the reason for rejecting the refund."), code="reason_needed")
+    if reason == Refund.RejectionReason.OTHER and not note:
+        raise PaymentRefused(_("Write the reason in the note: the payer reads it."), code="note_needed")
     updated = Refund.objects.filter(pk=refund.pk, status__in=(RS.REQUESTED, RS.AWAITING_SECOND)).update(
-        status=RS.REJECTED, decided_note=note, updated_at=timezone.now()
+        status=RS.REJECTED, rejection_reason=reason, decided_note=note, updated_at=timezone.now()
     )
     if not updated:
         raise PaymentRefused(_("This refund is not waiting for approval."))
-    audit_record(
-        event_type=AuditEventType.PAYMENTS_REFUND_REJECTED, actor=officer, target=refund, after={"note": note}
-    )
+    before = refund.status
     refund.refresh_from_db()
+    audit_record(
+        event_type=AuditEventType.PAYMENTS_REFUND_REJECTED,
+        actor=officer,
+        target=refund,
+        before={"status": before},
+        after={"status": refund.status, "reason": reason, "note": note},
+    )
+    order = refund.order
+    payer_notify(notice=Notice.REFUND_REJECTED, order=order, refund=refund)
+    receipt_refresh_owe(order=order)  # a receipt made while the refund was pending no longer lists it
     return refund
 
 

@@ -78,7 +78,7 @@ def test_only_accounts_officers_approve_and_no_more_than_paid_is_refunded(firm, 
         services.refund_approve(refund=refund, officer=StaffFactory(group="Registry clerk"))
     with pytest.raises(services.PaymentRefused):
         services.refund_request_for_order(order=order, reason="too much", amount=Decimal("5.00"))
-    services.refund_reject(refund=refund, officer=officer, note="no")
+    services.refund_reject(refund=refund, officer=officer, reason="duplicate", note="no")
     assert Refund.objects.get(pk=refund.pk).status == "rejected"
     assert services.refund_request_for_order(order=order, reason="whole").amount == Decimal("504.00")
 
