@@ -139,12 +139,22 @@ class Stamp:
     #: document, each respondent's case access code (filing/joining.py). Page 1's band is
     #: taller by as many lines.
     access_codes: tuple[str, ...] = ()
+    #: Lines page 1's band carries above the access codes: on a sealed summons, when and
+    #: where the defendant must appear (its return day, magistracy and courtroom,
+    #: :func:`filing.services.summonses.summons_seal_lines`). Unlike the codes, they are
+    #: public: the summons is listed on that day's public cause list.
+    notice_lines: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if timezone.is_naive(self.moment):
             raise ValueError("The stamp's time must be timezone-aware.")
         if not drn_is_valid(self.drn):
             raise ValueError(f"Invalid DRN {self.drn!r}.")
+
+    @property
+    def first_page_lines(self) -> tuple[str, ...]:
+        """The lines below page 1's usual three: the notice lines, then the access codes."""
+        return (*self.notice_lines, *self.access_codes)
 
 
 #: How many hexadecimal digits of the SHA-256 the band shows (64 bits): enough for a
@@ -175,7 +185,7 @@ def render_band(stamp: Stamp, *, sha256: str, shapes: Sequence[tuple[float, floa
     distinct, sorted), one page each, then a palette page, of the first width and
     :data:`~filing.seal_band.BAND_HEIGHT_MM` high, that carries every character of "page
     n of m" (:class:`~filing.seal_band.BandArt`). A band taller than that carries the
-    stamp's ``access_codes`` lines too (page 1's).
+    stamp's :attr:`~Stamp.first_page_lines` too (page 1's).
 
     One render whatever the number of pages. Raises :class:`StampTooLarge` if the text
     overflows a band.
@@ -206,7 +216,7 @@ def render_band(stamp: Stamp, *, sha256: str, shapes: Sequence[tuple[float, floa
             "short_digest": sha256[:SHORT_DIGEST_LENGTH],
             "page_rules": page_rules,
             "bands": [
-                {"name": f"band{index}", "codes": stamp.access_codes if height > BAND_HEIGHT_MM else ()}
+                {"name": f"band{index}", "codes": stamp.first_page_lines if height > BAND_HEIGHT_MM else ()}
                 for index, (_width, height) in enumerate(shapes)
             ],
             "palette_page": f"band{len(shapes)}",
@@ -242,8 +252,8 @@ def seal_pdf(original: bytes, stamp: Stamp) -> bytes:
     digest = hashlib.sha256(original).hexdigest()
     pages = PdfReader(BytesIO(original)).pages
     geometries = [geometry(page) for page in pages]
-    if stamp.access_codes:
-        geometries[0] = geometry(pages[0], height_mm=first_band_height_mm(len(stamp.access_codes)))
+    if stamp.first_page_lines:
+        geometries[0] = geometry(pages[0], height_mm=first_band_height_mm(len(stamp.first_page_lines)))
     shapes = sorted({where.shape for where in geometries})
     band = PdfReader(BytesIO(render_band(stamp, sha256=digest, shapes=shapes)))
     try:

@@ -47,6 +47,7 @@ from ..staff_access import Copy, storage_key_of
 from .previews import preview_response
 from .search import CaseNumberSearchMixin
 from .summons import SummonsListingForm, allots_return_day
+from .summons_allotment import accept_summonses_allotting
 from .withdrawal import document_withdraw_view
 
 if TYPE_CHECKING:
@@ -247,7 +248,7 @@ class SubmissionAdmin(CaseNumberSearchMixin[Submission]):
     search_fields = ["reference"]
     case_path = "case__"
     list_per_page = 50
-    actions = ["accept_selected", "return_selected"]
+    actions = ["accept_selected", accept_summonses_allotting, "return_selected"]
     inlines = [DocumentInline]
     fieldsets = [
         (None, {"fields": ["reference", "status", "case_display", "parties", "opens_case", "queue"]}),

@@ -16,6 +16,7 @@ from ..models import Document, Submission
 from ..sealing import Stamp, StampKind, seal_pdf
 from .joining import seal_code_lines
 from .messages import message_post
+from .summonses import summons_for_case, summons_return_day_words, summons_seal_lines
 
 
 def sealed_copies_reissued_tell(*, submission: Submission) -> int:
@@ -78,8 +79,11 @@ def submission_documents_seal(*, submission_id: int) -> int:
     if submission.deemed_received_at is None:
         raise RuntimeError("An accepted submission always has a deemed receipt.")
     sealed = 0
-    # The originating document's seal carries each respondent's case access code (filing/joining.py).
+    # The originating document's seal carries each respondent's case access code (filing/joining.py)
+    # and, on a summons, its return day and courtroom.
     codes = seal_code_lines(submission)
+    summons = summons_for_case(case) if submission.opens_case else None
+    notice = summons_seal_lines(summons, court)
     for document in (
         submission.documents.filter(sealed_storage_key="").select_related("document_type").order_by("ordinal")
     ):
@@ -94,6 +98,7 @@ def submission_documents_seal(*, submission_id: int) -> int:
             drn=document.drn,
             version=document.sealed_version,
             access_codes=codes if document.document_type.starts_case else (),
+            notice_lines=notice if document.document_type.starts_case else (),
         )
         sealed_bytes = seal_pdf(read_document(document.storage_key), stamp)
         with stored_once(
@@ -107,8 +112,11 @@ def submission_documents_seal(*, submission_id: int) -> int:
         if not reissued.filter(sealed_storage_key="").exists():
             sealed_copies_reissued_tell(submission=submission)
         return sealed
+    # A summons's acceptance tells the prosecutor its return day too (filing/services/summonses.py).
+    return_day = summons_return_day_words(summons, court)
     text = render_message(
-        "filing/messages/submission_accepted", {"reference": submission.reference, "case_number": case.case_number}
+        "filing/messages/submission_accepted",
+        {"reference": submission.reference, "case_number": case.case_number, **return_day},
     )
     with transaction.atomic():
         _, created = message_post(
@@ -124,7 +132,7 @@ def submission_documents_seal(*, submission_id: int) -> int:
             notify(
                 recipients=[submission.submitted_by],
                 template="decision",
-                context={"submission": submission, "accepted": True, "case_number": case.case_number},
+                context={"submission": submission, "accepted": True, "case_number": case.case_number, **return_day},
             )
     return sealed
 
@@ -134,8 +142,8 @@ def sealed_copy_for_public(document: Document) -> bytes:
 
     The sealed originating document carries the respondents' case access codes on its
     seal, which are for the parties alone: for it, the original is sealed again, at the
-    same version and with the same DRN and time, without them. Any other sealed copy is
-    returned as stored.
+    same version and with the same DRN and time, without them (a summons keeps its return
+    day, which the public cause list shows anyway). Any other sealed copy is returned as stored.
     """
     submission = document.submission
     if not (submission.opens_case and document.document_type.starts_case and seal_code_lines(submission)):
@@ -152,6 +160,7 @@ def sealed_copy_for_public(document: Document) -> bytes:
         moment=submission.deemed_received_at,
         drn=document.drn,
         version=document.sealed_version,
+        notice_lines=summons_seal_lines(summons_for_case(case), court),
     )
     return seal_pdf(read_document(document.storage_key), stamp)
 

@@ -19,6 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organisation, User
 from accounts.selectors import membership_for_user
 from icms.calendar.data import current_calendar
+from icms.core.court_dates import appearance_en, appearance_zh, courtroom_zh
+from icms.core.messages import Bilingual
 from icms.core.time import HONG_KONG
 
 from .. import hooks
@@ -33,6 +35,8 @@ __all__ = [
     "summons_listing_check",
     "summons_prosecutor_name",
     "summons_return_day_allot",
+    "summons_return_day_words",
+    "summons_seal_lines",
 ]
 
 if TYPE_CHECKING:
@@ -160,3 +164,42 @@ def summons_return_day_allot(
     details.case = case
     hooks.summons_listed(details, listing, clerk, ip_address)
     return details
+
+
+# --- The return day, told: on the sealed summons and in the acceptance notice ---------------
+
+
+def summons_return_day_words(details: SummonsDetails | None, court: Court) -> dict[str, Bilingual]:
+    """The return day, magistracy and courtroom of an accepted summons, for the prosecutor's
+    acceptance message and email (``return_day``, ``magistracy``, ``courtroom``, each in both
+    languages); empty until the return day is allotted, and for any other case."""
+    if details is None or details.return_at is None:
+        return {}
+    courtroom = details.courtroom
+    return {
+        "return_day": Bilingual(appearance_en(details.return_at), appearance_zh(details.return_at)),
+        "magistracy": Bilingual(court.name_en, court.name_zh),
+        "courtroom": Bilingual(courtroom, courtroom_zh(courtroom)),
+    }
+
+
+def summons_seal_lines(details: SummonsDetails | None, court: Court) -> tuple[str, ...]:
+    """What page 1's seal of an accepted summons adds, so the served summons tells the defendant
+    when and where to appear (Cap. 227 s.8: a summons requires the defendant to appear at a time
+    and place it states), such as
+
+    "Return day 應訊日期: Monday, 14 December 2026 at 9:30 a.m. (HKT) · 2026年12月14日（星期一）
+    上午9時30分（香港時間）" (one line on the seal)
+    "Magistracy 裁判法院: Kowloon City Magistrates' Courts 九龍城裁判法院 · Courtroom 法庭: Court No. 3 第3號法庭"
+
+    Fixed bilingual text, as the rest of the seal. Empty for any other case.
+    """
+    if details is None or details.return_at is None:
+        return ()
+    moment, courtroom = details.return_at, details.courtroom
+    room_zh = courtroom_zh(courtroom)
+    room = courtroom if room_zh == courtroom else f"{courtroom} {room_zh}"
+    return (
+        f"Return day 應訊日期: {appearance_en(moment)} · {appearance_zh(moment)}",
+        f"Magistracy 裁判法院: {court.name_en} {court.name_zh} · Courtroom 法庭: {room}",
+    )
