@@ -27,9 +27,10 @@ from django.utils import timezone
 from icalendar import Calendar, Event
 
 from filing.models import Case
+from icms.core.court_dates import courtroom_zh
 
 from .models import Hearing
-from .notices import courtroom_zh, hearing_type_names
+from .notices import hearing_type_names
 
 SALT = "causebook.case-hearings-feed"
 USER_SALT = "causebook.user-hearings-feed"

@@ -11,7 +11,6 @@ PDF machinery (fonts, the fetcher that allows nothing, the tagged PDF/A-2a varia
 from __future__ import annotations
 
 import enum
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
@@ -19,27 +18,10 @@ from typing import Any, Final
 from django.utils import timezone
 
 from filing.models import Case, Party
+from icms.core.court_dates import courtroom_zh, date_long_en, date_long_zh, time_en, time_zh
 from icms.core.rendering import BASE_STYLESHEET, format_date_en, format_date_zh, render_pdf
-from icms.core.time import in_hong_kong
 
 from .models import Hearing
-
-_MONTHS: Final = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-_WEEKDAYS_EN: Final = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_WEEKDAYS_ZH: Final = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
 
 #: The hearing types in Chinese, for the notice (fixed text, like every label on court PDFs).
 HEARING_TYPE_ZH: Final[dict[str, str]] = {
@@ -64,7 +46,6 @@ _HEARING_TYPE_EN: Final[dict[str, str]] = {
     Hearing.HearingType.PLEA: "Plea",
     Hearing.HearingType.SENTENCE: "Sentence",
 }
-_COURT_NO = re.compile(r"^\s*court(?:room)?\s*(?:no\.?|number)?\s*(\d+[A-Z]?)\s*$", re.IGNORECASE)
 _SIDES: Final[tuple[str, ...]] = (Party.Side.APPLICANT, Party.Side.RESPONDENT, Party.Side.THIRD_PARTY)
 
 
@@ -81,38 +62,6 @@ NOTICE_TITLES: Final = {
     NoticeKind.ADJOURNED: ("Notice of Adjourned Hearing", "押後聆訊通知書"),
     NoticeKind.VACATED: ("Notice of Vacated Hearing", "取消聆訊通知書"),
 }
-
-
-def date_long_en(moment: datetime) -> str:
-    """``Monday, 14 December 2026`` (the day in Hong Kong)."""
-    local = in_hong_kong(moment)
-    return f"{_WEEKDAYS_EN[local.weekday()]}, {local.day} {_MONTHS[local.month - 1]} {local.year}"
-
-
-def date_long_zh(moment: datetime) -> str:
-    """``2026年12月14日（星期一）`` (the day in Hong Kong)."""
-    local = in_hong_kong(moment)
-    return f"{local.year}年{local.month}月{local.day}日（{_WEEKDAYS_ZH[local.weekday()]}）"
-
-
-def time_en(moment: datetime) -> str:
-    """``9:30 a.m. (HKT)``"""
-    local = in_hong_kong(moment)
-    hour = local.hour % 12 or 12
-    return f"{hour}:{local:%M} {'a.m.' if local.hour < 12 else 'p.m.'} (HKT)"
-
-
-def time_zh(moment: datetime) -> str:
-    """``上午9時30分（香港時間）``"""
-    local = in_hong_kong(moment)
-    hour = local.hour % 12 or 12
-    return f"{'上午' if local.hour < 12 else '下午'}{hour}時{local.minute:02d}分（香港時間）"
-
-
-def courtroom_zh(courtroom: str) -> str:
-    """ "Court No. 31" as 第31號法庭; anything else as entered."""
-    match = _COURT_NO.match(courtroom)
-    return f"第{match.group(1)}號法庭" if match else courtroom
 
 
 def hearing_type_names(hearing_type: str) -> tuple[str, str]:

@@ -27,12 +27,13 @@ from accounts.models import User
 from filing.access import case_recipients
 from icms.calendar.core import RegistryCalendar
 from icms.calendar.data import current_calendar
+from icms.core.court_dates import courtroom_zh, date_long_en, date_long_zh
 from icms.core.email import absolute_url, email_enqueue_in_languages
 from icms.core.messages import Bilingual, render_text
 from icms.core.time import HONG_KONG, in_hong_kong
 
 from .models import Hearing, HearingReminder
-from .notices import courtroom_zh, date_long_en, date_long_zh, hearing_type_names
+from .notices import hearing_type_names
 
 #: Reminders go out from this time (Hong Kong) on the working day before the hearing.
 REMINDER_FROM: Final = time(9, 0)

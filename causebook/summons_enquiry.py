@@ -38,9 +38,8 @@ from filing.models import Court, Party, SummonsDetails
 from filing.party_ids import party_id_normalise
 from icms.core.audit import AuditEventType, audit_record
 from icms.core.counters import cache_counter_incr
+from icms.core.court_dates import courtroom_zh
 from icms.core.crypto import decrypt, encrypt
-
-from .notices import courtroom_zh
 
 ENQUIRY_LIMIT: Final = 20
 ENQUIRY_WINDOW_SECONDS: Final = 24 * 60 * 60
