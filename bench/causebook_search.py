@@ -18,7 +18,8 @@ them the two runs of a query alternate in order. With ``--compare SMALL LARGE`` 
 itself on both corpora in turn, a round at a time (so that other work on the machine
 weighs on both alike), and prints, per kind, p95 at each and the growth p95(LARGE) /
 p95(SMALL), against the targets of issue 16 (p99 < 50 ms and max < 100 ms at the large
-one; growth <= 1.5).
+one; growth <= 1.5). ``--kinds name_plus_filters,bracketed_company_zh`` runs only those
+kinds (the queries drawn are the same as in a full run).
 """
 
 from __future__ import annotations
@@ -212,7 +213,7 @@ def summarise(server: list[float]) -> dict[str, float]:
     }
 
 
-def compare(small: str, large: str, samples: int, seed: int, rounds: int) -> None:
+def compare(small: str, large: str, samples: int, seed: int, rounds: int, kinds: list[str]) -> None:
     """Run on both corpora and print the growth of each kind's p95.
 
     The corpora take turns, one round of every query at a time (small, large, small,
@@ -224,14 +225,15 @@ def compare(small: str, large: str, samples: int, seed: int, rounds: int) -> Non
         for side, url in enumerate((small, large)):
             env = {**os.environ, "DATABASE_URL": url}
             argv = [sys.executable, __file__, "--samples", str(samples), "--seed", str(seed), "--rounds", "1"]
+            argv += ["--kinds", ",".join(kinds)]
             output = subprocess.run(argv, env=env, check=True, capture_output=True, text=True).stdout
             report = json.loads(output)
-            for kind in KINDS:
+            for kind in kinds:
                 merged[side].setdefault(kind, []).extend(report["kinds"][kind]["server_samples_ms"])
             if len(reports) < 2:
                 reports.append(report)
     rows: dict[str, Any] = {}
-    for kind in KINDS:
+    for kind in kinds:
         a, b = summarise(merged[0][kind]), summarise(merged[1][kind])
         rows[kind] = {
             "small": a,
@@ -263,9 +265,18 @@ def main() -> None:
     )
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--compare", nargs=2, metavar=("SMALL_URL", "LARGE_URL"))
+    parser.add_argument(
+        "--kinds", default=",".join(KINDS), help=f"Comma-separated kinds to run (default all): {', '.join(KINDS)}."
+    )
     args = parser.parse_args()
+    kinds = [kind for kind in args.kinds.split(",") if kind]
+    unknown = sorted(set(kinds) - set(KINDS))
+    if unknown:
+        parser.error(f"unknown kinds: {', '.join(unknown)}")
     if args.compare:
-        compare(args.compare[0], args.compare[1], samples=args.samples, seed=args.seed, rounds=args.rounds)
+        compare(
+            args.compare[0], args.compare[1], samples=args.samples, seed=args.seed, rounds=args.rounds, kinds=kinds
+        )
         return
     from accounts.models import User
 
@@ -277,7 +288,7 @@ def main() -> None:
     parties = _rows("SELECT count(*) FROM filing_party")[0][0]
     queries = draw_queries(args.samples, args.seed)
     recorded: dict[str, list[list[tuple[str, Any]]]] = {}
-    for kind in KINDS:  # warm-up pass, which also records each query's SQL
+    for kind in kinds:  # warm-up pass, which also records each query's SQL
         recorded[kind] = [run_once(user, params)[1] for params in queries[kind]]
     report: dict[str, Any] = {
         "cases": cases,
@@ -286,7 +297,7 @@ def main() -> None:
         "runs_per_query": args.rounds,
         "kinds": {},
     }
-    for kind in KINDS:
+    for kind in kinds:
         server, raw, totals = [], [], []
         for round_ in range(args.rounds):
             for i, params in enumerate(queries[kind]):

@@ -37,19 +37,21 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
-from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 
-from filing.models import CaseType
-from icms.core.time import HONG_KONG
-
 from .corrections import corrections_for, edit_distance
+from .filters import by_tagged_pairs, pair_tags
+from .filters import filters_sql as _filters
+from .filters import has_filters as _has_filters
+from .filters import in_years as _in_years
+from .filters import tail as _tail
+from .filters import type_ids_memo as _type_ids
 from .query import SearchQuery
-from .terms import ChineseTerms, Counts, EnglishTerms, chinese_terms, cursor, english_terms, name_tokens, term_counts
+from .search_walk import ENTRIES, WALK_KEYS, Collector, _about, _newest, _rows, _sample_share, _walk
+from .terms import ChineseTerms, Counts, EnglishTerms, chinese_terms, english_terms, name_tokens, term_counts
 
 __all__ = ["Fragment", "Hits", "corrections_for", "edit_distance", "find_cases", "max_matches", "name_tokens"]
 
@@ -59,8 +61,6 @@ Fragment = tuple[str, list[Any]]
 # table holds only such cases' parties (its triggers say the same, migration 0006);
 # a search by case number reads filing_case and says it here.
 BASE = "c.number IS NOT NULL AND c.status IN ('active', 'closed')"
-ENTRIES = "causebook_causebookentry"
-NEWEST = "e.issued_at DESC NULLS LAST, e.case_id DESC"
 
 #: At most this many matching entries are read at once, ranked and counted exactly.
 #: Ranking every match costs in proportion to how many there are; above this, reading
@@ -69,8 +69,6 @@ PROBE_MAX = 400
 #: The few-matches plan is tried while the rarest term is in at most this many entries:
 #: the index lists it reads are then short, and it gives up after ``PROBE_MAX`` matches.
 PROBE_SCAN = 5_000
-#: Above it, the share of matches is measured in the newest buckets holding this many entries.
-SAMPLE_ENTRIES = 20_000
 #: A query of more words than this is a list of names, not a misspelt one: its words'
 #: best corrections are searched, but not every combination of every correction.
 FUZZY_MAX_WORDS = 4
@@ -88,7 +86,8 @@ ENGLISH_TIER = f"""CASE WHEN e.tokens = %s::text[] THEN 5 WHEN e.tokens <@ %s::t
 CHINESE_TIER = "CASE WHEN e.name_zh = %s THEN 5 ELSE 2 END"
 # The rarest pairs from the index, then every word checked on the rows found; ``IS TRUE``
 # keeps the planner from answering the check from the words' index instead.
-BY_PAIRS = "causebook_token_pairs(e.tokens) @> %s::text[] AND (e.tokens @> %s::text[]) IS TRUE"
+HAS_WORDS = "(e.tokens @> %s::text[]) IS TRUE"
+BY_PAIRS = f"causebook_token_pairs(e.tokens) @> %s::text[] AND {HAS_WORDS}"
 BY_WORD = "e.tokens @> %s::text[]"
 BY_GRAMS = "causebook_cjk_grams(e.name_zh) @> %s::text[] AND strpos(e.name_zh, %s) > 0"
 # Misspelt words: names holding one of the corrections of each of two words, from the index
@@ -98,7 +97,6 @@ HAS_ANY = "(e.tokens && %s::text[]) IS TRUE"
 # The same tests in a form no index answers: within a user's own cases, read by case id.
 BY_WORDS_IN_SCOPE = "(e.tokens @> %s::text[]) IS TRUE"
 BY_CHARACTERS_IN_SCOPE = "strpos(e.name_zh, %s) > 0"
-WALK_KEYS = "causebook_walk_keys(e.tokens, e.name_zh, e.issued_at)"
 SAME_WORDS = "causebook_sorted(e.tokens) = causebook_sorted(%s::text[])"
 
 
@@ -121,50 +119,6 @@ def max_matches() -> int:
     return int(settings.CAUSEBOOK_MAX_MATCHES)
 
 
-# The case types of the filters, looked up once per search (find_cases), which may run
-# several statements: the search, then the same with corrected words.
-_type_ids: ContextVar[dict[tuple[str, str], list[int]] | None] = ContextVar("causebook_type_ids", default=None)
-
-
-def _case_type_ids(query: SearchQuery) -> list[int]:
-    """The case types the court and type filters allow, looked up before the search.
-
-    Passing the ids as values (not a subquery) lets the planner use its statistics: with
-    a subquery it guessed 7,000 District Court cases instead of a million.
-    """
-    memo = _type_ids.get()
-    key = (query.court, query.case_type)
-    if memo is not None and key in memo:
-        return memo[key]
-    types = CaseType.objects.all()
-    if query.court:
-        types = types.filter(court__code=query.court)
-    if query.case_type:
-        types = types.filter(prefix=query.case_type)
-    ids = list(types.values_list("pk", flat=True))
-    if memo is not None:
-        memo[key] = ids
-    return ids
-
-
-def _filters(query: SearchQuery, alias: str) -> Fragment:
-    sql: list[str] = []
-    params: list[Any] = []
-    if query.court or query.case_type:
-        sql.append(f"{alias}.case_type_id = ANY(%s)")
-        params.append(_case_type_ids(query))
-    if query.status:
-        sql.append(f"{alias}.status = %s")
-        params.append(query.status)
-    if query.year_from:
-        sql.append(f"{alias}.year >= %s")
-        params.append(query.year_from)
-    if query.year_to:
-        sql.append(f"{alias}.year <= %s")
-        params.append(query.year_to)
-    return "".join(f" AND {part}" for part in sql), params
-
-
 def _rarest(keys: Sequence[str], counts: Counts) -> list[str]:
     """The ``PROBE_KEYS`` least common of ``keys`` by the kept counts.
 
@@ -172,24 +126,6 @@ def _rarest(keys: Sequence[str], counts: Counts) -> list[str]:
     which keys are probed, never what matches, as every key is still checked.
     """
     return sorted(keys, key=lambda key: (counts.of(key), key))[:PROBE_KEYS]
-
-
-def _has_filters(query: SearchQuery) -> bool:
-    return bool(query.court or query.case_type or query.status or query.year_from or query.year_to)
-
-
-def _tail(query: SearchQuery, scope: Fragment | None) -> Fragment:
-    sql, params = _filters(query, "e")
-    if scope is not None:
-        sql += f" AND e.case_id IN ({scope[0]})"
-        params = [*params, *scope[1]]
-    return sql, params
-
-
-def _rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
-    with cursor() as c:
-        c.execute(sql, params)
-        return list(c.fetchall())
 
 
 # --- A case number ----------------------------------------------------------------------
@@ -269,119 +205,6 @@ def _ranked_if_few(
 # --- Many matches: tier by tier, the newest first -----------------------------------------
 
 
-class Collector:
-    """Case ids in rank order, each once, up to ``need``."""
-
-    def __init__(self, need: int) -> None:
-        self.need = need
-        self.ids: list[int] = []
-        self.seen: set[int] = set()
-
-    @property
-    def full(self) -> bool:
-        return len(self.ids) >= self.need
-
-    @property
-    def ask(self) -> int:
-        """Rows to ask for: enough even if every case seen so far comes back again."""
-        return self.need - len(self.ids) + len(self.seen)
-
-    def add(self, rows: Sequence[tuple[Any, ...]]) -> None:
-        for row in rows:
-            case_id = int(row[0])
-            if case_id not in self.seen and not self.full:
-                self.seen.add(case_id)
-                self.ids.append(case_id)
-
-
-def _newest(where: str, params: list[Any], tail: Fragment, limit: int) -> list[tuple[Any, ...]]:
-    """The newest ``limit`` entries where ``where`` holds, in one index probe and a sort."""
-    return _rows(
-        f"SELECT e.case_id FROM {ENTRIES} e WHERE {where}{tail[0]} ORDER BY {NEWEST} LIMIT %s",  # noqa: S608
-        [*params, *tail[1], limit],
-    )
-
-
-def _walk(
-    keys: Sequence[str], where: Fragment, tail: Fragment, buckets: list[int], limit: int, *, any_key: bool = False
-) -> list[tuple[Any, ...]]:
-    """The newest ``limit`` entries holding every one of ``keys`` (and ``where``), bucket by bucket.
-
-    Each bucket is one probe of the walk index with the keys tagged with it; the probes
-    run newest bucket first and stop as soon as ``limit`` rows are found. ``any_key``:
-    entries holding any one of ``keys`` instead.
-    """
-    holds = "&&" if any_key else "@>"
-    sql = f"""SELECT h.case_id FROM unnest(%s::int[]) WITH ORDINALITY AS b(n, i)
-CROSS JOIN LATERAL (
-  SELECT e.case_id, e.issued_at FROM {ENTRIES} e
-  WHERE {WALK_KEYS} {holds} causebook_at(%s::text[], b.n) AND {where[0]}{tail[0]}
-  ORDER BY {NEWEST}
-) h
-LIMIT %s"""  # noqa: S608
-    return _rows(sql, [buckets, list(keys), *where[1], *tail[1], limit])
-
-
-def _sample_share(
-    keys: Sequence[str], where: Fragment, tail: Fragment, counts: Counts, *, any_key: bool = False
-) -> float:
-    """The share of entries that match, measured in the newest buckets of ``SAMPLE_ENTRIES`` entries.
-
-    ``OFFSET 0`` keeps each bucket a probe of the walk index: without it the planner may
-    turn the join around and read the whole table once (19 s for a misspelt name at
-    2,000,000 cases).
-    """
-    sample: list[int] = []
-    entries = 0
-    for bucket, n in counts.buckets:
-        sample.append(bucket)
-        entries += n
-        if entries >= SAMPLE_ENTRIES:
-            break
-    if not entries:
-        return 0.0
-    holds = "&&" if any_key else "@>"
-    sql = f"""SELECT count(*) FROM unnest(%s::int[]) AS b(n) CROSS JOIN LATERAL (
-  SELECT 1 FROM {ENTRIES} e WHERE {WALK_KEYS} {holds} causebook_at(%s::text[], b.n) AND {where[0]}{tail[0]}
-  OFFSET 0) h"""  # noqa: S608
-    return int(_rows(sql, [sample, list(keys), *where[1], *tail[1]])[0][0]) / entries
-
-
-#: The walk index's buckets are 28 days of the date of issue (``causebook_bucket``).
-BUCKET_SECONDS = 28 * 24 * 3600
-
-
-def _in_years(counts: Counts, query: SearchQuery) -> Counts:
-    """Only the buckets that can hold cases of the years the filters ask for.
-
-    A case's year is the Hong Kong year of its date of issue: both are set from the deemed
-    receipt when the registry accepts it (``filing.services.review``). One bucket either
-    side is kept all the same. Without this, a filter to earlier years walked every newer
-    bucket to find nothing in it.
-    """
-    if not (query.year_from or query.year_to):
-        return counts
-    first = last = None
-    if query.year_from:
-        first = int(datetime(query.year_from, 1, 1, tzinfo=HONG_KONG).timestamp()) // BUCKET_SECONDS - 1
-    if query.year_to:
-        last = int(datetime(query.year_to + 1, 1, 1, tzinfo=HONG_KONG).timestamp()) // BUCKET_SECONDS + 1
-    kept = [
-        (bucket, n)
-        for bucket, n in counts.buckets
-        if (first is None or bucket >= first) and (last is None or bucket <= last)
-    ]
-    return Counts(counts.terms, kept)
-
-
-def _about(n: float) -> int:
-    """An estimate to three significant figures: 136,734 is "about 137,000"."""
-    if n < 1000:
-        return round(n)
-    scale = 10 ** (int(math.log10(n)) - 2)
-    return int(round(n / scale) * scale)
-
-
 def _many(
     query: SearchQuery,
     tiers: list[tuple[str, Any]],
@@ -459,20 +282,28 @@ def _many(
 # --- English and Chinese names -------------------------------------------------------------
 
 
-def _worth_trying_few(matching: int, *, exact: bool, query: SearchQuery) -> bool:
+def _worth_trying_few(matching: int, *, exact: bool, query: SearchQuery, tagged: bool = False) -> bool:
     """Whether reading every match at once may succeed: the rarest term's count allows it.
 
     When that count is the query's own (one or two words, one or two characters, no
-    filters), above ``PROBE_MAX`` it cannot: go straight to the plan for many.
+    filters), above ``PROBE_MAX`` it cannot: go straight to the plan for many. ``tagged``:
+    the filters are asked of the index of tagged pairs, which yields only entries that
+    pass them, so trying reads at most ``PROBE_MAX + 1`` entries however common the
+    name is in the register.
     """
     if exact and not _has_filters(query):
         return matching <= PROBE_MAX
-    return matching <= PROBE_SCAN
+    return tagged or matching <= PROBE_SCAN
 
 
-def _english_match(terms: EnglishTerms, counts: Counts) -> Fragment:
+def _english_match(terms: EnglishTerms, counts: Counts, query: SearchQuery) -> Fragment:
     if terms.distinct >= 2:
-        return (BY_PAIRS, [_rarest(terms.pairs, counts), list(terms.words)])
+        rarest = _rarest(terms.pairs, counts)
+        # With filters, the index of tagged pairs reads only the entries that pass them.
+        tagged = by_tagged_pairs(rarest, query)
+        if tagged is not None:
+            return (f"{tagged[0]} AND {HAS_WORDS}", [*tagged[1], list(terms.words)])
+        return (BY_PAIRS, [rarest, list(terms.words)])
     return (BY_WORD, [list(terms.words)])
 
 
@@ -489,11 +320,13 @@ def _english(
         if scope is not None and matching > PROBE_MAX:
             match: Fragment = (BY_WORDS_IN_SCOPE, [words])
         else:
-            match = _english_match(terms, counts)
+            match = _english_match(terms, counts, query)
         return _ranked(match, tier, _tail(query, scope), limit=limit, offset=offset)
     at_least = 0
-    if plan != "many" and _worth_trying_few(matching, exact=terms.distinct <= 2, query=query):
-        few = _ranked_if_few(_english_match(terms, counts), tier, _tail(query, scope), limit=limit, offset=offset)
+    tagged = terms.distinct >= 2 and bool(pair_tags(query))
+    if plan != "many" and _worth_trying_few(matching, exact=terms.distinct <= 2, query=query, tagged=tagged):
+        match = _english_match(terms, counts, query)
+        few = _ranked_if_few(match, tier, _tail(query, scope), limit=limit, offset=offset)
         if isinstance(few, Hits):
             return few
         at_least = few

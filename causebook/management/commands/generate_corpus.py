@@ -38,10 +38,13 @@ _scale = importlib.import_module("causebook.migrations.0011_search_at_scale")
 FILL_ENTRIES: str = _scale.FILL_ENTRIES
 SCALE_INDEXES: str = _scale.INDEXES
 COUNT_ALL: str = _scale.COUNT_ALL
+_tagged = importlib.import_module("causebook.migrations.0014_filtered_name_pairs")
+TAGGED_INDEX: str = _tagged.TAGGED_INDEX
 INDEX_NAMES: list[str] = [
     *_entries.ENTRY_INDEX_NAMES,
     _pairs.PAIRS_INDEX_NAME,
     *_scale.INDEX_NAMES,
+    _tagged.TAGGED_INDEX_NAME,
     "causebook_case_type_number",
 ]
 CASE_NUMBER_INDEX = "CREATE INDEX IF NOT EXISTS causebook_case_type_number ON filing_case (case_type_id, number)"
@@ -135,6 +138,7 @@ class Command(BaseCommand):
             cursor.execute(ENTRY_INDEXES)
             cursor.execute(PAIRS_INDEX)
             cursor.execute(SCALE_INDEXES)
+            cursor.execute(TAGGED_INDEX)
             cursor.execute(CASE_NUMBER_INDEX)
             # The search's kept counts (migration 0011), all at once: the per-row queue
             # trigger was off during the load.

@@ -1,0 +1,179 @@
+"""Names with filters through the index of tagged pairs (migration 0014): the same cases as the filters on the entries.
+
+The few-matches plan asks the court, case type, years and status of the index of tagged
+pairs ("chan tai#t1", "chan tai#2020", "chan tai#active") instead of reading every entry
+holding the name and dropping those outside the filters. Each search here is run three
+ways and must agree: through the tagged pairs with the planner's choice, with the
+sequential scan switched off (so the index itself answers), and with the tags not asked
+at all (the filters tested on the entries only, as before).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from itertools import product
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from causebook import filters
+from causebook.query import SearchQuery
+from causebook.search import find_cases
+from causebook.terms import term_counts_apply
+from filing.models import Case, CaseType, Party
+from tests.factories import CaseFactory, PartyFactory
+
+HKT = ZoneInfo("Asia/Hong_Kong")
+pytestmark = pytest.mark.django_db
+
+NAMES = ["CHAN Tai Man", "CHAN Tai Man Peter", "WONG Tai Man", "MAN Tai Chan", "CHAN Siu Ming"]
+PREFIXES = ["DCCJ", "DCPI", "KCS"]
+YEARS = [2017, 2019, 2021, 2024]
+STATUSES = [Case.Status.ACTIVE, Case.Status.CLOSED]
+
+
+@pytest.fixture
+def register(db) -> dict[tuple[str, str, int, str], int]:
+    """A case for every name, case type, year and status: their ids by those four."""
+    cases: dict[tuple[str, str, int, str], int] = {}
+    number = 1
+    for name, prefix, year, status in product(NAMES, PREFIXES, YEARS, STATUSES):
+        case = CaseFactory(
+            case_type=CaseType.objects.get(prefix=prefix),
+            number=number,
+            year=year,
+            status=status,
+            issued_at=datetime(year, 1 + number % 12, 1 + number % 28, 10, 0, tzinfo=HKT),
+        )
+        PartyFactory(case=case, side=Party.Side.APPLICANT, name_en=name, name_zh="")
+        cases[(name, prefix, year, status)] = int(case.pk)
+        number += 1
+    term_counts_apply()
+    return cases
+
+
+def _search(params: dict[str, str], *, tags: bool = True, seqscan: bool = True, monkeypatch=None):
+    query = SearchQuery.from_params(params)
+    if not tags:
+        assert monkeypatch is not None
+        monkeypatch.setattr(filters, "pair_tags", lambda query: [])
+        monkeypatch.setattr("causebook.search.pair_tags", lambda query: [])
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET enable_seqscan = {'on' if seqscan else 'off'}")
+    try:
+        return find_cases(query, limit=200, plan="few"), find_cases(query, limit=200)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET enable_seqscan = on")
+        if not tags:
+            monkeypatch.undo()
+
+
+FILTERS = [
+    {"court": "DC"},
+    {"type": "DCPI"},
+    {"court": "KCMAG"},
+    {"status": "active"},
+    {"status": "closed", "court": "DC"},
+    {"year_from": "2018", "year_to": "2024"},
+    {"year_from": "2019", "year_to": "2019", "status": "active"},
+    {"court": "DC", "year_from": "2018", "year_to": "2024", "status": "active"},
+    {"year_from": "2020"},  # an open end: years tested on the entries only
+    {"year_to": "2020", "type": "DCCJ"},
+    {"year_from": "1990", "year_to": "2030"},  # more years than are asked of the index
+]
+
+
+@pytest.mark.parametrize("extra", FILTERS)
+@pytest.mark.parametrize("q", ["Chan Tai Man", "tai man", "Man Tai Chan Peter", "Siu Ming Chan"])
+def test_the_tagged_pairs_find_the_cases_the_filters_find_on_the_entries(register, q, extra, monkeypatch):
+    params = {"q": q, **extra}
+    tagged_few, tagged = _search(params)
+    index_few, index = _search(params, seqscan=False)
+    plain_few, plain = _search(params, tags=False, monkeypatch=monkeypatch)
+    assert tagged.case_ids == index.case_ids == plain.case_ids == tagged_few.case_ids == index_few.case_ids
+    assert plain_few.case_ids == plain.case_ids
+    assert tagged.total == index.total == plain.total == len(plain.case_ids)
+    assert not tagged.estimated and not tagged.capped
+
+
+def _expected(register, words: set[str], **allowed) -> set[int]:
+    """The register's cases whose name holds ``words`` and which pass the filters, by Python."""
+    return {
+        pk
+        for (name, prefix, year, status), pk in register.items()
+        if words <= set(name.lower().split())
+        and prefix in allowed.get("prefixes", PREFIXES)
+        and allowed.get("year_from", 0) <= year <= allowed.get("year_to", 9999)
+        and status in allowed.get("statuses", STATUSES)
+    }
+
+
+def test_the_filters_give_exactly_the_cases_they_describe(register):
+    hits = find_cases(
+        SearchQuery.from_params(
+            {"q": "Chan Tai Man", "court": "DC", "year_from": "2018", "year_to": "2024", "status": "active"}
+        ),
+        limit=200,
+    )
+    expected = _expected(
+        register, {"chan", "tai", "man"}, prefixes=["DCCJ", "DCPI"], year_from=2018, year_to=2024, statuses=["active"]
+    )
+    assert set(hits.case_ids) == expected and hits.total == len(expected) == 18
+    # Best first: the whole name in its own order (six cases), newest first; then the others.
+    exact = {pk for (name, *_), pk in register.items() if name == "CHAN Tai Man"} & expected
+    assert set(hits.case_ids[:6]) == exact
+    issued = dict(Case.objects.filter(pk__in=exact).values_list("pk", "issued_at"))
+    assert [issued[pk] for pk in hits.case_ids[:6]] == sorted(issued.values(), reverse=True)
+
+
+def test_the_search_asks_the_filters_of_the_tagged_pairs(register):
+    query = SearchQuery.from_params({"q": "Chan Tai Man", "court": "DC", "year_from": "2018", "year_to": "2024"})
+    with CaptureQueriesContext(connection) as queries:
+        find_cases(query, limit=20)
+    searched = [q["sql"] for q in queries.captured_queries if "causebook_causebookentry" in q["sql"]]
+    assert any("causebook_tagged_pairs(e.tokens, e.case_type_id, e.year, e.status) &&" in sql for sql in searched)
+    assert any("#2018" in sql and "#t" in sql for sql in searched)
+
+
+def test_an_entry_is_tagged_with_its_case_type_year_and_status():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT causebook_tagged_pairs(ARRAY['chan', 'tai', 'man'], 3, 2024::smallint, 'active')")
+        keys = set(cursor.fetchone()[0])
+    pairs = {"chan tai", "chan man", "man tai"}
+    assert keys == {pair + tag for pair in pairs for tag in ("#t3", "#2024", "#active")}
+
+
+def test_closing_a_case_moves_it_from_active_to_closed(register):
+    pk = register[("CHAN Siu Ming", "DCCJ", 2021, "active")]
+    params = {"q": "Chan Siu Ming", "type": "DCCJ", "year_from": "2021", "year_to": "2021"}
+    assert pk in find_cases(SearchQuery.from_params({**params, "status": "active"}), limit=20).case_ids
+    Case.objects.filter(pk=pk).update(status=Case.Status.CLOSED)
+    assert pk not in find_cases(SearchQuery.from_params({**params, "status": "active"}), limit=20).case_ids
+    assert pk in find_cases(SearchQuery.from_params({**params, "status": "closed"}), limit=20).case_ids
+
+
+def test_a_common_name_with_filters_is_read_at_once_and_counted_exactly(monkeypatch):
+    """More entries of the name than the plan for few would read, but few within the filters:
+    the tagged pairs yield only those, so the plan for few is tried whatever the name's
+    count in the register, and the count is exact (no bucket walk, nothing estimated)."""
+    monkeypatch.setattr("causebook.search.PROBE_MAX", 5)
+    monkeypatch.setattr("causebook.search.PROBE_SCAN", 5)
+    dccj, kcs = CaseType.objects.get(prefix="DCCJ"), CaseType.objects.get(prefix="KCS")
+    inside = []
+    for number in range(1, 13):
+        case_type, year = (dccj, 2020) if number <= 3 else (kcs, 2012)
+        case = CaseFactory(
+            case_type=case_type, number=number, year=year, issued_at=datetime(year, 2, number, 10, tzinfo=HKT)
+        )
+        PartyFactory(case=case, side=Party.Side.APPLICANT, name_en="LEE Ka Ho", name_zh="")
+        if case_type == dccj:
+            inside.append(int(case.pk))
+    term_counts_apply()
+    query = SearchQuery.from_params({"q": "Lee Ka Ho", "court": "DC", "year_from": "2018", "year_to": "2024"})
+    with CaptureQueriesContext(connection) as queries:
+        hits = find_cases(query, limit=20)
+    assert hits.case_ids == inside[::-1] and hits.total == 3 and not hits.estimated
+    assert not [q for q in queries.captured_queries if "causebook_walk_keys" in q["sql"]]
