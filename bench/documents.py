@@ -12,14 +12,17 @@ Prints JSON:
   the time to hash the same bytes and write them to a file ("hash and write"), measured
   in turn with it, as a ratio; issue 16's target is at most 2, for the whole filing
   (``target_whole_filing_at_most_2``), and the upload request alone is reported too.
-  Medians of ``--repeat`` runs after a warm-up, with the load average at the end. The
+  Medians of ``--repeat`` runs after a warm-up, with the load average at the end.
+  ``--parser django`` takes the portal's multipart parser out of ``FILE_UPLOAD_HANDLERS``
+  (Django's own then feeds the same hashing handlers), for a comparison in turn. The
   database is ``--database`` (made and migrated on the first run); storage is the
   filesystem under ``MEDIA_ROOT``.
-* ``parse``: Django's multipart parser alone on a 10 MB upload, with the portal's upload
+* ``parse``: the multipart parsing alone on a 10 MB upload, the portal's one-pass parser
+  (icms.core.multipart) and Django's ``MultiPartParser``, each feeding the portal's hashing
   handlers (icms.core.uploads: SHA-256, head and tail, and the structural-stream search as
   the chunks pass, written to a temporary file), at each handler chunk size in
-  ``--chunk-kib``, beside hashing and writing the same bytes; medians, chunk sizes taken in
-  turn so that the machine's load falls on each alike.
+  ``--chunk-kib``, beside hashing and writing the same bytes; medians, parsers and chunk
+  sizes taken in turn so that the machine's load falls on each alike.
 * ``receive``: server time to validate, hash and store a 10 MB PDF upload (as Django
   hands it over: a temporary file) beside the time to just hash it and write it to the
   same storage. The storage is a FileSystemStorage in a temporary directory.
@@ -185,7 +188,7 @@ def _database_ready() -> None:
         raise SystemExit(f"createdb {name}: {made.stderr.decode()}")
 
 
-def bench_request(size_mb: int, repeat: int) -> dict[str, object]:
+def bench_request(size_mb: int, repeat: int, parser: str = "portal") -> dict[str, object]:
     import re
 
     from allauth.account.models import EmailAddress
@@ -199,6 +202,10 @@ def bench_request(size_mb: int, repeat: int) -> dict[str, object]:
     from tests.filing.new_case_post import ADDRESS, new_case_data
 
     _database_ready()
+    if parser == "django":  # for comparison: Django's MultiPartParser feeding the same hashing handlers
+        settings.FILE_UPLOAD_HANDLERS = [
+            name for name in settings.FILE_UPLOAD_HANDLERS if name != "icms.core.multipart.StreamingMultipartHandler"
+        ]
     email = "bench-documents@example.hk"
     user = User.objects.filter(email=email).first()
     if user is None:
@@ -265,6 +272,7 @@ def bench_request(size_mb: int, repeat: int) -> dict[str, object]:
     return {
         "file_bytes": len(data),
         "repeats": repeat,
+        "parser": parser,
         "hash_and_write_ms": ms(median_floor),
         "upload_request_ms": ms(median_upload),
         "upload_ratio": round(upload_ratio, 2),
@@ -287,14 +295,21 @@ def bench_parse(size_mb: int, repeat: int, chunk_kib: list[int]) -> dict[str, ob
     from django.core.handlers.wsgi import WSGIRequest
     from django.test.client import FakePayload
 
+    from icms.core import multipart as portal_multipart
     from icms.core import uploads
     from tests.faults.browser import multipart
 
     data = os.urandom(size_mb * 1024 * 1024)
     body, content_type = multipart({"title": "Writ"}, {"file": ("writ.pdf", data)})
-    handlers = (uploads.HashingMemoryFileUploadHandler, uploads.HashingTemporaryFileUploadHandler)
+    hashing = (uploads.HashingMemoryFileUploadHandler, uploads.HashingTemporaryFileUploadHandler)
+    parsers = {
+        # The portal's: its own one-pass parser feeding the hashing handlers (FILE_UPLOAD_HANDLERS).
+        "portal": (portal_multipart.StreamingMultipartHandler, *hashing),
+        # Django's MultiPartParser feeding the same hashing handlers.
+        "django": hashing,
+    }
 
-    def parse(chunk: int) -> float:
+    def parse(handlers: tuple[type, ...], chunk: int) -> float:
         environ = {
             "REQUEST_METHOD": "POST",
             "wsgi.input": FakePayload(body),
@@ -316,14 +331,15 @@ def bench_parse(size_mb: int, repeat: int, chunk_kib: list[int]) -> dict[str, ob
         upload.close()
         return took
 
-    times: dict[int, list[float]] = {kib: [] for kib in chunk_kib}
+    times: dict[str, dict[int, list[float]]] = {name: {kib: [] for kib in chunk_kib} for name in parsers}
     floor = []
     with tempfile.TemporaryDirectory() as directory:
         for number in range(repeat + 1):
-            for kib in chunk_kib:
-                took = parse(kib * 1024)
-                if number:  # the first round is a warm-up
-                    times[kib].append(took)
+            for name, handlers in parsers.items():
+                for kib in chunk_kib:
+                    took = parse(handlers, kib * 1024)
+                    if number:  # the first round is a warm-up
+                        times[name][kib].append(took)
             if number:
                 floor.append(_hash_and_write(data, directory))
     median_floor = statistics.median(floor)
@@ -331,9 +347,15 @@ def bench_parse(size_mb: int, repeat: int, chunk_kib: list[int]) -> dict[str, ob
         "file_bytes": len(data),
         "repeats": repeat,
         "hash_and_write_ms": ms(median_floor),
-        "parse_ms_by_chunk_kib": {str(kib): ms(statistics.median(values)) for kib, values in times.items()},
-        "parse_ratio_by_chunk_kib": {
-            str(kib): round(statistics.median(values) / median_floor, 2) for kib, values in times.items()
+        **{
+            f"{name}_parse_ms_by_chunk_kib": {str(kib): ms(statistics.median(values)) for kib, values in by.items()}
+            for name, by in times.items()
+        },
+        **{
+            f"{name}_parse_ratio_by_chunk_kib": {
+                str(kib): round(statistics.median(values) / median_floor, 2) for kib, values in by.items()
+            }
+            for name, by in times.items()
         },
         "handler_chunk_kib": uploads.CHUNK_BYTES // 1024,
         "load_average": [round(value, 2) for value in os.getloadavg()],
@@ -428,13 +450,16 @@ def main() -> None:
     parser.add_argument("--database", default="icms_bench_documents", help="made and migrated on the first run")
     parser.add_argument("--only", choices=["request", "parse", "receive", "render"], help="run one part")
     parser.add_argument("--chunk-kib", default="64,256,1024", help="parse: handler chunk sizes to compare")
+    parser.add_argument(
+        "--parser", choices=["portal", "django"], default="portal", help="request: whose multipart parser to use"
+    )
     args = parser.parse_args()
     if args.child:
         print(json.dumps(child_render(args.child, args.renders)))
         return
     started = time.perf_counter()
     parts: dict[str, Callable[[], dict[str, object]]] = {
-        "request": lambda: bench_request(args.size_mb, args.repeat),
+        "request": lambda: bench_request(args.size_mb, args.repeat, args.parser),
         "parse": lambda: bench_parse(args.size_mb, args.repeat, [int(kib) for kib in args.chunk_kib.split(",")]),
         "receive": lambda: bench_receive(args.size_mb, args.repeat),
         "render": lambda: bench_render(args.renders),

@@ -287,7 +287,9 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "var" / "static")
 STATIC_URL = "static/"
 # Private documents: readable by the portal's own user and group only.
 # Uploads are hashed as they stream in (icms/core/uploads.py): the checks and storage need not read them again.
+# The first parses the multipart body itself in one pass (icms/core/multipart.py) and feeds the other two.
 FILE_UPLOAD_HANDLERS = [
+    "icms.core.multipart.StreamingMultipartHandler",
     "icms.core.uploads.HashingMemoryFileUploadHandler",
     "icms.core.uploads.HashingTemporaryFileUploadHandler",
 ]
