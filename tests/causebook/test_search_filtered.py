@@ -177,3 +177,28 @@ def test_a_common_name_with_filters_is_read_at_once_and_counted_exactly(monkeypa
         hits = find_cases(query, limit=20)
     assert hits.case_ids == inside[::-1] and hits.total == 3 and not hits.estimated
     assert not [q for q in queries.captured_queries if "causebook_walk_keys" in q["sql"]]
+
+
+def test_more_matches_than_the_cap_are_never_counted_below_it(monkeypatch, settings):
+    """The sample of the newest buckets can see none of a name's matches under the filters
+    (there, the name is in other courts' cases): when the exact count then finds more than
+    the cap, the total says more than the cap, not the sample's estimate. "WONG Sze" in the
+    District Court's active cases of 2018-2024 showed "About 400" for 1,221 matches."""
+    monkeypatch.setattr("causebook.search.PROBE_MAX", 5)
+    monkeypatch.setattr("causebook.search.PROBE_SCAN", 5)
+    monkeypatch.setattr("causebook.search_walk.SAMPLE_ENTRIES", 1)
+    settings.CAUSEBOOK_MAX_MATCHES = 8
+    dccj, kcs = CaseType.objects.get(prefix="DCCJ"), CaseType.objects.get(prefix="KCS")
+    for number in range(1, 11):  # ten matches inside the filters, in 2020
+        case = CaseFactory(
+            case_type=dccj, number=number, year=2020, issued_at=datetime(2020, 3, number, 10, tzinfo=HKT)
+        )
+        PartyFactory(case=case, side=Party.Side.APPLICANT, name_en="LEE Ka Ho", name_zh="")
+    for number in range(1, 21):  # the newest bucket: the same name, in a magistracy's cases
+        case = CaseFactory(case_type=kcs, number=number, year=2024, issued_at=datetime(2024, 12, 2, 10, tzinfo=HKT))
+        PartyFactory(case=case, side=Party.Side.APPLICANT, name_en="LEE Ka Ho", name_zh="")
+    term_counts_apply()
+    query = SearchQuery.from_params({"q": "Lee Ka Ho", "court": "DC", "year_from": "2018", "year_to": "2024"})
+    hits = find_cases(query, limit=2)
+    assert hits.capped and hits.total > 8
+    assert len(hits.case_ids) == 2
