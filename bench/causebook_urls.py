@@ -46,7 +46,8 @@ def ceiling(request: HttpRequest) -> HttpResponse:
     results = SearchResults(
         query=query, total=len(cases), capped=False, access="all", cases=cases, page=1, page_size=20, purchase=purchase
     )
-    return render(request, "causebook/purchase.html", {"purchase": purchase, "results": results, "query": query})
+    context = {"purchase": purchase, "results": results, "query": query}
+    return render(request, "causebook/purchase.html", context, using="jinja2")
 
 
 @cache
@@ -59,7 +60,8 @@ def ceiling_search(request: HttpRequest) -> HttpResponse:
     results = SearchResults(
         query=query, total=len(cases), capped=False, access="all", cases=cases, page=1, page_size=20
     )
-    return render(request, "causebook/search.html", {"form": _search_form(), "results": results, "query": query})
+    context = {"form": _search_form(), "results": results, "query": query}
+    return render(request, "causebook/search.html", context, using="jinja2")
 
 
 urlpatterns = [

@@ -8,7 +8,7 @@ its rows are read as plain values in one statement (:func:`cause_list_rows`), ev
 worked out once in Python (the time as the Judiciary prints it, "A v. B", the status and
 hearing type in the reader's language), and :func:`rows_html` writes the table rows with
 ``format_html``, which escapes every value. The markup is the same as the template's was
-(``templates/causebook/cause_list.html`` keeps the table, its caption and its headings).
+(``templates/jinja2/causebook/cause_list.html`` keeps the table, its caption and its headings).
 
 The labels of the cells (shown on a narrow screen, icms_tables) are translated once per
 list, not once per row.

@@ -23,6 +23,10 @@ from .cause_list import CauseListRow
 from .forms import CauseListForm, SearchForm
 from .query import SearchQuery
 
+# The search, a bought result set and the daily cause list are the busiest pages: their
+# templates are Jinja2's (templates/jinja2/causebook/, icms/core/jinja.py; issue 16).
+JINJA2 = "jinja2"
+
 
 def _page(request: HttpRequest) -> int:
     raw = request.GET.get("page", "1")
@@ -40,7 +44,7 @@ def search(request: HttpRequest) -> HttpResponse:
     query = SearchQuery.from_params(request.GET)
     results = selectors.cause_book_search(user=request.user, query=query, page=_page(request))
     context = {"form": SearchForm(request.GET or None), "results": results, "query": query}
-    return render(request, _results_template(request, "causebook/search.html"), context)
+    return render(request, _results_template(request, "causebook/search.html"), context, using=JINJA2)
 
 
 @require_POST
@@ -80,10 +84,10 @@ def purchase_detail(request: HttpRequest, token: str) -> HttpResponse:
     if purchase.expires_at is not None and purchase.expires_at > now:
         results = selectors.cause_book_search(user=request.user, query=query, page=_page(request), purchase=purchase)
         context = {"purchase": purchase, "results": results, "query": query}
-        return render(request, _results_template(request, "causebook/purchase.html"), context)
+        return render(request, _results_template(request, "causebook/purchase.html"), context, using=JINJA2)
     expired = purchase.expires_at is not None
     context = {"purchase": purchase, "query": query, "expired": expired}
-    return render(request, "causebook/purchase.html", context, status=410 if expired else 200)
+    return render(request, "causebook/purchase.html", context, status=410 if expired else 200, using=JINJA2)
 
 
 @require_GET
@@ -165,7 +169,8 @@ def cause_list(request: HttpRequest) -> HttpResponse:
         day = form.cleaned_data["date"]
         hearings = selectors.cause_list_for_day(court=court, day=day)
     context = {"form": form, "court": court, "day": day, "hearings": hearings, "today": today}
-    return render(request, "causebook/cause_list.html", context, status=200 if form.is_valid() else 400)
+    status = 200 if form.is_valid() else 400
+    return render(request, "causebook/cause_list.html", context, status=status, using=JINJA2)
 
 
 @require_GET

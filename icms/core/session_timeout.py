@@ -2,7 +2,7 @@
 
 The session of a signed-in user ends after a period without requests (the account kind's idle
 timeout, set on each request by ``accounts.middleware``). Each page tells the browser how
-long that is (a ``<meta>`` the context processor fills, templates/components/session_timeout_meta.html),
+long that is (a ``<meta>`` the context processor fills, templates/jinja2/layout/session_timeout_meta.html),
 and static/js/session-timeout.js warns ``SESSION_TIMEOUT_WARNING_SECONDS`` before the end
 and offers to extend it (WCAG 2.2.1, Timing Adjustable).
 

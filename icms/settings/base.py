@@ -137,24 +137,38 @@ ASGI_APPLICATION = "icms.asgi.application"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
+# Both engines give their pages the same values (the layout, templates/jinja2/layout.html, is
+# written by the second for the pages of both).
+TEMPLATE_CONTEXT_PROCESSORS = [
+    "django.template.context_processors.request",
+    "django.template.context_processors.i18n",
+    "django.contrib.auth.context_processors.auth",
+    "django.contrib.messages.context_processors.messages",
+    "csp.context_processors.nonce",
+    "icms.core.context_processors.site",
+    "icms.core.context_processors.session_timeout",
+    "accounts.context_processors.account",
+    "icms.calendar.context_processors.maintenance",
+    "filing.context_processors.message_box",
+]
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
+        "OPTIONS": {"context_processors": TEMPLATE_CONTEXT_PROCESSORS},
+    },
+    {
+        # The page layout and the cause book's busiest pages (issue 16): templates/jinja2/,
+        # asked for by name (render(..., using="jinja2")); see icms/core/jinja.py.
+        "NAME": "jinja2",
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
         "OPTIONS": {
-            "context_processors": [
-                "django.template.context_processors.request",
-                "django.template.context_processors.i18n",
-                "django.contrib.auth.context_processors.auth",
-                "django.contrib.messages.context_processors.messages",
-                "csp.context_processors.nonce",
-                "icms.core.context_processors.site",
-                "icms.core.context_processors.session_timeout",
-                "accounts.context_processors.account",
-                "icms.calendar.context_processors.maintenance",
-                "filing.context_processors.message_box",
-            ],
+            "environment": "icms.core.jinja.environment",
+            "context_processors": TEMPLATE_CONTEXT_PROCESSORS,
+            "globals": {"cause_book": "causebook.pages"},
         },
     },
 ]

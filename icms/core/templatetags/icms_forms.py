@@ -25,12 +25,15 @@ The group is put before each of the field's errors, next to the field and in the
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django import forms, template
 from django.forms.formsets import BaseFormSet
 from django.template.context import Context
+from django.template.loader import get_template
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
 register = template.Library()
@@ -120,14 +123,25 @@ def error_summary(context: Context, *sources: Any, extra: Any = None) -> dict[st
     A form summarised once is not summarised again on the same page (allauth's email page
     passes one form to two of its form elements).
     """
-    request = context.get("request")
+    return {"items": _page_summary_items(context.get("request"), sources, extra)}
+
+
+def _page_summary_items(request: Any, sources: tuple[Any, ...], extra: Any) -> list[SummaryItem]:
     shown: set[int] = getattr(request, "_icms_summarised_forms", set())
     fresh = [source for source in sources if id(source) not in shown]
     if request is not None:
         request._icms_summarised_forms = shown | {id(source) for source in fresh}
     if sources and not fresh and not extra:
-        return {"items": []}
-    return {"items": summary_items(*fresh, extra=extra)}
+        return []
+    return summary_items(*fresh, extra=extra)
+
+
+def error_summary_html(request: Any, *sources: Any, extra: Any = None) -> SafeString:
+    """``{% error_summary %}`` for the Jinja2 pages (icms.core.jinja): the same template, the same rule."""
+    items = _page_summary_items(request, sources, extra)
+    if not items:
+        return SafeString("")
+    return SafeString(get_template("components/error_summary.html", using="django").render({"items": items}))
 
 
 def _shows_errors(value: Any) -> bool:
@@ -142,10 +156,14 @@ def _shows_errors(value: Any) -> bool:
     return False
 
 
+def page_has_errors_in(values: Iterable[Any], *, page_errors: Any = None) -> bool:
+    """Whether these context values hold a bound form or formset with errors (or ``page_errors`` says so)."""
+    return bool(page_errors) or any(_shows_errors(value) for value in values)
+
+
 def page_has_errors(context: Context) -> bool:
     """Whether the page shows a bound form or formset with errors (or says so: ``page_errors``)."""
-    values = context.flatten().values()
-    return bool(context.get("page_errors")) or any(_shows_errors(value) for value in values)
+    return page_has_errors_in(context.flatten().values(), page_errors=context.get("page_errors"))
 
 
 @register.simple_tag(takes_context=True)
