@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any, Final
 from uuid import UUID, uuid4
 
@@ -239,22 +240,8 @@ def draft_create(
     not be called inside another transaction. ``submission_key`` is the form's one-time key,
     if the draft comes from one; else a new key.
     """
-    try:
-        return _draft_create(
-            user=user,
-            case_type=case_type,
-            case=case,
-            for_party=for_party,
-            access_code=access_code,
-            refiles=refiles,
-            submission_key=submission_key,
-        )
-    except IntegrityError as error:
-        # The same key's draft was made by a request that committed first: that one stands.
-        holder = _draft_key_holder(error, user=user, submission_key=submission_key)
-    if holder is not None:
-        return holder
-    return _draft_create(
+    create = partial(
+        _draft_create,
         user=user,
         case_type=case_type,
         case=case,
@@ -263,6 +250,13 @@ def draft_create(
         refiles=refiles,
         submission_key=submission_key,
     )
+    try:
+        return create()
+    except IntegrityError as error:
+        # The same key's draft was made by a request that committed first: that one stands.
+        holder = _draft_key_holder(error, user=user, submission_key=submission_key)
+    # None: the holder had expired and was discarded, so the key is free again.
+    return holder if holder is not None else create()
 
 
 def _draft_create(

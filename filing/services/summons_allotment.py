@@ -140,11 +140,10 @@ def _plan_check(plan: SessionPlan, calendar: RegistryCalendar) -> date:
 
 
 def _working_day_from(day: date, calendar: RegistryCalendar) -> date:
-    for _step in range(MAX_SPILL_DAYS):
-        if calendar.is_working_day(day):
-            return day
-        day += timedelta(days=1)
-    raise AllotmentRefused(_("No working day in the registry calendar for the return days."))
+    found = calendar.working_day_from(day, within_days=MAX_SPILL_DAYS)
+    if found is None:
+        raise AllotmentRefused(_("No working day in the registry calendar for the return days."))
+    return found
 
 
 def _session_lock(court: Court, courtroom: str, moment: datetime) -> None:

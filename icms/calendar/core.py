@@ -213,6 +213,14 @@ class RegistryCalendar:
         """Monday to Friday, and not a general holiday (Saturdays are closed, icms-reference §2)."""
         return day.weekday() < 5 and self.holiday_on(day) is None
 
+    def working_day_from(self, day: date, *, within_days: int = 60) -> date | None:
+        """``day`` if it is a working day, else the first after it; None if none within ``within_days``."""
+        for offset in range(within_days):
+            candidate = day + timedelta(days=offset)
+            if self.is_working_day(candidate):
+                return candidate
+        return None
+
     def closure_in_force(self, at: datetime) -> Closure | None:
         for closure in self.closures:
             if closure.starts_at > at:

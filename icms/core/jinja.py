@@ -33,6 +33,7 @@ import jinja2
 from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.template.defaultfilters import date as django_date
+from django.template.defaultfilters import urlencode as django_urlencode
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
@@ -96,8 +97,6 @@ def url(name: str, *args: Any) -> str:
 
 def urlencode(value: Any) -> str:
     """Django's ``|urlencode`` (``quote`` keeping ``/``), which Jinja2's own differs from."""
-    from django.template.defaultfilters import urlencode as django_urlencode
-
     return str(django_urlencode(value))
 
 
