@@ -46,12 +46,9 @@ def reminder_days(today: date, calendar: RegistryCalendar) -> tuple[date, date] 
     day. None when ``today`` is not a working day (nothing is sent then)."""
     if not calendar.is_working_day(today):
         return None
-    day = today + timedelta(days=1)
-    for _ in range(_MAX_DAYS_AHEAD):
-        if calendar.is_working_day(day):
-            break
-        day += timedelta(days=1)
-    return today + timedelta(days=1), day
+    tomorrow = today + timedelta(days=1)
+    next_working = calendar.working_day_from(tomorrow, within_days=_MAX_DAYS_AHEAD)
+    return tomorrow, next_working or today + timedelta(days=_MAX_DAYS_AHEAD)
 
 
 def due_hearings(*, now: datetime, calendar: RegistryCalendar | None = None) -> list[Hearing]:
