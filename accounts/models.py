@@ -337,6 +337,10 @@ class WebhookEndpoint(TimeStampedModel):
     description = models.CharField(_("description"), max_length=200, blank=True)
     # The HMAC-SHA256 signing secret, encrypted at rest; shown once, when the endpoint is made.
     secret = EncryptedTextField()
+    # After a rotation with an overlap, the replaced secret signs too until ``previous_secret_until``,
+    # so the receiver can switch without refusing deliveries (Standard Webhooks: several signatures).
+    previous_secret = EncryptedTextField(blank=True, default="")
+    previous_secret_until = models.DateTimeField(_("previous secret signs until"), null=True, blank=True)
     # Empty: every event type.
     event_types = ArrayField(models.CharField(max_length=50), verbose_name=_("events"), default=list, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -58,6 +59,21 @@ class EndpointCreateForm(EndpointFields):
 
 class EndpointUpdateForm(EndpointFields):
     on = forms.BooleanField(label=gettext_lazy("On: send events to this endpoint"), required=False)
+
+
+class SecretRotateForm(forms.Form):
+    AT_ONCE = "at_once"
+    OVERLAP = "overlap"
+
+    when = forms.ChoiceField(
+        label=gettext_lazy("When the old secret stops"),
+        choices=[
+            (AT_ONCE, gettext_lazy("At once: it may have been seen by someone else")),
+            (OVERLAP, gettext_lazy("In 24 hours: both secrets sign deliveries while you update your software")),
+        ],
+        initial=AT_ONCE,
+        widget=forms.RadioSelect,
+    )
 
 
 def _update_form(endpoint: WebhookEndpoint, data: object = None) -> EndpointUpdateForm:
@@ -109,6 +125,7 @@ def _endpoint_page(
     endpoint: WebhookEndpoint,
     *,
     form: EndpointUpdateForm | None = None,
+    rotate_form: SecretRotateForm | None = None,
     new_secret: str = "",
 ) -> HttpResponse:
     deliveries = found_or_404(service.deliveries_for_admin, user=request.user, endpoint_id=endpoint.pk)
@@ -119,7 +136,9 @@ def _endpoint_page(
         {
             "endpoint": endpoint,
             "form": form or _update_form(endpoint),
+            "rotate_form": rotate_form or SecretRotateForm(),
             "new_secret": new_secret,
+            "previous_secret_signs": bool(service.signing_secrets(endpoint, now=timezone.now())[1:]),
             "page": page,
             "event_labels": dict(EventType.choices),
         },
@@ -158,8 +177,14 @@ def webhook_endpoint(request: AuthenticatedHttpRequest, endpoint_id: int) -> Htt
 @require_POST
 def webhook_secret_rotate(request: AuthenticatedHttpRequest, endpoint_id: int) -> HttpResponse:
     endpoint = found_or_404(service.endpoint_for_admin, user=request.user, endpoint_id=endpoint_id)
+    form = SecretRotateForm(request.POST)
+    if not form.is_valid():
+        return _endpoint_page(request, endpoint, rotate_form=form)
     endpoint, secret = service.webhook_endpoint_secret_rotate(
-        endpoint=endpoint, actor=request.user, ip_address=client_ip(request)
+        endpoint=endpoint,
+        actor=request.user,
+        overlap=form.cleaned_data["when"] == SecretRotateForm.OVERLAP,
+        ip_address=client_ip(request),
     )
     return _endpoint_page(request, endpoint, new_secret=secret)
 

@@ -48,7 +48,7 @@ from icms.core.outbox import TransientError, enqueue, register_kind
 
 from ..models import User, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from ..selectors import admin_membership_for_user
-from .endpoints import SECRET_PREFIX, address_is_public
+from .endpoints import SECRET_PREFIX, address_is_public, signing_secrets
 from .events import DELIVER
 
 logger = logging.getLogger(__name__)
@@ -158,13 +158,19 @@ def post(*, url: str, body: bytes, headers: dict[str, str]) -> Outcome:
 
 def _headers(delivery: WebhookDelivery, body: bytes) -> dict[str, str]:
     event_id = str(delivery.event_id)
-    timestamp = int(timezone.now().timestamp())
+    now = timezone.now()
+    timestamp = int(now.timestamp())
+    # Standard Webhooks: several signatures, space-separated; the receiver accepts any it can verify.
+    signatures = " ".join(
+        sign(secret=secret, event_id=event_id, timestamp=timestamp, body=body)
+        for secret in signing_secrets(delivery.endpoint, now=now)
+    )
     return {
         "Content-Type": "application/json",
         "User-Agent": USER_AGENT,
         "webhook-id": event_id,
         "webhook-timestamp": str(timestamp),
-        "webhook-signature": sign(secret=delivery.endpoint.secret, event_id=event_id, timestamp=timestamp, body=body),
+        "webhook-signature": signatures,
     }
 
 

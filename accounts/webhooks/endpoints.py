@@ -17,6 +17,7 @@ import base64
 import ipaddress
 import secrets
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -37,6 +38,8 @@ from .events import EventType
 #: How many endpoints one organisation may register.
 MAX_ENDPOINTS = 10
 SECRET_PREFIX = "whsec_"  # noqa: S105 (the prefix of every secret, not a secret)
+#: How long a replaced secret keeps signing when its administrator asks for an overlap.
+SECRET_OVERLAP = timedelta(hours=24)
 
 
 def secret_generate() -> str:
@@ -227,22 +230,42 @@ def webhook_endpoint_update(
     return locked
 
 
+def signing_secrets(endpoint: WebhookEndpoint, *, now: datetime) -> list[str]:
+    """The secrets a delivery sent at ``now`` is signed with: the current one, then the replaced
+    one while its overlap lasts."""
+    secrets_now = [endpoint.secret]
+    if endpoint.previous_secret and endpoint.previous_secret_until and now < endpoint.previous_secret_until:
+        secrets_now.append(endpoint.previous_secret)
+    return secrets_now
+
+
 @transaction.atomic
 def webhook_endpoint_secret_rotate(
-    *, endpoint: WebhookEndpoint, actor: User, ip_address: str | None = None
+    *, endpoint: WebhookEndpoint, actor: User, overlap: bool = False, ip_address: str | None = None
 ) -> tuple[WebhookEndpoint, str]:
     """Give the endpoint a new secret, shown only now. Every delivery from now on, retries of
-    older events too, is signed with it; the old one stops at once."""
+    older events too, is signed with it.
+
+    Without ``overlap`` (the secret may have been seen) the old secret stops at once. With it,
+    deliveries carry a second signature made with the old secret for :data:`SECRET_OVERLAP`,
+    while the receiver is given the new one. A secret older than that never signs again: a
+    rotation during an overlap ends the earlier overlap.
+    """
     _admin_of(actor, endpoint)
     locked = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+    now = timezone.now()
     secret = secret_generate()
+    until = now + SECRET_OVERLAP if overlap else None
+    locked.previous_secret = locked.secret if overlap else ""
+    locked.previous_secret_until = until
     locked.secret = secret
-    locked.save(update_fields=["secret", "updated_at"])
+    locked.save(update_fields=["secret", "previous_secret", "previous_secret_until", "updated_at"])
     audit_record(
         event_type=AuditEventType.WEBHOOK_ENDPOINT_SECRET_ROTATED,
         actor=actor,
         target=locked,
         target_label=locked.url,
+        after={"previous_secret_signs_until": until.isoformat() if until else None},
         ip_address=ip_address,
     )
     return locked, secret

@@ -205,3 +205,53 @@ def test_the_times_are_utc(firm, record):
         with time_machine.travel(datetime(2026, 11, 25, 1, 0, tzinfo=UTC), tick=False):
             event = record(firm.organisation)
     assert event.payload["created"] == "2026-11-25T01:00:00Z"
+
+
+def test_a_secret_replaced_with_an_overlap_signs_beside_the_new_one_for_24_hours(firm, record):
+    from accounts.webhooks.endpoints import webhook_endpoint_secret_rotate
+
+    start = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
+    with webhook_receiver() as receiver, time_machine.travel(start, tick=False):
+        endpoint, old = webhook_endpoint_create(actor=firm.primary.user, url=receiver.url)
+        endpoint, new = webhook_endpoint_secret_rotate(endpoint=endpoint, actor=firm.primary.user, overlap=True)
+        record(firm.organisation)
+        with time_machine.travel(start + timedelta(hours=23, minutes=59), tick=False):
+            record(firm.organisation)
+        with time_machine.travel(start + timedelta(hours=24), tick=False):
+            record(firm.organisation)
+        during, last_minute, after = receiver.received
+    for got in (during, last_minute):
+        assert len(got.headers["webhook-signature"].split()) == 2
+        stamp = int(got.headers["webhook-timestamp"])
+        assert verify(secret=new, headers=got.headers, body=got.body, now=stamp)
+        assert verify(secret=old, headers=got.headers, body=got.body, now=stamp)
+    assert len(after.headers["webhook-signature"].split()) == 1
+    stamp = int(after.headers["webhook-timestamp"])
+    assert verify(secret=new, headers=after.headers, body=after.body, now=stamp)
+    assert not verify(secret=old, headers=after.headers, body=after.body, now=stamp)
+
+
+def test_a_secret_replaced_at_once_or_twice_never_signs_again(firm, record):
+    from accounts.webhooks.endpoints import webhook_endpoint_secret_rotate
+
+    with webhook_receiver() as receiver:
+        endpoint, first = webhook_endpoint_create(actor=firm.primary.user, url=receiver.url)
+        endpoint, second = webhook_endpoint_secret_rotate(endpoint=endpoint, actor=firm.primary.user, overlap=True)
+        # A second replacement during the overlap: only the secret it replaced overlaps now.
+        endpoint, third = webhook_endpoint_secret_rotate(endpoint=endpoint, actor=firm.primary.user, overlap=True)
+        record(firm.organisation)
+        # Replaced at once: the overlap ends too.
+        endpoint, fourth = webhook_endpoint_secret_rotate(endpoint=endpoint, actor=firm.primary.user, overlap=False)
+        record(firm.organisation)
+        overlapping, at_once = receiver.received
+    stamp = int(overlapping.headers["webhook-timestamp"])
+    assert [
+        verify(secret=s, headers=overlapping.headers, body=overlapping.body, now=stamp) for s in (first, second, third)
+    ] == [False, True, True]
+    stamp = int(at_once.headers["webhook-timestamp"])
+    assert at_once.headers["webhook-signature"].count("v1,") == 1
+    assert [
+        verify(secret=s, headers=at_once.headers, body=at_once.body, now=stamp) for s in (second, third, fourth)
+    ] == [False, False, True]
+    endpoint.refresh_from_db()
+    assert endpoint.previous_secret == "" and endpoint.previous_secret_until is None

@@ -83,12 +83,34 @@ def test_turning_off_choosing_events_and_a_new_secret(firm):
     client.post(page_of(endpoint), {"on": "on", "event_types": list(EventType.values)})
     endpoint.refresh_from_db()
     assert endpoint.disabled_at is None and endpoint.event_types == []  # every type ticked: all, later ones too
-    rotated = client.post(reverse("accounts:webhook_secret_rotate", args=[endpoint.pk]))
+    rotated = client.post(reverse("accounts:webhook_secret_rotate", args=[endpoint.pk]), {"when": "at_once"})
     new = SECRET.search(rotated.text).group(1)
     endpoint.refresh_from_db()
     assert new != old and endpoint.secret == new
     assert AuditEvent.objects.filter(event_type="webhook_endpoint.secret_rotated").count() == 1
     assert AuditEvent.objects.filter(event_type="webhook_endpoint.changed").count() == 2
+
+
+def test_replacing_the_secret_with_an_overlap_says_until_when(firm):
+    client = signed_in(firm.primary.user)
+    endpoint, old = webhook_endpoint_create(actor=firm.primary.user, url="https://hooks.example.com/a")
+    page = client.get(page_of(endpoint)).text
+    assert 'value="at_once"' in page and 'value="overlap"' in page and "When the old secret stops" in page
+    url = reverse("accounts:webhook_secret_rotate", args=[endpoint.pk])
+    refused = client.post(url, {"when": "later"})
+    assert refused.status_code == 200 and "field--error" in refused.text
+    assert "new-secret" not in refused.text and WebhookEndpoint.objects.get().secret == old
+    rotated = client.post(url, {"when": "overlap"})
+    new = SECRET.search(rotated.text).group(1)
+    endpoint.refresh_from_db()
+    assert endpoint.secret == new and endpoint.previous_secret == old and endpoint.previous_secret_until
+    assert "and also with the old secret until" in rotated.text
+    assert "Still signs deliveries, beside the new one, until" in client.get(page_of(endpoint)).text
+    audit = AuditEvent.objects.get(event_type="webhook_endpoint.secret_rotated")
+    assert audit.after == {"previous_secret_signs_until": endpoint.previous_secret_until.isoformat()}
+    assert old not in str(audit.after) and new not in str(audit.after)
+    client.cookies["django_language"] = "zh-hant"
+    assert "仍與新密鑰一同簽署傳送" in client.get(page_of(endpoint)).text
 
 
 def test_deleting_an_endpoint(firm):
