@@ -17,8 +17,9 @@ ensure_database_role
 command -v java >/dev/null || die "Java is needed for the HTML checker in the crawl test: apt-get install default-jre-headless (or run .ci/run)."
 # The throttle through a real reverse proxy (tests/faults/test_reverse_proxy.py) runs nginx.
 [ -x /usr/sbin/nginx ] || die "nginx is needed for the reverse-proxy tests: apt-get install nginx (or run .ci/run)."
-# The restore drill (tests/faults/test_restore_drill.py) backs up and restores with pgBackRest.
-[ -x /usr/bin/pgbackrest ] || die "pgBackRest is needed for the restore drill: apt-get install pgbackrest (or run .ci/run)."
+# The restore drill (tests/faults/test_restore_drill.py) and the production S3 repository against moto
+# (tests/faults/test_backups_s3.py) back up and restore with pgBackRest.
+[ -x /usr/bin/pgbackrest ] || die "pgBackRest is needed for the restore drill and the S3 backup test: apt-get install pgbackrest (or run .ci/run)."
 
 export DJANGO_SETTINGS_MODULE=icms.settings.test
 PY=.venv/bin/python

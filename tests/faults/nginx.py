@@ -12,8 +12,6 @@ test runs as root), with its pid file, logs and temporary files in that director
 
 from __future__ import annotations
 
-import datetime
-import ipaddress
 import os
 import shutil
 import ssl
@@ -23,12 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
-from tests.faults.processes import ROOT, accepts_connections, free_port, start, stop, wait_until
+from tests.faults.processes import ROOT, accepts_connections, free_port, start, stop, tls_certificate, wait_until
 
 DEPLOY = ROOT / "deploy" / "nginx"
 
@@ -56,29 +50,6 @@ def _replace_once(text: str, old: str, new: str) -> str:
     return text.replace(old, new)
 
 
-def _certificate(directory: Path) -> None:
-    """A self-signed certificate for 127.0.0.1, as the two Docker secrets would hold."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = datetime.datetime.now(datetime.UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=5))
-        .not_valid_after(now + datetime.timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    (directory / "tls_certificate").write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    (directory / "tls_private_key").write_bytes(
-        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    )
-
-
 def start_nginx(*, upstream_port: int, log: Path) -> ReverseProxy:
     """nginx with the shipped configuration in front of ``127.0.0.1:upstream_port``."""
     nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None)
@@ -87,14 +58,16 @@ def start_nginx(*, upstream_port: int, log: Path) -> ReverseProxy:
     # Not pytest's tmp_path: its parents are private to root, and nginx runs as nobody.
     directory = Path(tempfile.mkdtemp(prefix="icms-faults-nginx-"))
     http_port, https_port = free_port(), free_port()
+    # As the two Docker secrets would hold it; valid for 127.0.0.1, the address the tests use.
+    certificate, private_key = tls_certificate(directory)
     shutil.copy(DEPLOY / "icms-proxy.inc", directory / "icms-proxy.inc")
     site = (DEPLOY / "icms.conf").read_text()
     for old, new in (
         ("server web:8000;", f"server 127.0.0.1:{upstream_port};"),
         ("listen 80 default_server;", f"listen 127.0.0.1:{http_port} default_server;"),
         ("listen 443 ssl http2 default_server;", f"listen 127.0.0.1:{https_port} ssl http2 default_server;"),
-        ("/run/secrets/tls_certificate;", f"{directory}/tls_certificate;"),
-        ("/run/secrets/tls_private_key;", f"{directory}/tls_private_key;"),
+        ("/run/secrets/tls_certificate;", f"{certificate};"),
+        ("/run/secrets/tls_private_key;", f"{private_key};"),
         ("include /etc/nginx/icms/icms-proxy.inc;", f"include {directory}/icms-proxy.inc;"),
     ):
         site = _replace_once(site, old, new)
@@ -116,7 +89,6 @@ http {{
 }}
 """
     )
-    _certificate(directory)
     argv = [nginx, "-e", f"{directory}/error.log", "-p", f"{directory}/", "-c", f"{directory}/nginx.conf"]
     if os.geteuid() == 0:
         for path in [directory, *directory.iterdir()]:
@@ -134,5 +106,5 @@ http {{
     except BaseException:
         stop(process)
         raise
-    tls = ssl.create_default_context(cafile=str(directory / "tls_certificate"))
+    tls = ssl.create_default_context(cafile=str(certificate))
     return ReverseProxy(process, directory, f"http://127.0.0.1:{http_port}", f"https://127.0.0.1:{https_port}", tls)

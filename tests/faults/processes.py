@@ -26,6 +26,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -196,12 +197,89 @@ def start_web(port: int, *, log: Path, workers: int = 2, threads: int = 4, **env
     return process
 
 
-def start_s3_server(port: int, *, log: Path) -> subprocess.Popen[bytes]:
-    """moto's S3 API server (in memory) on ``port``, accepting connections when this returns."""
-    process = start([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)], log=log)
+def tls_certificate(directory: Path, host: str = "localhost") -> tuple[Path, Path]:
+    """A self-signed certificate for ``host`` (and 127.0.0.1), valid for a day: ``(cert.pem, key.pem)``
+    in ``directory``. The certificate is its own CA, so a client given it as its CA file
+    verifies the server as it would a real one.
+
+    ``host`` is a name, not an address: pgBackRest (2.45) matches only the DNS names of a
+    certificate, never its IP addresses.
+    """
+    import datetime
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, host)])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.DNSName(host), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert, private = directory / "cert.pem", directory / "key.pem"
+    cert.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    private.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    private.chmod(0o600)
+    return cert, private
+
+
+def _ipv6_loopback_free(port: int) -> bool:
+    try:
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::1", port))
+    except OSError:
+        return False
+    return True
+
+
+def s3_app() -> Any:
+    """moto's S3 API as a WSGI application (what ``moto_server`` serves), for gunicorn."""
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+    return DomainDispatcherApplication(create_backend_app)
+
+
+def start_s3_server(port: int, *, log: Path, tls: tuple[Path, Path] | None = None) -> subprocess.Popen[bytes]:
+    """moto's S3 API server (in memory) on ``port``, accepting connections when this returns.
+
+    With ``tls`` (a certificate and its key, as :func:`tls_certificate` makes) it speaks
+    HTTPS only, as pgBackRest requires of S3, and is served by gunicorn's threaded worker
+    rather than ``moto_server --ssl``: werkzeug's server closes every connection after one
+    response (``Connection: close``) without a TLS close_notify, which pgBackRest (on
+    OpenSSL 3) takes for "unexpected eof while reading" and retries until it gives up.
+    gunicorn keeps connections alive, as S3 does.
+    """
+    argv = [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
+    if tls is not None:
+        argv = [sys.executable, "-m", "gunicorn", "tests.faults.processes:s3_app()", "--bind", f"127.0.0.1:{port}",
+                "--worker-class", "gthread", "--workers", "1", "--threads", "8", "--keep-alive", "60",
+                "--certfile", str(tls[0]), "--keyfile", str(tls[1]), "--no-control-socket"]  # fmt: skip
+        # The certificate's name is localhost, which may resolve to ::1 first; pgBackRest 2.45 tries
+        # only the first address, so listen there too where the machine has it.
+        if _ipv6_loopback_free(port):
+            argv += ["--bind", f"[::1]:{port}"]
+    process = start(argv, log=log)
     try:
         wait_until(
-            lambda: answers_http(f"http://127.0.0.1:{port}/"),
+            # Over TLS, a connection accepted is enough: urllib would need the certificate too.
+            (lambda: accepts_connections(port)) if tls else (lambda: answers_http(f"http://127.0.0.1:{port}/")),
             seconds=30,
             process=process,
             log=log,
