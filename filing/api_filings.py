@@ -54,19 +54,21 @@ from .forms import DocumentForm, NewCaseForm
 from .models import CaseType, DraftDocument, SubmissionDraft
 from .pdf_checks import PdfRejected
 from .selectors import document_for_user, filing_side_submission_for_user
-from .services.drafts import (
-    answers_from_post,
-    draft_answers,
-    draft_create,
+from .services.draft_lookups import (
     draft_document_types,
     draft_documents,
     draft_for_key,
     draft_for_user,
+    parties_acted_for,
+)
+from .services.drafts import (
+    answers_from_post,
+    draft_answers,
+    draft_create,
     draft_problems,
     draft_save,
     draft_submit,
     draft_uploads_check,
-    parties_acted_for,
 )
 from .services.submissions import DocumentUpload, SubmissionRefused
 

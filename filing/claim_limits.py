@@ -9,6 +9,7 @@ starts a case (``filing.services.submissions``) both ask :func:`claim_amount_che
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -32,24 +33,45 @@ def claim_limit_in_force(case_type: CaseType, on: date) -> ClaimLimit | None:
     )
 
 
-def claim_amount_asked(case_type: CaseType) -> bool:
-    """Whether a new case of this type states the amount claimed: it does when the type has a limit."""
+def claim_limits(case_type: CaseType) -> list[ClaimLimit]:
+    """Every limit of ``case_type``, latest first: what the new-case form reads once and asks twice."""
+    return list(ClaimLimit.objects.filter(case_type=case_type).order_by("-effective_from"))
+
+
+def claim_amount_asked(case_type: CaseType, *, limits: Sequence[ClaimLimit] | None = None) -> bool:
+    """Whether a new case of this type states the amount claimed: it does when the type has a limit.
+
+    ``limits`` are the type's limits (:func:`claim_limits`) when the caller has read them already.
+    """
+    if limits is not None:
+        return bool(limits)
     return ClaimLimit.objects.filter(case_type=case_type).exists()
 
 
-def claim_amount_check(*, case_type: CaseType, amount: Decimal | None, on: date | None = None) -> None:
+def claim_amount_check(
+    *,
+    case_type: CaseType,
+    amount: Decimal | None,
+    on: date | None = None,
+    limits: Sequence[ClaimLimit] | None = None,
+) -> None:
     """Refuse a money claim the court may not hear: raises ``ValidationError`` saying why.
 
     ``on`` is the Hong Kong day the case is started (today unless given). Nothing is
     checked without an amount: the new-case form asks for one where the case type has a
     limit (:func:`claim_amount_asked`), and the registry reads it on the writ itself.
+    ``limits`` are the type's limits (:func:`claim_limits`, latest first) when the caller
+    has read them already.
     """
     if amount is None:
         return
     day = on or hong_kong_date(timezone.now())
     if amount <= 0:
         raise ValidationError(_("The amount claimed must be more than HK$0."), code="amount_not_positive")
-    limit = claim_limit_in_force(case_type, day)
+    if limits is None:
+        limit = claim_limit_in_force(case_type, day)
+    else:
+        limit = next((each for each in limits if each.effective_from <= day), None)
     if limit is not None and amount > limit.amount:
         raise ValidationError(
             _(

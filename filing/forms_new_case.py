@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 
-from .claim_limits import claim_amount_asked, claim_amount_check
+from .claim_limits import claim_amount_asked, claim_amount_check, claim_limits
 from .forms_summons import SUMMONS_FIELD_NAMES, nature_of, summons_clean, summons_fields, summons_input
 from .models import CaseType, Party
 from .party_ids import party_id_check
@@ -265,7 +265,9 @@ class NewCaseForm(forms.Form):
         self.case_type = case_type
         data = self._with_no_third_parties_by_default(data)
         self.is_summons = is_summons_case_type(case_type)
-        if not claim_amount_asked(case_type) or self.is_summons:
+        # Read once: whether the amount is asked for, and later the limit it is checked against.
+        self.claim_limits = claim_limits(case_type)
+        if not claim_amount_asked(case_type, limits=self.claim_limits) or self.is_summons:
             del self.fields["amount_claimed"]
         if self.is_summons:
             # A summons states the offence, which is also the case's nature (filing/forms_summons.py).
@@ -398,7 +400,7 @@ class NewCaseForm(forms.Form):
             self.add_error("nature_en", _("Describe the claim briefly, in English or Chinese."))
         if "amount_claimed" in self.fields and data.get("amount_claimed") is not None:
             try:
-                claim_amount_check(case_type=self.case_type, amount=data["amount_claimed"])
+                claim_amount_check(case_type=self.case_type, amount=data["amount_claimed"], limits=self.claim_limits)
             except ValidationError as error:
                 self.add_error("amount_claimed", error)
         return data

@@ -36,23 +36,25 @@ from .forms_drafts import BaseDraftDocumentFormSet, DraftDocumentFormSet, Filing
 from .models import Case, CaseType, SubmissionDraft
 from .models.submissions import OPEN_STATUSES
 from .pdf_checks import PdfRejected
+from .services.draft_lookups import (
+    draft_document_types,
+    draft_documents,
+    draft_for_user,
+    drafts_for_user,
+    key_holder,
+    parties_acted_for,
+)
 from .services.drafts import (
     answers_from_post,
     draft_answers,
     draft_create,
     draft_discard,
     draft_document_remove,
-    draft_document_types,
-    draft_documents,
-    draft_for_key,
-    draft_for_user,
     draft_problems,
     draft_save,
     draft_start,
     draft_submit,
     draft_uploads_check,
-    drafts_for_user,
-    parties_acted_for,
 )
 from .services.refiling import refile_check
 from .services.submission_withdrawal import WithdrawalRefused, submission_withdraw
@@ -132,11 +134,10 @@ def draft_form_page(
     post = request.POST if request.method == "POST" else None
     key_form = SubmissionKeyForm(post) if draft is None else None
     if draft is None and post is not None and key_form is not None and key_form.is_valid():
-        key = key_form.cleaned_data["submission_key"]
-        earlier = selectors.submission_for_key(user=user, submission_key=key)
-        if earlier is not None:  # this form was submitted already (a retry, a second tab)
-            return _go(request, reverse("filing:submission", args=[earlier.reference]) + "?new=1")
-        draft = draft_for_key(user=user, submission_key=key)
+        holder = key_holder(user=user, submission_key=key_form.cleaned_data["submission_key"])
+        if holder.submission_reference is not None:  # this form was submitted already (a retry, a second tab)
+            return _go(request, reverse("filing:submission", args=[holder.submission_reference]) + "?new=1")
+        draft = holder.draft
     opens_case = case is None
     joining = draft is not None and draft.access_code_id is not None
     eligibility = filing_eligibility(user)

@@ -29,7 +29,7 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from pikepdf.settings import get_qpdf_limits, set_qpdf_limits
 
-from .decoders import TooMuchData
+from .decoders import DECODERS, TooMuchData
 from .decoders import measure as measure_data
 from .messages import PdfRejected, Rejection
 
@@ -116,10 +116,26 @@ class Meter:
         return produced, seen is not None and seen.found
 
     def measure_stream(self, stream: pikepdf.Stream, *, content: bool) -> None:
-        produced, inline = self.measure(stream.read_raw_bytes(), _filters(stream.stream_dict), watch_inline=content)
+        filters = _filters(stream.stream_dict)
+        if not content and not (filters and filters[0][0] in DECODERS):
+            # Nothing to unpack (no filter, or an image codec first) and no inline image to
+            # look for: what it produces is its raw length. qpdf's own buffer gives that
+            # without copying the data into Python (a scan's images are most of the file).
+            produced = self._count(len(memoryview(stream.get_raw_stream_buffer())))
+        else:
+            produced, inline = self.measure(stream.read_raw_bytes(), filters, watch_inline=content)
+            if inline:
+                self.with_inline_images.append(stream)
         self.sizes[stream.objgen] = produced
-        if inline:
-            self.with_inline_images.append(stream)
+
+    def _count(self, size: int) -> int:
+        """Count ``size`` bytes produced, refused as :meth:`measure` refuses them (the stream's bound first)."""
+        if size > self.bounds.stream_bytes:
+            raise self._stream_too_large()
+        if size > self.bounds.total_bytes - self.used:
+            raise self._content_too_large()
+        self.used += size
+        return size
 
     def check_page_contents(self, pages: list[list[tuple[int, int]]]) -> None:
         """A page's content streams are read as one (§7.8.2), and pypdf unpacks them as

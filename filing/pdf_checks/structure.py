@@ -87,6 +87,9 @@ _SUBTYPE = pikepdf.Name("/Subtype")
 _PATTERN_TYPE = pikepdf.Name("/PatternType")
 _DECODE_PARMS = pikepdf.Name("/DecodeParms")
 _COLUMNS = pikepdf.Name("/Columns")
+# Made once: pikepdf.Name.Image builds a new name on every use (several microseconds each).
+_IMAGE = pikepdf.Name("/Image")
+_FORM = pikepdf.Name("/Form")
 
 
 @dataclass(slots=True)
@@ -138,9 +141,9 @@ class _Walk:
     def _stream(self, stream: pikepdf.Stream, keys: set[str]) -> None:
         self.streams.append(stream)
         subtype = stream.get(_SUBTYPE)
-        if subtype == pikepdf.Name.Image:
+        if subtype == _IMAGE:
             self.images.append(stream)
-        elif subtype == pikepdf.Name.Form or "/PatternType" in keys:
+        elif subtype == _FORM or "/PatternType" in keys:
             self.content.add(stream.objgen)
         if "/DecodeParms" in keys:
             parms = stream.get(_DECODE_PARMS)

@@ -14,6 +14,8 @@
 * :func:`draft_document_remove`, :func:`draft_discard` and, from beat,
   :func:`drafts_purge_expired` delete rows and then, after commit, their files.
 
+Drafts are read, each for its owner, in :mod:`filing.services.draft_lookups`.
+
 A draft belongs to its owner alone, on any device: every lookup is by owner (a 404 for
 anyone else), not by access to the case, because a joining party edits a draft of a case
 it is not yet on record in. The form's answers are kept as posted (``{name: [values]}``),
@@ -30,20 +32,18 @@ from uuid import UUID, uuid4
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from accounts.selectors import membership_for_user
 from icms.core.crypto import decrypt, encrypt
-from icms.core.lookups import NotFound, get_visible
+from icms.core.lookups import NotFound
 from icms.core.storage import StoredFiles, stored_identity_to_record, unfiled_files_delete
 
-from ..access import AnyUser
-from ..models import Case, CaseAccessCode, CaseType, DocumentType, DraftDocument, Party, Submission, SubmissionDraft
+from ..models import Case, CaseAccessCode, CaseType, DraftDocument, Party, Submission, SubmissionDraft
 from ..pdf_checks import PdfInfo, PdfRejected, check_submission_size, validate_pdf
+from .draft_lookups import draft_documents
 from .submissions import DocumentUpload, FilingDetails, NewCase, StoredPdf, SubmissionRefused, submission_create
 
 MAX_DRAFT_DOCUMENTS = 10
@@ -55,53 +55,6 @@ _SECRET_SUFFIX = "-id_number"  # noqa: S105 (a field name)
 # lock): asking the database again whether each exists (full_clean's foreign-key check) buys
 # nothing, and the foreign keys refuse a missing one anyway.
 _PASSED_ROWS: Final = ("owner", "case_type", "case", "for_party", "access_code", "refiles")
-
-
-# --- Reading (each scoped to the owner) ------------------------------------------------
-
-
-def drafts_for_user(user: AnyUser) -> QuerySet[SubmissionDraft]:
-    """The user's drafts that have not expired, most recently saved first."""
-    if not user.is_authenticated:
-        return SubmissionDraft.objects.none()
-    return (
-        SubmissionDraft.objects.filter(owner_id=user.pk, expires_at__gt=timezone.now())
-        .select_related("case_type__court", "case__case_type", "for_party", "refiles", "access_code")
-        .order_by("-updated_at", "-pk")
-    )
-
-
-def draft_for_user(user: AnyUser, draft_id: int) -> SubmissionDraft:
-    """The user's own draft, else :class:`~icms.core.lookups.NotFound` (a 404)."""
-    return get_visible(drafts_for_user(user), pk=draft_id)
-
-
-def draft_for_key(*, user: AnyUser, submission_key: UUID) -> SubmissionDraft | None:
-    """The draft the form with this one-time key already made, if any (a second POST, a retry)."""
-    return drafts_for_user(user).filter(submission_key=submission_key).first()
-
-
-def draft_documents(draft: SubmissionDraft) -> list[DraftDocument]:
-    return list(draft.documents.select_related("document_type").order_by("ordinal", "pk"))
-
-
-def draft_document_types(*, case_type: CaseType, opens_case: bool, joining: bool) -> QuerySet[DocumentType]:
-    """What may be filed: a new case's documents, a case's further documents, or a joining party's first."""
-    types = DocumentType.objects.filter(case_type=case_type, active=True).order_by("ordering", "pk")
-    if joining:
-        return types.filter(joins_case=True)
-    return types if opens_case else types.filter(starts_case=False)
-
-
-def parties_acted_for(user: AnyUser, case: Case) -> QuerySet[Party]:
-    """The parties of ``case`` that ``user`` acts for: in person, or through their organisation on record."""
-    if not user.is_authenticated:
-        return Party.objects.none()
-    acting = Q(user_id=user.pk)
-    membership = membership_for_user(user) if isinstance(user, User) else None
-    if membership is not None:
-        acting |= Q(representative_id=membership.organisation_id)
-    return Party.objects.filter(case=case).filter(acting).order_by("side", "ordinal")
 
 
 def draft_problems(draft: SubmissionDraft, documents: Sequence[DraftDocument] | None = None) -> list[str]:

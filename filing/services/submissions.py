@@ -102,7 +102,10 @@ def _create_case(*, user: User, new_case: NewCase, membership: Membership | None
         created_by=user,
     )
     # Not its case type and filer again: both were just read, and the foreign keys hold them anyway.
-    case.full_clean(exclude=["case_type", "created_by"])
+    # Nor its constraints: a case starts without a number and year (given on acceptance, under a
+    # row lock), which the check on them holds and the unique one skips, and Django asked the
+    # database about the check in a savepoint (three round trips).
+    case.full_clean(exclude=["case_type", "created_by"], validate_constraints=False)
     if into is not None:
         # A returned opening filing filed again keeps its case row (services/refiling.py).
         case.pk, case.created_at, case._state.adding = into.pk, into.created_at, False
