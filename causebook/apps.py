@@ -55,3 +55,15 @@ class CausebookConfig(AppConfig):
         for model in (Court, CaseType):
             post_save.connect(reference_forget, sender=model, dispatch_uid=f"causebook-reference-{model.__name__}")
             post_delete.connect(reference_forget, sender=model, dispatch_uid=f"causebook-reference-{model.__name__}-d")
+
+        # Each process keeps the daily cause lists it wrote (cause_list.py): anything a list shows,
+        # changed, has every process write its lists afresh on the next request.
+        from filing.models import Case, Party
+
+        from .cause_list import cause_list_forget
+        from .models import Hearing
+
+        for shown in (Hearing, Case, Party, CaseType, Court):
+            name = shown.__name__
+            post_save.connect(cause_list_forget, sender=shown, dispatch_uid=f"causebook-cause-list-{name}")
+            post_delete.connect(cause_list_forget, sender=shown, dispatch_uid=f"causebook-cause-list-{name}-d")

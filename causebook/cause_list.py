@@ -12,21 +12,31 @@ hearing type in the reader's language), and :func:`rows_html` writes the table r
 
 The labels of the cells (shown on a narrow screen, icms_tables) are translated once per
 list, not once per row.
+
+The list is public and the same for every reader of a language, and it changes only when a
+hearing, or the case, parties, case type or court it shows, changes. So each worker keeps
+the section a day's list is written in, per court, day and language
+(:func:`cause_list_day_html`), checked on every request against a version in the cache that
+every such change replaces (:func:`cause_list_forget`, connected in ``apps.py`` to their
+saves and deletes; :mod:`icms.core.kept`): a hearing fixed, adjourned or vacated shows on the
+very next request, whichever process serves it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from html import escape
 
 from django.db import connections, router
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from filing.case_numbers import format_case_number
 from filing.models import Court, Party
+from icms.core.jinja import render_markup
+from icms.core.kept import Kept, version_bump
 from icms.core.templatetags.icms_lang import page_language, text_language
 from icms.core.time import HONG_KONG
 
@@ -212,3 +222,26 @@ def rows_html(rows: Sequence[CauseListRow], *, magistrates: bool) -> SafeString:
         for row in rows
     )
     return mark_safe(html)  # noqa: S308 (every value escaped above)
+
+
+#: The version of every day's list, in the shared cache (icms/core/kept.py).
+CAUSE_LIST_VERSION_KEY = "causebook:cause-list:version"
+# Only a change lost with Redis (its bump not stored) is seen this late; every other on the next request.
+CAUSE_LIST_SECONDS = 300
+_kept_days: Kept[SafeString] = Kept(CAUSE_LIST_VERSION_KEY, max_age=CAUSE_LIST_SECONDS, size=128)
+
+
+def cause_list_day_html(*, court: Court, day: date, rows: Callable[[], Sequence[CauseListRow]]) -> SafeString:
+    """The section of the page with ``court``'s list for ``day`` in the active language (its heading
+    and table, ``causebook/_cause_list_day.html``); ``rows`` reads the hearings when it is not kept."""
+
+    def render() -> SafeString:
+        return render_markup("causebook/_cause_list_day.html", {"court": court, "day": day, "hearings": rows()})
+
+    return _kept_days.get((court.pk, day, get_language()), render)
+
+
+def cause_list_forget(**kwargs: object) -> None:
+    """A hearing, case, party, case type or court was saved or deleted: every process writes its
+    lists afresh on its next request (now, and again once the change commits)."""
+    version_bump(CAUSE_LIST_VERSION_KEY)

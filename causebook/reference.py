@@ -1,26 +1,29 @@
-"""The courts and case types the cause book's pickers offer, read once and kept in the cache.
+"""The courts and case types the cause book's pickers offer, read once and kept in each process.
 
-The search form's court and case type filters, and the daily cause list's court picker,
-are built on every request of the portal's busiest pages; reading them cost a query and
-two dozen model instances each time (more than the count of a search). They change when
-the registry edits a court or a case type in the admin: saving or deleting one forgets
-them (:func:`reference_forget`, connected in ``apps.py``), and they are read again at
-the latest after ``REFERENCE_SECONDS`` (bulk changes send no signal). Kept in the shared
-cache, not in the process, so every worker forgets them at once.
+The search form's court and case type filters, the daily cause list's court picker and
+every page of results (their case types and courts) need them on every request of the
+portal's busiest pages; reading them cost a query and two dozen model instances each time
+(more than the count of a search), and later, kept in the shared cache, a round trip and
+an unpickling (1.0-1.4 ms a page). Now each worker keeps its own copy, and the choices the
+search form offers in each language, checked on every request against a version in the
+cache (:mod:`icms.core.kept`, read with the calendar's notices in the request's one round
+trip). They change when the registry edits a court or a case type in the admin: saving or
+deleting one bumps the version (:func:`reference_forget`, connected in ``apps.py``), so
+every worker reads them again on its next request; and they are read again at the latest
+after ``REFERENCE_SECONDS`` (bulk changes send no signal).
 """
 
 from __future__ import annotations
 
-from dataclasses import astuple, dataclass
-from typing import Any
+from dataclasses import dataclass
 
-from django.core.cache import cache
-from django.db import transaction
 from django.utils.translation import get_language
 
 from filing.models import CaseType, Court
+from icms.core.kept import Kept, version_bump
 
-REFERENCE_KEY = "causebook:reference:2"
+#: The version of the courts and case types, in the shared cache (icms/core/kept.py).
+REFERENCE_VERSION_KEY = "causebook:reference:version"
 REFERENCE_SECONDS = 600
 
 
@@ -78,54 +81,49 @@ def _read() -> Reference:
     return Reference(courts=tuple(Court.objects.order_by("level", "code")), case_types=case_types)
 
 
+_kept_reference: Kept[Reference] = Kept(REFERENCE_VERSION_KEY, max_age=REFERENCE_SECONDS)
+_kept_case_types: Kept[dict[int, CaseTypeChoice]] = Kept(REFERENCE_VERSION_KEY, max_age=REFERENCE_SECONDS)
+_kept_choices: Kept[tuple[list[tuple[str, str]], list[tuple[str, str]]]] = Kept(
+    REFERENCE_VERSION_KEY, max_age=REFERENCE_SECONDS
+)
+
+
 def reference(*, fresh: bool = False) -> Reference:
-    """The courts and case types, from the cache (one round trip) or read afresh.
+    """The courts and case types, as kept in this process or read afresh.
 
     ``fresh``: read them from the database whatever is kept (a case type is missing).
     """
-    kept: Reference | None = None if fresh else cache.get(REFERENCE_KEY)
-    if kept is None:
-        kept = _read()
-        cache.set(REFERENCE_KEY, kept, REFERENCE_SECONDS)
-    return kept
-
-
-#: The case types by primary key as plain values, kept apart from :func:`reference`, whose
-#: courts are model instances: reading those back cost about 0.6 ms, more than the join
-#: this saves the page of results (causebook/summaries.py).
-CASE_TYPES_KEY = "causebook:case-types:2"
+    return _kept_reference.get(None, _read, fresh=fresh)
 
 
 def case_types_by_pk(*, fresh: bool = False) -> dict[int, CaseTypeChoice]:
-    """Every case type with its court and roles, by primary key: from the cache or read afresh.
+    """Every case type with its court and roles, by primary key: as kept in this process or read afresh.
 
-    Kept as plain tuples: unpickling the dataclasses themselves cost ten times as much.
+    The caller must not change the dictionary: it is the process's copy.
     """
-    kept: tuple[tuple[Any, ...], ...] | None = None if fresh else cache.get(CASE_TYPES_KEY)
-    if kept is None:
-        kept = tuple(astuple(case_type) for case_type in reference(fresh=fresh).case_types)
-        cache.set(CASE_TYPES_KEY, kept, REFERENCE_SECONDS)
-    by_pk = {}
-    for values in kept:
-        case_type = CaseTypeChoice(*values)
-        by_pk[case_type.pk] = case_type
-    return by_pk
+    return _kept_case_types.get(
+        None, lambda: {case_type.pk: case_type for case_type in reference(fresh=fresh).case_types}, fresh=fresh
+    )
 
 
 def reference_forget(**kwargs: object) -> None:
-    """Forget the kept courts and case types (a court or a case type was saved or deleted).
-
-    Now, and again once the change commits: a page read meanwhile may have kept the old rows.
-    """
-    cache.delete_many([REFERENCE_KEY, CASE_TYPES_KEY])
-    transaction.on_commit(lambda: cache.delete_many([REFERENCE_KEY, CASE_TYPES_KEY]))
+    """Forget the kept courts and case types (a court or a case type was saved or deleted): every
+    process reads them again on its next request; now, and again once the change commits."""
+    version_bump(REFERENCE_VERSION_KEY)
 
 
-def search_filter_choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """The search form's courts (those with a case type) and case types, named in the active language."""
+def _filter_choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     courts: dict[str, str] = {}
     types: list[tuple[str, str]] = []
     for case_type in reference().case_types:
         courts.setdefault(case_type.court_code, _name(case_type.court_name_en, case_type.court_name_zh))
         types.append((case_type.prefix, f"{case_type.prefix} — {_name(case_type.name_en, case_type.name_zh)}"))
     return list(courts.items()), types
+
+
+def search_filter_choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The search form's courts (those with a case type) and case types, named in the active language.
+
+    Kept per language: the caller must not change the lists (the form copies them).
+    """
+    return _kept_choices.get(get_language(), _filter_choices)

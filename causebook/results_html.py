@@ -11,15 +11,17 @@ markup, and ``tests/causebook/test_results_html.py`` holds the two to the same o
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
+from functools import lru_cache
 from html import escape
 
 from django.utils import timezone
-from django.utils.dateformat import format as date_format_with
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
-from icms.core.templatetags.icms_lang import page_language, text_language
+from filing.models import Case
+from icms.core.templatetags.icms_lang import CHINESE, page_language, text_language
 from icms.core.templatetags.icms_urls import url_with_pk
 
 from .summaries import CaseSummary
@@ -35,9 +37,19 @@ def _in_language(text: str, page: str) -> str:
     return f'<span lang="{language}">{escape(text)}</span>'
 
 
+@lru_cache(maxsize=4096)
+def _issued(day: date, language: str | None) -> str:
+    # A date of issue as the page shows it, in the reader's language (``language`` is the cache's key):
+    # worked out once per day and language, as Django's date formatting costs about as much per
+    # case as the rest of the case's markup (issue 16). DATE_FORMAT has no time in it.
+    return f'<time datetime="{day.isoformat()}">{escape(date_format(day, "DATE_FORMAT"))}</time>'
+
+
 def case_summaries_html(cases: Sequence[CaseSummary], *, token: str = "") -> SafeString:
     """Each case as an ``<li class="result">``, its link carrying ``token`` (a bought result set's)."""
     page = page_language()
+    language = get_language()
+    chinese = page == CHINESE
     court, case_type, parties, issued, nature, status = (
         escape(gettext("Court")),
         escape(gettext("Case type")),
@@ -47,32 +59,33 @@ def case_summaries_html(cases: Sequence[CaseSummary], *, token: str = "") -> Saf
         escape(gettext("Status")),
     )
     query = f"?token={escape(token)}" if token else ""
+    # CaseSummary's court_name, case_type_name, nature and status_display, with the language asked
+    # once per page rather than four times per case (each asks the translation machinery).
+    statuses = {value: escape(str(label)) for value, label in Case.Status.choices}
     items = []
     for case in cases:
         names = "".join(
             f"<li>{_in_language(party.name_en, page)}"
             + (f" {_in_language(party.name_zh, page)}" if party.name_zh else "")
-            + f' <span class="muted">({escape(party.role)})</span></li>'
+            # PartySummary.role, without asking for the language per party.
+            + f' <span class="muted">({escape((chinese and party.role_zh) or party.role_en)})</span></li>'
             for party in case.parties
         )
-        if case.issued_at:
-            local = timezone.localtime(case.issued_at)
-            shown = escape(date_format(local, "DATE_FORMAT"))
-            when = f'<time datetime="{date_format_with(local, "Y-m-d")}">{shown}</time>'
-        else:
-            when = "—"
+        when = _issued(timezone.localtime(case.issued_at).date(), language) if case.issued_at else "—"
+        shown_nature = _in_language((chinese and case.nature_zh) or case.nature_en, page) or "—"
         items.append(
             '<li class="result">\n'
             f'  <h3 class="result__number"><a href="{escape(url_with_pk("causebook:case", case.pk))}{query}">'
             f"{escape(case.case_number)}</a></h3>\n"
             '  <dl class="summary-list">\n'
-            f"    <dt>{court}</dt><dd>{escape(case.court_name)}</dd>\n"
-            f"    <dt>{case_type}</dt><dd>{escape(case.case_type_name)}</dd>\n"
+            f"    <dt>{court}</dt><dd>{escape((chinese and case.court_name_zh) or case.court_name_en)}</dd>\n"
+            f"    <dt>{case_type}</dt>"
+            f"<dd>{escape((chinese and case.case_type_name_zh) or case.case_type_name_en)}</dd>\n"
             f"    <dt>{parties}</dt>\n"
             f'    <dd><ul class="plain-list">{names}</ul></dd>\n'
             f"    <dt>{issued}</dt><dd>{when}</dd>\n"
-            f"    <dt>{nature}</dt><dd>{_in_language(case.nature, page) or '—'}</dd>\n"
-            f"    <dt>{status}</dt><dd>{escape(case.status_display)}</dd>\n"
+            f"    <dt>{nature}</dt><dd>{shown_nature}</dd>\n"
+            f"    <dt>{status}</dt><dd>{statuses.get(case.status) or escape(case.status_display)}</dd>\n"
             "  </dl>\n"
             "</li>"
         )

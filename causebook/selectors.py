@@ -113,11 +113,16 @@ def purchase_for_token(*, token: str) -> SearchPurchase | None:
     return SearchPurchase.objects.filter(token=token, expires_at__gt=timezone.now()).first()
 
 
+# Written out: the ORM's building of this one-row statement cost five times its running (0.5 of
+# 0.6 ms), on every page of a bought result set (issue 16). ``token`` is unique.
+_PURCHASE_BY_TOKEN = f"SELECT * FROM {SearchPurchase._meta.db_table} WHERE token = %s"  # noqa: S608 (a model's table)
+
+
 def purchase_by_token(*, token: str) -> SearchPurchase | None:
     """The purchase with ``token`` whatever its state: for its own status page only."""
     if not token or len(token) > 64:
         return None
-    return SearchPurchase.objects.filter(token=token).first()
+    return next(iter(SearchPurchase.objects.raw(_PURCHASE_BY_TOKEN, [token])), None)
 
 
 def cause_book_search(

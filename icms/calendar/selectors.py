@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.core.cache import cache
 from django.utils import timezone
 
+from icms.core import kept
 from icms.core.time import HONG_KONG
 
 from .core import DeemedReceipt, Holiday, RegistryCalendar, deemed_receipt, is_open, next_opening
@@ -17,6 +17,8 @@ from .models import Closure, MaintenanceWindow
 MAINTENANCE_CACHE_KEY = "calendar:maintenance:v1"
 MAINTENANCE_CACHE_SECONDS = 60
 CLOSURES_CACHE_KEY = "calendar:closures:v1"
+# Every page reads both: with the kept data's versions, in the request's one round trip (icms/core/kept.py).
+kept.prefetch(MAINTENANCE_CACHE_KEY, CLOSURES_CACHE_KEY)
 
 
 @dataclass(frozen=True)
@@ -118,17 +120,18 @@ def calendar_notices_cached() -> CalendarNotices:
 
     Every page needs both (the maintenance check and the banner), so they are read with
     one ``get_many`` rather than a ``get`` each: a round trip to Redis cost more than
-    rendering the banner. Each key is still filled and cleared on its own.
+    rendering the banner. Each key is still filled and cleared on its own. Read with the
+    versions of the kept data the page needs, in one ``get_many`` (icms/core/kept.py).
     """
-    found = cache.get_many([MAINTENANCE_CACHE_KEY, CLOSURES_CACHE_KEY])
+    found = kept.get_many([MAINTENANCE_CACHE_KEY, CLOSURES_CACHE_KEY])
     windows: list[tuple[datetime, datetime, str, str]] | None = found.get(MAINTENANCE_CACHE_KEY)
     if windows is None:
         windows = _maintenance_windows()
-        cache.set(MAINTENANCE_CACHE_KEY, windows, MAINTENANCE_CACHE_SECONDS)
+        kept.remember(MAINTENANCE_CACHE_KEY, windows, MAINTENANCE_CACHE_SECONDS)
     closures: list[ClosureNotice] | None = found.get(CLOSURES_CACHE_KEY)
     if closures is None:
         closures = _closures_not_over()
-        cache.set(CLOSURES_CACHE_KEY, closures, MAINTENANCE_CACHE_SECONDS)
+        kept.remember(CLOSURES_CACHE_KEY, closures, MAINTENANCE_CACHE_SECONDS)
     return CalendarNotices(maintenance_windows=windows, closures=closures)
 
 

@@ -32,6 +32,8 @@ from typing import Any
 import jinja2
 from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
 from django.template.defaultfilters import date as django_date
 from django.template.defaultfilters import urlencode as django_urlencode
 from django.templatetags.static import static
@@ -136,6 +138,48 @@ def language_code() -> str:
 def error_summary(context: jinja2.runtime.Context, *sources: Any, extra: Any = None) -> SafeString:
     """``{% error_summary form %}`` (icms_forms): the page's one error summary."""
     return error_summary_html(context.get("request"), *sources, extra=extra)
+
+
+class _CsrfToken:
+    """The request's CSRF token for one page, masked once at its first use.
+
+    As the Django template language's context has it (one masked token per page, however
+    often it is written); Django's Jinja2 backend masks it anew at every use, three times a
+    page here, each as dear as a dozen translated strings (issue 16).
+    """
+
+    __slots__ = ("_request", "_value")
+
+    def __init__(self, request: HttpRequest) -> None:
+        self._request = request
+        self._value: str | None = None
+
+    def __str__(self) -> str:
+        if self._value is None:
+            self._value = get_token(self._request)
+        return self._value
+
+
+class _CsrfInput:
+    """``{{ csrf_input }}``: the hidden field with the page's one masked token."""
+
+    __slots__ = ("_token",)
+
+    def __init__(self, token: _CsrfToken) -> None:
+        self._token = token
+
+    def __str__(self) -> SafeString:
+        return mark_safe(f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(str(self._token))}">')  # noqa: S308
+
+    def __html__(self) -> str:
+        return str(self)
+
+
+def csrf(request: HttpRequest) -> dict[str, object]:
+    """The Jinja2 engine's context processor (last, over the backend's own): ``csrf_token`` and
+    ``csrf_input`` with one masked token per page."""
+    token = _CsrfToken(request)
+    return {"csrf_token": token, "csrf_input": _CsrfInput(token)}
 
 
 def environment(**options: Any) -> jinja2.Environment:

@@ -167,7 +167,8 @@ TEMPLATES = [
         "APP_DIRS": False,
         "OPTIONS": {
             "environment": "icms.core.jinja.environment",
-            "context_processors": TEMPLATE_CONTEXT_PROCESSORS,
+            # csrf last: one masked token per page, as the Django template language has it.
+            "context_processors": [*TEMPLATE_CONTEXT_PROCESSORS, "icms.core.jinja.csrf"],
             "globals": {"cause_book": "causebook.pages"},
         },
     },

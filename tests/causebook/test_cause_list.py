@@ -92,9 +92,11 @@ def test_an_empty_day_says_so_and_a_bad_date_is_a_400(client, day_lists):
 def test_the_list_makes_a_fixed_number_of_queries(client, day_lists, django_assert_num_queries):
     client.get(LIST, {"court": "DC", "date": "2026-11-26"})
     # the hearings with their cases and parties, one statement (session-less: no user queries;
-    # the courts are kept, causebook/reference.py)
+    # the courts are kept, causebook/reference.py), and only for a day not yet kept (cause_list.py)
     with django_assert_num_queries(1):
-        client.get(LIST, {"court": "DC", "date": "2026-11-26"})
+        client.get(LIST, {"court": "DC", "date": "2026-11-27"})
+    with django_assert_num_queries(0):
+        client.get(LIST, {"court": "DC", "date": "2026-11-27"})
 
 
 def test_the_hearings_api_is_public(client, day_lists):

@@ -17,7 +17,7 @@ from django.utils.translation import override
 
 from causebook.cause_list import rows_html
 from causebook.forms import CauseListForm, SearchForm
-from causebook.reference import REFERENCE_KEY, search_filter_choices
+from causebook.reference import REFERENCE_VERSION_KEY, search_filter_choices
 from causebook.results_html import case_summaries_html
 from causebook.selectors import cause_list_for_day, hearings_for_day
 from causebook.summaries import case_summaries
@@ -134,12 +134,12 @@ def _filters_from_the_database() -> tuple[list[tuple[str, str]], list[tuple[str,
 def test_the_kept_filters_are_the_courts_and_case_types_of_the_database(language):
     with override(language):
         assert search_filter_choices() == _filters_from_the_database()
-        assert search_filter_choices() == _filters_from_the_database()  # and again, from the cache
+        assert search_filter_choices() == _filters_from_the_database()  # and again, as kept
         form = SearchForm()
         assert [str(label) for _, label in form.fields["type"].choices][1:] == [
             label for _, label in _filters_from_the_database()[1]
         ]
-    assert cache.get(REFERENCE_KEY) is not None
+    assert cache.get(REFERENCE_VERSION_KEY) is not None
 
 
 def test_a_changed_case_type_or_court_is_offered_on_the_next_page(client):

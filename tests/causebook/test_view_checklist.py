@@ -15,6 +15,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from causebook.cause_list import cause_list_forget
 from causebook.copies import copy_application_create, public_copy_target
 from causebook.inspection import inspection_purchase_create, inspection_purchase_grant
 from causebook.models import CopyApplication, InspectionPurchase, SearchPurchase
@@ -327,9 +328,12 @@ def test_the_cause_list_makes_the_same_queries_for_more_hearings(world, django_a
     def check(response, total):
         assert response.content.decode().count("LEE Siu Ming v. KAM WAH LIMITED") == total
 
-    assert_queries_do_not_grow(
-        django_assert_num_queries, lambda: client.get(url), _listed(world, LISTED_ON), check=check
-    )
+    def fetch():
+        # Read afresh each time, not as kept (causebook/cause_list.py), so that the reading is what is counted.
+        cause_list_forget()
+        return client.get(url)
+
+    assert assert_queries_do_not_grow(django_assert_num_queries, fetch, _listed(world, LISTED_ON), check=check) == 1
 
 
 def test_the_hearings_api_makes_the_same_queries_for_more_hearings(world, django_assert_num_queries):

@@ -16,13 +16,12 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import template
-from django.template.backends.utils import csrf_input_lazy, csrf_token_lazy
 from django.template.base import FilterExpression, NodeList, Parser, Token
 from django.template.context import Context
 from django.template.loader_tags import BlockNode
 from django.utils.safestring import SafeString
 
-from icms.core.jinja import render_markup
+from icms.core.jinja import csrf, render_markup
 
 register = template.Library()
 
@@ -32,8 +31,7 @@ def context_values(context: Context) -> dict[str, Any]:
     values = cast(dict[str, Any], context.flatten())
     request = values.get("request")
     if request is not None:
-        values["csrf_input"] = csrf_input_lazy(request)
-        values["csrf_token"] = csrf_token_lazy(request)
+        values.update(csrf(request))
     return values
 
 
