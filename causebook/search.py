@@ -35,7 +35,6 @@ all matches.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -77,6 +76,9 @@ FUZZY_MAX_WORDS = 4
 #: index ("公司", "hong kong") is as long as the register and reading it would make the
 #: search grow with the register; the rarest term's is at most ``PROBE_SCAN`` long.
 PROBE_KEYS = 2
+#: With filters asked of the index of tagged pairs, up to the cap is read at once while
+#: the rarest pair is in at most this many entries of the register (:func:`_few_bound`).
+TAGGED_SCAN = 20_000
 
 JOINED = "(' ' || array_to_string(e.tokens, ' ') || ' ')"
 # Given that the name holds every query word: 5 the same words in the same order, 4 the
@@ -180,26 +182,26 @@ def _ranked_if_few(
 ) -> Hits | int:
     """Every match ranked and counted, as :func:`_ranked`, if at most ``bound`` entries match.
 
-    Else how many cases match at least (those among the ``bound + 1`` entries read). Reads
+    Else (or when more cases than the cap match) how many cases match at least (those
+    among the entries read). Reads
     at most ``bound + 1`` (``PROBE_MAX`` by default) matching entries, so a term common in
     the register but rare in the query's company ("公司" beside "興隆九龍") costs what its
     matches cost, and a query with many matches gives up early for the plan for many.
+    The entries are ranked in the statement and only the page comes back: handing up to
+    1,001 rows to Python and ranking them there cost about twice as much.
     """
     bound = bound or PROBE_MAX
-    sql = f"SELECT e.case_id, {tier[0]}, e.issued_at FROM {ENTRIES} e WHERE {match[0]}{tail[0]} LIMIT %s"  # noqa: S608
-    rows = _rows(sql, [*tier[1], *match[1], *tail[1], bound + 1])
-    if len(rows) > bound:
-        return len({row[0] for row in rows})
-    best: dict[int, tuple[int, float]] = {}
-    for case_id, rank, issued_at in rows:
-        newest = issued_at.timestamp() if issued_at is not None else -math.inf  # NULLS LAST
-        held = best.get(case_id)
-        best[case_id] = (max(rank, held[0]), max(newest, held[1])) if held else (rank, newest)
-    ordered = sorted(best, key=lambda case_id: (best[case_id][0], best[case_id][1], case_id), reverse=True)
     cap = max_matches()
-    total = len(ordered)
-    shown = ordered[:cap][offset : offset + limit] if limit else []
-    return Hits(case_ids=[int(case_id) for case_id in shown], total=total, capped=total > cap)
+    shown = max(0, min(limit, cap - offset))
+    hits = f"SELECT e.case_id, {tier[0]} AS tier, e.issued_at FROM {ENTRIES} e WHERE {match[0]}{tail[0]} LIMIT %s"  # noqa: S608
+    sql = f"""WITH hits AS MATERIALIZED ({hits}),
+ranked AS (SELECT case_id, max(tier) AS tier, max(issued_at) AS issued_at FROM hits GROUP BY case_id)
+SELECT (SELECT count(*) FROM hits), (SELECT count(*) FROM ranked), ARRAY(
+  SELECT case_id FROM ranked ORDER BY tier DESC, issued_at DESC NULLS LAST, case_id DESC LIMIT %s OFFSET %s)"""  # noqa: S608
+    entries, cases, page = _rows(sql, [*tier[1], *match[1], *tail[1], bound + 1, shown, offset])[0]
+    if entries > bound or cases > cap:
+        return int(cases)
+    return Hits(case_ids=[int(case_id) for case_id in page], total=int(cases), capped=cases > cap)
 
 
 # --- Many matches: tier by tier, the newest first -----------------------------------------
@@ -299,6 +301,23 @@ def _worth_trying_few(matching: int, *, exact: bool, query: SearchQuery, tagged:
     return tagged or matching <= PROBE_SCAN
 
 
+def _few_bound(*, tagged: bool, matching: int) -> int:
+    """How many matching entries the plan for few may read and rank before it gives up.
+
+    Through the index of tagged pairs every entry read is a match inside the filters, so
+    up to the cap can be read at once: all of them ranked and counted exactly, or, when
+    more than the cap match, known to be more without walking every bucket of the filters'
+    years again to count them (the plan for many then walks only for the page). A tenth
+    more entries than the cap are read, as a case may hold the name twice (two parties):
+    "WONG Sze"'s first 1,001 entries at 2,000,000 cases were 1,000 cases, and the count
+    was walked again. Only while
+    the rarest pair is in at most ``TAGGED_SCAN`` entries of the register: a name as
+    common as "Company Limited" has more than the cap inside most filters, and reading
+    the cap's rows would only add to its walk. Otherwise ``PROBE_MAX``.
+    """
+    return max_matches() * 11 // 10 if tagged and matching <= TAGGED_SCAN else PROBE_MAX
+
+
 def _english_match(terms: EnglishTerms, counts: Counts, query: SearchQuery) -> Fragment:
     if terms.distinct >= 2:
         rarest = _rarest(terms.pairs, counts)
@@ -329,10 +348,19 @@ def _english(
     tagged = terms.distinct >= 2 and bool(pair_tags(query))
     if plan != "many" and _worth_trying_few(matching, exact=terms.distinct <= 2, query=query, tagged=tagged):
         match = _english_match(terms, counts, query)
-        few = _ranked_if_few(match, tier, _tail(query, scope), limit=limit, offset=offset)
+        few = _ranked_if_few(
+            match,
+            tier,
+            _tail(query, scope),
+            limit=limit,
+            offset=offset,
+            bound=_few_bound(tagged=tagged, matching=matching),
+        )
         if isinstance(few, Hits):
             return few
-        at_least = few
+        # Above the cap the count says "about" the estimate, and never less than the cap and
+        # one; what the read found beyond that is not counted (the estimate is the count).
+        at_least = min(few, max_matches() + 1)
     longer = "NOT (e.tokens <@ %s::text[])"
     tiers: list[tuple[str, Any]] = [
         ("newest", ("e.tokens = %s::text[]", [words])),

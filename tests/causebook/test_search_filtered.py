@@ -202,3 +202,90 @@ def test_more_matches_than_the_cap_are_never_counted_below_it(monkeypatch, setti
     hits = find_cases(query, limit=2)
     assert hits.capped and hits.total > 8
     assert len(hits.case_ids) == 2
+
+
+def _entry_statements(queries) -> list[str]:
+    return [q["sql"] for q in queries.captured_queries if "causebook_causebookentry" in q["sql"]]
+
+
+def test_up_to_the_cap_inside_the_filters_is_ranked_at_once_without_a_walk(monkeypatch):
+    """More matches inside the filters than ``PROBE_MAX`` but no more than the cap: through
+    the tagged pairs every entry read is a match, so all of them are read, ranked and
+    counted at once (one statement), best first, with no bucket walk ("WONG Sze" had 1,221
+    matches at 2,000,000 cases and walked every bucket of 2018-2024 to count them)."""
+    monkeypatch.setattr("causebook.search.PROBE_MAX", 5)
+    dccj, kcs = CaseType.objects.get(prefix="DCCJ"), CaseType.objects.get(prefix="KCS")
+    inside, longer = [], []
+    for number in range(1, 17):
+        case_type = dccj if number % 2 else kcs
+        case = CaseFactory(
+            case_type=case_type, number=number, year=2020, issued_at=datetime(2020, 2, number, 10, tzinfo=HKT)
+        )
+        name = "WONG Sze" if number % 4 == 1 else "WONG Sze Wing"
+        PartyFactory(case=case, side=Party.Side.APPLICANT, name_en=name, name_zh="")
+        if case_type == dccj:
+            (inside if name == "WONG Sze" else longer).append(int(case.pk))
+    term_counts_apply()
+    query = SearchQuery.from_params({"q": "Wong Sze", "court": "DC", "year_from": "2018", "year_to": "2024"})
+    with CaptureQueriesContext(connection) as queries:
+        hits = find_cases(query, limit=20)
+    # The whole name first, then the name inside a longer one; newest first within each.
+    assert hits.case_ids == inside[::-1] + longer[::-1]
+    assert hits.total == 8 and not hits.estimated and not hits.capped
+    assert len(_entry_statements(queries)) == 1
+    assert hits.case_ids == find_cases(query, limit=20, plan="few").case_ids
+
+
+def test_more_than_the_cap_inside_the_filters_is_not_walked_again_to_count(monkeypatch, settings):
+    """Above the cap the page is walked bucket by bucket, newest first, as before; but the
+    read through the tagged pairs already found more cases than the cap, so the count is
+    not walked again up to the cap (the second walk cost 5 of WONG Sze's 19-22 ms). The
+    sample of the newest buckets sees none of them (there the name is in a magistracy's
+    cases), as for WONG Sze, whose estimate said about 400."""
+    monkeypatch.setattr("causebook.search.PROBE_MAX", 5)
+    monkeypatch.setattr("causebook.search_walk.SAMPLE_ENTRIES", 1)
+    settings.CAUSEBOOK_MAX_MATCHES = 8
+    dccj, kcs = CaseType.objects.get(prefix="DCCJ"), CaseType.objects.get(prefix="KCS")
+    made = []
+    for number in range(1, 13):
+        case = CaseFactory(
+            case_type=dccj, number=number, year=2020, issued_at=datetime(2020, 3, number, 10, tzinfo=HKT)
+        )
+        PartyFactory(case=case, side=Party.Side.APPLICANT, name_en="LEE Ka Ho", name_zh="")
+        made.append(int(case.pk))
+    for number in range(1, 21):
+        case = CaseFactory(case_type=kcs, number=number, year=2024, issued_at=datetime(2024, 12, 2, 10, tzinfo=HKT))
+        PartyFactory(case=case, side=Party.Side.APPLICANT, name_en="LEE Ka Ho", name_zh="")
+    term_counts_apply()
+    query = SearchQuery.from_params({"q": "Lee Ka Ho", "court": "DC", "year_from": "2018", "year_to": "2024"})
+    with CaptureQueriesContext(connection) as queries:
+        hits = find_cases(query, limit=3)
+    assert hits.case_ids == made[::-1][:3]
+    assert hits.capped and hits.total > 8
+    # The read through the tagged pairs, the page (the whole name, newest first) and the
+    # sample of the newest buckets for the estimate; nothing more.
+    assert len(_entry_statements(queries)) == 3
+
+
+def test_a_case_holding_the_name_twice_does_not_send_the_count_walking(monkeypatch, settings):
+    """A tenth more entries than the cap are read: a case with two parties of the name is two
+    entries, and "WONG Sze"'s first 1,001 entries at 2,000,000 cases were 1,000 cases, which
+    left the count at the cap and walked every bucket again to count it."""
+    monkeypatch.setattr("causebook.search.PROBE_MAX", 5)
+    monkeypatch.setattr("causebook.search_walk.SAMPLE_ENTRIES", 1)
+    settings.CAUSEBOOK_MAX_MATCHES = 20
+    dccj, kcs = CaseType.objects.get(prefix="DCCJ"), CaseType.objects.get(prefix="KCS")
+    for number in range(1, 22):  # 21 cases inside the filters, the first with the name twice
+        case = CaseFactory(case_type=dccj, number=number, year=2020, issued_at=datetime(2020, 3, 1, 10, tzinfo=HKT))
+        PartyFactory(case=case, side=Party.Side.APPLICANT, name_en="LEE Ka Ho", name_zh="")
+        if number == 1:
+            PartyFactory(case=case, side=Party.Side.RESPONDENT, name_en="LEE Ka Ho", name_zh="")
+    for number in range(1, 21):
+        case = CaseFactory(case_type=kcs, number=number, year=2024, issued_at=datetime(2024, 12, 2, 10, tzinfo=HKT))
+        PartyFactory(case=case, side=Party.Side.APPLICANT, name_en="LEE Ka Ho", name_zh="")
+    term_counts_apply()
+    query = SearchQuery.from_params({"q": "Lee Ka Ho", "court": "DC", "year_from": "2018", "year_to": "2024"})
+    with CaptureQueriesContext(connection) as queries:
+        hits = find_cases(query, limit=3)
+    assert hits.capped and hits.total == 21
+    assert len(_entry_statements(queries)) == 3

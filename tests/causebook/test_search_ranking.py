@@ -207,19 +207,19 @@ def test_below_the_cap_a_page_and_the_count_give_the_same_exact_number(settings,
     assert (count.total, count.estimated) == (25, False)
 
 
-def test_a_year_filter_walks_only_the_buckets_of_those_years(settings, monkeypatch):
+def test_a_year_filter_walks_only_the_buckets_of_those_years(monkeypatch):
     # On the plan for many, newest first within the years asked for, and the buckets of other
     # years are not read: a case whose stored year disagrees with its date of issue (never
-    # made by the portal, made here on purpose) is outside what is walked.
+    # made by the portal, made here on purpose) is outside what is walked. The plan is forced:
+    # through the tagged pairs the plan for few would read every match (the stray included).
     monkeypatch.setattr(search, "PROBE_MAX", 1)
-    monkeypatch.setattr(search, "PROBE_SCAN", 0)
     in_2019 = entered("HONG KONG POLICE FORCE", issued=(2019, 6, 1))
     in_2021 = entered("HONG KONG POLICE FORCE", issued=(2021, 6, 1))
     entered("HONG KONG POLICE FORCE", issued=(2025, 6, 1))
     stray = entered("HONG KONG POLICE FORCE", issued=(2024, 6, 1))
     Case.objects.filter(pk=stray).update(year=2020)
     term_counts_apply()
-    assert ids("Police Force", "", year_from="2019", year_to="2021") == [in_2021, in_2019]
+    assert ids("Police Force", "many", year_from="2019", year_to="2021") == [in_2021, in_2019]
 
 
 def test_three_misspelt_words_are_probed_through_two_pairs():
