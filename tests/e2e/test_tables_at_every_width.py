@@ -76,7 +76,7 @@ def test_the_document_and_payment_tables_keep_their_headers_on_a_phone(journey, 
 # Tables whose rows a module writes with the pattern's per-cell labels, for speed; a test holds
 # each writer to the template markup it replaced.
 ROWS_WRITTEN_IN_PYTHON = {
-    "jinja2/causebook/cause_list.html",  # causebook/cause_list.py; tests/causebook/test_page_rendering.py
+    "jinja2/causebook/_cause_list_day.html",  # causebook/cause_list.py; tests/causebook/test_page_rendering.py
 }
 
 
