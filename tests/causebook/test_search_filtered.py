@@ -179,6 +179,16 @@ def test_a_common_name_with_filters_is_read_at_once_and_counted_exactly(monkeypa
     assert not [q for q in queries.captured_queries if "causebook_walk_keys" in q["sql"]]
 
 
+def _newest_bucket_outside_the_filters(magistracy_type: CaseType) -> None:
+    """Twenty cases of 2024 with the name "LEE Ka Ho" in a magistracy: the newest bucket, outside
+    the District Court filters the tests ask for."""
+    for number in range(1, 21):
+        case = CaseFactory(
+            case_type=magistracy_type, number=number, year=2024, issued_at=datetime(2024, 12, 2, 10, tzinfo=HKT)
+        )
+        PartyFactory(case=case, side=Party.Side.APPLICANT, name_en="LEE Ka Ho", name_zh="")
+
+
 def test_more_matches_than_the_cap_are_never_counted_below_it(monkeypatch, settings):
     """The sample of the newest buckets can see none of a name's matches under the filters
     (there, the name is in other courts' cases): when the exact count then finds more than
@@ -194,9 +204,7 @@ def test_more_matches_than_the_cap_are_never_counted_below_it(monkeypatch, setti
             case_type=dccj, number=number, year=2020, issued_at=datetime(2020, 3, number, 10, tzinfo=HKT)
         )
         PartyFactory(case=case, side=Party.Side.APPLICANT, name_en="LEE Ka Ho", name_zh="")
-    for number in range(1, 21):  # the newest bucket: the same name, in a magistracy's cases
-        case = CaseFactory(case_type=kcs, number=number, year=2024, issued_at=datetime(2024, 12, 2, 10, tzinfo=HKT))
-        PartyFactory(case=case, side=Party.Side.APPLICANT, name_en="LEE Ka Ho", name_zh="")
+    _newest_bucket_outside_the_filters(kcs)  # the same name, in a magistracy's cases
     term_counts_apply()
     query = SearchQuery.from_params({"q": "Lee Ka Ho", "court": "DC", "year_from": "2018", "year_to": "2024"})
     hits = find_cases(query, limit=2)
@@ -253,9 +261,7 @@ def test_more_than_the_cap_inside_the_filters_is_not_walked_again_to_count(monke
         )
         PartyFactory(case=case, side=Party.Side.APPLICANT, name_en="LEE Ka Ho", name_zh="")
         made.append(int(case.pk))
-    for number in range(1, 21):
-        case = CaseFactory(case_type=kcs, number=number, year=2024, issued_at=datetime(2024, 12, 2, 10, tzinfo=HKT))
-        PartyFactory(case=case, side=Party.Side.APPLICANT, name_en="LEE Ka Ho", name_zh="")
+    _newest_bucket_outside_the_filters(kcs)
     term_counts_apply()
     query = SearchQuery.from_params({"q": "Lee Ka Ho", "court": "DC", "year_from": "2018", "year_to": "2024"})
     with CaptureQueriesContext(connection) as queries:
@@ -280,9 +286,7 @@ def test_a_case_holding_the_name_twice_does_not_send_the_count_walking(monkeypat
         PartyFactory(case=case, side=Party.Side.APPLICANT, name_en="LEE Ka Ho", name_zh="")
         if number == 1:
             PartyFactory(case=case, side=Party.Side.RESPONDENT, name_en="LEE Ka Ho", name_zh="")
-    for number in range(1, 21):
-        case = CaseFactory(case_type=kcs, number=number, year=2024, issued_at=datetime(2024, 12, 2, 10, tzinfo=HKT))
-        PartyFactory(case=case, side=Party.Side.APPLICANT, name_en="LEE Ka Ho", name_zh="")
+    _newest_bucket_outside_the_filters(kcs)
     term_counts_apply()
     query = SearchQuery.from_params({"q": "Lee Ka Ho", "court": "DC", "year_from": "2018", "year_to": "2024"})
     with CaptureQueriesContext(connection) as queries:
