@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -299,6 +300,14 @@ def _review_new_case(draft: SubmissionDraft) -> NewCaseForm | None:
     return form if not form.adding_row and form.is_valid() else None
 
 
+def _submitted_already(request: AuthenticatedHttpRequest, submission_key: UUID) -> HttpResponse | None:
+    """To the submission filed with this one-time key, if one was (a second Submit, a second tab)."""
+    earlier = selectors.submission_for_key(user=request.user, submission_key=submission_key)
+    if earlier is None:
+        return None
+    return redirect(reverse("filing:submission", args=[earlier.reference]) + "?new=1")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def draft_review(request: AuthenticatedHttpRequest, draft_id: int) -> HttpResponse:
@@ -309,17 +318,20 @@ def draft_review(request: AuthenticatedHttpRequest, draft_id: int) -> HttpRespon
         # Submitted already (the draft is gone): a second Submit goes to the first submission.
         key = SubmissionKeyForm(request.POST) if request.method == "POST" else None
         if key is not None and key.is_valid():
-            earlier = selectors.submission_for_key(
-                user=request.user, submission_key=key.cleaned_data["submission_key"]
-            )
+            earlier = _submitted_already(request, key.cleaned_data["submission_key"])
             if earlier is not None:
-                return redirect(reverse("filing:submission", args=[earlier.reference]) + "?new=1")
+                return earlier
         raise Http404 from missing
     edit_url = reverse("filing:draft_edit", args=[draft.pk])
     case_form = _review_new_case(draft) if draft.opens_case else None
     documents = draft_documents(draft)
     problems = draft_problems(draft, documents)
     if (draft.opens_case and case_form is None) or problems:
+        # A Submit in another tab may have filed the draft, and removed its documents with it,
+        # between reading the draft and reading its documents: go to that submission.
+        earlier = _submitted_already(request, draft.submission_key) if request.method == "POST" else None
+        if earlier is not None:
+            return earlier
         messages.warning(request, _("Complete the form before you review the filing."))
         return redirect(edit_url)
     errors: list[str] = []

@@ -197,6 +197,35 @@ def test_a_new_case_form_posted_twice_opens_one_case(
     assert Case.objects.filter(created_by=party_in_person).count() == 1
 
 
+@pytest.mark.django_db
+def test_a_submit_that_finds_the_draft_filed_meanwhile_goes_to_that_submission(monkeypatch, document_storage):
+    """The race the two-tab test below can hit: the second Submit reads the draft, the first
+    files it (its documents go with it), then the second reads the documents and finds none.
+    It lands on the first submission, not on the draft's form with "complete the form"."""
+    from filing import views_drafts
+    from filing.models import SubmissionDraft
+    from filing.services.drafts import draft_submit
+
+    filer, case = _firm_member_with_case()
+    client = Client()
+    client.force_login(filer)
+    url = reverse("filing:file_in_case", args=[case.pk])
+    key = KEY_INPUT.search(client.get(url).content.decode()).group(1)  # type: ignore[union-attr]
+    review = review_url(continue_to_review(client, url, _form_data(key)))
+    read_documents = views_drafts.draft_documents
+
+    def filed_in_another_tab_first(draft):
+        draft_submit(draft=SubmissionDraft.objects.get(pk=draft.pk), user=filer)
+        return read_documents(draft)
+
+    monkeypatch.setattr(views_drafts, "draft_documents", filed_in_another_tab_first)
+    response = client.post(review, {"submission_key": key})
+    submission = Submission.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("filing:submission", args=[submission.reference]) + "?new=1"
+    assert not SubmissionDraft.objects.exists()
+
+
 # --- Concurrency: real commits, real row locks ----------------------------------------
 
 
