@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from django_redis.cache import RedisCache as DjangoRedisCache
@@ -53,15 +54,16 @@ class RedisCache(DjangoRedisCache):  # type: ignore[misc]  # django-redis ships 
 class OutageLogFilter(logging.Filter):
     """For the ``django_redis.cache`` logger: one WARNING per ``interval`` seconds, no traceback."""
 
-    def __init__(self, interval: float = 30.0) -> None:
+    def __init__(self, interval: float = 30.0, *, clock: Callable[[], float] = time.monotonic) -> None:
         super().__init__()
         self.interval = interval
+        self._clock = clock
         self._lock = threading.Lock()
         self._last_report = float("-inf")
         self._held_back = 0
 
     def filter(self, record: logging.LogRecord) -> bool:
-        now = time.monotonic()
+        now = self._clock()
         with self._lock:
             if now - self._last_report < self.interval:
                 self._held_back += 1
