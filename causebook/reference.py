@@ -21,6 +21,7 @@ from django.utils.translation import get_language
 
 from filing.models import CaseType, Court
 from icms.core.kept import Kept, version_bump
+from icms.core.languages import in_language
 
 #: The version of the courts and case types, in the shared cache (icms/core/kept.py).
 REFERENCE_VERSION_KEY = "causebook:reference:version"
@@ -50,15 +51,6 @@ class Reference:
     courts: tuple[Court, ...]
     #: Every case type, by court level, court and prefix (the search form's filters).
     case_types: tuple[CaseTypeChoice, ...]
-
-
-def _chinese() -> bool:
-    return (get_language() or "").startswith("zh")
-
-
-def _name(english: str, chinese: str) -> str:
-    # BilingualNameMixin.name, for plain values.
-    return chinese if chinese and _chinese() else english
 
 
 def _read() -> Reference:
@@ -116,8 +108,8 @@ def _filter_choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     courts: dict[str, str] = {}
     types: list[tuple[str, str]] = []
     for case_type in reference().case_types:
-        courts.setdefault(case_type.court_code, _name(case_type.court_name_en, case_type.court_name_zh))
-        types.append((case_type.prefix, f"{case_type.prefix} — {_name(case_type.name_en, case_type.name_zh)}"))
+        courts.setdefault(case_type.court_code, in_language(case_type.court_name_en, case_type.court_name_zh))
+        types.append((case_type.prefix, f"{case_type.prefix} — {in_language(case_type.name_en, case_type.name_zh)}"))
     return list(courts.items()), types
 
 

@@ -21,6 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
 from filing.models import Case
+from icms.core.languages import in_language
 from icms.core.templatetags.icms_lang import CHINESE, page_language, text_language
 from icms.core.templatetags.icms_urls import url_with_pk
 
@@ -50,6 +51,10 @@ def case_summaries_html(cases: Sequence[CaseSummary], *, token: str = "") -> Saf
     page = page_language()
     language = get_language()
     chinese = page == CHINESE
+
+    def shown(english: str, chinese_text: str) -> str:
+        return in_language(english, chinese_text, chinese_page=chinese)
+
     court, case_type, parties, issued, nature, status = (
         escape(gettext("Court")),
         escape(gettext("Case type")),
@@ -68,19 +73,19 @@ def case_summaries_html(cases: Sequence[CaseSummary], *, token: str = "") -> Saf
             f"<li>{_in_language(party.name_en, page)}"
             + (f" {_in_language(party.name_zh, page)}" if party.name_zh else "")
             # PartySummary.role, without asking for the language per party.
-            + f' <span class="muted">({escape((chinese and party.role_zh) or party.role_en)})</span></li>'
+            + f' <span class="muted">({escape(shown(party.role_en, party.role_zh))})</span></li>'
             for party in case.parties
         )
         when = _issued(timezone.localtime(case.issued_at).date(), language) if case.issued_at else "—"
-        shown_nature = _in_language((chinese and case.nature_zh) or case.nature_en, page) or "—"
+        shown_nature = _in_language(shown(case.nature_en, case.nature_zh), page) or "—"
         items.append(
             '<li class="result">\n'
             f'  <h3 class="result__number"><a href="{escape(url_with_pk("causebook:case", case.pk))}{query}">'
             f"{escape(case.case_number)}</a></h3>\n"
             '  <dl class="summary-list">\n'
-            f"    <dt>{court}</dt><dd>{escape((chinese and case.court_name_zh) or case.court_name_en)}</dd>\n"
+            f"    <dt>{court}</dt><dd>{escape(shown(case.court_name_en, case.court_name_zh))}</dd>\n"
             f"    <dt>{case_type}</dt>"
-            f"<dd>{escape((chinese and case.case_type_name_zh) or case.case_type_name_en)}</dd>\n"
+            f"<dd>{escape(shown(case.case_type_name_en, case.case_type_name_zh))}</dd>\n"
             f"    <dt>{parties}</dt>\n"
             f'    <dd><ul class="plain-list">{names}</ul></dd>\n'
             f"    <dt>{issued}</dt><dd>{when}</dd>\n"

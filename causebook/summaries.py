@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connections, router
-from django.utils.translation import get_language
 
 from filing.case_numbers import format_case_number
 from filing.models import Case
+from icms.core.languages import in_language
 
 from .reference import case_types_by_pk
 
@@ -35,10 +35,6 @@ SELECT c.id, c.case_type_id, c.number, c.year, c.status, c.issued_at, c.nature_e
 FROM filing_case c
 WHERE c.id = ANY(%s)
 """
-
-
-def _chinese() -> bool:
-    return (get_language() or "").startswith("zh")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +49,7 @@ class PartySummary:
     @property
     def role(self) -> str:
         """The role's name on this case type in the active language, such as "Plaintiff" or "被告人"."""
-        return self.role_zh if _chinese() and self.role_zh else self.role_en
+        return in_language(self.role_en, self.role_zh)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,15 +70,15 @@ class CaseSummary:
 
     @property
     def court_name(self) -> str:
-        return self.court_name_zh if _chinese() and self.court_name_zh else self.court_name_en
+        return in_language(self.court_name_en, self.court_name_zh)
 
     @property
     def case_type_name(self) -> str:
-        return self.case_type_name_zh if _chinese() and self.case_type_name_zh else self.case_type_name_en
+        return in_language(self.case_type_name_en, self.case_type_name_zh)
 
     @property
     def nature(self) -> str:
-        return self.nature_zh if _chinese() and self.nature_zh else self.nature_en
+        return in_language(self.nature_en, self.nature_zh)
 
     @property
     def status_display(self) -> str:

@@ -8,19 +8,15 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from icms.core.fields import EncryptedTextField
+from icms.core.languages import in_language, is_chinese
 from icms.core.models import TimeStampedModel
 
 from ..case_numbers import format_case_number
 from ..party_ids import party_id_mask
-
-
-def _in_active_language(english: str, chinese: str) -> str:
-    """``chinese`` when the active language is Chinese and it is set; ``english`` otherwise."""
-    return chinese if (get_language() or "").startswith("zh") and chinese else english
 
 
 class BilingualNameMixin:
@@ -30,9 +26,7 @@ class BilingualNameMixin:
     @property
     def name(self) -> str:
         """The name in the active language, falling back to English."""
-        if (get_language() or "").startswith("zh") and self.name_zh:
-            return self.name_zh
-        return self.name_en
+        return in_language(self.name_en, self.name_zh)
 
 
 class Court(BilingualNameMixin, TimeStampedModel):
@@ -85,12 +79,12 @@ class CaseType(BilingualNameMixin, TimeStampedModel):
     @property
     def applicant_role(self) -> str:
         """The applicant's role in the active language, such as "Plaintiff" or "原告人"."""
-        return _in_active_language(*self.role_names(Party.Side.APPLICANT))
+        return in_language(*self.role_names(Party.Side.APPLICANT))
 
     @property
     def respondent_role(self) -> str:
         """The respondent's role in the active language, such as "Defendant" or "被告人"."""
-        return _in_active_language(*self.role_names(Party.Side.RESPONDENT))
+        return in_language(*self.role_names(Party.Side.RESPONDENT))
 
 
 class Case(TimeStampedModel):
@@ -241,14 +235,14 @@ class Party(TimeStampedModel):
     @property
     def name(self) -> str:
         """The name in the active language, falling back to the other one."""
-        if (get_language() or "").startswith("zh"):
+        if is_chinese():
             return self.name_zh or self.name_en
         return self.name_en or self.name_zh
 
     @property
     def role(self) -> str:
         """The role's name on this case type, such as "Plaintiff" or "被告人"."""
-        return _in_active_language(*self.case.case_type.role_names(self.side))
+        return in_language(*self.case.case_type.role_names(self.side))
 
     @property
     def id_number_masked(self) -> str:

@@ -21,7 +21,8 @@ import re
 from django import template
 from django.utils.html import conditional_escape, format_html, strip_tags
 from django.utils.safestring import SafeData, SafeString
-from django.utils.translation import get_language
+
+from icms.core.languages import is_chinese
 
 register = template.Library()
 
@@ -58,7 +59,7 @@ def text_language(text: str) -> str | None:
 
 def page_language() -> str:
     """The active language as a ``lang`` value: ``"zh-Hant-HK"`` or ``"en-HK"``."""
-    return CHINESE if (get_language() or "").lower().startswith("zh") else ENGLISH
+    return CHINESE if is_chinese() else ENGLISH
 
 
 @register.filter(needs_autoescape=True)
