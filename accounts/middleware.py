@@ -24,6 +24,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from icms.core.session_timeout import session_idle_restart
+from icms.core.templatetags.icms_urls import fixed_url
 
 from . import login_throttle
 from .selectors import is_staff_user, request_facts_start
@@ -43,11 +44,12 @@ class AccountSecurityMiddleware:
             staff = is_staff_user(user)
             setup_required = not request.path.startswith(EXEMPT_PREFIXES) and mfa_setup_required(request.session, user)
             # The session is written only when the idle clock moves by more than a minute or
-            # something else changed it (then the clock restarts exactly, for nothing).
+            # something else changed it (then the clock restarts exactly, for nothing). "Stay
+            # signed in" (session_extend) restarts it exactly: the reader is told a full period.
             session_idle_restart(
                 request.session,
                 settings.STAFF_SESSION_IDLE_SECONDS if staff else settings.FILER_SESSION_IDLE_SECONDS,
-                exact=request.session.modified,
+                exact=request.session.modified or request.path == fixed_url("session_extend"),
             )
             if setup_required:
                 messages.warning(
