@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from icms.core.fields import EncryptedTextField
+from icms.core.languages import in_language, is_chinese
 from icms.core.models import TimeStampedModel
 
 from .hkid import hkid_mask, validate_hkid
@@ -87,7 +88,7 @@ class User(AbstractUser, TimeStampedModel):
         Falls back to the other name, then to the email address.
         """
         english = self.get_full_name()
-        if (language or "").lower().startswith("zh") and self.name_zh:
+        if is_chinese(language or "") and self.name_zh:
             return self.name_zh
         return english or self.name_zh or self.email
 
@@ -151,9 +152,7 @@ class Organisation(TimeStampedModel):
     @property
     def name(self) -> str:
         """The name in the active language, falling back to English."""
-        if (get_language() or "").startswith("zh") and self.name_zh:
-            return self.name_zh
-        return self.name_en
+        return in_language(self.name_en, self.name_zh)
 
     @property
     def is_approved(self) -> bool:

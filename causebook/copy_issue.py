@@ -48,6 +48,7 @@ from filing.services.review import require_registry_staff
 from filing.services.sealing import sealed_copy_for_public
 from icms.core.audit import AuditEventType, audit_record
 from icms.core.email import absolute_url, email_enqueue_in_languages
+from icms.core.languages import is_chinese
 from icms.core.messages import render_bilingual, render_text
 from icms.core.rendering import BASE_STYLESHEET, format_date_en, format_date_zh, render_pdf
 from icms.core.storage import read_document
@@ -254,7 +255,7 @@ def _kind_lower(application: CopyApplication) -> object:
 
 
 def _render_email(template: str, context: dict[str, object], language: str) -> tuple[str, str]:
-    context = {**context, "chinese": language.startswith("zh")}
+    context = {**context, "chinese": is_chinese(language)}
     return (
         render_text(f"causebook/email/{template}_subject.txt", context, language=language),
         render_text(f"causebook/email/{template}.txt", context, language=language),

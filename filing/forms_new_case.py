@@ -19,10 +19,10 @@ from django.core.exceptions import ValidationError
 from django.forms import BaseFormSet, formset_factory
 from django.forms.renderers import BaseRenderer
 from django.utils.datastructures import MultiValueDict
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from icms.core.languages import in_language
 
 from .claim_limits import claim_amount_asked, claim_amount_check, claim_limits
 from .forms_summons import SUMMONS_FIELD_NAMES, nature_of, summons_clean, summons_fields, summons_input
@@ -51,7 +51,7 @@ def role_name(case_type: CaseType | None, side: str) -> str:
             return str(_("Applicant"))
         return str(_("Respondent") if side == Party.Side.RESPONDENT else _("Third party"))
     role_en, role_zh = case_type.role_names(side)
-    return role_zh if (get_language() or "").startswith("zh") and role_zh else role_en
+    return in_language(role_en, role_zh)
 
 
 def party_label(case_type: CaseType | None, side: str, number: int) -> str:

@@ -14,12 +14,13 @@ from django.urls import reverse
 
 from accounts.models import User
 from icms.core.email import absolute_url, email_enqueue_in_languages
+from icms.core.languages import is_chinese
 from icms.core.messages import render_text
 
 
 def _render(template: str, context: dict[str, object], language: str) -> tuple[str, str]:
     """The notice's subject and text in ``language``, plain (never HTML-escaped)."""
-    context = {**context, "chinese": language.startswith("zh")}
+    context = {**context, "chinese": is_chinese(language)}
     return (
         render_text(f"filing/email/{template}_subject.txt", context, language=language),
         render_text(f"filing/email/{template}.txt", context, language=language),

@@ -14,10 +14,11 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from icms.calendar.models import DeemedReceiptFields
+from icms.core.languages import in_language
 from icms.core.models import TimeStampedModel
 
 ZERO = Decimal("0.00")
@@ -99,7 +100,7 @@ class FeeItem(TimeStampedModel):
 
     @property
     def description(self) -> str:
-        return self.description_zh if (get_language() or "").startswith("zh") else self.description_en
+        return in_language(self.description_en, self.description_zh)
 
 
 class ConcessionPeriod(TimeStampedModel):

@@ -19,12 +19,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from icms.core.court_dates import appearance_en, appearance_zh
 from icms.core.http import client_ip
+from icms.core.languages import is_chinese
 
 from ..models import Submission
 from ..services.summons_allotment import (
@@ -155,7 +156,7 @@ def _report(model_admin: SubmissionAdmin, request: HttpRequest, outcome: Allotme
 
 def _when(moment: datetime) -> str:
     """The session in the clerk's language, in the Judiciary's words."""
-    return appearance_zh(moment) if get_language().startswith("zh") else appearance_en(moment)
+    return appearance_zh(moment) if is_chinese() else appearance_en(moment)
 
 
 def _clerk(request: HttpRequest) -> User:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from icms.core.languages import in_language
 from icms.core.models import TimeStampedModel
 
 from .submissions import CourtDocument, Submission
@@ -69,8 +69,8 @@ class MessageItem(TimeStampedModel):
 
     @property
     def subject(self) -> str:
-        return self.subject_zh if (get_language() or "").startswith("zh") and self.subject_zh else self.subject_en
+        return in_language(self.subject_en, self.subject_zh)
 
     @property
     def body(self) -> str:
-        return self.body_zh if (get_language() or "").startswith("zh") and self.body_zh else self.body_en
+        return in_language(self.body_en, self.body_zh)

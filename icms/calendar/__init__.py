@@ -11,6 +11,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from icms.core.languages import in_language
+
 from .core import DeemedReceipt, NaiveDatetimeError, Rule
 
 if TYPE_CHECKING:
@@ -63,8 +65,6 @@ def rule_explanation(
     only the registry hours: a list passes ``hours`` once for all its rows (else one query each).
     An empty or unknown code gives an empty string.
     """
-    from django.utils.translation import get_language
-
     from . import core
     from .data import registry_hours  # the app registry must be ready before models load
 
@@ -73,4 +73,4 @@ def rule_explanation(
     except ValueError:
         return ""
     english, chinese = core._explain(code, received_at, deemed_at, hours or registry_hours())
-    return chinese if (get_language() or "").startswith("zh") else english
+    return in_language(english, chinese)

@@ -2,7 +2,8 @@ from datetime import timedelta
 
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.translation import get_language
+
+from icms.core.languages import in_language, is_chinese
 
 from .models import Closure
 from .selectors import calendar_notices_for_request
@@ -14,10 +15,10 @@ def maintenance(request: HttpRequest) -> dict[str, object]:
     """Maintenance windows starting within a week, and closures of the registry in force,
     for the banner slot in base.html."""
     now = timezone.now()
-    zh = (get_language() or "").startswith("zh")
+    zh = is_chinese()
     notices = calendar_notices_for_request(request)  # read once, with the maintenance check
     upcoming = [
-        {"starts_at": s, "ends_at": e, "notice": (zh and nz) or ne}
+        {"starts_at": s, "ends_at": e, "notice": in_language(ne, nz, chinese_page=zh)}
         for s, e, ne, nz in notices.maintenance_windows
         if s - NOTICE_AHEAD <= now < e
     ]
@@ -25,7 +26,7 @@ def maintenance(request: HttpRequest) -> dict[str, object]:
         {
             "reason": Closure.Reason(notice.reason).label,
             "reopens_at": notice.reopens_at,
-            "notice": (zh and notice.notice_zh) or notice.notice_en,
+            "notice": in_language(notice.notice_en, notice.notice_zh, chinese_page=zh),
         }
         for notice in notices.closures
         if notice.starts_at <= now and (notice.reopens_at is None or now < notice.reopens_at)

@@ -7,10 +7,11 @@ from datetime import time
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from icms.core.dates import format_named
+from icms.core.languages import in_language
 from icms.core.models import TimeStampedModel
 
 from .core import ClosureReason
@@ -55,9 +56,7 @@ class BilingualNotice(models.Model):
 
     @property
     def notice(self) -> str:
-        if (get_language() or "").startswith("zh") and self.notice_zh:
-            return self.notice_zh
-        return self.notice_en
+        return in_language(self.notice_en, self.notice_zh)
 
 
 class ExtraHoliday(TimeStampedModel):
@@ -73,7 +72,7 @@ class ExtraHoliday(TimeStampedModel):
         ordering = ["day"]
 
     def __str__(self) -> str:
-        name = self.name_zh if (get_language() or "").startswith("zh") and self.name_zh else self.name_en
+        name = in_language(self.name_en, self.name_zh)
         return f"{format_named(self.day, 'DATE_FORMAT')} {name}"
 
 

@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.http import HttpRequest
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from icms.core.languages import in_language
 
 from .session_timeout import session_timing
 
@@ -17,9 +18,8 @@ ENVIRONMENT_LABELS = {
 
 def site(request: HttpRequest) -> dict[str, object]:
     """Values every page needs: the site notice and the environment name."""
-    notice = settings.SITE_NOTICE_ZH if (get_language() or "").startswith("zh") else settings.SITE_NOTICE_EN
     return {
-        "site_notice": notice or settings.SITE_NOTICE_EN,
+        "site_notice": in_language(settings.SITE_NOTICE_EN, settings.SITE_NOTICE_ZH),
         "icms_environment": settings.ICMS_ENVIRONMENT,
         "icms_environment_label": ENVIRONMENT_LABELS.get(settings.ICMS_ENVIRONMENT, settings.ICMS_ENVIRONMENT),
         "dev_outbox_enabled": settings.DEV_OUTBOX_ENABLED,

@@ -27,6 +27,8 @@ from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from icms.core.languages import is_chinese
+
 from .models import OutboxItem
 
 EMAIL_KIND = "core.email"
@@ -58,7 +60,7 @@ def absolute_url(path: str) -> str:
 
 def email_language(language: str | None) -> str:
     """``"zh-hant"`` for any Chinese, else ``"en"``."""
-    return CHINESE if (language or "").lower().startswith("zh") else ENGLISH
+    return CHINESE if is_chinese(language or "") else ENGLISH
 
 
 def other_language(language: str) -> str:

@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from django.template import Context, Engine
 from django.utils import translation
 
+from icms.core.languages import is_chinese
+
 ENGLISH = "en"
 CHINESE = "zh-hant"
 
@@ -40,7 +42,7 @@ class Bilingual:
 
     def in_language(self, language: str) -> str:
         """The text in ``language`` (any ``zh`` code gives the Chinese)."""
-        return self.zh if language.startswith("zh") else self.en
+        return self.zh if is_chinese(language) else self.en
 
 
 @dataclass(frozen=True)
