@@ -39,9 +39,10 @@ class FilingDetailsForm(forms.Form):
             del self.fields["for_party"]
             return
         field.queryset = parties
-        # Required when the filer acts for more than one party; optional when for only one.
-        field.required = parties.count() > 1
-        field.empty_label = _("Choose the party") if field.required else _("Not said")
+        # A filer acting for several parties may file for all of them at once (a joint defence),
+        # so the choice is never required; a notice that changes who acts must name its party
+        # (filing.services.joining.filing_for_party_check).
+        field.empty_label = _("All the parties you act for") if parties.count() > 1 else _("Not said")
 
 
 class BaseDraftDocumentFormSet(BaseDocumentFormSet):

@@ -117,7 +117,9 @@ def _create_case(*, user: User, new_case: NewCase, membership: Membership | None
     )
     for side, parties in sides:
         for ordinal, details in enumerate(parties, start=1):
-            filer_party = ordinal == 1 and side != Party.Side.THIRD_PARTY
+            # A firm acts for every party on its side that the originating document names (it issues
+            # the writ for all of them); a party in person only for themself, the first named.
+            filer_party = side != Party.Side.THIRD_PARTY and (ordinal == 1 or organisation is not None)
             filer_party = filer_party and (side == Party.Side.APPLICANT) == new_case.filer_is_applicant
             _party_create(
                 case=case,

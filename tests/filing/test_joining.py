@@ -5,12 +5,14 @@ filing's rules, and its acceptance putting the filer on record."""
 from __future__ import annotations
 
 import io
+import re
 from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
+from django.utils.html import escape
 from pypdf import PdfReader
 
 from accounts.models import Membership
@@ -385,6 +387,33 @@ def test_a_wrong_pair_on_the_page_says_only_that_they_do_not_match(client, writ,
         assert str(MISMATCH) in response.content.decode()
         answers.add(response.status_code)
     assert answers == {400}
+
+
+def _page_without_what_varies(response, case_number: str, code: str) -> str:
+    """The page as every wrong pair would see it: what was typed, the CSRF token and nonces blanked."""
+    page = response.content.decode()
+    for typed in (case_number, code):
+        page = page.replace(f'value="{escape(typed)}"', 'value="…"')
+    page = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', 'name="csrfmiddlewaretoken" value=""', page)
+    page = re.sub(r'"X-CSRFToken": "[^"]*"', '"X-CSRFToken": ""', page)
+    return re.sub(r'nonce="[^"]*"', 'nonce=""', page)
+
+
+def test_every_wrong_pair_gets_the_same_page_byte_for_byte(client, writ, joiner, clerk):
+    """Nothing but what was typed differs: not the status, not the page, not the headers that matter."""
+    client.force_login(joiner)
+    answers = set()
+    for case_number, code in wrong_pairs(writ, clerk):
+        response = client.post(reverse("filing:join"), {"case_number": case_number, "code": code})
+        answers.add(
+            (
+                response.status_code,
+                response["Content-Type"],
+                response.get("Cache-Control"),
+                _page_without_what_varies(response, case_number, code),
+            )
+        )
+    assert len(answers) == 1
 
 
 def test_the_twenty_first_attempt_is_refused_on_the_page_even_with_the_right_code(client, writ, joiner):
