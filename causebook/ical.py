@@ -9,7 +9,9 @@ signed key. There are three feeds, each with its own salt so that no key opens a
   administrator and the organisation.
 
 The key never outlives the access it stands for: every fetch checks again that the user
-may act for the case, or still administers the organisation (the selectors).
+may act for the case, or still administers the organisation (the selectors). A key also
+names the generation of the user's addresses (:class:`~causebook.models.CalendarKeys`):
+a user who shared an address by mistake gets new ones, and every older key stops.
 
 An adjourned or vacated listing stays in the feed as a cancelled event with the same UID
 and a higher SEQUENCE, so calendar apps take it out; an adjournment's new date is a new
@@ -41,39 +43,55 @@ _SEQUENCE_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
 _CANCELLED = {Hearing.Status.VACATED, Hearing.Status.ADJOURNED}
 
 
-def feed_key(*, user_id: int, case_id: int) -> str:
-    return signing.dumps({"u": user_id, "c": case_id}, salt=SALT, compress=True)
+def _payload(generation: int, **ids: int) -> dict[str, int]:
+    # Generation 0 is left out, so keys made before addresses could be renewed still open.
+    return {**ids, "g": generation} if generation else ids
 
 
-def user_id_from_key(key: str, *, case_id: int) -> int | None:
-    """The user a feed key was made for, if it is genuine and for this case."""
+def _generation(data: dict[str, Any]) -> int | None:
+    generation = data.get("g", 0)
+    return generation if isinstance(generation, int) and generation >= 0 else None
+
+
+def feed_key(*, user_id: int, case_id: int, generation: int = 0) -> str:
+    return signing.dumps(_payload(generation, u=user_id, c=case_id), salt=SALT, compress=True)
+
+
+def user_id_from_key(key: str, *, case_id: int) -> tuple[int, int] | None:
+    """(user id, generation) of a genuine key of this case's feed."""
     data = _loads(key, SALT)
     if data is None or data.get("c") != case_id or not isinstance(data.get("u"), int):
         return None
-    return int(data["u"])
+    generation = _generation(data)
+    return None if generation is None else (int(data["u"]), generation)
 
 
-def user_feed_key(*, user_id: int) -> str:
+def user_feed_key(*, user_id: int, generation: int = 0) -> str:
     """The key of a user's own feed (every case they may act for)."""
-    return signing.dumps({"u": user_id}, salt=USER_SALT, compress=True)
+    return signing.dumps(_payload(generation, u=user_id), salt=USER_SALT, compress=True)
 
 
-def user_id_from_user_key(key: str) -> int | None:
+def user_id_from_user_key(key: str) -> tuple[int, int] | None:
+    """(user id, generation) of a genuine key of a user's own feed."""
     data = _loads(key, USER_SALT)
-    return int(data["u"]) if data is not None and isinstance(data.get("u"), int) else None
+    if data is None or not isinstance(data.get("u"), int):
+        return None
+    generation = _generation(data)
+    return None if generation is None else (int(data["u"]), generation)
 
 
-def organisation_feed_key(*, user_id: int, organisation_id: int) -> str:
+def organisation_feed_key(*, user_id: int, organisation_id: int, generation: int = 0) -> str:
     """The key of an organisation's feed, made for one of its administrators."""
-    return signing.dumps({"u": user_id, "o": organisation_id}, salt=ORGANISATION_SALT, compress=True)
+    return signing.dumps(_payload(generation, u=user_id, o=organisation_id), salt=ORGANISATION_SALT, compress=True)
 
 
-def ids_from_organisation_key(key: str) -> tuple[int, int] | None:
-    """(user id, organisation id) of a genuine organisation feed key."""
+def ids_from_organisation_key(key: str) -> tuple[int, int, int] | None:
+    """(user id, organisation id, generation) of a genuine organisation feed key."""
     data = _loads(key, ORGANISATION_SALT)
     if data is None or not isinstance(data.get("u"), int) or not isinstance(data.get("o"), int):
         return None
-    return int(data["u"]), int(data["o"])
+    generation = _generation(data)
+    return None if generation is None else (int(data["u"]), int(data["o"]), generation)
 
 
 def _loads(key: str, salt: str) -> dict[str, Any] | None:

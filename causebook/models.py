@@ -159,6 +159,27 @@ class HearingReminder(models.Model):
         return f"{self.hearing} → {self.user_id}"
 
 
+class CalendarKeys(models.Model):
+    """Which generation of calendar addresses a user's are: raising it stops every address given before.
+
+    A calendar address carries a signed key (:mod:`causebook.ical`) that names the user and
+    this generation; a user who shared an address by mistake asks for new ones
+    (:func:`causebook.services.calendar_addresses_renew`), and the old ones answer 404.
+    No row is generation 0, the generation of keys made before addresses could be renewed.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    generation = models.PositiveIntegerField(default=0)
+    renewed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("calendar addresses")
+        verbose_name_plural = _("calendar addresses")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.generation}"
+
+
 class NameToken(models.Model):
     """The vocabulary of words in parties' English names: what misspelt words are corrected to.
 

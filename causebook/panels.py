@@ -6,7 +6,8 @@
   and, for an organisation's administrators, the organisation's.
 
 The addresses carry signed keys (:mod:`causebook.ical`) so that a calendar program can
-fetch them without signing in; they are absolute, on the portal's public address.
+fetch them without signing in; they are absolute, on the portal's public address. The
+dashboard's panel also offers new addresses, which stop the old ones.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ def case_hearings_panel(*, case: Case, user: object, **_context: object) -> Pane
     if case.number is None or not isinstance(user, User):
         return None
     feed = reverse("causebook:case_hearings_feed", args=[case.pk])
-    key = ical.feed_key(user_id=user.pk, case_id=case.pk)
+    key = ical.feed_key(user_id=user.pk, case_id=case.pk, generation=selectors.calendar_generation(user_id=user.pk))
     return "causebook/panels/case_hearings.html", {
         "hearings": selectors.case_hearings_for_party(case=case),
         "feed_url": absolute_url(f"{feed}?{urlencode({'key': key})}"),
@@ -41,8 +42,11 @@ def dashboard_calendars_panel(*, user: object, **_context: object) -> Panel | No
     """The user's hearings calendar, and their organisation's if they administer one. Nothing for staff."""
     if not isinstance(user, User) or not user.is_authenticated or is_staff_user(user):
         return None
+    generation = selectors.calendar_generation(user_id=user.pk)
     mine = absolute_url(
-        reverse("causebook:my_hearings_feed") + "?" + urlencode({"key": ical.user_feed_key(user_id=user.pk)})
+        reverse("causebook:my_hearings_feed")
+        + "?"
+        + urlencode({"key": ical.user_feed_key(user_id=user.pk, generation=generation)})
     )
     organisation: Organisation | None = None
     organisation_url = ""
@@ -51,10 +55,11 @@ def dashboard_calendars_panel(*, user: object, **_context: object) -> Panel | No
     except NotFound:
         pass
     else:
-        key = ical.organisation_feed_key(user_id=user.pk, organisation_id=organisation.pk)
+        key = ical.organisation_feed_key(user_id=user.pk, organisation_id=organisation.pk, generation=generation)
         path = reverse("causebook:organisation_hearings_feed", args=[organisation.pk])
         organisation_url = absolute_url(f"{path}?{urlencode({'key': key})}")
     return "causebook/panels/calendars.html", {
+        "renew_url": reverse("causebook:calendar_addresses_renew"),
         "my_url": mine,
         "organisation": organisation,
         "organisation_url": organisation_url,

@@ -26,7 +26,7 @@ from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from accounts.models import Membership, Organisation
+from accounts.models import Membership, Organisation, User
 from accounts.selectors import is_staff_user
 from filing.access import AnyUser, cases_visible_to, organisation_cases
 from filing.models import Case, Court, Party
@@ -34,7 +34,7 @@ from icms.core.lookups import NotFound, get_visible
 from icms.core.time import HONG_KONG
 
 from .cause_list import CauseListRow, cause_list_rows
-from .models import Hearing, SearchPurchase
+from .models import CalendarKeys, Hearing, SearchPurchase
 from .query import SearchQuery
 from .reference import reference
 from .search import Fragment, Hits, find_cases
@@ -294,6 +294,19 @@ def public_hearings_for_case(*, case: Case) -> list[Hearing]:
 
 
 # --- Hearing calendars of a user and of an organisation ----------------------------------
+
+
+def calendar_generation(*, user_id: int) -> int:
+    """The generation of the user's calendar addresses: only keys of this generation open a feed."""
+    return CalendarKeys.objects.filter(user_id=user_id).values_list("generation", flat=True).first() or 0
+
+
+def feed_key_user(*, user_id: int, generation: int) -> User | None:
+    """The active user a feed key names, if the key is of their addresses' current generation."""
+    if generation != calendar_generation(user_id=user_id):
+        return None
+    return User.objects.filter(pk=user_id, is_active=True).first()
+
 
 #: How far back a subscribed calendar reaches: past hearings stay a while, then drop off.
 FEED_HISTORY = timedelta(days=366)

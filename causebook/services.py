@@ -13,13 +13,15 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from filing.access import AnyUser
 from icms.core.audit import AuditEventType, audit_record
 
-from .models import Hearing, SearchPurchase
+from .models import CalendarKeys, Hearing, SearchPurchase
 from .query import SearchQuery
 from .search import find_cases, max_matches
 from .selectors import purchase_query
@@ -230,3 +232,17 @@ def hearing_delete(*, hearing: Hearing, actor: User, ip_address: str | None = No
 
     hearing_changed_event(hearing, change="removed")
     hearing.delete()
+
+
+@transaction.atomic
+def calendar_addresses_renew(*, user: User) -> int:
+    """Give ``user`` new calendar addresses: every address given before stops opening its feed at once.
+
+    For an address shared by mistake. It covers the user's own feed, each case's and, for
+    an administrator, the organisation's; nobody else's addresses change. Returns the new
+    generation.
+    """
+    now = timezone.now()
+    CalendarKeys.objects.get_or_create(user=user, defaults={"renewed_at": now})
+    CalendarKeys.objects.filter(user=user).update(generation=F("generation") + 1, renewed_at=now)
+    return CalendarKeys.objects.get(user=user).generation

@@ -11,6 +11,7 @@ urlpatterns = [
     path("cases/<int:case_id>/", views.case_detail, name="case"),
     path("cases/<int:case_id>/hearings.ics", views.case_hearings_feed, name="case_hearings_feed"),
     path("hearings.ics", views.my_hearings_feed, name="my_hearings_feed"),
+    path("calendar-addresses/renew/", views.calendar_addresses_renew, name="calendar_addresses_renew"),
     path(
         "organisations/<int:organisation_id>/hearings.ics",
         views.organisation_hearings_feed,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,7 +15,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
-from icms.core.http import found_or_404
+from icms.core.http import AuthenticatedHttpRequest, found_or_404
 from icms.core.storage import DOWNLOAD_HEADERS
 from payments.services import payment_order_create
 
@@ -97,7 +98,10 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     case = found_or_404(selectors.cause_book_case, user=request.user, case_id=case_id, token=token)
     user = request.user
     may_subscribe = isinstance(user, User) and selectors.user_may_see_hearings(user=user, case=case)
-    feed_key = ical.feed_key(user_id=user.pk, case_id=case.pk) if may_subscribe and user.pk else ""
+    feed_key = ""
+    if may_subscribe and user.pk:
+        generation = selectors.calendar_generation(user_id=user.pk)
+        feed_key = ical.feed_key(user_id=user.pk, case_id=case.pk, generation=generation)
     hearings = selectors.public_hearings_for_case(case=case)
     context = {
         "case": case,
@@ -182,8 +186,8 @@ def case_hearings_feed(request: HttpRequest, case_id: int) -> HttpResponse:
     user: User | None = request.user if isinstance(request.user, User) and request.user.is_authenticated else None
     key = request.GET.get("key", "")
     if key:
-        user_id = ical.user_id_from_key(key, case_id=case_id)
-        user = User.objects.filter(pk=user_id, is_active=True).first() if user_id else None
+        found = ical.user_id_from_key(key, case_id=case_id)
+        user = selectors.feed_key_user(user_id=found[0], generation=found[1]) if found else None
     if user is None:
         raise Http404
     case, hearings = found_or_404(selectors.hearings_for_case, user=user, case_id=case_id)
@@ -213,8 +217,8 @@ def my_hearings_feed(request: HttpRequest) -> HttpResponse:
     user = _session_user(request)
     key = request.GET.get("key", "")
     if key:
-        user_id = ical.user_id_from_user_key(key)
-        user = User.objects.filter(pk=user_id, is_active=True).first() if user_id else None
+        found = ical.user_id_from_user_key(key)
+        user = selectors.feed_key_user(user_id=found[0], generation=found[1]) if found else None
     if user is None:
         raise Http404
     hearings = found_or_404(selectors.hearings_for_user, user=user)
@@ -232,7 +236,7 @@ def organisation_hearings_feed(request: HttpRequest, organisation_id: int) -> Ht
     if key:
         ids = ical.ids_from_organisation_key(key)
         matches = ids is not None and ids[1] == organisation_id
-        user = User.objects.filter(pk=ids[0], is_active=True).first() if ids is not None and matches else None
+        user = selectors.feed_key_user(user_id=ids[0], generation=ids[2]) if ids is not None and matches else None
     if user is None:
         raise Http404
     organisation, hearings = found_or_404(
@@ -241,3 +245,15 @@ def organisation_hearings_feed(request: HttpRequest, organisation_id: int) -> Ht
     name = f"{organisation.name_en} {organisation.name_zh} · iCMS"
     body = ical.hearings_feed(name=name, hearings=hearings, site_host=request.get_host())
     return _calendar_response(body, "organisation-hearings.ics")
+
+
+@login_required
+@require_POST
+def calendar_addresses_renew(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """New calendar addresses for the user: the old ones stop working (one shared by mistake)."""
+    services.calendar_addresses_renew(user=request.user)
+    messages.success(
+        request,
+        gettext("You have new calendar addresses. The old ones no longer work: subscribe again with the new ones."),
+    )
+    return redirect("accounts:dashboard")

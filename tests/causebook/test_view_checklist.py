@@ -20,6 +20,7 @@ from causebook.copies import copy_application_create, public_copy_target
 from causebook.inspection import inspection_purchase_create, inspection_purchase_grant
 from causebook.models import CopyApplication, InspectionPurchase, SearchPurchase
 from causebook.query import SearchQuery
+from causebook.selectors import calendar_generation
 from causebook.services import search_purchase_create, search_purchase_grant
 from filing.models import Party
 from filing.services import (
@@ -169,6 +170,15 @@ VIEWS = [
         user="party",
         shows=lambda w: _listing(w, b"BEGIN:VEVENT"),
         anonymous=404,  # or the user's signed key for a calendar program (test_hearing_calendars.py)
+    ),
+    View(
+        "causebook:calendar_addresses_renew",
+        lambda w: reverse("causebook:calendar_addresses_renew"),
+        methods=("POST",),
+        user="party",
+        state=lambda w: calendar_generation(user_id=w.party.pk),
+        goes_to=lambda w: reverse("accounts:dashboard"),
+        changed_to=lambda w: 1,
     ),
     View(
         "causebook:cause_list",

@@ -33,6 +33,7 @@ EXEMPT: dict[str, str] = {
         "iCalendar feed (tests/causebook/test_hearing_calendars.py)"
     ),
     "cause-book/purchases/": "POST only: buys a search, then redirects to pay",
+    "cause-book/calendar-addresses/renew/": "POST only: new calendar addresses (the dashboard has the form)",
     "cause-book/inspect/<str:kind>/<int:document_id>/": "POST only: buys an inspection, then redirects to pay",
     "cause-book/inspections/<str:token>/copy.pdf": "PDF download",
     "cause-book/copies/<str:token>/copy.pdf": "PDF download (tests/causebook/test_copies.py)",
