@@ -72,6 +72,9 @@ _TYPE = pikepdf.Name("/Type")
 _SUBTYPE = pikepdf.Name("/Subtype")
 _URI = pikepdf.Name("/URI")
 _F = pikepdf.Name("/F")
+# Made once: pikepdf.Name.EmbeddedFile builds a new name on every use (structure.py).
+_EMBEDDED_FILE = pikepdf.Name("/EmbeddedFile")
+_FILE_ATTACHMENT = pikepdf.Name("/FileAttachment")
 
 
 def link_verdict(target: object) -> Rejection | None:
@@ -109,11 +112,11 @@ def classify(obj: pikepdf.Dictionary | pikepdf.Stream, keys: Iterable[str], foun
                 found.add(Rejection.LINK_TO_FILE)
     if "/EmbeddedFiles" in keys or "/EF" in keys:
         found.add(Rejection.EMBEDDED_FILE)
-    if "/Type" in keys and obj.get(_TYPE) == pikepdf.Name.EmbeddedFile:
+    if "/Type" in keys and obj.get(_TYPE) == _EMBEDDED_FILE:
         found.add(Rejection.EMBEDDED_FILE)
     if "/Subtype" in keys:
         subtype = obj.get(_SUBTYPE)
-        if subtype == pikepdf.Name.FileAttachment:
+        if subtype == _FILE_ATTACHMENT:
             found.add(Rejection.EMBEDDED_FILE)
         elif isinstance(subtype, pikepdf.Name) and str(subtype) in _MEDIA_ANNOTATIONS:
             found.add(Rejection.RICH_MEDIA)

@@ -70,10 +70,19 @@ def limit_qpdf(bounds: Bounds) -> None:
         set_qpdf_limits(**dict.fromkeys(_QPDF_LIMITS, wanted))  # type: ignore[arg-type]
 
 
+_FILTER = pikepdf.Name("/Filter")
+_DECODE_PARMS = pikepdf.Name("/DecodeParms")
+_LENGTH = pikepdf.Name("/Length")
+
+
 def _filters(stream_dict: pikepdf.Dictionary | pikepdf.Object) -> list[tuple[str, int]]:
     """The stream's filters, each with its /EarlyChange (for LZW; 1 by default)."""
-    names = stream_dict.get("/Filter")
-    parms = stream_dict.get("/DecodeParms")
+    # Asked with "in" first: pikepdf's get() of a missing key costs some 9 µs (an exception
+    # inside), and most streams have no /DecodeParms, a scan's images no /Filter either.
+    if _FILTER not in stream_dict:
+        return []
+    names = stream_dict.get(_FILTER)
+    parms = stream_dict.get(_DECODE_PARMS) if _DECODE_PARMS in stream_dict else None
     if names is None:
         return []
     name_list: list[object] = list(names) if isinstance(names, pikepdf.Array) else [names]
@@ -96,6 +105,9 @@ class Meter:
     with_inline_images: list[pikepdf.Stream] = field(default_factory=list)
     #: What each stream produced, by object number and generation.
     sizes: dict[tuple[int, int], int] = field(default_factory=dict)
+    #: True when qpdf found every stream's /Length right as it parsed the file (see
+    #: :meth:`measure_stream`): a stream with nothing to unpack is then measured by it.
+    lengths_checked: bool = False
 
     def measure(self, raw: bytes, filters: list[tuple[str, int]], *, watch_inline: bool = False) -> tuple[int, bool]:
         """Unpack and count: the bytes produced, and whether ``watch_inline`` saw a "BI" operator."""
@@ -119,9 +131,15 @@ class Meter:
         filters = _filters(stream.stream_dict)
         if not content and not (filters and filters[0][0] in DECODERS):
             # Nothing to unpack (no filter, or an image codec first) and no inline image to
-            # look for: what it produces is its raw length. qpdf's own buffer gives that
-            # without copying the data into Python (a scan's images are most of the file).
-            produced = self._count(len(memoryview(stream.get_raw_stream_buffer())))
+            # look for: what it produces is its raw length. qpdf checks a stream's /Length
+            # when it parses the stream ("endstream" must follow that many bytes) and warns
+            # when it has to find the end itself; with no warning the length is /Length, and
+            # the data (a scan's images are most of the file) need not be read at all.
+            # Otherwise qpdf's own buffer gives it without copying the data into Python.
+            length = _int(stream.stream_dict.get(_LENGTH)) if self.lengths_checked else None
+            if length is None or length < 0:
+                length = len(memoryview(stream.get_raw_stream_buffer()))
+            produced = self._count(length)
         else:
             produced, inline = self.measure(stream.read_raw_bytes(), filters, watch_inline=content)
             if inline:

@@ -63,8 +63,11 @@ def check_structure(parser_input: str | IO[bytes], *, page_limit: int, bounds: B
             found = most_serious(walk.found)
             if found is not None:
                 raise PdfRejected(found)
+            # Every object is parsed now, each stream's /Length checked on the way (bounds.py,
+            # Meter.measure_stream). get_warnings() empties qpdf's list: kept for ``repaired``.
+            warnings = pdf.get_warnings()
             # Then what the file unpacks to: image sizes first, as they cost least.
-            meter = Meter(bounds)
+            meter = Meter(bounds, lengths_checked=not warnings)
             for image in walk.images:
                 meter.check_image_stream(image)
             for stream in walk.streams:
@@ -77,7 +80,10 @@ def check_structure(parser_input: str | IO[bytes], *, page_limit: int, bounds: B
             logger.info("PDF refused: its objects could not be read", exc_info=True)
             raise PdfRejected(Rejection.DAMAGED) from None
         return Structure(
-            pages=pages, version=str(pdf.pdf_version), repaired=bool(pdf.get_warnings()), decoded_bytes=meter.used
+            pages=pages,
+            version=str(pdf.pdf_version),
+            repaired=bool(warnings or pdf.get_warnings()),
+            decoded_bytes=meter.used,
         )
 
 

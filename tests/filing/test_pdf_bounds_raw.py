@@ -2,6 +2,9 @@
 and not copied into Python (issue 16, item 6): a scan's images are most of its bytes.
 
 The bounds hold for them exactly as before: a stream's own bound first, then the file's.
+When qpdf found every stream's /Length right as it parsed the file (no warning), the
+length is taken from /Length and the data is not read at all; a /Length qpdf had to
+correct is never trusted.
 """
 
 from __future__ import annotations
@@ -98,3 +101,47 @@ def test_a_content_stream_is_still_read_for_inline_images():
     meter = Meter(BOUNDS)
     with pytest.raises(AssertionError, match="copied into Python"):
         meter.measure_stream(_Stream(b"BI /W 1 ID x EI", pikepdf.Dictionary()), content=True)  # type: ignore[arg-type]
+
+
+# --- The length qpdf checked as it parsed the file, taken without reading the data -------
+
+
+def _with_length(pdf: bytes, real: int, claimed: int) -> bytes:
+    """``pdf`` with the /Length of its stream of ``real`` bytes made to say ``claimed``,
+    written with as many digits (leading zeros), so no offset in the file moves."""
+    before = b"/Length %d" % real
+    after = b"/Length %0*d" % (len(str(real)), claimed)
+    assert pdf.count(before) == 1 and len(after) == len(before)
+    return pdf.replace(before, after)
+
+
+def test_a_stream_whose_length_is_wrong_is_measured_by_the_data_qpdf_finds():
+    # qpdf finds the real end of the stream (and warns): a short /Length hides nothing.
+    short = _with_length(_images_pdf(64 * KIB + 1), 64 * KIB + 1, 100)
+    with pytest.raises(PdfRejected) as caught:
+        validate_pdf(short, bounds=BOUNDS)
+    assert caught.value.rejection is Rejection.STREAM_TOO_LARGE
+
+
+def test_a_file_whose_stream_length_was_found_is_still_reported_repaired():
+    info = validate_pdf(_with_length(_images_pdf(5000), 5000, 4000), bounds=BOUNDS)
+    assert info.repaired is True
+    assert info.decoded_bytes >= 5000  # the data qpdf found, not the /Length
+    assert validate_pdf(_images_pdf(5000), bounds=BOUNDS).repaired is False
+
+
+def test_the_meter_takes_a_checked_length_and_does_not_read_the_data():
+    class _Unread(_Stream):
+        def get_raw_stream_buffer(self) -> bytes:
+            raise AssertionError("the data was read to be measured")
+
+    meter = Meter(BOUNDS, lengths_checked=True)
+    meter.measure_stream(_Unread(b"", pikepdf.Dictionary(Length=1000)), content=False)  # type: ignore[arg-type]
+    assert (meter.used, meter.sizes) == (1000, {(7, 0): 1000})
+    # Over the bound by its /Length alone, it is refused as before.
+    with pytest.raises(PdfRejected) as caught:
+        Meter(BOUNDS, lengths_checked=True).measure_stream(
+            _Unread(b"", pikepdf.Dictionary(Length=64 * KIB + 1)),  # type: ignore[arg-type]
+            content=False,
+        )
+    assert caught.value.rejection is Rejection.STREAM_TOO_LARGE
