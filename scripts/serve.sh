@@ -52,7 +52,7 @@ export ICMS_ENVIRONMENT=staging
 export PAYMENT_SANDBOX_ENABLED=true
 export DEMO_DATA_ALLOWED=true
 export CELERY_RENDERING_QUEUE=rendering
-export AWS_STORAGE_BUCKET_NAME=icms-documents
+export AWS_STORAGE_BUCKET_NAME=icms-documents AWS_DRAFTS_BUCKET_NAME=icms-drafts
 export AWS_S3_ENDPOINT_URL="http://127.0.0.1:$S3_PORT"
 export AWS_S3_REGION_NAME=us-east-1
 export AWS_ACCESS_KEY_ID=serve AWS_SECRET_ACCESS_KEY=serve

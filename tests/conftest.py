@@ -187,14 +187,22 @@ def _english_by_default():
 
 @pytest.fixture
 def document_storage(settings, tmp_path):
-    """STORAGES["default"] on the filesystem in a fresh directory; yields that directory."""
+    """STORAGES["default"] on the filesystem in a fresh directory; yields that directory.
+
+    STORAGES["drafts"] (drafts' uploads) is the directory ``drafts`` beside it, as in development.
+    """
     location = tmp_path / "media"
     location.mkdir()
+    (tmp_path / "drafts").mkdir()
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
             "BACKEND": "django.core.files.storage.FileSystemStorage",
             "OPTIONS": {"location": location, "base_url": "/private-media-not-served/"},
+        },
+        "drafts": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "drafts", "base_url": "/private-media-not-served/"},
         },
     }
     return location

@@ -6,13 +6,15 @@
 * :func:`draft_start` does both for a form posted without a draft yet, in one transaction.
 * :func:`draft_save` keeps the form's answers and any new files. Each file is checked
   (:func:`~filing.pdf_checks.validate_pdf`, by :func:`draft_uploads_check`) before anything is
-  stored, then stored under a server-made key (:class:`~icms.core.storage.StoredFiles`).
+  stored, then stored under a server-made key in the drafts' own store
+  (:func:`~icms.core.drafts_storage.draft_files`).
 * :func:`draft_submit` makes the submission from the review page, with the documents already
-  stored; :func:`~filing.services.submissions.submission_create` deletes the draft's rows in
-  its own transaction (the files are the documents' now). The draft's ``submission_key``
-  makes a second Submit find the first submission.
+  stored; :func:`~filing.services.submissions.submission_create` puts each file into the
+  documents' store and deletes the draft's rows in its own transaction, and its files after
+  commit. The draft's ``submission_key`` makes a second Submit find the first submission.
 * :func:`draft_document_remove`, :func:`draft_discard` and, from beat,
-  :func:`drafts_purge_expired` delete rows and then, after commit, their files.
+  :func:`drafts_purge_expired` delete rows and then, after commit, their files (outbox work,
+  ``filing.draft_files_delete``; docs/storage.md, "Drafts").
 
 Drafts are read, each for its owner, in :mod:`filing.services.draft_lookups`.
 
@@ -38,12 +40,14 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from icms.core.crypto import decrypt, encrypt
+from icms.core.drafts_storage import draft_files
 from icms.core.lookups import NotFound
-from icms.core.storage import StoredFiles, stored_identity_to_record, unfiled_files_delete
+from icms.core.storage import StoredFiles, stored_identity_to_record
 
 from ..models import Case, CaseAccessCode, CaseType, DraftDocument, Party, Submission, SubmissionDraft
 from ..pdf_checks import PdfInfo, PdfRejected, check_submission_size, validate_pdf
 from .draft_lookups import draft_documents
+from .follow_up import draft_files_delete_owe
 from .submissions import DocumentUpload, FilingDetails, NewCase, StoredPdf, SubmissionRefused, submission_create
 
 MAX_DRAFT_DOCUMENTS = 10
@@ -236,7 +240,7 @@ def _draft_create(
             )
     from .refiling import refile_prefill
 
-    with StoredFiles() as files:  # the copies go again if anything here fails
+    with draft_files() as files:  # the copies go again if anything here fails
         draft = _draft_insert(
             user=user,
             case_type=case_type,
@@ -273,7 +277,7 @@ def draft_start(
         raise ValueError("Check each upload (draft_uploads_check) before saving it.")
     for _attempt in range(2):
         try:
-            with StoredFiles() as files:
+            with draft_files() as files:
                 draft = _draft_insert(
                     user=user,
                     case_type=case_type,
@@ -350,7 +354,7 @@ def draft_save(
     """
     if len(uploads) != len(checked):
         raise ValueError("Check each upload (draft_uploads_check) before saving it.")
-    with StoredFiles() as files:
+    with draft_files() as files:
         locked = SubmissionDraft.objects.select_for_update().get(pk=draft.pk)
         changes: dict[str, Any] = {"expires_at": draft_expiry(), "updated_at": timezone.now()}
         if answers is not None:
@@ -419,11 +423,9 @@ def _documents_store(
     return added
 
 
-def _delete_files_on_commit(keys: list[str]) -> None:
-    """Delete stored files once the rows that named them are gone for good (missing files are fine)."""
-
-    if keys:
-        transaction.on_commit(lambda: unfiled_files_delete(keys))
+def _delete_files_on_commit(keys: list[str], *, label: str) -> None:
+    """Owe (outbox work, run after commit) the deletion of files whose rows this transaction deletes."""
+    draft_files_delete_owe(keys, label=label)
 
 
 @transaction.atomic
@@ -434,7 +436,7 @@ def draft_document_remove(*, draft: SubmissionDraft, document_id: int) -> DraftD
     if document is None:
         return None
     document.delete()
-    _delete_files_on_commit([document.storage_key])
+    _delete_files_on_commit([document.storage_key], label=f"A document removed from draft {draft.pk}")
     return document
 
 
@@ -446,14 +448,15 @@ def draft_discard(*, draft: SubmissionDraft) -> None:
         return
     keys = list(locked.documents.values_list("storage_key", flat=True))
     locked.delete()
-    _delete_files_on_commit(keys)
+    _delete_files_on_commit(keys, label=f"Files of discarded draft {draft.pk}")
 
 
 def drafts_purge_expired(*, now: datetime, batch: int = 200) -> int:
     """Delete the drafts that expired by ``now`` and, after each commit, their files. Returns how many.
 
     Idempotent, and safe beside a Submit: a draft being submitted is locked and skipped
-    (``skip_locked``); once submitted it is gone, and its files belong to the documents.
+    (``skip_locked``); once submitted it is gone. Submit put its files into the documents'
+    store under keys of their own, so deleting a draft's files never touches a document's.
     """
     purged = 0
     while True:
@@ -467,7 +470,7 @@ def drafts_purge_expired(*, now: datetime, batch: int = 200) -> int:
                 return purged
             keys = list(DraftDocument.objects.filter(draft__in=drafts).values_list("storage_key", flat=True))
             SubmissionDraft.objects.filter(pk__in=[draft.pk for draft in drafts]).delete()
-            _delete_files_on_commit(keys)
+            _delete_files_on_commit(keys, label=f"Files of {len(drafts)} expired drafts")
         purged += len(drafts)
 
 

@@ -6,11 +6,14 @@ Kinds (registered in ``FilingConfig.ready`` by :mod:`.outbox_work`):
   yet sent (the first, or a revision after a deemed-receipt change);
 * ``filing.seal``: the sealed copies of an accepted filing, then the decision message
   (or the re-issue notice);
-* ``filing.deliver_court_document``: an issued court document to every party's box.
+* ``filing.deliver_court_document``: an issued court document to every party's box;
+* ``filing.draft_files_delete``: a submitted, discarded or expired draft's files, removed
+  from the drafts' store (icms/core/drafts_storage.py).
 """
 
 from __future__ import annotations
 
+from icms.core.drafts_storage import draft_keys_to_delete
 from icms.core.outbox import enqueue
 
 from ..models import CourtDocument, Submission
@@ -18,6 +21,7 @@ from ..models import CourtDocument, Submission
 ACKNOWLEDGE = "filing.acknowledge"
 SEAL = "filing.seal"
 DELIVER_COURT_DOCUMENT = "filing.deliver_court_document"
+DRAFT_FILES_DELETE = "filing.draft_files_delete"
 
 
 def acknowledgement_owe(submission: Submission) -> None:
@@ -33,3 +37,14 @@ def sealing_owe(submission: Submission) -> None:
 def court_document_delivery_owe(court_document: CourtDocument) -> None:
     """Owe the court document's delivery to every party and representative on its case."""
     enqueue(DELIVER_COURT_DOCUMENT, target=court_document)
+
+
+def draft_files_delete_owe(keys: list[str], *, label: str) -> None:
+    """Owe the removal of draft files whose rows the caller's transaction deletes.
+
+    Only keys in the drafts' store; a draft's file from before the drafts had a store of
+    their own is in the documents' store, which keeps it (logged, not owed).
+    """
+    keys = draft_keys_to_delete(keys)
+    if keys:
+        enqueue(DRAFT_FILES_DELETE, payload={"keys": keys}, label=label)

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef
 
 from icms.core.audit_events import AuditEventType
+from icms.core.drafts_storage import draft_files_delete
 from icms.core.messages import render_message
 from icms.core.models import OutboxItem
 from icms.core.outbox import register_invariant, register_kind, report_missing
@@ -22,7 +23,7 @@ from icms.core.outbox import register_invariant, register_kind, report_missing
 from ..models import AcknowledgementVersion, Document, Submission
 from .acknowledgements import submission_acknowledge
 from .court_documents import court_document_deliver
-from .follow_up import ACKNOWLEDGE, DELIVER_COURT_DOCUMENT, SEAL
+from .follow_up import ACKNOWLEDGE, DELIVER_COURT_DOCUMENT, DRAFT_FILES_DELETE, SEAL
 from .messages import message_post
 from .sealing import submission_documents_seal
 
@@ -55,6 +56,11 @@ def sealing_failed(item: OutboxItem) -> None:
 
 def court_document_delivery_failed(item: OutboxItem) -> None:
     """Nobody outside the registry knows of the document yet; the alert to staff is the report."""
+
+
+def draft_files_delete_failed(item: OutboxItem) -> None:
+    """Nobody is waiting for it: the drafts are gone for the filer already. The audit record
+    and ``/healthz`` report it; on S3 the drafts bucket's lifecycle rule removes the files anyway."""
 
 
 def filing_follow_up_check(now: datetime) -> int:
@@ -111,5 +117,12 @@ def register_filing_follow_ups() -> None:
         failed_event=AuditEventType.FILING_COURT_DOCUMENT_DELIVERY_FAILED,
         alert_group=REGISTRY_ALERTS,
         rendering=True,
+    )
+    register_kind(
+        DRAFT_FILES_DELETE,
+        run=lambda item: draft_files_delete(item.payload.get("keys", [])),
+        failed=draft_files_delete_failed,
+        failed_event=AuditEventType.FILING_DRAFT_FILES_DELETE_FAILED,
+        time_limit=120,
     )
     register_invariant(filing_follow_up_check)

@@ -17,7 +17,15 @@ from accounts.selectors import filing_eligibility, membership_for_user
 from icms.calendar.data import current_calendar
 from icms.calendar.stamping import deemed_receipt_stamp
 from icms.core.audit import AuditEventType, audit_record
-from icms.core.storage import StorageUnavailable, StoredFiles, hash_stored_document, stored_identity
+from icms.core.drafts_storage import draft_file_to_documents, is_draft_key, storage_for_key
+from icms.core.storage import (
+    StorageIntegrityError,
+    StorageUnavailable,
+    StoredDocument,
+    StoredFiles,
+    hash_stored_document,
+    stored_identity,
+)
 
 from .. import access
 from ..claim_limits import claim_amount_check
@@ -26,6 +34,7 @@ from ..models import (
     CaseAssignment,
     CaseType,
     Document,
+    DraftDocument,
     Party,
     Representation,
     Submission,
@@ -36,6 +45,7 @@ from ..pdf_checks import PdfInfo, PdfRejected, check_submission_size, validate_p
 from ..selectors import submission_for_key
 from .acknowledgements import acknowledgement_version_create
 from .filing_input import DocumentUpload, FilingDetails, NewCase, NewParty, StoredPdf, SubmissionRefused
+from .follow_up import draft_files_delete_owe
 from .summonses import summons_details_create
 
 __all__ = [
@@ -309,7 +319,11 @@ def _submission_receive(
             payment_reference=details.payment_reference,
         )
         for ordinal, (upload, info) in enumerate(zip(uploads, checked, strict=True), start=1):
-            stored = upload.stored or files.save(upload.file, expected_sha256=info.sha256)
+            stored = (
+                _filed_copy(files, upload.stored)
+                if upload.stored
+                else files.save(upload.file, expected_sha256=info.sha256)
+            )
             Document.objects.create(
                 submission=submission,
                 document_type=upload.document_type,
@@ -322,8 +336,12 @@ def _submission_receive(
                 ordinal=ordinal,
             )
         if submission_key is not None:
-            # The draft this came from is done; its stored files now belong to the documents.
-            SubmissionDraft.objects.filter(owner=user, submission_key=submission_key).delete()
+            # The draft this came from is done: its files were put into the documents' store above,
+            # and its own go after commit (a draft from before keeps its files, the documents' now).
+            drafts = SubmissionDraft.objects.filter(owner=user, submission_key=submission_key)
+            draft_keys = list(DraftDocument.objects.filter(draft__in=drafts).values_list("storage_key", flat=True))
+            drafts.delete()
+            draft_files_delete_owe(draft_keys, label=f"Files of the draft of {submission.reference}")
         calendar = current_calendar()  # one read of the calendar for the stamp and the acknowledgement
         deemed_receipt_stamp(model=Submission, pk=submission.pk, calendar=calendar)
         # The version reads the stamped row under a lock: the submission as received and stamped.
@@ -386,8 +404,9 @@ def _stored_check(stored: StoredPdf) -> PdfInfo:
     stored document (docs/operations.md, "Fixity").
     """
     try:
-        unchanged = bool(stored.identity) and stored_identity(stored.key) == stored.identity
-        digest = stored.sha256 if unchanged else hash_stored_document(stored.key)
+        storage = storage_for_key(stored.key)  # the drafts' store, or the documents' (bulk, older drafts)
+        unchanged = bool(stored.identity) and stored_identity(stored.key, storage=storage) == stored.identity
+        digest = stored.sha256 if unchanged else hash_stored_document(stored.key, storage=storage)
     except FileNotFoundError:
         digest = ""
     except OSError as error:
@@ -395,6 +414,25 @@ def _stored_check(stored: StoredPdf) -> PdfInfo:
     if digest != stored.sha256:
         raise _refuse(_("A document of this draft is no longer as it was uploaded. Remove it and upload it again."))
     return PdfInfo(size=stored.size, sha256=stored.sha256, pages=stored.pages, version="", repaired=False)
+
+
+def _filed_copy(files: StoredFiles, stored: StoredPdf) -> StoredPdf | StoredDocument:
+    """A checked draft file as a document: put into the documents' store, which keeps it.
+
+    In place when it is there already (a bulk batch's PDF, a draft saved before drafts had a
+    store of their own). The copy is proven to be the checked bytes
+    (:func:`~icms.core.drafts_storage.draft_file_to_documents`) and goes again on a rollback.
+    """
+    if not is_draft_key(stored.key):
+        return stored
+    try:
+        return draft_file_to_documents(
+            files=files, key=stored.key, sha256=stored.sha256, size=stored.size, identity=stored.identity
+        )
+    except StorageIntegrityError:
+        raise _refuse(
+            _("A document of this draft is no longer as it was uploaded. Remove it and upload it again.")
+        ) from None
 
 
 def _size(file: Any) -> int:

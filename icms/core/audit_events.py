@@ -121,6 +121,7 @@ class AuditEventType(models.TextChoices):
         "filing.court_document_delivery_failed",
         _("Court document could not be delivered"),
     )
+    FILING_DRAFT_FILES_DELETE_FAILED = "filing.draft_files_delete_failed", _("Draft files could not be removed")
     # filing: bulk filing of summonses (filing/bulk/)
     FILING_BULK_BATCH_CHECKED = "filing.bulk_batch_checked", _("Bulk filing manifest checked")
     FILING_BULK_BATCH_STARTED = "filing.bulk_batch_started", _("Bulk filing paid and started")

@@ -304,9 +304,11 @@ class StoredFiles:
     that is for a periodic sweep of keys with no document row, once the models exist.
     """
 
-    def __init__(self, *, using: str | None = None, storage: Storage | None = None) -> None:
+    def __init__(self, *, using: str | None = None, storage: Storage | None = None, prefix: str = "documents") -> None:
         self.using = using
         self.storage = storage or default_storage()
+        #: The key prefix of what :meth:`save` stores unless told otherwise ("drafts" in the drafts' store).
+        self.prefix = prefix
         self.keys: list[str] = []
         self._atomic: transaction.Atomic | None = None
 
@@ -339,7 +341,7 @@ class StoredFiles:
         self,
         content: Content,
         *,
-        prefix: str = "documents",
+        prefix: str | None = None,
         extension: str = "pdf",
         expected_sha256: str | None = None,
     ) -> StoredDocument:
@@ -348,7 +350,7 @@ class StoredFiles:
             raise RuntimeError("Use StoredFiles.save() inside its `with` block.")
         stored = store_document(
             content,
-            prefix=prefix,
+            prefix=self.prefix if prefix is None else prefix,
             extension=extension,
             expected_sha256=expected_sha256,
             storage=self.storage,

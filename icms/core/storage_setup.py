@@ -164,7 +164,8 @@ def _s3_setup(storage: Storage, *, check_only: bool) -> StorageReport:
     client = s3.connection.meta.client
     bucket: str = s3.bucket_name
     report = StorageReport(backend="S3Storage", target=f"{bucket} at {client.meta.endpoint_url}")
-    if not _bucket_present(report, client, bucket, region=s3.region_name, check_only=check_only):
+    locked = bool(settings.AWS_S3_OBJECT_LOCK_DAYS)
+    if not _bucket_present(report, client, bucket, region=s3.region_name, check_only=check_only, object_lock=locked):
         return report
     for check, (step, missing) in _S3_STEPS.items():
         try:
@@ -181,7 +182,9 @@ def _s3_setup(storage: Storage, *, check_only: bool) -> StorageReport:
     return report
 
 
-def _bucket_present(report: StorageReport, client: Any, bucket: str, *, region: str | None, check_only: bool) -> bool:
+def _bucket_present(
+    report: StorageReport, client: Any, bucket: str, *, region: str | None, check_only: bool, object_lock: bool
+) -> bool:
     try:
         client.head_bucket(Bucket=bucket)
     except Exception as error:
@@ -200,7 +203,7 @@ def _bucket_present(report: StorageReport, client: Any, bucket: str, *, region: 
         )
         return False
     arguments: dict[str, Any] = {"Bucket": bucket}
-    if settings.AWS_S3_OBJECT_LOCK_DAYS:
+    if object_lock:
         # Object lock is asked for when the bucket is made (AWS can add it later only to a
         # versioned bucket, and some servers not at all); it also turns versioning on.
         arguments["ObjectLockEnabledForBucket"] = True

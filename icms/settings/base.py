@@ -319,6 +319,7 @@ MEDIA_URL = "/private-media-not-served/"
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=DEBUG)
 WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS
 AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+_default_storage: dict[str, Any]
 if AWS_STORAGE_BUCKET_NAME:
     _default_storage = {
         "BACKEND": "storages.backends.s3.S3Storage",
@@ -342,8 +343,32 @@ else:
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": MEDIA_ROOT, "base_url": MEDIA_URL},
     }
+# Drafts' uploads (docs/storage.md, "Drafts"): a store of their own, which the portal may
+# delete from, because the document bucket keeps everything (versioning, object lock).
+# Submit copies a draft's file into the documents' store (a hard link on one filesystem,
+# a server-side copy between buckets); expired and submitted drafts' files are removed.
+DRAFTS_ROOT = env.path("DRAFTS_ROOT", default=BASE_DIR / "var" / "drafts")
+AWS_DRAFTS_BUCKET_NAME = env.str("AWS_DRAFTS_BUCKET_NAME", default="")
+# S3 lifecycle rule on the drafts bucket: objects expire this many days after the drafts'
+# own lifetime (FILING_DRAFT_DAYS), a second line of defence behind the purge.
+AWS_DRAFTS_EXPIRY_MARGIN_DAYS = env.int("AWS_DRAFTS_EXPIRY_MARGIN_DAYS", default=7)
+if AWS_DRAFTS_BUCKET_NAME:
+    if not AWS_STORAGE_BUCKET_NAME:
+        raise ImproperlyConfigured("AWS_DRAFTS_BUCKET_NAME needs AWS_STORAGE_BUCKET_NAME (documents on S3 too).")
+    if AWS_DRAFTS_BUCKET_NAME == AWS_STORAGE_BUCKET_NAME:
+        raise ImproperlyConfigured("AWS_DRAFTS_BUCKET_NAME must be a bucket of its own, not the documents' bucket.")
+    _drafts_storage: dict[str, Any] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**_default_storage["OPTIONS"], "bucket_name": AWS_DRAFTS_BUCKET_NAME},
+    }
+else:
+    _drafts_storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": DRAFTS_ROOT, "base_url": MEDIA_URL},
+    }
 STORAGES = {
     "default": _default_storage,
+    "drafts": _drafts_storage,
     "staticfiles": {
         "BACKEND": env.str(
             "STATICFILES_BACKEND",

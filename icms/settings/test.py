@@ -35,6 +35,10 @@ _WORKER_INDEX = 0 if _XDIST_WORKER == "main" else int(_XDIST_WORKER.removeprefix
 MEDIA_ROOT = BASE_DIR / "var" / ("test-media" if _XDIST_WORKER == "main" else f"test-media-{_XDIST_WORKER}")  # noqa: F405
 if not AWS_STORAGE_BUCKET_NAME:  # noqa: F405 - with a bucket (a process of the S3 tests) there is no directory
     STORAGES["default"]["OPTIONS"]["location"] = MEDIA_ROOT  # noqa: F405
+# Drafts' files beside the documents (a directory of their own, as in development).
+DRAFTS_ROOT = MEDIA_ROOT.parent / MEDIA_ROOT.name.replace("test-media", "test-drafts")
+if not AWS_DRAFTS_BUCKET_NAME:  # noqa: F405
+    STORAGES["drafts"]["OPTIONS"]["location"] = DRAFTS_ROOT  # noqa: F405
 
 
 def _redis_test_url() -> str:

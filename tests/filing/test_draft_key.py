@@ -4,6 +4,7 @@ once makes one draft, and the request that loses the race gets the winner's draf
 from __future__ import annotations
 
 import importlib
+import io
 import uuid
 from datetime import timedelta
 
@@ -15,6 +16,7 @@ from filing.models import CaseType, SubmissionDraft
 from filing.services.drafts import draft_create, draft_start, draft_uploads_check
 from filing.services.filing_input import DocumentUpload
 from tests.filing.conftest import document_type, pdf_file, stored_files
+from tests.filing.pdf_corpus import good_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -31,8 +33,9 @@ def _committed_first(user, key, **fields) -> SubmissionDraft:
     )
 
 
-def _defence(title: str = "Defence") -> list[DocumentUpload]:
-    return [DocumentUpload(document_type("DCCJ", "defence"), title, pdf_file(2), filename="defence.pdf")]
+def _defence(title: str = "Defence", pdf: bytes | None = None) -> list[DocumentUpload]:
+    upload = pdf_file(2) if pdf is None else io.BytesIO(pdf)
+    return [DocumentUpload(document_type("DCCJ", "defence"), title, upload, filename="defence.pdf")]
 
 
 def test_the_database_refuses_a_second_draft_with_the_same_owner_and_key(firm_filer):
@@ -77,14 +80,16 @@ def test_draft_start_that_loses_the_race_saves_into_the_winners_draft_without_fi
 ):
     key = uuid.uuid4()
     case = firm_filer.case
-    uploads = _defence()
+    # One file's bytes, posted twice as a browser does: two PDFs made a second apart differ (their /ID).
+    pdf = good_pdf(2)
+    uploads = _defence(pdf=pdf)
     checked = draft_uploads_check(draft=None, uploads=uploads)
     first, _added = draft_start(
         user=firm_filer, case_type=case.case_type, case=case, submission_key=key, answers={}, uploads=uploads,
         checked=checked,
     )  # fmt: skip
     # The second post of the same form, which missed the first's draft when it looked (the race):
-    again = _defence()
+    again = _defence(pdf=pdf)
     draft, added = draft_start(
         user=firm_filer,
         case_type=case.case_type,
@@ -100,7 +105,8 @@ def test_draft_start_that_loses_the_race_saves_into_the_winners_draft_without_fi
     assert SubmissionDraft.objects.filter(owner=firm_filer).count() == 1
     saved = SubmissionDraft.objects.get(pk=first.pk)
     assert (saved.answers, saved.filer_reference) == ({"note": ["second"]}, "Matter 7")
-    assert stored_files(document_storage) == [saved.documents.get().storage_key]  # the loser stored nothing
+    # The loser stored nothing (in the drafts' store, beside the documents').
+    assert stored_files(document_storage.parent / "drafts") == [saved.documents.get().storage_key]
 
 
 def test_an_expired_draft_that_still_holds_the_key_gives_way_to_a_new_one(firm_filer, document_storage):

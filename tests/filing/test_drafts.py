@@ -24,6 +24,11 @@ pytestmark = pytest.mark.django_db
 HKT = ZoneInfo("Asia/Hong_Kong")
 
 
+def draft_files(document_storage):
+    """The files in the drafts' store (the ``drafts`` directory beside the documents')."""
+    return stored_files(document_storage.parent / "drafts")
+
+
 def _rows(*rows):
     data = {
         "documents-TOTAL_FORMS": str(len(rows)),
@@ -56,7 +61,8 @@ def test_save_as_draft_stays_and_says_until_when_it_is_kept(client, firm_filer, 
     assert re.search(r"Draft saved\. It will be kept until .+ HKT\.", page)
     document = draft.documents.get()
     assert (document.title, document.pages) == ("Defence", 3)
-    assert stored_files(document_storage) == [document.storage_key]
+    assert draft_files(document_storage) == [document.storage_key]
+    assert stored_files(document_storage) == []  # nothing in the documents' store, which keeps everything
     assert not Submission.objects.exists()
     assert draft.filer_reference == "Matter 2026-042"
     assert timedelta(days=29) < draft.expires_at - draft.created_at <= timedelta(days=30, minutes=1)
@@ -96,7 +102,7 @@ def test_an_expired_draft_is_purged_with_its_files(client, firm_filer, document_
     client.force_login(firm_filer)
     draft_pk = draft_id(_save_defence(client, firm_filer.case))
     keys = list(DraftDocument.objects.filter(draft_id=draft_pk).values_list("storage_key", flat=True))
-    assert keys and set(keys) <= set(stored_files(document_storage))
+    assert keys and set(keys) <= set(draft_files(document_storage))
     draft = SubmissionDraft.objects.get(pk=draft_pk)
 
     assert drafts_purge_expired(now=draft.expires_at - timedelta(seconds=1)) == 0
@@ -107,7 +113,7 @@ def test_an_expired_draft_is_purged_with_its_files(client, firm_filer, document_
     with TestCase.captureOnCommitCallbacks(execute=True):
         assert drafts_purge_expired(now=draft.expires_at + timedelta(seconds=1)) == 1
     assert not SubmissionDraft.objects.filter(pk=draft_pk).exists()
-    assert not set(keys) & set(stored_files(document_storage))
+    assert draft_files(document_storage) == []
     assert drafts_purge_expired(now=draft.expires_at + timedelta(days=1)) == 0  # idempotent
 
 
@@ -120,7 +126,7 @@ def test_discarding_a_draft_deletes_its_files(
         response = client.post(reverse("filing:drafts"), {"discard": str(draft_pk)})
     assert response.status_code == 302
     assert not SubmissionDraft.objects.exists()
-    assert stored_files(document_storage) == []
+    assert draft_files(document_storage) == [] == stored_files(document_storage)
 
 
 def test_remove_takes_one_document_off_the_draft(
@@ -133,7 +139,7 @@ def test_remove_takes_one_document_off_the_draft(
         response = client.post(edit_url(draft_pk), {"remove": str(document.pk), **_rows()})
     assert response.status_code == 302
     assert not DraftDocument.objects.filter(pk=document.pk).exists()
-    assert stored_files(document_storage) == []
+    assert draft_files(document_storage) == [] == stored_files(document_storage)
     again = client.post(edit_url(draft_pk), {"step": "review", **_rows()})
     assert again.status_code == 400
     assert "Add at least one document." in again.content.decode()
@@ -157,7 +163,9 @@ def test_a_rejected_file_stores_nothing_in_the_draft(client, firm_filer, documen
     response = client.post(reverse("filing:file_in_case", args=[firm_filer.case.pk]), data)
     assert response.status_code == 400
     assert "password-protected" in response.content.decode()
-    assert not SubmissionDraft.objects.exists() and stored_files(document_storage) == []
+    assert not SubmissionDraft.objects.exists() and stored_files(document_storage) == [] == draft_files(
+        document_storage
+    )
 
 
 def test_the_review_page_shows_everything_before_submit(client, firm_filer, document_storage):

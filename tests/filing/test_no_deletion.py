@@ -24,8 +24,9 @@ pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parents[2]
 # The only modules that may call a storage backend's delete(): the rollback of files never
-# committed to the record (StoredFiles), and storage_setup's own probe under healthcheck/.
-MAY_DELETE_FROM_STORAGE = {"icms/core/storage.py", "icms/core/storage_setup.py"}
+# committed to the record (StoredFiles), storage_setup's own probe under healthcheck/, and
+# drafts' files, only ever in the drafts' own store (drafts/… keys; docs/storage.md, "Drafts").
+MAY_DELETE_FROM_STORAGE = {"icms/core/storage.py", "icms/core/storage_setup.py", "icms/core/drafts_storage.py"}
 
 
 def _sha256(path: Path) -> str:

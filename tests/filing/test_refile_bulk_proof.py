@@ -16,6 +16,8 @@ from django.urls import reverse
 from filing.bulk.services import bulk_batch_create, bulk_batch_file
 from filing.models import BulkBatch, BulkItem, DraftDocument, Submission, SubmissionDraft
 from filing.services import submissions
+from icms.core import drafts_storage
+from icms.core.drafts_storage import drafts_storage as drafts_store
 from icms.core.storage import stored_identity
 from tests.filing.bulk_support import bulk_work_run, department_make, manifest_csv, pdf_zip, row
 from tests.filing.drafting import draft_id, submit_from_review
@@ -38,15 +40,18 @@ def test_a_refiled_drafts_copies_are_filed_without_being_read_again(
     draft = SubmissionDraft.objects.get(pk=draft_id(response))
     copy = DraftDocument.objects.get(draft=draft)
     assert copy.storage_identity.startswith("fs:")
-    assert copy.storage_identity == stored_identity(copy.storage_key)
+    assert copy.storage_identity == stored_identity(copy.storage_key, storage=drafts_store())
 
     unchanged = new_case_data(respondents=[{"name_en": "GOLDEN HARBOUR LIMITED", "kind": "company"}])
     review = client.post(response["Location"], {"step": "review", **unchanged, **_rows()})
     assert review.status_code == 302, review.content.decode()[:3000]
     monkeypatch.setattr(submissions, "hash_stored_document", _no_reading)
+    monkeypatch.setattr(drafts_storage, "hash_stored_document", _no_reading)
     assert submit_from_review(client, review).status_code == 302
     refiled = Submission.objects.exclude(pk=returned.pk).get()
-    assert refiled.documents.get().storage_key == copy.storage_key
+    filed = refiled.documents.get()
+    assert filed.sha256 == copy.sha256
+    assert os.stat(document_storage / filed.storage_key).st_ino == int(copy.storage_identity.split(":")[1])
 
 
 def _checked_batch(rows: int = 3):

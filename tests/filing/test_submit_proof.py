@@ -17,6 +17,8 @@ from django.urls import reverse
 
 from filing.models import DraftDocument, Submission, SubmissionDraft
 from filing.services import submissions
+from icms.core import drafts_storage
+from icms.core.drafts_storage import drafts_storage as drafts_store
 from icms.core.storage import stored_identity
 from tests.filing.conftest import document_type
 from tests.filing.drafting import review_url
@@ -55,7 +57,7 @@ def test_the_identity_of_the_stored_file_is_recorded_at_upload(client, firm_file
     client.force_login(firm_filer)
     _review, document = _to_review(client, firm_filer.case)
     assert document.storage_identity.startswith("fs:")
-    assert document.storage_identity == stored_identity(document.storage_key)
+    assert document.storage_identity == stored_identity(document.storage_key, storage=drafts_store())
 
 
 def test_an_unchanged_file_is_filed_without_being_read_again(
@@ -68,10 +70,13 @@ def test_an_unchanged_file_is_filed_without_being_read_again(
         raise AssertionError(f"{key} was read and hashed again at Submit")
 
     monkeypatch.setattr(submissions, "hash_stored_document", no_reading)
+    monkeypatch.setattr(drafts_storage, "hash_stored_document", no_reading)  # nor the document's link
     response = _submit(client, review)
     assert response.status_code == 302, response.content.decode()[:2000]
     filed = Submission.objects.get().documents.get()
-    assert (filed.storage_key, filed.sha256) == (document.storage_key, document.sha256)
+    assert filed.sha256 == document.sha256 and filed.storage_key.startswith("documents/")
+    # The document is the checked file itself: a hard link to the draft's (the same inode).
+    assert os.stat(document_storage / filed.storage_key).st_ino == int(document.storage_identity.split(":")[1])
 
 
 def test_submit_refuses_a_file_changed_after_upload_even_with_its_time_put_back(
@@ -79,7 +84,7 @@ def test_submit_refuses_a_file_changed_after_upload_even_with_its_time_put_back(
 ):
     client.force_login(firm_filer)
     review, document = _to_review(client, firm_filer.case)
-    path = document_storage / document.storage_key
+    path = document_storage.parent / "drafts" / document.storage_key
     before = os.stat(path)
     # Past the kernel's timestamp tick (a few ms), so the change time can move.
     time.sleep(0.05)
@@ -99,7 +104,7 @@ def test_submit_refuses_a_file_changed_after_upload_even_with_its_time_put_back(
 def test_submit_refuses_a_file_replaced_after_upload(client, firm_filer, document_storage, celery_eager):
     client.force_login(firm_filer)
     review, document = _to_review(client, firm_filer.case)
-    path = document_storage / document.storage_key
+    path = document_storage.parent / "drafts" / document.storage_key
     replacement = path.with_suffix(".new")
     replacement.write_bytes(good_pdf(4))
     replacement.replace(path)  # another file (another inode) under the same key
@@ -113,10 +118,10 @@ def test_submit_refuses_a_file_replaced_after_upload(client, firm_filer, documen
 def test_a_file_touched_but_unchanged_is_hashed_again_and_filed(client, firm_filer, document_storage, celery_eager):
     client.force_login(firm_filer)
     review, document = _to_review(client, firm_filer.case)
-    path = document_storage / document.storage_key
+    path = document_storage.parent / "drafts" / document.storage_key
     time.sleep(0.05)
     os.utime(path)  # a backup tool, say: the identity moves, the bytes do not
-    assert stored_identity(document.storage_key) != document.storage_identity
+    assert stored_identity(document.storage_key, storage=drafts_store()) != document.storage_identity
 
     response = _submit(client, review)
     assert response.status_code == 302

@@ -18,6 +18,7 @@ from typing import Any
 import boto3
 import pytest
 
+from icms.core.drafts_storage_setup import drafts_storage_setup
 from icms.core.storage_setup import storage_setup
 from tests.faults.processes import free_port, log_file, start_s3_server, stop
 
@@ -94,15 +95,23 @@ def s3_server() -> Iterator[S3Server]:
 
 @pytest.fixture
 def s3_bucket(settings, s3_server) -> S3Bucket:
-    """``STORAGES["default"]`` on S3, in a bucket of this test's own that does not exist yet."""
+    """``STORAGES["default"]`` on S3, in a bucket of this test's own that does not exist yet.
+
+    ``STORAGES["drafts"]`` is a bucket of its own beside it (``<name>-drafts``), as in production.
+    """
     name = f"icms-test-{uuid.uuid4().hex[:20]}"
-    settings.STORAGES = {**settings.STORAGES, "default": s3_default_storage(bucket=name, endpoint=s3_server.endpoint)}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": s3_default_storage(bucket=name, endpoint=s3_server.endpoint),
+        "drafts": s3_default_storage(bucket=f"{name}-drafts", endpoint=s3_server.endpoint),
+    }
     return S3Bucket(name=name, server=s3_server)
 
 
 @pytest.fixture
 def s3_storage(s3_bucket) -> S3Bucket:
-    """``STORAGES["default"]`` on S3, in a fresh bucket set up as ``manage.py storage_setup`` does."""
-    report = storage_setup()
-    assert report.ok, report.problems
+    """``STORAGES["default"]`` on S3, in a fresh bucket set up as ``manage.py storage_setup`` does
+    (and the drafts' bucket beside it)."""
+    for report in (storage_setup(), drafts_storage_setup()):
+        assert report.ok, report.problems
     return s3_bucket

@@ -9,6 +9,7 @@ from botocore.exceptions import ClientError
 from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 
+from icms.core.drafts_storage_setup import drafts_storage_setup
 from icms.core.fixity import Verdict, object_check
 from icms.core.storage import default_storage, s3_object_key, store_document
 from icms.core.storage_setup import Outcome, storage_setup
@@ -24,6 +25,7 @@ def locked(settings, s3_bucket):
     settings.AWS_S3_OBJECT_LOCK_DAYS = 1
     report = storage_setup()
     assert report.ok, report.problems
+    assert drafts_storage_setup().ok  # the drafts' bucket beside it, as `manage.py storage_setup` makes both
     return s3_bucket, report
 
 

@@ -2,14 +2,17 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from icms.core.storage_setup import Outcome, storage_setup
+from icms.core.drafts_storage_setup import drafts_storage_setup
+from icms.core.storage_setup import Outcome, StorageReport, storage_setup
 
 
 class Command(BaseCommand):
     help = (
         "Create the document bucket if it is missing, private and versioned where the server "
         "supports it, and check it with a probe object under healthcheck/ (on the filesystem: "
-        "check that MEDIA_ROOT is writable). Safe to run on every deployment. With --check "
+        "check that MEDIA_ROOT is writable); then the drafts' bucket (AWS_DRAFTS_BUCKET_NAME: "
+        "private, not versioned, no object lock, a lifecycle rule that expires old drafts' files) "
+        "or directory (DRAFTS_ROOT). Safe to run on every deployment. With --check "
         "nothing is created or changed, and the command fails if anything is missing."
     )
 
@@ -24,8 +27,24 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        report = storage_setup(check_only=options["check"])
-        self.stdout.write(f"Document storage: {report.backend} {report.target}".rstrip())
+        # The documents' store, then the drafts' (icms/core/drafts_storage_setup.py).
+        reports = (
+            ("Document storage", storage_setup(check_only=options["check"])),
+            ("Drafts' storage", drafts_storage_setup(check_only=options["check"])),
+        )
+        for title, report in reports:
+            self._print(title, report)
+        failures = [
+            f"{title} is not ready: " + "; ".join(f"{p.check}: {p.detail}" for p in report.problems)
+            for title, report in reports
+            if not report.ok
+        ]
+        if failures:
+            raise CommandError(" ".join(failures))
+        self.stdout.write(self.style.SUCCESS("Document storage is ready."))
+
+    def _print(self, title: str, report: StorageReport) -> None:
+        self.stdout.write(f"{title}: {report.backend} {report.target}".rstrip())
         for finding in report.findings:
             line = f"  {finding.check}: {finding.outcome.value}, {finding.detail}"
             if finding.outcome is Outcome.PROBLEM:
@@ -34,8 +53,3 @@ class Command(BaseCommand):
                 self.stdout.write(line, style_func=self.style.SUCCESS)
             else:
                 self.stdout.write(line)
-        if not report.ok:
-            raise CommandError(
-                "Document storage is not ready: " + "; ".join(f"{p.check}: {p.detail}" for p in report.problems)
-            )
-        self.stdout.write(self.style.SUCCESS("Document storage is ready."))
