@@ -232,7 +232,6 @@ def _many(
     cap = max_matches()
     tail = _filters(query, "e")
     counts = _in_years(counts, query)
-    buckets = [bucket for bucket, _ in counts.buckets]
     keys, where, exact_count = count
     if exact_count is not None and not _has_filters(query):
         estimate: int | None = exact_count
@@ -247,6 +246,8 @@ def _many(
             if kind == "newest":
                 collector.add(_newest(spec[0], spec[1], tail, collector.ask))
             else:
+                # The buckets are read here, at the first walk (terms.Counts): a count kept exact needs none.
+                buckets = [bucket for bucket, _ in counts.buckets]
                 collector.add(_walk(spec[0], spec[1], tail, buckets, collector.ask, any_key=any_key))
         return collector
 
@@ -502,7 +503,7 @@ def _fuzzy(
         query,
         tiers,
         count,
-        term_counts([]),
+        Counts({}),
         limit=limit,
         offset=offset,
         any_key=True,
@@ -539,7 +540,7 @@ def _in_the_register(query: SearchQuery) -> bool:
     terms = english_terms(query.q)
     if not terms.words:
         return False
-    counts = term_counts(terms.keys, buckets=False)
+    counts = term_counts(terms.keys)
     return all(counts.of(key) > 0 for key in terms.keys)
 
 

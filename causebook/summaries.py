@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db import connections, router
 
@@ -25,16 +26,34 @@ from filing.case_numbers import format_case_number
 from filing.models import Case
 from icms.core.languages import in_language
 
+from .models import SearchPurchase
 from .reference import case_types_by_pk
 
-SUMMARIES = """
-SELECT c.id, c.case_type_id, c.number, c.year, c.status, c.issued_at, c.nature_en, c.nature_zh,
+# A case's columns as a results page shows them, its parties as a JSON array (applicants first).
+_COLUMNS = """c.id, c.case_type_id, c.number, c.year, c.status, c.issued_at, c.nature_en, c.nature_zh,
        (SELECT coalesce(json_agg(json_build_array(p.side, p.ordinal, p.name_en, p.name_zh)
                                  ORDER BY p.side, p.ordinal, p.id), '[]')
-        FROM filing_party p WHERE p.case_id = c.id)
+        FROM filing_party p WHERE p.case_id = c.id)"""
+SUMMARIES = f"""
+SELECT {_COLUMNS}
 FROM filing_case c
 WHERE c.id = ANY(%s)
-"""
+"""  # noqa: S608 (fixed SQL)
+
+# A bought result set by its token, and the cases of one page of it while access lasts: two
+# statements sent in one round trip (issue 16), each as cheap to plan as when sent alone; one
+# statement joining the two (a UNION) cost Postgres more to plan than the round trip it saved.
+# Several statements in one execute need client-side binding, Django's default for psycopg
+# (``server_side_binding`` off; docs/deployment.md). The cast makes the subquery's one value the
+# array that ``ANY`` reads (without it ``ANY`` would compare each id to the whole array).
+_PURCHASE_FIELDS = list(SearchPurchase._meta.concrete_fields)
+_PURCHASE = SearchPurchase._meta.db_table
+_BOUGHT_PAGE = f"""
+SELECT {", ".join(f.column for f in _PURCHASE_FIELDS)} FROM {_PURCHASE} WHERE token = %s;
+SELECT {_COLUMNS}
+FROM filing_case c
+WHERE c.id = ANY((SELECT sp.case_ids[%s:%s] FROM {_PURCHASE} sp WHERE sp.token = %s AND sp.expires_at > %s)::bigint[])
+"""  # noqa: S608 (a model's table and columns)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +112,32 @@ def case_summaries(case_ids: Sequence[int]) -> list[CaseSummary]:
     with connections[router.db_for_read(Case)].cursor() as cursor:
         cursor.execute(SUMMARIES, [list(case_ids)])
         rows = cursor.fetchall()
+    return _summaries(rows, case_ids)
+
+
+def purchase_with_page(
+    token: str, *, offset: int, limit: int, now: datetime
+) -> tuple[SearchPurchase, list[CaseSummary] | None] | None:
+    """The purchase with ``token`` (None if there is none), and the cases ``offset`` to ``offset + limit``
+    of its kept result set if access lasts at ``now``; else None for the cases. One query.
+
+    Callers decide who may see the cases: the token's holder, while access lasts.
+    """
+    database = router.db_for_read(SearchPurchase)
+    with connections[database].cursor() as cursor:
+        cursor.execute(_BOUGHT_PAGE, [token, offset + 1, offset + limit, token, now])
+        found = cursor.fetchone()
+        cursor.nextset()
+        rows = cursor.fetchall()
+    if found is None:
+        return None
+    purchase = SearchPurchase.from_db(database, [f.attname for f in _PURCHASE_FIELDS], found)
+    if purchase.case_ids is None or purchase.expires_at is None or purchase.expires_at <= now:
+        return purchase, None
+    return purchase, _summaries(rows, purchase.case_ids[offset : offset + limit])
+
+
+def _summaries(rows: Sequence[Sequence[Any]], case_ids: Sequence[int]) -> list[CaseSummary]:
     types = case_types_by_pk()
     if any(row[1] not in types for row in rows):
         # A case type made since they were kept: read them afresh.

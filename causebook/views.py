@@ -77,13 +77,18 @@ def purchase_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 def purchase_detail(request: HttpRequest, token: str) -> HttpResponse:
     """A bought result set: its results while access lasts, else its state (awaiting payment, expired)."""
-    purchase = selectors.purchase_by_token(token=token)
-    if purchase is None:
-        raise Http404
-    query = selectors.purchase_query(purchase)
     now = timezone.now()
+    page = _page(request)
+    # The purchase and its page of cases in one round trip (issue 16).
+    found = selectors.purchase_page(token=token, page=page, now=now)
+    if found is None:
+        raise Http404
+    purchase, page_cases = found
+    query = selectors.purchase_query(purchase)
     if purchase.expires_at is not None and purchase.expires_at > now:
-        results = selectors.cause_book_search(user=request.user, query=query, page=_page(request), purchase=purchase)
+        results = selectors.cause_book_search(
+            user=request.user, query=query, page=page, purchase=purchase, page_cases=page_cases
+        )
         context = {"purchase": purchase, "results": results, "query": query}
         return render(request, _results_template(request, "causebook/purchase.html"), context, using=JINJA2)
     expired = purchase.expires_at is not None

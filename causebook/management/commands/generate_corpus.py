@@ -21,6 +21,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from causebook.management import corpus
+from causebook.terms import BUCKETS_VERSION_KEY
+from icms.core.kept import version_bump
 
 CASE_COLUMNS = "id, case_type_id, number, year, status, nature_en, nature_zh, issued_at, created_at, updated_at"
 PARTY_COLUMNS = (
@@ -144,6 +146,7 @@ class Command(BaseCommand):
             # trigger was off during the load.
             cursor.execute("SET work_mem = '256MB'")
             cursor.execute(COUNT_ALL)
+            version_bump(BUCKETS_VERSION_KEY)  # processes that kept the buckets' counts read them afresh
             for table in [
                 "filing_case",
                 "filing_party",
