@@ -168,8 +168,10 @@ def screen_structural_streams(stream: IO[bytes], size: int, *, found: Sequence[i
     handlers searched for them as the file streamed in (:class:`StreamedDigest`); only the
     dictionaries around them are then read. Without it the file is searched here: mapped
     into memory when it is a real file (a temporary upload), and searched with the
-    pattern itself, whose literal start "/Type" the regular expression engine finds at
-    ``memchr`` speed. Matches cannot overlap (none holds a second "/Type").
+    pattern itself: the regular expression engine's own scan for its literal start "/Type"
+    beat ``bytes.find`` followed by a match at each hit (10-13 ms against 14-15 ms for the
+    bench's 10 MB PDF; ``find`` uses ``memchr`` only for a one-byte needle). Matches cannot
+    overlap (none holds a second "/Type").
     """
     if found is not None and not found:
         return  # no object or cross-reference stream: nothing to read
