@@ -2,8 +2,10 @@
 the user sees a clear error.
 
 Documents go to a real S3 API server (moto's, in its own process) through a TCP
-forwarder, the network between the portal and S3. A filer sends a new case with two
-PDFs; once the first is in the bucket the forwarder is killed, so the second upload meets
+forwarder, the network between the portal and S3; the drafts' files to a bucket of their
+own on the same server, as in production (docs/storage.md, "Drafts"). A filer sends a new
+case with two PDFs, which the form keeps in a draft; once the first is in the drafts'
+bucket the forwarder is killed, so the second upload meets
 a dead endpoint (connections refused, after boto's own retries). The outage then ends and
 the submission's transaction rolls back: the first object is deleted again, no row is
 left (no submission, document, case or outbox work), and the filer gets the form back
@@ -38,6 +40,7 @@ from tests.storage.conftest import s3_default_storage
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 
 BUCKET = "icms-faults-documents"
+DRAFTS_BUCKET = "icms-faults-drafts"
 KEY_INPUT = re.compile(r'<input type="hidden" name="submission_key" value="([0-9a-f-]{36})"')
 # The message of filing.views_drafts.draft_form_page, as the catalogue has it.
 STORAGE_FAILED = (
@@ -63,10 +66,15 @@ class S3:
             aws_secret_access_key="testing",
         )
         self.client.create_bucket(Bucket=BUCKET)
+        self.client.create_bucket(Bucket=DRAFTS_BUCKET)
 
-    def objects(self) -> list[str]:
-        listing = self.client.list_objects_v2(Bucket=BUCKET)
+    def objects(self, bucket: str = BUCKET) -> list[str]:
+        listing = self.client.list_objects_v2(Bucket=bucket)
         return sorted(item["Key"] for item in listing.get("Contents", []))
+
+    def all_objects(self) -> list[str]:
+        """The keys in the documents' bucket and in the drafts' bucket."""
+        return sorted(self.objects() + self.objects(DRAFTS_BUCKET))
 
     def sha256(self, key: str) -> str:
         return hashlib.sha256(self.client.get_object(Bucket=BUCKET, Key=key)["Body"].read()).hexdigest()
@@ -84,12 +92,14 @@ class S3:
 
 @pytest.fixture
 def s3(settings):
-    """STORAGES["default"] on S3 (django-storages) as in production (icms/settings/base.py)."""
+    """STORAGES["default"] and ["drafts"] on S3 (django-storages) as in production (icms/settings/base.py)."""
     server = S3()
     try:
+        endpoint = f"http://127.0.0.1:{server.port}"
         settings.STORAGES = {
             **settings.STORAGES,
-            "default": s3_default_storage(bucket=BUCKET, endpoint=f"http://127.0.0.1:{server.port}"),
+            "default": s3_default_storage(bucket=BUCKET, endpoint=endpoint),
+            "drafts": s3_default_storage(bucket=DRAFTS_BUCKET, endpoint=endpoint),
         }
         yield server
     finally:
@@ -97,7 +107,7 @@ def s3(settings):
 
 
 class OutageAfterTheFirstFile:
-    """Wraps store_document: once one file of the submission is in the bucket, the endpoint
+    """Wraps store_document: once one file of the submission is in the drafts' bucket, the endpoint
     dies; the next upload fails against it for real; then the outage ends."""
 
     def __init__(self, s3: S3, store) -> None:
@@ -116,7 +126,7 @@ class OutageAfterTheFirstFile:
         if self.calls == 1:
             stored = self.store(content, **kwargs)
             self.first_key = stored.key
-            self.first_in_bucket = stored.key in self.s3.objects()
+            self.first_in_bucket = stored.key in self.s3.objects(DRAFTS_BUCKET)
             self.s3.cut()
             return stored
         began = time.monotonic()
@@ -187,10 +197,10 @@ def test_storage_dying_between_two_uploads_keeps_nothing_and_tells_the_filer(
         assert expected in text
         assert KEY_INPUT.search(text).group(1) == key  # type: ignore[union-attr]  # nothing was filed with it
         assert _nothing_recorded() == dict.fromkeys(("submissions", "documents", "cases", "outbox", "audit"), 0)
-        assert s3.objects() == [], "the first file, stored before the failure, is deleted again"
+        assert s3.all_objects() == [], "the first file, stored before the failure, is deleted again"
         seen.append(
             f"{language}: {response.status_code} after {outage.failed_after:.1f} s of failing uploads, "
-            f"first object {'deleted' if s3.objects() == [] else 'LEFT'}"
+            f"first object {'deleted' if s3.all_objects() == [] else 'LEFT'}"
         )
 
     # The outage is over: the same form, with the same unused key, files the same documents
@@ -204,6 +214,9 @@ def test_storage_dying_between_two_uploads_keeps_nothing_and_tells_the_filer(
     assert s3.objects() == sorted(d.storage_key for d in documents)
     assert all(s3.sha256(d.storage_key) == d.sha256 for d in documents)
     assert outbox_held.targets("filing.acknowledge") == [submission.pk]
+    # The draft's two files are owed for deletion after the commit that filed them (held here).
+    owed = OutboxItem.objects.get(kind="filing.draft_files_delete").payload["keys"]
+    assert sorted(owed) == s3.objects(DRAFTS_BUCKET) and len(owed) == 2
     print(
         f"FIGURE storage failure: S3 endpoint killed after the 1st of 2 uploads; "
         f"{'; '.join(seen)}; 0 submissions, 0 documents, 0 outbox rows, 0 objects after each failure; "
