@@ -18,22 +18,16 @@ filesystem the checked temporary file itself is moved into place, so the stored 
 are the checked bytes; anywhere else the bytes are hashed again on their way out.
 
 Larger chunks (1 MiB rather than Django's 64 KiB) also make the multipart parser loop
-sixteen times less often. For a temporary file, SHA-256 and the write of each chunk run on
-a pool thread (:class:`_HashingWriter`) while the request's thread searches the chunk and
-parses on: both release the GIL, the search does not, so on a machine with a core to
-spare the upload costs about the longer of the two rather than their sum.
+sixteen times less often.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import re
-import threading
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import IO, Any, Final
+from typing import Any, Final
 
 from django.core.files.uploadedfile import InMemoryUploadedFile, TemporaryUploadedFile, UploadedFile
 from django.core.files.uploadhandler import MemoryFileUploadHandler, TemporaryFileUploadHandler
@@ -132,74 +126,10 @@ class StructuralStreamSearch:
             self._resume = at + match.end()
 
 
-#: Threads (per process) that hash and write the chunks of uploads going to temporary files.
-#: An upload uses one at a time; more uploads at once than this wait their turn for one.
-_WRITER_THREADS: Final = 4
-_writers: ThreadPoolExecutor | None = None
-_writers_lock = threading.Lock()
-
-
-def _writer_pool() -> ThreadPoolExecutor:
-    global _writers
-    with _writers_lock:
-        if _writers is None:
-            _writers = ThreadPoolExecutor(max_workers=_WRITER_THREADS, thread_name_prefix="upload-write")
-        return _writers
-
-
-def _forget_writer_pool() -> None:
-    # A forked child (a gunicorn worker) has none of its parent's threads: it makes its own pool.
-    global _writers, _writers_lock
-    _writers, _writers_lock = None, threading.Lock()
-
-
-if hasattr(os, "register_at_fork"):  # POSIX
-    os.register_at_fork(after_in_child=_forget_writer_pool)
-
-
-class _HashingWriter:
-    """SHA-256 and the write of each chunk to the file, done on a pool thread.
-
-    Both release the GIL, so they run while the request's thread searches the same chunk
-    (:class:`StructuralStreamSearch`, which holds it) and the parser reads and splits the
-    next one: the upload costs about the longer of the two, not their sum. A chunk is
-    handed over only once the one before it is hashed and written, so the bytes reach
-    SHA-256 and the file in order, and at most one chunk is in flight. A failed write (a
-    full disk) is raised in the request's thread, with the next chunk or at the end.
-    """
-
-    def __init__(self, file: IO[bytes]) -> None:
-        self._file = file
-        self._hasher = hashlib.sha256()
-        self._pending: Future[None] | None = None
-
-    def feed(self, chunk: bytes) -> None:
-        self.wait()
-        self._pending = _writer_pool().submit(self._hash_and_write, chunk)
-
-    def wait(self) -> None:
-        """Until every chunk fed so far is hashed and written; raises what a write raised."""
-        pending, self._pending = self._pending, None
-        if pending is not None:
-            pending.result()
-
-    def hexdigest(self) -> str:
-        self.wait()
-        return self._hasher.hexdigest()
-
-    def _hash_and_write(self, chunk: bytes) -> None:
-        self._hasher.update(chunk)
-        self._file.write(chunk)
-
-
 class _Hasher:
-    """SHA-256, size, head, tail and the structural-stream search of a stream of chunks.
+    """SHA-256, size, head, tail and the structural-stream search of a stream of chunks."""
 
-    With a ``writer``, the writer hashes each chunk (and writes it) on its own thread.
-    """
-
-    def __init__(self, writer: _HashingWriter | None = None) -> None:
-        self._writer = writer
+    def __init__(self) -> None:
         self._hasher = hashlib.sha256()
         self._search = StructuralStreamSearch()
         self.size = 0
@@ -207,10 +137,7 @@ class _Hasher:
         self.tail = b""
 
     def update(self, chunk: bytes) -> None:
-        if self._writer is not None:
-            self._writer.feed(chunk)  # first, so that it runs while the chunk is searched
-        else:
-            self._hasher.update(chunk)
+        self._hasher.update(chunk)
         self._search.update(chunk)
         self.size += len(chunk)
         if len(self.head) < HEAD_BYTES:
@@ -218,26 +145,25 @@ class _Hasher:
         self.tail = chunk[-TAIL_BYTES:] if len(chunk) >= TAIL_BYTES else (self.tail + chunk)[-TAIL_BYTES:]
 
     def digest(self, *, mtime_ns: int = 0) -> StreamedDigest:
-        sha256 = self._writer.hexdigest() if self._writer is not None else self._hasher.hexdigest()
-        return StreamedDigest(self.size, sha256, self.head, self.tail, mtime_ns, self._search.result())
+        return StreamedDigest(
+            self.size, self._hasher.hexdigest(), self.head, self.tail, mtime_ns, self._search.result()
+        )
 
 
 class HashingTemporaryFileUploadHandler(TemporaryFileUploadHandler):
-    """Django's temporary-file handler, hashing each chunk as it is written (on a pool thread,
-    :class:`_HashingWriter`, while this one searches the chunk)."""
+    """Django's temporary-file handler, hashing each chunk as it is written."""
 
     chunk_size = CHUNK_BYTES
 
     def new_file(self, *args: Any, **kwargs: Any) -> None:
         super().new_file(*args, **kwargs)
-        self._writer = _HashingWriter(self.file)
-        self._hashing = _Hasher(self._writer)
+        self._hashing = _Hasher()
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
-        self._hashing.update(raw_data)  # hashed and written by the writer
+        self._hashing.update(raw_data)
+        self.file.write(raw_data)
 
     def file_complete(self, file_size: int) -> UploadedFile | None:
-        self._writer.wait()  # every byte in the file before it is rewound and handed over
         upload = super().file_complete(file_size)
         if not isinstance(upload, TemporaryUploadedFile) or upload.file is None:
             return upload
@@ -245,13 +171,6 @@ class HashingTemporaryFileUploadHandler(TemporaryFileUploadHandler):
         mtime_ns = os.fstat(upload.file.fileno()).st_mtime_ns
         upload.streamed_digest = self._hashing.digest(mtime_ns=mtime_ns)  # type: ignore[attr-defined]
         return upload
-
-    def upload_interrupted(self) -> None:
-        writer = getattr(self, "_writer", None)
-        if writer is not None:
-            with contextlib.suppress(Exception):  # the upload is abandoned: its write error does not matter
-                writer.wait()
-        super().upload_interrupted()
 
 
 class HashingMemoryFileUploadHandler(MemoryFileUploadHandler):
