@@ -31,10 +31,9 @@ from .storage_setup import (
     StorageReport,
     _bucket_present,
     _filesystem_setup,
-    _is_client_error,
     _round_trip,
     _unless_absent,
-    _unsupported,
+    run_steps,
 )
 
 #: The lifecycle rule that storage_setup owns on the drafts bucket (other rules are kept).
@@ -104,16 +103,7 @@ def _s3_drafts_setup(storage: Storage, *, check_only: bool) -> StorageReport:
         "object lock": (_no_object_lock, "this server has no object lock"),
         "lifecycle": (_lifecycle, "this server has no lifecycle rules; the purge alone removes drafts' files"),
     }
-    for check, (step, missing) in steps.items():
-        try:
-            step(report, client, bucket, check_only)
-        except Exception as error:
-            if _unsupported(error):
-                report.add(check, Outcome.UNSUPPORTED, missing)
-            elif _is_client_error(error):
-                report.add(check, Outcome.PROBLEM, f"the server refused: {error}")
-            else:
-                raise
+    run_steps(report, client, bucket, steps, check_only=check_only)
     _round_trip(report, storage)
     return report
 

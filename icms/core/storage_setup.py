@@ -167,19 +167,30 @@ def _s3_setup(storage: Storage, *, check_only: bool) -> StorageReport:
     locked = bool(settings.AWS_S3_OBJECT_LOCK_DAYS)
     if not _bucket_present(report, client, bucket, region=s3.region_name, check_only=check_only, object_lock=locked):
         return report
-    for check, (step, missing) in _S3_STEPS.items():
+    run_steps(report, client, bucket, _S3_STEPS, check_only=check_only)
+    _round_trip(report, storage)
+    return report
+
+
+def run_steps(
+    report: StorageReport, client: Any, bucket: str, steps: dict[str, tuple[_Step, str]], *, check_only: bool
+) -> None:
+    """Each of a bucket's ``steps`` in turn, reported under its name.
+
+    A server without the feature (``missing`` says what that means) is reported as unsupported;
+    an answer the step did not expect (AccessDenied on a locked-down role, say) as a problem;
+    anything else is raised.
+    """
+    for check, (step, missing) in steps.items():
         try:
             step(report, client, bucket, check_only)
         except Exception as error:
             if _unsupported(error):
                 report.add(check, Outcome.UNSUPPORTED, missing)
             elif _is_client_error(error):
-                # An answer the step did not expect (AccessDenied on a locked-down role, say).
                 report.add(check, Outcome.PROBLEM, f"the server refused: {error}")
             else:
                 raise
-    _round_trip(report, storage)
-    return report
 
 
 def _bucket_present(

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import io
 import re
+import uuid
 from typing import Any
 
 from django.urls import reverse
@@ -46,3 +49,31 @@ def draft_id(response: Any) -> int:
 
 def edit_url(draft_pk: int) -> str:
     return reverse("filing:draft_edit", args=[draft_pk])
+
+
+def defence_to_review(client: Any, case: Any, *, filer_reference: str = "") -> tuple[str, Any, str]:
+    """A defence (a fresh three-page PDF) uploaded to a new draft in ``case``, straight to its review page.
+
+    Returns the review page's URL, the draft's one document and the PDF's SHA-256.
+    """
+    from filing.models import DraftDocument
+    from tests.filing.conftest import document_type
+    from tests.filing.pdf_corpus import good_pdf
+
+    data = good_pdf(3)
+    upload = io.BytesIO(data)
+    upload.name = "defence.pdf"
+    form = {
+        "submission_key": str(uuid.uuid4()),
+        "step": "review",
+        "filer_reference": filer_reference,
+        "documents-TOTAL_FORMS": "1",
+        "documents-INITIAL_FORMS": "0",
+        "documents-MIN_NUM_FORMS": "0",
+        "documents-MAX_NUM_FORMS": "10",
+        "documents-0-document_type": str(document_type("DCCJ", "defence").pk),
+        "documents-0-title": "Defence",
+        "documents-0-file": upload,
+    }
+    review = review_url(client.post(reverse("filing:file_in_case", args=[case.pk]), form))
+    return review, DraftDocument.objects.get(), hashlib.sha256(data).hexdigest()

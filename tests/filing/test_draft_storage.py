@@ -18,7 +18,6 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from django.urls import reverse
 
 from filing.models import DraftDocument, Submission, SubmissionDraft
 from filing.services import submissions
@@ -28,7 +27,7 @@ from icms.core import drafts_storage
 from icms.core.models import OutboxItem
 from icms.core.storage import store_document, stored_identity
 from tests.filing.conftest import document_type, stored_files
-from tests.filing.drafting import review_url
+from tests.filing.drafting import defence_to_review
 from tests.filing.pdf_corpus import good_pdf
 
 pytestmark = pytest.mark.django_db
@@ -36,25 +35,6 @@ pytestmark = pytest.mark.django_db
 
 def _drafts(document_storage):
     return document_storage.parent / "drafts"
-
-
-def _to_review(client, case):
-    """A defence uploaded to a new draft, which goes straight to its review page."""
-    upload = good_pdf(3)
-    data = {
-        "submission_key": str(uuid.uuid4()),
-        "step": "review",
-        "filer_reference": "Matter 2026-042",
-        "documents-TOTAL_FORMS": "1",
-        "documents-INITIAL_FORMS": "0",
-        "documents-MIN_NUM_FORMS": "0",
-        "documents-MAX_NUM_FORMS": "10",
-        "documents-0-document_type": str(document_type("DCCJ", "defence").pk),
-        "documents-0-title": "Defence",
-        "documents-0-file": _named(upload),
-    }
-    review = review_url(client.post(reverse("filing:file_in_case", args=[case.pk]), data))
-    return review, DraftDocument.objects.get(), hashlib.sha256(upload).hexdigest()
 
 
 def _named(data: bytes) -> io.BytesIO:
@@ -72,7 +52,7 @@ def test_an_upload_goes_to_the_drafts_store_and_submit_files_it_in_the_documents
     client, firm_filer, document_storage, celery_eager, django_capture_on_commit_callbacks
 ):
     client.force_login(firm_filer)
-    review, draft_document, sha256 = _to_review(client, firm_filer.case)
+    review, draft_document, sha256 = defence_to_review(client, firm_filer.case, filer_reference="Matter 2026-042")
     assert draft_document.storage_key.startswith("drafts/") and draft_document.sha256 == sha256
     assert stored_files(_drafts(document_storage)) == [draft_document.storage_key]
     assert stored_files(document_storage) == []
@@ -96,7 +76,7 @@ def test_a_rolled_back_submit_leaves_the_draft_and_its_file_intact(
     client, firm_filer, document_storage, celery_eager, django_capture_on_commit_callbacks, monkeypatch
 ):
     client.force_login(firm_filer)
-    review, draft_document, sha256 = _to_review(client, firm_filer.case)
+    review, draft_document, sha256 = defence_to_review(client, firm_filer.case, filer_reference="Matter 2026-042")
 
     def failing_audit(**kwargs):
         raise RuntimeError("the audit log is unavailable")
@@ -121,7 +101,7 @@ def test_across_filesystems_the_file_is_copied_and_hashed(
     client, firm_filer, document_storage, celery_eager, monkeypatch
 ):
     client.force_login(firm_filer)
-    review, draft_document, sha256 = _to_review(client, firm_filer.case)
+    review, draft_document, sha256 = defence_to_review(client, firm_filer.case, filer_reference="Matter 2026-042")
 
     def no_link(source, target):
         raise OSError(errno.EXDEV, "Invalid cross-device link")
@@ -138,7 +118,7 @@ def test_an_expired_draft_is_purged_and_its_files_are_gone(
     client, firm_filer, document_storage, celery_eager, django_capture_on_commit_callbacks
 ):
     client.force_login(firm_filer)
-    _review, _draft_document, _sha256 = _to_review(client, firm_filer.case)
+    _review, _draft_document, _sha256 = defence_to_review(client, firm_filer.case, filer_reference="Matter 2026-042")
     draft = SubmissionDraft.objects.get()
     with django_capture_on_commit_callbacks(execute=True):
         assert drafts_purge_expired(now=draft.expires_at + timedelta(seconds=1)) == 1

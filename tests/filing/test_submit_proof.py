@@ -7,45 +7,22 @@ proof, and the file is hashed again only when that identity differs (docs/storag
 
 from __future__ import annotations
 
-import io
 import os
 import time
-import uuid
 
 import pytest
-from django.urls import reverse
 
-from filing.models import DraftDocument, Submission, SubmissionDraft
+from filing.models import Submission, SubmissionDraft
 from filing.services import submissions
 from icms.core import drafts_storage
 from icms.core.drafts_storage import drafts_storage as drafts_store
 from icms.core.storage import stored_identity
-from tests.filing.conftest import document_type
-from tests.filing.drafting import review_url
+from tests.filing.drafting import defence_to_review
 from tests.filing.pdf_corpus import good_pdf
 
 pytestmark = pytest.mark.django_db
 
 REFUSED = "A document of this draft is no longer as it was uploaded."
-
-
-def _to_review(client, case) -> tuple[str, DraftDocument]:
-    upload = io.BytesIO(good_pdf(3))
-    upload.name = "defence.pdf"
-    data = {
-        "submission_key": str(uuid.uuid4()),
-        "step": "review",
-        "filer_reference": "Matter 2026-042",
-        "documents-TOTAL_FORMS": "1",
-        "documents-INITIAL_FORMS": "0",
-        "documents-MIN_NUM_FORMS": "0",
-        "documents-MAX_NUM_FORMS": "10",
-        "documents-0-document_type": str(document_type("DCCJ", "defence").pk),
-        "documents-0-title": "Defence",
-        "documents-0-file": upload,
-    }
-    review = review_url(client.post(reverse("filing:file_in_case", args=[case.pk]), data))
-    return review, DraftDocument.objects.get()
 
 
 def _submit(client, review: str):
@@ -55,7 +32,7 @@ def _submit(client, review: str):
 
 def test_the_identity_of_the_stored_file_is_recorded_at_upload(client, firm_filer, document_storage):
     client.force_login(firm_filer)
-    _review, document = _to_review(client, firm_filer.case)
+    _review, document = defence_to_review(client, firm_filer.case, filer_reference="Matter 2026-042")[:2]
     assert document.storage_identity.startswith("fs:")
     assert document.storage_identity == stored_identity(document.storage_key, storage=drafts_store())
 
@@ -64,7 +41,7 @@ def test_an_unchanged_file_is_filed_without_being_read_again(
     client, firm_filer, document_storage, celery_eager, monkeypatch
 ):
     client.force_login(firm_filer)
-    review, document = _to_review(client, firm_filer.case)
+    review, document = defence_to_review(client, firm_filer.case, filer_reference="Matter 2026-042")[:2]
 
     def no_reading(key, **kwargs):
         raise AssertionError(f"{key} was read and hashed again at Submit")
@@ -83,7 +60,7 @@ def test_submit_refuses_a_file_changed_after_upload_even_with_its_time_put_back(
     client, firm_filer, document_storage, celery_eager
 ):
     client.force_login(firm_filer)
-    review, document = _to_review(client, firm_filer.case)
+    review, document = defence_to_review(client, firm_filer.case, filer_reference="Matter 2026-042")[:2]
     path = document_storage.parent / "drafts" / document.storage_key
     before = os.stat(path)
     # Past the kernel's timestamp tick (a few ms), so the change time can move.
@@ -103,7 +80,7 @@ def test_submit_refuses_a_file_changed_after_upload_even_with_its_time_put_back(
 
 def test_submit_refuses_a_file_replaced_after_upload(client, firm_filer, document_storage, celery_eager):
     client.force_login(firm_filer)
-    review, document = _to_review(client, firm_filer.case)
+    review, document = defence_to_review(client, firm_filer.case, filer_reference="Matter 2026-042")[:2]
     path = document_storage.parent / "drafts" / document.storage_key
     replacement = path.with_suffix(".new")
     replacement.write_bytes(good_pdf(4))
@@ -117,7 +94,7 @@ def test_submit_refuses_a_file_replaced_after_upload(client, firm_filer, documen
 
 def test_a_file_touched_but_unchanged_is_hashed_again_and_filed(client, firm_filer, document_storage, celery_eager):
     client.force_login(firm_filer)
-    review, document = _to_review(client, firm_filer.case)
+    review, document = defence_to_review(client, firm_filer.case, filer_reference="Matter 2026-042")[:2]
     path = document_storage.parent / "drafts" / document.storage_key
     time.sleep(0.05)
     os.utime(path)  # a backup tool, say: the identity moves, the bytes do not

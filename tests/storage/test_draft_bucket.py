@@ -9,8 +9,6 @@ after commit. ListObjectVersions proves nothing of a draft is left.
 
 from __future__ import annotations
 
-import hashlib
-import io
 import os
 import subprocess
 import sys
@@ -22,15 +20,13 @@ from pathlib import Path
 import pytest
 from botocore.exceptions import ClientError
 from django.core.management import CommandError, call_command
-from django.urls import reverse
 
-from filing.models import DraftDocument, Submission, SubmissionDraft
+from filing.models import Submission, SubmissionDraft
 from filing.services.drafts import drafts_purge_expired
 from icms.core import drafts_storage
 from icms.core.drafts_storage_setup import LIFECYCLE_RULE_ID, drafts_expiry_days, drafts_storage_setup
 from icms.core.storage_setup import Outcome, storage_setup
-from tests.filing.conftest import document_type
-from tests.filing.drafting import review_url
+from tests.filing.drafting import defence_to_review
 from tests.filing.pdf_corpus import good_pdf
 from tests.storage.conftest import S3Bucket, s3_default_storage
 
@@ -59,25 +55,6 @@ def _everything(bucket: S3Bucket, key: str) -> list[dict]:
     """Every version and delete marker of ``key``: what is left of it at all."""
     listing = bucket.client.list_object_versions(Bucket=bucket.name, Prefix=key)
     return [item for item in [*listing.get("Versions", []), *listing.get("DeleteMarkers", [])] if item["Key"] == key]
-
-
-def _upload(client, case) -> tuple[str, DraftDocument, str]:
-    data = good_pdf(3)
-    upload = io.BytesIO(data)
-    upload.name = "defence.pdf"
-    form = {
-        "submission_key": str(uuid.uuid4()),
-        "step": "review",
-        "documents-TOTAL_FORMS": "1",
-        "documents-INITIAL_FORMS": "0",
-        "documents-MIN_NUM_FORMS": "0",
-        "documents-MAX_NUM_FORMS": "10",
-        "documents-0-document_type": str(document_type("DCCJ", "defence").pk),
-        "documents-0-title": "Defence",
-        "documents-0-file": upload,
-    }
-    review = review_url(client.post(reverse("filing:file_in_case", args=[case.pk]), form))
-    return review, DraftDocument.objects.get(), hashlib.sha256(data).hexdigest()
 
 
 def test_setup_makes_the_drafts_bucket_unversioned_unlocked_with_a_lifecycle_rule(buckets, settings):
@@ -119,7 +96,7 @@ def test_the_journey_on_s3_upload_submit_and_purge_leave_nothing_of_a_draft(
 ):
     documents, drafts = buckets
     client.force_login(firm_filer)
-    review, draft_document, sha256 = _upload(client, firm_filer.case)
+    review, draft_document, sha256 = defence_to_review(client, firm_filer.case)
     assert drafts.keys() == [draft_document.storage_key] and documents.keys() == []
     assert drafts.sha256(draft_document.storage_key) == sha256 == draft_document.sha256
 
@@ -147,7 +124,7 @@ def test_the_journey_on_s3_upload_submit_and_purge_leave_nothing_of_a_draft(
 
     # A second draft, left to expire: the purge removes its object for real.
     monkeypatch.undo()
-    _review, expiring, _sha256 = _upload(client, firm_filer.case)
+    _review, expiring, _sha256 = defence_to_review(client, firm_filer.case)
     assert _everything(drafts, expiring.storage_key) != []
     with django_capture_on_commit_callbacks(execute=True):
         assert drafts_purge_expired(now=expiring.draft.expires_at + timedelta(seconds=1)) == 1
@@ -162,7 +139,7 @@ def test_a_draft_object_changed_after_upload_is_refused_at_submit(
 ):
     documents, drafts = buckets
     client.force_login(firm_filer)
-    review, draft_document, _sha256 = _upload(client, firm_filer.case)
+    review, draft_document, _sha256 = defence_to_review(client, firm_filer.case)
     # Someone with the drafts bucket's credentials writes other bytes under the key.
     drafts.client.put_object(Bucket=drafts.name, Key=draft_document.storage_key, Body=good_pdf(4))
     draft = SubmissionDraft.objects.get()
