@@ -423,11 +423,6 @@ def _documents_store(
     return added
 
 
-def _delete_files_on_commit(keys: list[str], *, label: str) -> None:
-    """Owe (outbox work, run after commit) the deletion of files whose rows this transaction deletes."""
-    draft_files_delete_owe(keys, label=label)
-
-
 @transaction.atomic
 def draft_document_remove(*, draft: SubmissionDraft, document_id: int) -> DraftDocument | None:
     """Take one document off the draft and, after commit, delete its file. None if it is not there."""
@@ -436,7 +431,7 @@ def draft_document_remove(*, draft: SubmissionDraft, document_id: int) -> DraftD
     if document is None:
         return None
     document.delete()
-    _delete_files_on_commit([document.storage_key], label=f"A document removed from draft {draft.pk}")
+    draft_files_delete_owe([document.storage_key], label=f"A document removed from draft {draft.pk}")
     return document
 
 
@@ -448,7 +443,7 @@ def draft_discard(*, draft: SubmissionDraft) -> None:
         return
     keys = list(locked.documents.values_list("storage_key", flat=True))
     locked.delete()
-    _delete_files_on_commit(keys, label=f"Files of discarded draft {draft.pk}")
+    draft_files_delete_owe(keys, label=f"Files of discarded draft {draft.pk}")
 
 
 def drafts_purge_expired(*, now: datetime, batch: int = 200) -> int:
@@ -470,7 +465,7 @@ def drafts_purge_expired(*, now: datetime, batch: int = 200) -> int:
                 return purged
             keys = list(DraftDocument.objects.filter(draft__in=drafts).values_list("storage_key", flat=True))
             SubmissionDraft.objects.filter(pk__in=[draft.pk for draft in drafts]).delete()
-            _delete_files_on_commit(keys, label=f"Files of {len(drafts)} expired drafts")
+            draft_files_delete_owe(keys, label=f"Files of {len(drafts)} expired drafts")
         purged += len(drafts)
 
 
