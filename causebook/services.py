@@ -13,18 +13,18 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from filing.access import AnyUser
 from icms.core.audit import AuditEventType, audit_record
+from icms.core.lookups import NotFound
 
 from .models import CalendarKeys, Hearing, SearchPurchase
 from .query import SearchQuery
 from .search import find_cases, max_matches
-from .selectors import purchase_query
+from .selectors import administered_organisation, purchase_query
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -235,14 +235,35 @@ def hearing_delete(*, hearing: Hearing, actor: User, ip_address: str | None = No
 
 
 @transaction.atomic
-def calendar_addresses_renew(*, user: User) -> int:
+def calendar_addresses_renew(*, user: User, ip_address: str | None = None) -> int:
     """Give ``user`` new calendar addresses: every address given before stops opening its feed at once.
 
     For an address shared by mistake. It covers the user's own feed, each case's and, for
-    an administrator, the organisation's; nobody else's addresses change. Returns the new
-    generation.
+    an administrator, the organisation's; nobody else's addresses change. Revoking
+    addresses is a security action, so it is audited (old and new generation, the feeds).
+    Returns the new generation.
     """
     now = timezone.now()
     CalendarKeys.objects.get_or_create(user=user, defaults={"renewed_at": now})
-    CalendarKeys.objects.filter(user=user).update(generation=F("generation") + 1, renewed_at=now)
-    return CalendarKeys.objects.get(user=user).generation
+    # Locked, so that the audit's old and new generations are the ones this renewal changed.
+    keys = CalendarKeys.objects.select_for_update().get(user=user)
+    before = keys.generation
+    keys.generation, keys.renewed_at = before + 1, now
+    keys.full_clean()
+    keys.save(update_fields=["generation", "renewed_at"])
+    feeds: dict[str, Any] = {"feeds": ["user", "cases"]}
+    try:
+        organisation = administered_organisation(user=user)
+    except NotFound:
+        pass
+    else:
+        feeds = {"feeds": ["user", "cases", "organisation"], "organisation_id": organisation.pk}
+    audit_record(
+        event_type=AuditEventType.CAUSEBOOK_CALENDAR_ADDRESSES_RENEWED,
+        actor=user,
+        target=user,
+        before={"generation": before},
+        after={"generation": keys.generation, **feeds},
+        ip_address=ip_address,
+    )
+    return keys.generation

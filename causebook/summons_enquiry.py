@@ -15,12 +15,17 @@ number; after :data:`ENQUIRY_LIMIT` in :data:`ENQUIRY_WINDOW_SECONDS` every enqu
 refused (:class:`EnquiryLocked`, a 429), and the lock is audited once. The ID's characters
 are never logged, audited or stored; a successful enquiry is not audited (it changes
 nothing of legal meaning).
+
+Unlike the portal's other limits, this one fails *closed*: four characters are 10,000
+guesses, so while Redis does not answer and an enquiry cannot be counted, it is not
+answered (:class:`EnquiryUnavailable`, a 503) and no summons is looked up.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -40,10 +45,13 @@ from icms.core.audit import AuditEventType, audit_record
 from icms.core.counters import cache_counter_incr
 from icms.core.court_dates import courtroom_zh
 from icms.core.crypto import decrypt, encrypt
+from icms.core.redis_cache import OutageWarning
 
 ENQUIRY_LIMIT: Final = 20
 ENQUIRY_WINDOW_SECONDS: Final = 24 * 60 * 60
 ID_CHARACTERS: Final = 4
+# What the 503 asks a client to wait: outages are reported by /healthz within seconds.
+UNAVAILABLE_RETRY_AFTER_SECONDS: Final = 60
 
 MISMATCH = _(
     "No summons matches that summons number and those last four characters of the identity document. "
@@ -53,6 +61,7 @@ LOCKED = _(
     "Too many enquiries: Enquire Summons is locked for 24 hours for this summons number or from your connection. "
     "If you need your return day sooner, contact the registry of the magistracy named on the summons."
 )
+UNAVAILABLE = _("Enquire Summons is temporarily unavailable. Please try again in a few minutes.")
 # Spaces, brackets (an HKID's check digit), dashes and dots, after NFKC has folded full-width forms.
 _IGNORED = re.compile(r"[\s()\[\]\-\u2010-\u2015\u2212.]")
 
@@ -63,6 +72,16 @@ class EnquiryRefused(ValidationError):
 
 class EnquiryLocked(ValidationError):
     """Too many enquiries for this summons number or from this address: refused for a day."""
+
+
+class EnquiryUnavailable(ValidationError):
+    """The enquiry cannot be counted (Redis does not answer), so it is not answered: try again later."""
+
+
+# One warning per 30 s and process while enquiries are refused, as for the cache's own errors.
+_refused_in_outage = OutageWarning(
+    logging.getLogger(__name__), "Enquire Summons refused: its rate limit cannot be counted while Redis is down"
+)
 
 
 @dataclass(frozen=True)
@@ -116,16 +135,27 @@ def summons_enquiry_address_locked(*, ip_address: str | None) -> bool:
 
 
 def _count(number: CaseNumber, ip_address: str | None) -> None:
-    counts = [cache_counter_incr(key, timeout=ENQUIRY_WINDOW_SECONDS) for key in _counter_keys(number, ip_address)]
+    """Count this enquiry, or refuse it: :class:`EnquiryUnavailable` when it cannot be counted,
+    :class:`EnquiryLocked` when the count is past the limit (the check before counting read
+    a miss, or a concurrent enquiry took the last one)."""
+    number_count, address_count = (
+        cache_counter_incr(key, timeout=ENQUIRY_WINDOW_SECONDS) for key in _counter_keys(number, ip_address)
+    )
+    if number_count is None or address_count is None:
+        # Fail closed: an uncounted enquiry would be an unlimited one (the cache also logs its error).
+        _refused_in_outage.report()
+        raise EnquiryUnavailable(UNAVAILABLE, code="unavailable")
     # Redis INCR is atomic: exactly one enquiry sees a counter reach the limit, so the lock is audited once.
-    if ENQUIRY_LIMIT in counts:
+    if ENQUIRY_LIMIT in (number_count, address_count):
         with transaction.atomic():
             audit_record(
                 event_type=AuditEventType.CAUSEBOOK_SUMMONS_ENQUIRY_LOCKED,
-                target_label=str(number) if counts[0] == ENQUIRY_LIMIT else "Enquire Summons",
-                after={"number_enquiries": counts[0], "address_enquiries": counts[1]},
+                target_label=str(number) if number_count == ENQUIRY_LIMIT else "Enquire Summons",
+                after={"number_enquiries": number_count, "address_enquiries": address_count},
                 ip_address=ip_address,
             )
+    if max(number_count, address_count) > ENQUIRY_LIMIT:
+        raise EnquiryLocked(LOCKED, code="locked")
 
 
 @cache
@@ -147,7 +177,8 @@ def summons_enquire(*, number: CaseNumber, id_last_four: str, ip_address: str | 
 
     ``number`` is complete (with its year). Raises :class:`EnquiryLocked` after too many
     enquiries (even for a right pair), else counts this one, and raises
-    :class:`EnquiryRefused` for any wrong pair.
+    :class:`EnquiryRefused` for any wrong pair. Raises :class:`EnquiryUnavailable`, before
+    any look-up, when the enquiry cannot be counted (Redis does not answer).
     """
     if summons_enquiry_is_locked(number=number, ip_address=ip_address):
         raise EnquiryLocked(LOCKED, code="locked")

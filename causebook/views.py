@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
-from icms.core.http import AuthenticatedHttpRequest, found_or_404
+from icms.core.http import AuthenticatedHttpRequest, client_ip, found_or_404
 from icms.core.storage import DOWNLOAD_HEADERS
 from payments.services import payment_order_create
 
@@ -256,7 +256,7 @@ def organisation_hearings_feed(request: HttpRequest, organisation_id: int) -> Ht
 @require_POST
 def calendar_addresses_renew(request: AuthenticatedHttpRequest) -> HttpResponse:
     """New calendar addresses for the user: the old ones stop working (one shared by mistake)."""
-    services.calendar_addresses_renew(user=request.user)
+    services.calendar_addresses_renew(user=request.user, ip_address=client_ip(request))
     messages.success(
         request,
         gettext("You have new calendar addresses. The old ones no longer work: subscribe again with the new ones."),

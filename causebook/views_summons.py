@@ -2,7 +2,9 @@
 
 No sign-in. A POST, so that the ID's characters are never in a URL (nor so in a log); the
 answer is the page itself (the enquiry changes nothing but the rate-limit counters). Every
-wrong pair gets the same page with the same status (400); too many enquiries, 429.
+wrong pair gets the same page with the same status (400); too many enquiries, 429; an
+enquiry that cannot be counted while Redis is down, 503 with ``Retry-After`` (the limit
+fails closed), the form kept as typed.
 """
 
 from __future__ import annotations
@@ -14,7 +16,14 @@ from django.views.decorators.http import require_http_methods
 from icms.core.http import client_ip
 
 from .forms_summons import SummonsEnquiryForm
-from .summons_enquiry import EnquiryLocked, EnquiryRefused, summons_enquire, summons_enquiry_address_locked
+from .summons_enquiry import (
+    UNAVAILABLE_RETRY_AFTER_SECONDS,
+    EnquiryLocked,
+    EnquiryRefused,
+    EnquiryUnavailable,
+    summons_enquire,
+    summons_enquiry_address_locked,
+)
 
 
 @require_http_methods(["GET", "POST"])
@@ -33,6 +42,9 @@ def summons_enquiry(request: HttpRequest) -> HttpResponse:
                     id_last_four=form.cleaned_data["id_last_four"],
                     ip_address=ip_address,
                 )
+            except EnquiryUnavailable as unavailable:
+                form.add_error(None, unavailable)
+                status = 503
             except EnquiryLocked as locked:
                 form.add_error(None, locked)
                 status = 429
@@ -45,4 +57,10 @@ def summons_enquiry(request: HttpRequest) -> HttpResponse:
         "found": found,
         "locked": request.method == "GET" and summons_enquiry_address_locked(ip_address=ip_address),
     }
-    return render(request, "causebook/summons_enquiry.html", context, status=status)
+    response = render(request, "causebook/summons_enquiry.html", context, status=status)
+    if status == 503:
+        response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER_SECONDS)
+        # Already reported, once per 30 s (summons_enquiry._refused_in_outage): not an ERROR per
+        # request from django.request, which a flood of enquiries during an outage would multiply.
+        response._has_been_logged = True  # type: ignore[attr-defined]
+    return response

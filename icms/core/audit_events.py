@@ -177,6 +177,11 @@ class AuditEventType(models.TextChoices):
     CAUSEBOOK_HEARING_DELETED = "causebook.hearing_deleted", _("Hearing deleted")
     CAUSEBOOK_HEARING_ADJOURNED = "causebook.hearing_adjourned", _("Hearing adjourned")
     CAUSEBOOK_HEARING_VACATED = "causebook.hearing_vacated", _("Hearing vacated")
+    # causebook: hearing calendars (iCalendar subscription addresses)
+    CAUSEBOOK_CALENDAR_ADDRESSES_RENEWED = (
+        "causebook.calendar_addresses_renewed",
+        _("Calendar addresses renewed (old addresses revoked)"),
+    )
     # causebook: Enquire Summons, the public look-up of a summons by its number and the ID's last four
     CAUSEBOOK_SUMMONS_ENQUIRY_LOCKED = "causebook.summons_enquiry_locked", _("Summons enquiries locked")
     # causebook: copies, certified true copies and certificates

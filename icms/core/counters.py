@@ -8,14 +8,17 @@ from django.core.cache import cache
 def cache_counter_incr(key: str, *, timeout: int) -> int | None:
     """Add one to the counter ``key``, which expires ``timeout`` seconds after it was created.
 
-    Atomic across processes (Redis INCR). None when Redis did not answer (the cache ignores
-    its errors, icms/core/redis_cache.py): callers then fail open, as nothing can be counted.
+    Atomic across processes (Redis INCR). None whenever nothing was counted: Redis did not
+    answer (the cache ignores its errors, icms/core/redis_cache.py), never an invented count.
+    Most callers then fail open; Enquire Summons fails closed (causebook/summons_enquiry.py).
     """
-    # add() creates the counter with its expiry only if absent; incr() is atomic in Redis.
-    cache.add(key, 0, timeout=timeout)
-    try:
-        count: int | None = cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        cache.add(key, 1, timeout=timeout)
-        count = 1
-    return count
+    for _ in range(2):
+        # add() creates the counter with its expiry only if absent; incr() is atomic in Redis.
+        cache.add(key, 0, timeout=timeout)
+        try:
+            count: int | None = cache.incr(key)
+        except ValueError:  # expired between add() and incr(): create it again
+            continue
+        return count
+    # Expired twice in a row: not counted, so say so rather than invent a count.
+    return None

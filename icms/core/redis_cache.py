@@ -16,6 +16,10 @@ Two things are added here:
 * :class:`OutageLogFilter` turns django-redis's report of each ignored error (an ERROR
   with a traceback, several per request) into at most one WARNING per interval and
   process, with the count of those held back.
+
+One limit fails *closed* instead: Enquire Summons (:mod:`causebook.summons_enquiry`), whose
+second factor is four characters, answers no enquiry it cannot count. It reports its
+refusals with an :class:`OutageWarning`, as rarely as the filter does.
 """
 
 from __future__ import annotations
@@ -51,24 +55,39 @@ class RedisCache(DjangoRedisCache):  # type: ignore[misc]  # django-redis ships 
             raise ConnectionInterrupted(connection=None) from error
 
 
-class OutageLogFilter(logging.Filter):
-    """For the ``django_redis.cache`` logger: one WARNING per ``interval`` seconds, no traceback."""
+class _Interval:
+    """Lets one report through per ``interval`` seconds (per process), counting those held back."""
 
-    def __init__(self, interval: float = 30.0, *, clock: Callable[[], float] = time.monotonic) -> None:
-        super().__init__()
+    def __init__(self, interval: float, clock: Callable[[], float]) -> None:
         self.interval = interval
         self._clock = clock
         self._lock = threading.Lock()
         self._last_report = float("-inf")
         self._held_back = 0
 
-    def filter(self, record: logging.LogRecord) -> bool:
+    def due(self) -> int | None:
+        """How many were held back since the last report, if one is due now; else None (one more held back)."""
         now = self._clock()
         with self._lock:
             if now - self._last_report < self.interval:
                 self._held_back += 1
-                return False
+                return None
             held_back, self._held_back, self._last_report = self._held_back, 0, now
+        return held_back
+
+
+class OutageLogFilter(logging.Filter):
+    """For the ``django_redis.cache`` logger: one WARNING per ``interval`` seconds, no traceback."""
+
+    def __init__(self, interval: float = 30.0, *, clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__()
+        self.interval = interval
+        self._reports = _Interval(interval, clock)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        held_back = self._reports.due()
+        if held_back is None:
+            return False
         error = record.exc_info[1] if record.exc_info else None
         # django-redis wraps the error of redis-py (ConnectionError, TimeoutError): name that one.
         cause = error.__cause__ if error is not None and error.__cause__ is not None else error
@@ -78,3 +97,28 @@ class OutageLogFilter(logging.Filter):
         record.args = (detail, f" ({held_back} more cache errors since the last report)" if held_back else "")
         record.exc_info, record.exc_text = None, None
         return True
+
+
+class OutageWarning:
+    """A WARNING that something was refused because Redis did not answer: at most one per
+    ``interval`` seconds and process (as :class:`OutageLogFilter` reports the cache's own
+    errors), with the count of those held back. Make one per kind of refusal, at import."""
+
+    def __init__(
+        self,
+        logger: logging.Logger,
+        message: str,
+        interval: float = 30.0,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.logger = logger
+        self.message = message
+        self._reports = _Interval(interval, clock)
+
+    def report(self) -> None:
+        """One more refusal: logged now if none was logged in the last ``interval`` seconds."""
+        held_back = self._reports.due()
+        if held_back is not None:
+            more = f" ({held_back} more since the last report)" if held_back else ""
+            self.logger.warning("%s%s", self.message, more)
