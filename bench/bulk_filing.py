@@ -114,9 +114,12 @@ def child(rows: int) -> dict[str, float | int]:
     from payments.services.ledger import _entry
 
     media = tempfile.mkdtemp(prefix="bench-bulk-media-")
+    # A batch's PDFs wait in the drafts' store; beside the media, so filing links them into place.
+    drafts = tempfile.mkdtemp(prefix="bench-bulk-drafts-")
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": media}},
+        "drafts": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": drafts}},
     }
     dispatch._send = lambda item_id, spec: True  # owed, not sent: the bench runs the bulk work itself
     work = Path(tempfile.mkdtemp(prefix="bench-bulk-"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.utils import timezone
 
+from .bulk.expiry import bulk_batches_expire as _bulk_batches_expire
 from .services.drafts import drafts_purge_expired as _drafts_purge_expired
 
 
@@ -12,3 +13,9 @@ from .services.drafts import drafts_purge_expired as _drafts_purge_expired
 def drafts_purge_expired() -> int:
     """Beat: delete the drafts past ``FILING_DRAFT_DAYS`` and their stored files."""
     return _drafts_purge_expired(now=timezone.now())
+
+
+@shared_task(name="filing.tasks.bulk_batches_expire", soft_time_limit=240, time_limit=300)
+def bulk_batches_expire() -> int:
+    """Beat: expire the bulk batches not filed (or resumed) within ``FILING_DRAFT_DAYS`` (filing/bulk/expiry.py)."""
+    return _bulk_batches_expire(now=timezone.now())

@@ -23,6 +23,7 @@ from icms.core.http import AuthenticatedHttpRequest, client_ip
 from icms.core.panels import panels
 
 from .bulk.columns import COLUMNS, example_row
+from .bulk.expiry import bulk_batch_days, bulk_batch_deadline
 from .bulk.manifest import MAX_ROWS
 from .bulk.messages import error_text
 from .bulk.services import (
@@ -145,6 +146,9 @@ def bulk_batch(request: AuthenticatedHttpRequest, batch_id: int) -> HttpResponse
         "poll_seconds": POLL_SECONDS,
         "polling": batch.status == BulkBatch.Status.FILING,
         "panels": panels("bulk_batch", batch=batch, user=request.user),
+        # Filed or resumed by then, or the batch expires (filing/bulk/expiry.py).
+        "deadline": bulk_batch_deadline(batch),
+        "keep_days": bulk_batch_days(),
     }
     if request.headers.get("HX-Request") == "true":
         return render(request, "filing/bulk/_progress.html", context)

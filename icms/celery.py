@@ -76,6 +76,13 @@ app.conf.update(
             "schedule": 3600.0,
             "options": {"expires": 3300},
         },
+        # Bulk batches not filed or resumed within FILING_DRAFT_DAYS expire, before the drafts
+        # bucket's lifecycle rule removes their PDFs (filing/bulk/expiry.py).
+        "expire-bulk-batches": {
+            "task": "filing.tasks.bulk_batches_expire",
+            "schedule": 3600.0,
+            "options": {"expires": 3300},
+        },
         # The API's Idempotency-Keys and their kept answers, after 24 hours (accounts/api_idempotency.py).
         "purge-api-idempotency-keys": {
             "task": "accounts.tasks.api_idempotency_keys_purge",

@@ -6,6 +6,13 @@ temporary file of its own, checked with the same checks and messages as the web 
 (:func:`filing.pdf_checks.validate_pdf`), stored under a server-made key and closed before
 the next one is read. Only keys and hashes are kept.
 
+The PDFs go to the drafts' store (``drafts/…`` keys, :mod:`icms.core.drafts_storage`), not the
+documents': a batch's PDF becomes part of the record only when its row is filed (Submit's
+proven copy into the documents' store, :func:`filing.services.submissions.submission_create`),
+and the PDFs of rows never filed (refused, cancelled, expired) must really go, which the
+documents' store, locked for years, cannot do. Their removal is always outbox work
+(``filing.draft_files_delete``), owed in the transaction that lets them go.
+
 A ZIP is refused whole if it could be an attack rather than a parcel of PDFs ([P] limits):
 more than ``MAX_MEMBERS`` members, more than ``MAX_UNPACKED`` bytes unpacked, a member that
 unpacks to more than ``MAX_RATIO`` times its packed size (a "ZIP bomb"), a password, or a
@@ -15,6 +22,7 @@ used as paths: the stored key is the server's own.
 
 from __future__ import annotations
 
+import logging
 import tempfile
 import unicodedata
 import zipfile
@@ -24,13 +32,18 @@ from pathlib import PurePosixPath, PureWindowsPath
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from icms.core.storage import store_document, stored_identity_to_record, unfiled_files_delete
+from icms.core.drafts_storage import DRAFTS_PREFIX, drafts_storage
+from icms.core.storage import store_document, stored_identity_to_record
 
 from ..pdf_checks import PdfRejected, Rejection, max_file_bytes, validate_pdf
 from ..services.filing_input import StoredPdf
+from ..services.follow_up import draft_files_delete_owe
+
+logger = logging.getLogger(__name__)
 
 MAX_MEMBERS = 2000
 MAX_UNPACKED = 2 * 1024 * 1024 * 1024
@@ -59,8 +72,26 @@ class StoredUploads:
     unused: list[str] = field(default_factory=list)
 
     def discard(self) -> None:
-        unfiled_files_delete(list(self.keys))
+        """The batch was not made: owe the removal of every PDF stored for it."""
+        pdfs_forget(list(self.keys), label="PDFs of a bulk upload not kept")
         self.keys.clear()
+
+
+def pdfs_forget(keys: list[str], *, label: str) -> None:
+    """Owe the removal of PDFs stored for a batch that was not made, in a transaction of its own.
+
+    Called after the batch's own transaction rolled back (or was never begun), so the work
+    is committed here and runs after that commit like any other: a storage outage loses
+    nothing, the outbox tries again. If the database itself refuses, the files are left
+    and logged; on S3 the drafts' bucket's lifecycle rule removes them in any case.
+    """
+    if not keys:
+        return
+    try:
+        with transaction.atomic():
+            draft_files_delete_owe(keys, label=label)
+    except DatabaseError:
+        logger.exception("Could not owe the removal of %s PDFs of a bulk upload: %s", len(keys), keys)
 
 
 def file_key(name: str) -> str:
@@ -113,10 +144,11 @@ def _one_store(source: Any, *, name: str, wanted: set[str], result: StoredUpload
             rejection={"rejection": rejected.rejection.value, "rejection_params": _json_params(rejected.params)}
         )
         return
-    stored = store_document(source, expected_sha256=info.sha256)
+    storage = drafts_storage()
+    stored = store_document(source, expected_sha256=info.sha256, storage=storage, prefix=DRAFTS_PREFIX)
     result.keys.append(stored.key)
     # Recorded now, so that filing the row proves the file unchanged without reading it again.
-    identity = stored_identity_to_record(stored.key)
+    identity = stored_identity_to_record(stored.key, storage=storage)
     result.by_name[key] = PdfOutcome(
         stored=StoredPdf(key=stored.key, sha256=stored.sha256, size=stored.size, pages=info.pages, identity=identity)
     )

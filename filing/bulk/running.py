@@ -12,6 +12,14 @@ A run works for at most ``TIME_BUDGET`` seconds and then owes a continuation, so
 slot is never held for a whole large batch and a time limit never cuts a row in half. A
 row that fails for a reason other than the filing's own rules (a database or storage
 fault) stops the batch as ``interrupted``: the filer resumes it when the fault is gone.
+
+A row's PDF waits in the drafts' store (:mod:`filing.bulk.pdfs`). ``submission_create`` puts
+it into the documents' store inside the row's submission transaction, proven to be the
+bytes checked (:func:`icms.core.drafts_storage.draft_file_to_documents`: a hard link, a
+server-side copy with its SHA-256, or a copy hashed on the way; a PDF changed since it was
+checked is refused), and owes the removal of its drafts' file after that commit
+(``filing.draft_files_delete``). A batch checked before the drafts' store held its PDFs has
+them in the documents' store: they are filed in place and never removed.
 """
 
 from __future__ import annotations
@@ -33,6 +41,7 @@ from icms.core.outbox import enqueue, register_kind
 from ..models import BulkBatch, BulkItem, CaseType, DocumentType, Party, Submission
 from ..services import DocumentUpload, FilingDetails, NewCase, NewParty, submission_create
 from ..services.filing_input import StoredPdf
+from ..services.follow_up import draft_files_delete_owe
 from .rows import defendant_of, summons_of
 from .services import BULK_FILE
 
@@ -165,13 +174,21 @@ def _stored_size(item: BulkItem) -> int:
     return int(size) if size else 0
 
 
+@transaction.atomic
 def _refused(item: BulkItem, refused: ValidationError) -> None:
-    """A row the filing refused: a reference already on a summons is a duplicate, anything else failed."""
+    """A row the filing refused: a reference already on a summons is a duplicate, anything else failed.
+
+    A duplicate is never filed, so its PDF goes (after commit, by the outbox); a failed row
+    keeps its PDF for the resume.
+    """
     message = " ".join(str(m) for m in refused.messages)[:2000]
     duplicate = getattr(refused, "code", "") == "duplicate_reference"
-    BulkItem.objects.filter(pk=item.pk, status=ItemStatus.FILING).update(
+    moved = BulkItem.objects.filter(pk=item.pk, status=ItemStatus.FILING).update(
         status=ItemStatus.DUPLICATE if duplicate else ItemStatus.FAILED, last_error=message, updated_at=timezone.now()
     )
+    if moved and duplicate and item.pdf_storage_key:
+        label = f"PDF of bulk batch {item.batch_id} row {item.row_number}"
+        draft_files_delete_owe([item.pdf_storage_key], label=label)
 
 
 @transaction.atomic

@@ -5,9 +5,12 @@ The life of a batch (``BulkBatch.Status``; every move a conditional UPDATE plus 
     checked ──file (one deposit payment)──▶ filing ──every row filed──▶ filed
        │                                      │  ▲
        └──cancel──▶ cancelled                 ▼  └──resume── interrupted (a row failed, a worker died)
+       └──────────────── after FILING_DRAFT_DAYS ─────────────▶ expired ◀─┘
 
 A row (``BulkItem``) is checked before anything is filed; a valid row waits as ``pending``
-with its PDF stored, and is filed by :mod:`filing.bulk.running`. Its department's
+with its PDF stored in the drafts' store, and is filed by :mod:`filing.bulk.running`. A
+batch not filed (or not resumed) within the time its PDFs are kept expires
+(:mod:`filing.bulk.expiry`). Its department's
 reference is held once per organisation by the constraint ``bulk_item_reference_filed_once``
 (and, once filed, by ``summons_department_reference_unique``), so a manifest uploaded again
 files nothing twice: its rows are reported as already filed.
@@ -23,7 +26,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, User
@@ -34,6 +37,8 @@ from icms.core.storage import store_document, unfiled_files_delete
 
 from .. import hooks
 from ..models import BulkBatch, BulkItem, SummonsDetails
+from ..services.follow_up import draft_files_delete_owe
+from .expiry import bulk_batch_deadline, bulk_batch_past_deadline
 from .manifest import ManifestRefused, manifest_kind, manifest_read
 from .messages import row_error
 from .pdfs import StoredUploads, file_key, pdfs_store
@@ -93,9 +98,11 @@ def bulk_batch_create(*, user: User, manifest: Any, files: Sequence[Any], ip_add
 
     Rows with errors are ``invalid`` (each error a code: :mod:`filing.bulk.messages`), rows
     whose reference the organisation has already filed are ``duplicate``, the rest ``pending``
-    with their PDFs stored. A manifest or an upload that cannot be read as a whole raises
-    :class:`~filing.bulk.manifest.ManifestRefused` or :class:`~filing.bulk.pdfs.UploadRefused`,
-    and nothing is kept.
+    with their PDFs stored in the drafts' store; the PDFs of the other rows are owed for
+    removal in the batch's transaction. A manifest or an upload that cannot be read as a
+    whole raises :class:`~filing.bulk.manifest.ManifestRefused` or
+    :class:`~filing.bulk.pdfs.UploadRefused`, and nothing is kept (the PDFs already stored
+    are owed for removal, :func:`~filing.bulk.pdfs.pdfs_forget`).
     """
     organisation = _organisation_or_403(user)
     filename = str(getattr(manifest, "name", "") or "manifest")[-255:]
@@ -118,6 +125,7 @@ def bulk_batch_create(*, user: User, manifest: Any, files: Sequence[Any], ip_add
             filename=filename,
             manifest_key=manifest_stored.key,
             manifest_sha256=manifest_sha256,
+            stored_keys=uploads.keys,
             ip_address=ip_address,
         )
     except BaseException:
@@ -125,10 +133,6 @@ def bulk_batch_create(*, user: User, manifest: Any, files: Sequence[Any], ip_add
         if manifest_stored is not None:
             unfiled_files_delete([manifest_stored.key])
         raise
-    kept = set(
-        BulkItem.objects.filter(batch=batch, status=ItemStatus.PENDING).values_list("pdf_storage_key", flat=True)
-    )
-    unfiled_files_delete([key for key in uploads.keys if key not in kept])
     return batch
 
 
@@ -199,6 +203,7 @@ def _batch_record(
     filename: str,
     manifest_key: str,
     manifest_sha256: str,
+    stored_keys: list[str],
     ip_address: str | None,
 ) -> BulkBatch:
     duplicates = _already_filed(organisation, checks)
@@ -249,6 +254,11 @@ def _batch_record(
             _("Another upload with some of the same references was checked at the same moment. Upload again."),
             code="race",
         ) from None
+    # The PDFs of rows that will not be filed (errors, duplicates) go once this commits.
+    kept = {item.pdf_storage_key for item in items if item.status == ItemStatus.PENDING}
+    draft_files_delete_owe(
+        [key for key in stored_keys if key not in kept], label=f"PDFs of rows not kept in bulk batch {batch.pk}"
+    )
     invalid = sum(1 for item in items if item.status == ItemStatus.INVALID)
     BulkBatch.objects.filter(pk=batch.pk).update(rows_invalid=invalid)
     batch.rows_invalid = invalid
@@ -300,6 +310,7 @@ def bulk_batch_file(*, batch: BulkBatch, user: User, ip_address: str | None = No
             raise BulkRefused(
                 _("This batch can no longer be filed: it is %(status)s.") % {"status": locked.get_status_display()}
             )
+        _refuse_past_deadline(locked)
         count = BulkItem.objects.filter(batch=locked, status=ItemStatus.PENDING).count()
         if count == 0:
             raise BulkRefused(_("This batch has no rows to file. Correct the rows with errors and upload them again."))
@@ -333,6 +344,7 @@ def bulk_batch_resume(*, batch: BulkBatch, user: User, ip_address: str | None = 
             return locked
         if locked.status != BatchStatus.INTERRUPTED:
             raise BulkRefused(_("Only an interrupted batch can be resumed."))
+        _refuse_past_deadline(locked)
         now = timezone.now()
         BulkItem.objects.filter(batch=locked, status=ItemStatus.FILING).update(
             status=ItemStatus.FAILED, updated_at=now
@@ -351,6 +363,19 @@ def bulk_batch_resume(*, batch: BulkBatch, user: User, ip_address: str | None = 
         enqueue(BULK_FILE, target=locked, key=f"{BULK_FILE}:{locked.pk}:resume:{now.timestamp()}")
     locked.refresh_from_db()
     return locked
+
+
+def _refuse_past_deadline(batch: BulkBatch) -> None:
+    """Its PDFs are kept only until the deadline: after it, nothing of the batch is filed any more."""
+    if bulk_batch_past_deadline(batch):
+        raise BulkRefused(
+            _(
+                "This batch can no longer be filed: its PDFs were kept until %(deadline)s. Upload the rows "
+                "not filed again, with their PDFs, in a new batch."
+            )
+            % {"deadline": formats.date_format(timezone.localtime(bulk_batch_deadline(batch)), "DATETIME_FORMAT")},
+            code="expired",
+        )
 
 
 def bulk_to_file(batch: BulkBatch) -> int:
@@ -388,7 +413,8 @@ def bulk_batch_cancel(*, batch: BulkBatch, user: User, ip_address: str | None = 
             after={"status": BatchStatus.CANCELLED, "rows_released": len(keys)},
             ip_address=ip_address,
         )
-        transaction.on_commit(lambda: unfiled_files_delete(keys))
+        # Removed after commit by the outbox; a batch from before keeps its PDFs (documents' store).
+        draft_files_delete_owe(keys, label=f"PDFs of cancelled bulk batch {locked.pk}")
     locked.refresh_from_db()
     return locked
 

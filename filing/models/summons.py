@@ -65,6 +65,8 @@ class BulkBatch(TimeStampedModel):
         FILED = "filed", _("Filed")
         INTERRUPTED = "interrupted", _("Interrupted: resume to file the rest")
         CANCELLED = "cancelled", _("Cancelled")
+        # Not filed (or not resumed) within the time its PDFs are kept (filing/bulk/expiry.py).
+        EXPIRED = "expired", _("Expired: not filed in time")
 
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="bulk_batches", verbose_name=_("organisation")

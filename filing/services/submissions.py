@@ -335,13 +335,19 @@ def _submission_receive(
                 pages=info.pages,
                 ordinal=ordinal,
             )
+        # Files from the drafts' store (a draft's, a bulk batch row's) were put into the documents'
+        # store above; their drafts' files go after commit (files from before stay where they are).
+        owed = [upload.stored.key for upload in uploads if upload.stored and is_draft_key(upload.stored.key)]
+        label = f"Filed files of {submission.reference}"
         if submission_key is not None:
-            # The draft this came from is done: its files were put into the documents' store above,
-            # and its own go after commit (a draft from before keeps its files, the documents' now).
+            # The draft this came from is done: its rows go now, and all its files after commit.
             drafts = SubmissionDraft.objects.filter(owner=user, submission_key=submission_key)
             draft_keys = list(DraftDocument.objects.filter(draft__in=drafts).values_list("storage_key", flat=True))
+            if draft_keys:
+                owed = list(dict.fromkeys([*draft_keys, *owed]))
+                label = f"Files of the draft of {submission.reference}"
             drafts.delete()
-            draft_files_delete_owe(draft_keys, label=f"Files of the draft of {submission.reference}")
+        draft_files_delete_owe(owed, label=label)
         calendar = current_calendar()  # one read of the calendar for the stamp and the acknowledgement
         deemed_receipt_stamp(model=Submission, pk=submission.pk, calendar=calendar)
         # The version reads the stamped row under a lock: the submission as received and stamped.
@@ -404,7 +410,7 @@ def _stored_check(stored: StoredPdf) -> PdfInfo:
     stored document (docs/operations.md, "Fixity").
     """
     try:
-        storage = storage_for_key(stored.key)  # the drafts' store, or the documents' (bulk, older drafts)
+        storage = storage_for_key(stored.key)  # the drafts' store, or the documents' (older drafts, batches)
         unchanged = bool(stored.identity) and stored_identity(stored.key, storage=storage) == stored.identity
         digest = stored.sha256 if unchanged else hash_stored_document(stored.key, storage=storage)
     except FileNotFoundError:
@@ -419,8 +425,8 @@ def _stored_check(stored: StoredPdf) -> PdfInfo:
 def _filed_copy(files: StoredFiles, stored: StoredPdf) -> StoredPdf | StoredDocument:
     """A checked draft file as a document: put into the documents' store, which keeps it.
 
-    In place when it is there already (a bulk batch's PDF, a draft saved before drafts had a
-    store of their own). The copy is proven to be the checked bytes
+    In place when it is there already (a draft, or a bulk batch, saved before they had the
+    drafts' store). The copy is proven to be the checked bytes
     (:func:`~icms.core.drafts_storage.draft_file_to_documents`) and goes again on a rollback.
     """
     if not is_draft_key(stored.key):

@@ -137,3 +137,11 @@ def bulk_work_run() -> list[str]:
         if not due:
             return outcomes
         outcomes += [outbox_item_run(item.pk) for item in due]
+
+
+def drafts_work_run() -> list[str]:
+    """Run every removal of drafts' files owed (``filing.draft_files_delete``), as a worker would."""
+    from filing.services.follow_up import DRAFT_FILES_DELETE
+
+    due = OutboxItem.objects.filter(kind=DRAFT_FILES_DELETE, state=OutboxItem.State.PENDING).order_by("pk")
+    return [outbox_item_run(pk) for pk in list(due.values_list("pk", flat=True))]

@@ -21,6 +21,7 @@ from tests.factories import MembershipFactory
 from tests.filing.bulk_support import (
     bulk_work_run,
     department_make,
+    drafts_work_run,
     manifest_csv,
     pdf_zip,
     row,
@@ -65,9 +66,11 @@ def test_500_rows_with_3_bad_file_497_and_again_nothing_twice(
     ]
     assert "check digit" in error_text(bad[101].errors[0], row=101)
     assert error_text(bad[301].errors[0], row=301).startswith("Row 301: the PDF missing.pdf is not in the upload.")
-    # Nothing is filed or paid by checking; the bad rows' PDFs are not kept.
+    # Nothing is filed or paid by checking; the PDFs wait in the drafts' store, the bad rows' not kept.
     assert not Submission.objects.exists() and not PaymentOrder.objects.exists()
-    assert sum(1 for p in document_storage.rglob("*.pdf")) == 497
+    assert not list(document_storage.rglob("*.pdf"))
+    drafts_work_run()
+    assert sum(1 for p in (document_storage.parent / "drafts").rglob("*.pdf")) == 497
 
     bulk_batch_file(batch=batch, user=department.user)
     assert set(bulk_work_run()) == {"done"}
@@ -90,6 +93,10 @@ def test_500_rows_with_3_bad_file_497_and_again_nothing_twice(
     item = BulkItem.objects.select_related("submission__case__summons").get(batch=batch, row_number=2)
     assert item.submission.case.summons.department_reference == "FEHD/2026/00001"
     assert item.submission.case.parties.get(side="respondent").id_number == "A1234563"
+    # Each PDF is in the documents' store now, and nothing is left in the drafts' store.
+    assert sum(1 for p in (document_storage / "documents").rglob("*.pdf")) == 497
+    drafts_work_run()
+    assert not list((document_storage.parent / "drafts").rglob("*.pdf"))
 
     again = bulk_batch_create(user=department.user, manifest=manifest_csv(rows), files=[pdf_zip(pdfs)])
     assert BulkItem.objects.filter(batch=again, status=BulkItem.Status.DUPLICATE).count() == 497

@@ -1,0 +1,104 @@
+"""A bulk batch's PDFs on S3 (moto): in the drafts' bucket until filed, then nothing left of them there.
+
+The documents' bucket is versioned and object-locked (compliance): a batch's PDFs written
+there could never be removed, whether filed or not. They wait in the drafts' bucket; filing
+a row copies its PDF server side into the documents' bucket (CopyObject, proven by the
+server's SHA-256 of the copy), locked like every document, and the drafts' object is deleted
+after commit by the outbox. ListObjectVersions proves nothing of the batch is left there,
+for a filed batch and for a cancelled one. The same on the filesystem:
+tests/filing/test_bulk_drafts_storage.py.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from botocore.exceptions import ClientError
+
+from filing.bulk.services import bulk_batch_cancel, bulk_batch_create, bulk_batch_file
+from filing.models import BulkBatch, BulkItem
+from icms.core import drafts_storage
+from icms.core.drafts_storage_setup import drafts_storage_setup
+from icms.core.storage_setup import storage_setup
+from tests.filing.bulk_support import bulk_work_run, department_make, drafts_work_run, manifest_csv, pdf_zip, row
+from tests.storage.conftest import S3Bucket, s3_default_storage
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def buckets(settings, s3_server) -> tuple[S3Bucket, S3Bucket]:
+    """The documents' bucket (versioned, one day's compliance lock) and the drafts', made by setup."""
+    documents, drafts = (f"icms-test-{uuid.uuid4().hex[:16]}-{what}" for what in ("docs", "drafts"))
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": s3_default_storage(bucket=documents, endpoint=s3_server.endpoint),
+        "drafts": s3_default_storage(bucket=drafts, endpoint=s3_server.endpoint),
+    }
+    settings.AWS_S3_OBJECT_LOCK_DAYS = 1
+    for report in (storage_setup(), drafts_storage_setup()):
+        assert report.ok, report.problems
+    return S3Bucket(name=documents, server=s3_server), S3Bucket(name=drafts, server=s3_server)
+
+
+def _everything(bucket: S3Bucket) -> list[dict]:
+    """Every version and delete marker in the bucket: what is left at all."""
+    listing = bucket.client.list_object_versions(Bucket=bucket.name)
+    return [*listing.get("Versions", []), *listing.get("DeleteMarkers", [])]
+
+
+def test_a_batch_on_s3_is_filed_into_the_locked_bucket_and_leaves_nothing_in_the_drafts_bucket(
+    buckets, outbox_held, monkeypatch
+):
+    documents, drafts = buckets
+    department = department_make()
+    rows = [row(1), row(2), row(3, offence_date="2026-13-01")]  # the third's PDF is not kept
+    batch = bulk_batch_create(
+        user=department.user, manifest=manifest_csv(rows), files=[pdf_zip([r["pdf_filename"] for r in rows])]
+    )
+    items = list(BulkItem.objects.filter(batch=batch, status=BulkItem.Status.PENDING).order_by("row_number"))
+    assert len(drafts.keys()) == 3 and not [key for key in documents.keys() if key.endswith(".pdf")]  # noqa: SIM118 (S3Bucket.keys)
+    drafts_work_run()
+    assert drafts.keys() == sorted(item.pdf_storage_key for item in items)
+    for item in items:
+        assert drafts.sha256(item.pdf_storage_key) == item.pdf_sha256
+        assert item.data["pdf_identity"].startswith("s3:")
+
+    def no_reading(key, **kwargs):
+        raise AssertionError(f"{key} was read: the server's SHA-256 of the copy is the proof")
+
+    monkeypatch.setattr(drafts_storage, "hash_stored_document", no_reading)
+    bulk_batch_file(batch=batch, user=department.user)
+    bulk_work_run()
+    batch.refresh_from_db()
+    assert batch.status == BulkBatch.Status.FILED and batch.rows_filed == 2
+    for item in items:
+        item.refresh_from_db()
+        document = item.submission.documents.get()
+        assert document.storage_key.startswith("documents/")
+        assert documents.sha256(document.storage_key) == item.pdf_sha256 == document.sha256
+        # The filed object is locked: its version cannot be deleted.
+        [version] = documents.versions(document.storage_key)
+        head = documents.client.head_object(Bucket=documents.name, Key=document.storage_key)
+        assert head["ObjectLockMode"] == "COMPLIANCE" and head["ObjectLockRetainUntilDate"]
+        with pytest.raises(ClientError, match="AccessDenied"):
+            documents.client.delete_object(
+                Bucket=documents.name, Key=document.storage_key, VersionId=version["VersionId"]
+            )
+    assert set(drafts_work_run()) == {"done"}
+    assert _everything(drafts) == []  # no object, no version, no delete marker
+
+
+def test_a_cancelled_batch_on_s3_leaves_nothing_anywhere(buckets, outbox_held):
+    documents, drafts = buckets
+    department = department_make()
+    rows = [row(1), row(2)]
+    batch = bulk_batch_create(
+        user=department.user, manifest=manifest_csv(rows), files=[pdf_zip([r["pdf_filename"] for r in rows])]
+    )
+    assert len(drafts.keys()) == 2
+    bulk_batch_cancel(batch=batch, user=department.user)
+    assert set(drafts_work_run()) == {"done"}
+    assert _everything(drafts) == []
+    assert not [key for key in documents.keys() if key.endswith(".pdf")]  # noqa: SIM118 (S3Bucket.keys)  # never in the locked bucket
