@@ -20,7 +20,7 @@ from icms.core.time import HONG_KONG
 
 from .query import SearchQuery
 from .reference import case_types_by_pk
-from .terms import Counts
+from .terms import Counts, bucket_counts
 
 Fragment = tuple[str, list[Any]]
 
@@ -31,6 +31,11 @@ TAGGED_MAX_YEARS = 30
 
 #: The walk index's buckets are 28 days of the date of issue (``causebook_bucket``).
 BUCKET_SECONDS = 28 * 24 * 3600
+#: The statuses a case in the cause book can have (``search.BASE``).
+IN_THE_CAUSE_BOOK = ("active", "closed")
+#: The kept counts inside the filters are summed over at most this many keys (case types x
+#: years x statuses); a query whose filters leave more is counted as before.
+COUNT_KEYS_MAX = 2_000
 
 # The case types of the filters, looked up once per search (find_cases), which may run
 # several statements: the search, then the same with corrected words.
@@ -124,6 +129,35 @@ def by_tagged_pairs(pairs: Sequence[str], query: SearchQuery) -> Fragment | None
             sql.append(f"{TAGGED_PAIRS} && %s::text[]")
             params.append([pair + tag for tag in tags])
     return " AND ".join(sql), params
+
+
+def _bucket_year(bucket: int) -> int:
+    return datetime.fromtimestamp(bucket * BUCKET_SECONDS, tz=HONG_KONG).year
+
+
+def pair_count_keys(pair: str, query: SearchQuery) -> list[str] | None:
+    """The kept count keys of ``pair`` inside the filters: one per case type, year and status they allow.
+
+    ``causebook_pair_count_keys`` (migration 0016) counts each pair of a name's words tagged
+    with its entry's case type, year and status together ("sze wong#t3#2020#active"), so the
+    sum of these keys' counts is how many entries hold the pair inside the filters. A filter
+    not asked allows every value: every case type, both statuses, and for an open end of
+    years the oldest or newest year of the register (the kept buckets', one either side).
+    None when that is more than ``COUNT_KEYS_MAX`` keys, or the register is empty.
+    """
+    types = case_type_ids(query) if query.court or query.case_type else sorted(case_types_by_pk())
+    statuses = [query.status] if query.status else list(IN_THE_CAUSE_BOOK)
+    first, last = query.year_from, query.year_to
+    if not (first and last):
+        buckets = [bucket for bucket, _ in bucket_counts()]
+        if not buckets:
+            return None
+        first = first or _bucket_year(buckets[-1] - 1)
+        last = last or _bucket_year(buckets[0] + 1)
+    years = range(first, last + 1)
+    if len(types) * len(years) * len(statuses) > COUNT_KEYS_MAX:
+        return None
+    return [f"{pair}#t{pk}#{year}#{status}" for pk in types for year in years for status in statuses]
 
 
 def in_years(counts: Counts, query: SearchQuery) -> Counts:

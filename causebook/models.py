@@ -255,13 +255,16 @@ class TermCount(models.Model):
     Terms (``causebook_count_keys``, migration ``0011``): a word ("chan"), an unordered
     pair of words ("hong kong"), two words in order ("hong>kong"), a Chinese character or
     pair of characters ("z:陳", "z:有限"), and "@<bucket>" for the entries issued in each
-    28-day bucket. The search chooses its plan from these (``causebook.search``).
+    28-day bucket; and each pair tagged with the entry's case type, year and status
+    ("sze wong#t3#2020#active", ``causebook_pair_count_keys``, migration ``0016``), which
+    count a two-word name's matches inside the filters. The search chooses its plan from
+    these (``causebook.search``).
     Triggers queue each entry added or removed in :class:`TermCountChange`; the beat
     task ``causebook.tasks.term_counts_apply`` folds the queue in every minute, so no
     filing ever waits on a shared counter row (the counts may lag by that minute).
     """
 
-    term = models.CharField(max_length=210, primary_key=True)
+    term = models.CharField(max_length=240, primary_key=True)
     entries = models.BigIntegerField()
 
     class Meta:
@@ -278,6 +281,10 @@ class TermCountChange(models.Model):
     tokens = ArrayField(models.TextField())
     name_zh = models.TextField()
     issued_at = models.DateTimeField(null=True)
+    # The entry's tags, for the tagged pairs' counts (none in changes queued before migration 0016).
+    case_type_id = models.BigIntegerField(null=True)
+    year = models.SmallIntegerField(null=True)
+    status = models.TextField(blank=True, default="")
     sign = models.SmallIntegerField()
 
     class Meta:

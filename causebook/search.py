@@ -42,7 +42,7 @@ from typing import Any
 from django.conf import settings
 
 from .corrections import corrections_for, edit_distance
-from .filters import by_tagged_pairs, pair_tags
+from .filters import by_tagged_pairs, pair_count_keys, pair_tags
 from .filters import filters_sql as _filters
 from .filters import has_filters as _has_filters
 from .filters import in_years as _in_years
@@ -50,7 +50,15 @@ from .filters import tail as _tail
 from .filters import type_ids_memo as _type_ids
 from .query import SearchQuery
 from .search_walk import ENTRIES, WALK_KEYS, Collector, _about, _newest, _rows, _sample_share, _walk
-from .terms import ChineseTerms, Counts, EnglishTerms, chinese_terms, english_terms, name_tokens, term_counts
+from .terms import (
+    ChineseTerms,
+    Counts,
+    EnglishTerms,
+    chinese_terms,
+    english_terms,
+    name_tokens,
+    term_counts,
+)
 
 __all__ = ["Fragment", "Hits", "corrections_for", "edit_distance", "find_cases", "max_matches", "name_tokens"]
 
@@ -218,6 +226,7 @@ def _many(
     any_key: bool = False,
     at_most: int | None = None,
     at_least: int = 0,
+    inside: int | None = None,
 ) -> Hits:
     """Collect the best ``offset + limit`` cases tier by tier; count them, or estimate.
 
@@ -228,15 +237,21 @@ def _many(
     entries can match at most, by the kept counts; an estimate never says more (a name
     common only in the newest buckets would otherwise be estimated from them alone).
     ``at_least``: how many cases are already known to match; an estimate never says less.
+    ``inside``: the kept count of the entries matching inside the filters, when it is this
+    query's own (two words: :func:`_inside_keys`); the count says about that.
     """
     cap = max_matches()
     tail = _filters(query, "e")
-    counts = _in_years(counts, query)
     keys, where, exact_count = count
     if exact_count is not None and not _has_filters(query):
         estimate: int | None = exact_count
     else:
-        estimate = None
+        estimate = inside
+
+    # The buckets' counts are read only to walk or sample them: a count kept exact, or kept
+    # inside the filters, needs none (terms.Counts).
+    def in_years() -> Counts:
+        return _in_years(counts, query)
 
     def collect(need: int) -> Collector:
         collector = Collector(need)
@@ -247,7 +262,7 @@ def _many(
                 collector.add(_newest(spec[0], spec[1], tail, collector.ask))
             else:
                 # The buckets are read here, at the first walk (terms.Counts): a count kept exact needs none.
-                buckets = [bucket for bucket, _ in counts.buckets]
+                buckets = [bucket for bucket, _ in in_years().buckets]
                 collector.add(_walk(spec[0], spec[1], tail, buckets, collector.ask, any_key=any_key))
         return collector
 
@@ -261,7 +276,8 @@ def _many(
     else:
         collector = Collector(0)
     if estimate is None:
-        estimate = round(_sample_share(keys, where, tail, counts, any_key=any_key) * counts.entries)
+        scoped = in_years()
+        estimate = round(_sample_share(keys, where, tail, scoped, any_key=any_key) * scoped.entries)
         if at_most is not None:
             estimate = min(estimate, at_most)
         estimate = max(estimate, at_least)
@@ -302,8 +318,27 @@ def _worth_trying_few(matching: int, *, exact: bool, query: SearchQuery, tagged:
     return tagged or matching <= PROBE_SCAN
 
 
-def _few_bound(*, tagged: bool, matching: int) -> int:
+def _inside_keys(terms: EnglishTerms, query: SearchQuery) -> list[str] | None:
+    """The kept count keys that count a two-word name's matches inside the filters; else None.
+
+    For two words the entries holding their pair are exactly those holding both words, and
+    the pair is counted tagged with each entry's case type, year and status together
+    (migration 0016), so the sum of these keys' counts is the number of matching entries
+    inside the filters, to within the minute the counts may lag (and a case holding the
+    name twice counts twice): an honest "about". They are read with the query's other
+    counts, in the same statement, so the search knows before reading any entry whether the
+    matches are few enough to rank and count exactly.
+    """
+    if terms.distinct != 2 or not _has_filters(query):
+        return None
+    return pair_count_keys(terms.pairs[0], query)
+
+
+def _few_bound(*, tagged: bool, matching: int, counted: bool = False) -> int:
     """How many matching entries the plan for few may read and rank before it gives up.
+
+    ``counted``: the matches inside the filters are counted by the kept counts
+    (:func:`_inside_keys`): exact up to ``PROBE_MAX``, the kept count above it.
 
     Through the index of tagged pairs every entry read is a match inside the filters, so
     up to the cap can be read at once: all of them ranked and counted exactly, or, when
@@ -315,7 +350,15 @@ def _few_bound(*, tagged: bool, matching: int) -> int:
     the rarest pair is in at most ``TAGGED_SCAN`` entries of the register: a name as
     common as "Company Limited" has more than the cap inside most filters, and reading
     the cap's rows would only add to its walk. Otherwise ``PROBE_MAX``.
+
+    Reading up to the cap grew with the register: at 2,000,000 cases the slowest two-word
+    names have 700-1,221 matches inside the bench's filters, ten times as many as at
+    200,000. A two-word name is therefore read only while the kept counts say it has at
+    most ``PROBE_MAX`` matches inside the filters (up to that bound, should they lag), and
+    counted from them above it.
     """
+    if counted:
+        return PROBE_MAX
     return max_matches() * 11 // 10 if tagged and matching <= TAGGED_SCAN else PROBE_MAX
 
 
@@ -336,8 +379,10 @@ def _english(
     if not terms.words:
         return Hits(case_ids=[], total=0, capped=False)
     words = list(terms.words)
-    counts = term_counts([*terms.keys, *terms.bigrams])
+    inside_keys = _inside_keys(terms, query) if scope is None else None
+    counts = term_counts([*terms.keys, *terms.bigrams, *(inside_keys or ())])
     matching = counts.least(terms.keys)
+    inside = None if inside_keys is None else sum(counts.of(key) for key in inside_keys)
     tier: Fragment = (ENGLISH_TIER, [words, words, terms.phrase, words])
     if scope is not None or plan == "few":
         if scope is not None and matching > PROBE_MAX:
@@ -347,7 +392,13 @@ def _english(
         return _ranked(match, tier, _tail(query, scope), limit=limit, offset=offset)
     at_least = 0
     tagged = terms.distinct >= 2 and bool(pair_tags(query))
-    if plan != "many" and _worth_trying_few(matching, exact=terms.distinct <= 2, query=query, tagged=tagged):
+    counted = inside is not None
+    few_enough = inside is None or inside <= PROBE_MAX
+    if (
+        plan != "many"
+        and few_enough
+        and _worth_trying_few(matching, exact=terms.distinct <= 2, query=query, tagged=tagged)
+    ):
         match = _english_match(terms, counts, query)
         few = _ranked_if_few(
             match,
@@ -355,7 +406,7 @@ def _english(
             _tail(query, scope),
             limit=limit,
             offset=offset,
-            bound=_few_bound(tagged=tagged, matching=matching),
+            bound=_few_bound(tagged=tagged, matching=matching, counted=counted),
         )
         if isinstance(few, Hits):
             return few
@@ -379,7 +430,9 @@ def _english(
         tiers.append(("walk", (terms.keys, (longer, [words]))))
     exact = matching if terms.distinct <= 2 else None
     count: tuple[Sequence[str], Fragment, int | None] = (terms.keys, ("TRUE", []), exact)
-    return _many(query, tiers, count, counts, limit=limit, offset=offset, at_most=matching, at_least=at_least)
+    return _many(
+        query, tiers, count, counts, limit=limit, offset=offset, at_most=matching, at_least=at_least, inside=inside
+    )
 
 
 def _chinese(

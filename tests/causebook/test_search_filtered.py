@@ -212,16 +212,19 @@ def test_more_matches_than_the_cap_are_never_counted_below_it(monkeypatch, setti
     assert len(hits.case_ids) == 2
 
 
+def _count_statements(queries) -> list[str]:
+    return [q["sql"] for q in queries.captured_queries if "causebook_termcount" in q["sql"]]
+
+
 def _entry_statements(queries) -> list[str]:
     return [q["sql"] for q in queries.captured_queries if "causebook_causebookentry" in q["sql"]]
 
 
-def test_up_to_the_cap_inside_the_filters_is_ranked_at_once_without_a_walk(monkeypatch):
-    """More matches inside the filters than ``PROBE_MAX`` but no more than the cap: through
-    the tagged pairs every entry read is a match, so all of them are read, ranked and
-    counted at once (one statement), best first, with no bucket walk ("WONG Sze" had 1,221
-    matches at 2,000,000 cases and walked every bucket of 2018-2024 to count them)."""
-    monkeypatch.setattr("causebook.search.PROBE_MAX", 5)
+def _wong_sze_register() -> tuple[list[int], list[int]]:
+    """Sixteen cases of 2020, half District Court: "WONG Sze" and "WONG Sze Wing" in turn.
+
+    Returns the District Court cases with the whole name and with the longer one, oldest first.
+    """
     dccj, kcs = CaseType.objects.get(prefix="DCCJ"), CaseType.objects.get(prefix="KCS")
     inside, longer = [], []
     for number in range(1, 17):
@@ -234,14 +237,70 @@ def test_up_to_the_cap_inside_the_filters_is_ranked_at_once_without_a_walk(monke
         if case_type == dccj:
             (inside if name == "WONG Sze" else longer).append(int(case.pk))
     term_counts_apply()
-    query = SearchQuery.from_params({"q": "Wong Sze", "court": "DC", "year_from": "2018", "year_to": "2024"})
+    return inside, longer
+
+
+WONG_SZE_DC = {"q": "Wong Sze", "court": "DC", "year_from": "2018", "year_to": "2024"}
+
+
+def test_a_two_word_name_above_the_bound_inside_the_filters_is_counted_from_the_kept_counts(monkeypatch):
+    """More matches inside the filters than ``PROBE_MAX``: a two-word name is counted from the
+    kept counts of its pair by case type, year and status (migration 0016), read with the
+    query's other counts, not by reading every match ("WONG Sze": 1,221 at 2,000,000 cases,
+    read up to 1,101 entries). The page comes best first from the whole name, newest first;
+    nothing is walked, and no entry is read beyond the page."""
+    monkeypatch.setattr("causebook.search.PROBE_MAX", 5)
+    inside, longer = _wong_sze_register()
+    query = SearchQuery.from_params(WONG_SZE_DC)
+    with CaptureQueriesContext(connection) as queries:
+        hits = find_cases(query, limit=3)
+    assert hits.case_ids == inside[::-1][:3]
+    assert hits.total == 8 and hits.estimated and not hits.capped
+    # One statement of counts (the pair's tagged counts with the rest) and the page from the whole name.
+    assert len(_count_statements(queries)) == 1
+    assert len(_entry_statements(queries)) == 1 and "e.tokens = " in _entry_statements(queries)[0]
+    # The count page says the same, from the same kept counts, reading no entry at all.
+    with CaptureQueriesContext(connection) as queries:
+        count = find_cases(query)
+    assert count.total == 8 and count.estimated
+    assert len(_count_statements(queries)) == 1 and not _entry_statements(queries)
+    # Every page of the same order as the plan for few's, which ranks all of them.
+    assert find_cases(query, limit=20).case_ids == inside[::-1] + longer[::-1]
+    assert find_cases(query, limit=20, plan="few").case_ids == inside[::-1] + longer[::-1]
+
+
+def test_within_the_bound_a_two_word_name_is_ranked_and_counted_exactly_at_once():
+    """Up to ``PROBE_MAX`` matches inside the filters: one statement, every match ranked and
+    counted exactly, as before."""
+    inside, longer = _wong_sze_register()
+    query = SearchQuery.from_params(WONG_SZE_DC)
     with CaptureQueriesContext(connection) as queries:
         hits = find_cases(query, limit=20)
-    # The whole name first, then the name inside a longer one; newest first within each.
     assert hits.case_ids == inside[::-1] + longer[::-1]
     assert hits.total == 8 and not hits.estimated and not hits.capped
     assert len(_entry_statements(queries)) == 1
-    assert hits.case_ids == find_cases(query, limit=20, plan="few").case_ids
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"court": "DC"},
+        {"status": "active"},
+        {"court": "DC", "status": "closed"},
+        {"type": "KCS", "year_from": "2019", "year_to": "2021"},
+        {"year_from": "2021"},
+        {"year_to": "2019", "status": "active"},
+    ],
+)
+def test_the_kept_count_inside_the_filters_is_the_count_of_matching_entries(register, params, monkeypatch):
+    """Any filters, an open end of years included: the kept count of a two-word name's pair
+    inside them is the number of entries the filters find on the entries themselves."""
+    monkeypatch.setattr("causebook.search.PROBE_MAX", 1)
+    query = SearchQuery.from_params({"q": "Tai Man", **params})
+    exact = find_cases(query, limit=1000, plan="few").total  # ranks every match
+    assert exact > 1
+    hits = find_cases(query)
+    assert hits.estimated and hits.total == exact
 
 
 def test_more_than_the_cap_inside_the_filters_is_not_walked_again_to_count(monkeypatch, settings):

@@ -42,6 +42,7 @@ SCALE_INDEXES: str = _scale.INDEXES
 COUNT_ALL: str = _scale.COUNT_ALL
 _tagged = importlib.import_module("causebook.migrations.0014_filtered_name_pairs")
 TAGGED_INDEX: str = _tagged.TAGGED_INDEX
+COUNT_PAIRS: str = importlib.import_module("causebook.migrations.0016_tagged_pair_counts").COUNT_PAIRS
 INDEX_NAMES: list[str] = [
     *_entries.ENTRY_INDEX_NAMES,
     _pairs.PAIRS_INDEX_NAME,
@@ -142,10 +143,11 @@ class Command(BaseCommand):
             cursor.execute(SCALE_INDEXES)
             cursor.execute(TAGGED_INDEX)
             cursor.execute(CASE_NUMBER_INDEX)
-            # The search's kept counts (migration 0011), all at once: the per-row queue
-            # trigger was off during the load.
+            # The search's kept counts (migrations 0011 and 0016), all at once: the per-row
+            # queue trigger was off during the load.
             cursor.execute("SET work_mem = '256MB'")
             cursor.execute(COUNT_ALL)
+            cursor.execute(COUNT_PAIRS)
             version_bump(BUCKETS_VERSION_KEY)  # processes that kept the buckets' counts read them afresh
             for table in [
                 "filing_case",
