@@ -36,20 +36,18 @@ all matches.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
-
-from django.conf import settings
 
 from .corrections import corrections_for, edit_distance
 from .filters import by_tagged_pairs, pair_count_keys, pair_tags
 from .filters import filters_sql as _filters
 from .filters import has_filters as _has_filters
-from .filters import in_years as _in_years
 from .filters import tail as _tail
 from .filters import type_ids_memo as _type_ids
 from .query import SearchQuery
-from .search_walk import ENTRIES, WALK_KEYS, Collector, _about, _newest, _rows, _sample_share, _walk
+from .search_plans import Hits, _many, _ranked, _ranked_if_few, max_matches
+from .search_walk import WALK_KEYS, _rows
 from .terms import (
     ChineseTerms,
     Counts,
@@ -110,25 +108,6 @@ BY_CHARACTERS_IN_SCOPE = "strpos(e.name_zh, %s) > 0"
 SAME_WORDS = "causebook_sorted(e.tokens) = causebook_sorted(%s::text[])"
 
 
-@dataclass(frozen=True)
-class Hits:
-    """One page of matching case ids in rank order, and how many cases match in all.
-
-    ``estimated``: ``total`` is an estimate (above ``PROBE_MAX`` matches); ``capped``:
-    more cases match than the ``CAUSEBOOK_MAX_MATCHES`` ranked and shown.
-    """
-
-    case_ids: list[int]
-    total: int
-    capped: bool
-    corrections: tuple[str, ...] = field(default=())
-    estimated: bool = False
-
-
-def max_matches() -> int:
-    return int(settings.CAUSEBOOK_MAX_MATCHES)
-
-
 def _rarest(keys: Sequence[str], counts: Counts) -> list[str]:
     """The ``PROBE_KEYS`` least common of ``keys`` by the kept counts.
 
@@ -158,147 +137,6 @@ def _by_case_number(query: SearchQuery, scope: Fragment | None, *, limit: int, o
     )
     ids = [int(row[0]) for row in rows]
     return Hits(case_ids=ids[offset : offset + limit] if limit else [], total=len(ids), capped=False)
-
-
-# --- Few matches: all of them, ranked and counted -----------------------------------------
-
-
-def _ranked(match: Fragment, tier: Fragment, tail: Fragment, *, limit: int, offset: int) -> Hits:
-    hits = f"SELECT e.case_id, {tier[0]} AS tier, e.issued_at FROM {ENTRIES} e WHERE {match[0]}{tail[0]}"  # noqa: S608
-    params = [*tier[1], *match[1], *tail[1]]
-    cap = max_matches()
-    if not limit:
-        rows = _rows(f"SELECT count(DISTINCT case_id) FROM ({hits}) h", params)  # noqa: S608
-        total = int(rows[0][0])
-        return Hits(case_ids=[], total=total, capped=total > cap)
-    limit = max(0, min(limit, cap - offset))
-    sql = f"""WITH hits AS MATERIALIZED ({hits}),
-ranked AS (SELECT case_id, max(tier) AS tier, max(issued_at) AS issued_at FROM hits GROUP BY case_id)
-SELECT case_id, count(*) OVER () FROM ranked
-ORDER BY tier DESC, issued_at DESC NULLS LAST, case_id DESC LIMIT %s OFFSET %s"""  # noqa: S608
-    rows = _rows(sql, [*params, limit, offset])
-    if not rows:
-        if offset:
-            return _ranked(match, tier, tail, limit=0, offset=0)
-        return Hits(case_ids=[], total=0, capped=False)
-    total = int(rows[0][1])
-    return Hits(case_ids=[int(row[0]) for row in rows], total=total, capped=total > cap)
-
-
-def _ranked_if_few(
-    match: Fragment, tier: Fragment, tail: Fragment, *, limit: int, offset: int, bound: int = 0
-) -> Hits | int:
-    """Every match ranked and counted, as :func:`_ranked`, if at most ``bound`` entries match.
-
-    Else (or when more cases than the cap match) how many cases match at least (those
-    among the entries read). Reads
-    at most ``bound + 1`` (``PROBE_MAX`` by default) matching entries, so a term common in
-    the register but rare in the query's company ("公司" beside "興隆九龍") costs what its
-    matches cost, and a query with many matches gives up early for the plan for many.
-    The entries are ranked in the statement and only the page comes back: handing up to
-    1,001 rows to Python and ranking them there cost about twice as much.
-    """
-    bound = bound or PROBE_MAX
-    cap = max_matches()
-    shown = max(0, min(limit, cap - offset))
-    hits = f"SELECT e.case_id, {tier[0]} AS tier, e.issued_at FROM {ENTRIES} e WHERE {match[0]}{tail[0]} LIMIT %s"  # noqa: S608
-    sql = f"""WITH hits AS MATERIALIZED ({hits}),
-ranked AS (SELECT case_id, max(tier) AS tier, max(issued_at) AS issued_at FROM hits GROUP BY case_id)
-SELECT (SELECT count(*) FROM hits), (SELECT count(*) FROM ranked), ARRAY(
-  SELECT case_id FROM ranked ORDER BY tier DESC, issued_at DESC NULLS LAST, case_id DESC LIMIT %s OFFSET %s)"""  # noqa: S608
-    entries, cases, page = _rows(sql, [*tier[1], *match[1], *tail[1], bound + 1, shown, offset])[0]
-    if entries > bound or cases > cap:
-        return int(cases)
-    return Hits(case_ids=[int(case_id) for case_id in page], total=int(cases), capped=cases > cap)
-
-
-# --- Many matches: tier by tier, the newest first -----------------------------------------
-
-
-def _many(
-    query: SearchQuery,
-    tiers: list[tuple[str, Any]],
-    count: tuple[Sequence[str], Fragment, int | None],
-    counts: Counts,
-    *,
-    limit: int,
-    offset: int,
-    any_key: bool = False,
-    at_most: int | None = None,
-    at_least: int = 0,
-    inside: int | None = None,
-) -> Hits:
-    """Collect the best ``offset + limit`` cases tier by tier; count them, or estimate.
-
-    ``tiers``: ("newest", (where, params)) for a btree probe, or ("walk", (keys, where))
-    for a bucket walk. ``count``: the keys and test that hold for every match, and the
-    kept count when it is exact for this query. ``any_key``: every match holds one of
-    the keys, not all of them (misspelt words' corrections). ``at_most``: how many
-    entries can match at most, by the kept counts; an estimate never says more (a name
-    common only in the newest buckets would otherwise be estimated from them alone).
-    ``at_least``: how many cases are already known to match; an estimate never says less.
-    ``inside``: the kept count of the entries matching inside the filters, when it is this
-    query's own (two words: :func:`_inside_keys`); the count says about that.
-    """
-    cap = max_matches()
-    tail = _filters(query, "e")
-    keys, where, exact_count = count
-    if exact_count is not None and not _has_filters(query):
-        estimate: int | None = exact_count
-    else:
-        estimate = inside
-
-    # The buckets' counts are read only to walk or sample them: a count kept exact, or kept
-    # inside the filters, needs none (terms.Counts).
-    def in_years() -> Counts:
-        return _in_years(counts, query)
-
-    def collect(need: int) -> Collector:
-        collector = Collector(need)
-        for kind, spec in tiers:
-            if collector.full:
-                break
-            if kind == "newest":
-                collector.add(_newest(spec[0], spec[1], tail, collector.ask))
-            else:
-                # The buckets are read here, at the first walk (terms.Counts): a count kept exact needs none.
-                buckets = [bucket for bucket, _ in in_years().buckets]
-                collector.add(_walk(spec[0], spec[1], tail, buckets, collector.ask, any_key=any_key))
-        return collector
-
-    collect_all = estimate is None and not limit
-    if limit or collect_all:
-        collector = collect(cap + 1 if collect_all else min(cap, offset + limit))
-        if not collector.full:
-            # Every match was found: the count is exact.
-            total = len(collector.ids)
-            return Hits(case_ids=collector.ids[offset:] if limit else [], total=total, capped=total > cap)
-    else:
-        collector = Collector(0)
-    if estimate is None:
-        scoped = in_years()
-        estimate = round(_sample_share(keys, where, tail, scoped, any_key=any_key) * scoped.entries)
-        if at_most is not None:
-            estimate = min(estimate, at_most)
-        estimate = max(estimate, at_least)
-        if limit and estimate <= cap:
-            # A page was read and the estimate is within the cap: count exactly instead, as
-            # the count page does, so the two never disagree below the cap.
-            everything = collect(cap + 1)
-            if not everything.full:
-                total = len(everything.ids)
-                return Hits(case_ids=collector.ids[offset : offset + limit], total=total, capped=False)
-            # More than the cap match, whatever the sample said ("WONG Sze" under filters was
-            # estimated at 400 with 1,221 matches): the count says at least that many.
-            at_least = len(everything.ids)
-    # At least what was found, and one more: the collection stopped when it was full.
-    total = max(_about(estimate), len(collector.ids) + 1 if collector.need else 0, at_least)
-    return Hits(
-        case_ids=collector.ids[offset : offset + limit] if limit else [],
-        total=total,
-        capped=total > cap,
-        estimated=True,
-    )
 
 
 # --- English and Chinese names -------------------------------------------------------------
@@ -453,7 +291,9 @@ def _chinese(
         return _ranked(match, tier, _tail(query, scope), limit=limit, offset=offset)
     at_least = 0
     if plan != "many" and _worth_trying_few(matching, exact=len(text) <= 2, query=query):
-        few = _ranked_if_few((BY_GRAMS, [rarest, text]), tier, _tail(query, scope), limit=limit, offset=offset)
+        few = _ranked_if_few(
+            (BY_GRAMS, [rarest, text]), tier, _tail(query, scope), limit=limit, offset=offset, bound=PROBE_MAX
+        )
         if isinstance(few, Hits):
             return few
         at_least = few
