@@ -230,7 +230,9 @@ REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
 REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=0.5)
 # The web tier keeps serving while Redis is down (issue 13): the cache is django-redis,
 # which then reads as a miss and skips writes (IGNORE_EXCEPTIONS), and its add() fails
-# open, so rate limits are off during an outage (icms/core/redis_cache.py).
+# open, so the sign-in and verification limits are off during an outage
+# (icms/core/redis_cache.py). Enquire Summons fails closed instead: it answers 503 while its
+# limit cannot be counted (causebook/summons_enquiry.py).
 CACHES = {
     "default": {
         "BACKEND": "icms.core.redis_cache.RedisCache",
