@@ -83,3 +83,26 @@ def register_bulk_batch_charge(handler: BulkChargeHandler) -> None:
 def bulk_batch_charge(*, batch: BulkBatch, user: User, count: int) -> str:
     references = [handler(batch=batch, user=user, count=count) for handler in list(_bulk_charge_handlers)]
     return next((reference for reference in references if reference), "")
+
+
+BulkRowsReleasedHandler = Callable[..., "dict[str, str] | None"]
+_bulk_released_handlers: list[BulkRowsReleasedHandler] = []
+
+
+def register_bulk_rows_released(handler: BulkRowsReleasedHandler) -> None:
+    """Call ``handler(batch=..., courts=..., reason=...)`` when rows of a paid bulk batch are let go unfiled.
+
+    ``courts`` holds one summons court prefix per row released (a row dropped by the filer, or
+    the rows of an expired batch): each was paid for in the batch's one payment and will never
+    be filed. Payments refunds those rows' own fee lines at once, in the caller's transaction,
+    and returns what it did (``{"refund": reference, "amount": "80.00"}``), or None when
+    nothing was paid for them.
+    """
+    if handler not in _bulk_released_handlers:
+        _bulk_released_handlers.append(handler)
+
+
+def bulk_rows_released(*, batch: BulkBatch, courts: list[str], reason: str) -> list[dict[str, str]]:
+    """What the registered handlers did for rows let go unfiled (the refunds), for the audit row."""
+    done = [handler(batch=batch, courts=courts, reason=reason) for handler in list(_bulk_released_handlers)]
+    return [outcome for outcome in done if outcome]

@@ -46,6 +46,7 @@ urlpatterns = [
     path("bulk/<int:batch_id>/file/", views_bulk.bulk_batch_file_view, name="bulk_batch_file"),
     path("bulk/<int:batch_id>/resume/", views_bulk.bulk_batch_resume_view, name="bulk_batch_resume"),
     path("bulk/<int:batch_id>/cancel/", views_bulk.bulk_batch_cancel_view, name="bulk_batch_cancel"),
+    path("bulk/<int:batch_id>/rows/<int:item_id>/drop/", views_bulk.bulk_item_drop_view, name="bulk_item_drop"),
     path("messages/", views.message_box, name="message_box"),
     path("messages/<int:message_id>/", views.message_detail, name="message"),
     path("messages/<int:message_id>/attachment.pdf", views.message_attachment, name="message_attachment"),

@@ -23,6 +23,7 @@ from icms.core.http import AuthenticatedHttpRequest, client_ip
 from icms.core.panels import panels
 
 from .bulk.columns import COLUMNS, example_row
+from .bulk.dropping import bulk_item_drop
 from .bulk.expiry import bulk_batch_days, bulk_batch_deadline
 from .bulk.manifest import MAX_ROWS
 from .bulk.messages import error_text
@@ -127,6 +128,12 @@ def _problems(batch: BulkBatch) -> list[str]:
     return [error_text(error, row=row.row_number) for row in rows.only("row_number", "errors") for error in row.errors]
 
 
+def _failed(batch: BulkBatch) -> list[BulkItem]:
+    """The rows that failed, with why: the filer resumes the batch, or drops the rows that fail each time."""
+    rows = BulkItem.objects.filter(batch=batch, status=BulkItem.Status.FAILED).order_by("row_number")
+    return list(rows.only("pk", "row_number", "department_reference", "pdf_filename", "last_error", "status"))
+
+
 @login_required
 @require_GET
 def bulk_batch(request: AuthenticatedHttpRequest, batch_id: int) -> HttpResponse:
@@ -145,6 +152,8 @@ def bulk_batch(request: AuthenticatedHttpRequest, batch_id: int) -> HttpResponse
         "problems": _problems(batch) if batch.status == BulkBatch.Status.CHECKED else [],
         "poll_seconds": POLL_SECONDS,
         "polling": batch.status == BulkBatch.Status.FILING,
+        # A failed row may be dropped while the batch waits for the filer (filing/bulk/releasing.py).
+        "failed_rows": _failed(batch) if batch.status == BulkBatch.Status.INTERRUPTED else [],
         "panels": panels("bulk_batch", batch=batch, user=request.user),
         # Filed or resumed by then, or the batch expires (filing/bulk/expiry.py).
         "deadline": bulk_batch_deadline(batch),
@@ -184,3 +193,24 @@ def bulk_batch_resume_view(request: AuthenticatedHttpRequest, batch_id: int) -> 
 @require_POST
 def bulk_batch_cancel_view(request: AuthenticatedHttpRequest, batch_id: int) -> HttpResponse:
     return _act(request, batch_id, bulk_batch_cancel, _("The batch is cancelled. Nothing in it was filed."))
+
+
+@login_required
+@require_POST
+def bulk_item_drop_view(request: AuthenticatedHttpRequest, batch_id: int, item_id: int) -> HttpResponse:
+    """Drop a failed row of an interrupted batch (its fee refunded); a row of another batch is a 404."""
+    batch = _batch(request, batch_id)
+    item = BulkItem.objects.filter(pk=item_id, batch=batch).first()
+    if item is None:
+        raise Http404
+    try:
+        bulk_item_drop(item=item, user=request.user, ip_address=client_ip(request))
+    except ValidationError as refused:
+        messages.error(request, " ".join(refused.messages))
+    else:
+        messages.success(
+            request,
+            _("Row %(row)s is dropped: it will not be filed, and any fee paid for it is refunded.")
+            % {"row": item.row_number},
+        )
+    return redirect("filing:bulk_batch", batch_id=batch.pk)

@@ -7,7 +7,10 @@ the fee item of its court's originating document (the information and summons, `
 with the e-fee concession as for a single filing (Cap. 638F). It is paid by one debit of the
 filer's deposit account; each summons filed records the order's reference as its payment
 (``Submission.payment_reference``). A summons returned or withdrawn later is refunded its own
-line, not the batch (:func:`submission_share`).
+line, not the batch (:func:`submission_share`). Rows paid for and never filed (dropped by the
+filer, or released when the batch expired) are refunded their own lines at once, in the
+transaction that lets them go (:func:`bulk_rows_refund`, through
+:func:`filing.hooks.bulk_rows_released`).
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from .services import (
     payment_order_create,
     payment_order_pay_from_deposit,
     payment_order_settle_nil,
+    refund_unfiled_for_order,
 )
 
 BULK = PaymentPurpose.BULK_FILING
@@ -119,6 +123,36 @@ def submission_share(order: PaymentOrder, submission: Submission) -> Decimal | N
     return share
 
 
+def rows_share(order: PaymentOrder, courts: list[str]) -> Decimal:
+    """What of a bulk order paid for rows of these summons courts: each row's own line's e-fee, as charged."""
+    codes = dict(
+        DocumentType.objects.filter(starts_case=True, active=True, case_type__prefix__in=set(courts))
+        .exclude(fee_item_code="")
+        .values_list("case_type__prefix", "fee_item_code")
+    )
+    e_fees = {line.get("item"): Decimal(str(line["e_fee"])) for line in order.lines}
+    return sum((e_fees.get(codes.get(court), ZERO) for court in courts), ZERO)
+
+
+def bulk_rows_refund(*, batch: BulkBatch, courts: list[str], reason: str) -> dict[str, str] | None:
+    """Refund at once the fees paid for rows of ``batch`` let go unfiled (one court prefix a row).
+
+    In the caller's transaction (the drop or the expiry): the refund is approved and, for a
+    deposit payment, credited to the ledger there, audited and notified
+    (:func:`~payments.services.refunds.refund_unfiled_for_order`). None when nothing was paid.
+    """
+    order = batch_order(batch)
+    if order is None or order.purpose != BULK:
+        return None
+    share = rows_share(order, courts)
+    if share <= ZERO:
+        return None
+    refund = refund_unfiled_for_order(order=order, amount=share, reason=reason)
+    if refund is None:
+        return None
+    return {"refund": refund.reference, "amount": str(refund.amount), "status": refund.status}
+
+
 def bulk_continue_url(order: PaymentOrder) -> str | None:
     return reverse("filing:bulk_batch", args=[int(order.purpose_ref)]) if order.purpose_ref.isdigit() else None
 
@@ -144,6 +178,7 @@ def register() -> None:
     from . import hooks
 
     filing_hooks.register_bulk_batch_charge(bulk_batch_charge)
+    filing_hooks.register_bulk_rows_released(bulk_rows_refund)
     register_panel("bulk_batch", bulk_batch_panel)
     hooks.register_continue_url(BULK, bulk_continue_url)
     hooks.register_description(BULK, bulk_description)

@@ -543,6 +543,17 @@ class Refund(TimeStampedModel):
         return self.status == self.Status.COMPLETED
 
     @property
+    def is_unfiled_automatic(self) -> bool:
+        """A refund of fees paid for what was never filed (bulk rows), approved by the portal, not an officer.
+
+        (``payments.services.refunds.refund_unfiled_for_order``: of the order's own payment,
+        approved at once, so approved with no officer named.)
+        """
+        return (
+            self.kind == self.Kind.ORDER and self.first_approved_at is not None and self.first_approved_by_id is None
+        )
+
+    @property
     def is_rejected(self) -> bool:
         return self.status == self.Status.REJECTED
 

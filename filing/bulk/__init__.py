@@ -5,5 +5,8 @@
 * :mod:`.rows` — checking each row; :mod:`.pdfs` — checking and storing its PDF, one at a time;
 * :mod:`.messages` — each row's errors and how to fix them, in the reader's language;
 * :mod:`.services` — the batch: checked, filed (one deposit payment), resumed, cancelled;
-* :mod:`.running` — the worker that files the rows; :mod:`.template_files` — the templates.
+* :mod:`.running` — the worker that files the rows; :mod:`.template_files` — the templates;
+* :mod:`.record` — what becomes part of the record: a filed row, and the manifest once a row is filed;
+* :mod:`.releasing`, :mod:`.dropping`, :mod:`.expiry` — rows let go unfiled (a failed row
+  dropped, an expired batch): cancelled, their PDFs removed, their fees refunded.
 """

@@ -10,10 +10,12 @@ deadline of its own, ``FILING_DRAFT_DAYS`` after it was checked, shown on its pa
   (:func:`filing.bulk.services.bulk_batch_file`, ``bulk_batch_resume``), and the hourly
   :func:`bulk_batches_expire` moves the batch to ``expired``: its rows not filed give up
   their references (``cancelled``, so they can be uploaded again), their PDFs are owed for
-  removal, and the change is audited (``filing.bulk_batch_cancelled``, status ``expired``).
+  removal, the fees paid for them are refunded at once (:mod:`filing.bulk.releasing`), and
+  the change is audited (``filing.bulk_batch_cancelled``, status ``expired``, with the refunds).
 
 A batch being filed (``filing``) is left alone: a worker is at it. Rows already filed keep
-their summonses; their PDFs are in the documents' store already.
+their summonses; their PDFs are in the documents' store already, and so is the manifest.
+A batch that expires with nothing filed owes its manifest's removal too.
 """
 
 from __future__ import annotations
@@ -21,18 +23,17 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
 from icms.core.audit import AuditEventType, audit_record
+from icms.core.storage import StoredFiles
 
 from ..models import BulkBatch, BulkItem
-from ..services.follow_up import draft_files_delete_owe
+from .record import bulk_manifest_forget, manifest_files
+from .releasing import UNFILED, bulk_rows_found_filed, bulk_rows_release
 
 #: The batches that expire at their deadline: waiting for the filer, not for a worker.
 EXPIRING = (BulkBatch.Status.CHECKED, BulkBatch.Status.INTERRUPTED)
-#: The rows an expired batch lets go of: every row not filed that holds its reference.
-_RELEASED = (BulkItem.Status.PENDING, BulkItem.Status.FILING, BulkItem.Status.FAILED)
 
 
 def bulk_batch_days() -> int:
@@ -52,13 +53,14 @@ def bulk_batch_past_deadline(batch: BulkBatch, *, now: datetime | None = None) -
 def bulk_batches_expire(*, now: datetime, limit: int = 100) -> int:
     """Expire the checked or interrupted batches whose deadline has passed by ``now``. Returns how many.
 
-    Each batch in a transaction of its own, locked (``skip_locked``: one being filed or
-    cancelled this moment is left for the next run). Idempotent.
+    Each batch in a transaction of its own (durable: a row found filed may keep the manifest,
+    :mod:`filing.bulk.record`), locked (``skip_locked``: one being filed or cancelled this
+    moment is left for the next run). Idempotent.
     """
     cutoff = now - timedelta(days=bulk_batch_days())
     expired = 0
     while True:
-        with transaction.atomic():
+        with manifest_files() as files:
             batch = (
                 BulkBatch.objects.select_for_update(skip_locked=True)
                 .filter(status__in=EXPIRING, created_at__lte=cutoff)
@@ -67,19 +69,26 @@ def bulk_batches_expire(*, now: datetime, limit: int = 100) -> int:
             )
             if batch is None:
                 return expired
-            _expire(batch, now=now)
+            _expire(batch, now=now, files=files)
         expired += 1
         if expired >= limit:
             return expired
 
 
-def _expire(batch: BulkBatch, *, now: datetime) -> None:
-    rows = BulkItem.objects.filter(batch=batch, status__in=_RELEASED)
-    keys = [key for key in rows.values_list("pdf_storage_key", flat=True) if key]
-    released = rows.update(status=BulkItem.Status.CANCELLED, data={}, updated_at=now)
+def _expire(batch: BulkBatch, *, now: datetime, files: StoredFiles) -> None:
+    rows = BulkItem.objects.filter(batch=batch, status__in=UNFILED)
+    bulk_rows_found_filed(batch=batch, rows=rows, files=files)  # filed after all: recorded, not released
+    outcome = bulk_rows_release(
+        batch=batch,
+        rows=BulkItem.objects.filter(batch=batch, status__in=UNFILED),
+        reason=f"Bulk batch {batch.pk} expired: rows not filed within {bulk_batch_days()} days",
+    )
     BulkBatch.objects.filter(pk=batch.pk, status=batch.status).update(
         status=BulkBatch.Status.EXPIRED, finished_at=now, updated_at=now
     )
+    batch.refresh_from_db(fields=["rows_filed"])
+    if not batch.rows_filed:
+        bulk_manifest_forget(batch)
     audit_record(
         event_type=AuditEventType.FILING_BULK_BATCH_CANCELLED,
         target=batch,
@@ -88,10 +97,8 @@ def _expire(batch: BulkBatch, *, now: datetime) -> None:
             "status": BulkBatch.Status.EXPIRED,
             "reason": f"not filed within {bulk_batch_days()} days",
             "deadline": bulk_batch_deadline(batch).isoformat(),
-            "rows_released": released,
             "rows_filed": batch.rows_filed,
             "payment_reference": batch.payment_reference,
+            **outcome,
         },
     )
-    # A batch from before keeps its PDFs where they are (the documents' store): logged, not owed.
-    draft_files_delete_owe(keys, label=f"PDFs of expired bulk batch {batch.pk}")

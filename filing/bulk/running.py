@@ -26,12 +26,11 @@ from __future__ import annotations
 
 import logging
 import time
-import uuid
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone, translation
 
 from icms.core.audit import AuditEventType, audit_record
@@ -42,6 +41,7 @@ from ..models import BulkBatch, BulkItem, CaseType, DocumentType, Party, Submiss
 from ..services import DocumentUpload, FilingDetails, NewCase, NewParty, submission_create
 from ..services.filing_input import StoredPdf
 from ..services.follow_up import draft_files_delete_owe
+from .record import bulk_item_filed_link, bulk_manifest_forget, item_submission_key, manifest_files
 from .rows import defendant_of, summons_of
 from .services import BULK_FILE
 
@@ -55,13 +55,7 @@ TIME_BUDGET = 120
 STATUS_EVERY = 20
 #: A row claimed longer ago than this by a worker that never finished it may be claimed again.
 CLAIM_LEASE = timedelta(minutes=10)
-_NAMESPACE = uuid.UUID("6f1c2a9e-0b7d-4e43-9b8a-5d3c1e7f2a10")
 _NATURE_MAX = 255
-
-
-def item_submission_key(item: BulkItem) -> uuid.UUID:
-    """The one-time key of the row's submission: the same row always has the same key."""
-    return uuid.uuid5(_NAMESPACE, f"bulk-item:{item.pk}")
 
 
 def _nature(text: str) -> str:
@@ -191,15 +185,10 @@ def _refused(item: BulkItem, refused: ValidationError) -> None:
         draft_files_delete_owe([item.pdf_storage_key], label=label)
 
 
-@transaction.atomic
 def _filed(item: BulkItem, submission: Submission, batch: BulkBatch) -> None:
-    linked = (
-        BulkItem.objects.filter(pk=item.pk)
-        .exclude(status=ItemStatus.FILED)
-        .update(status=ItemStatus.FILED, submission=submission, last_error="", updated_at=timezone.now())
-    )
-    if linked:
-        BulkBatch.objects.filter(pk=batch.pk).update(rows_filed=F("rows_filed") + 1, updated_at=timezone.now())
+    """The row is filed: recorded, and the batch's first row filed keeps its manifest (:mod:`.record`)."""
+    with manifest_files() as files:
+        bulk_item_filed_link(item=item, submission=submission, batch=batch, files=files)
 
 
 @transaction.atomic
@@ -234,6 +223,8 @@ def bulk_batch_finish(*, batch: BulkBatch) -> str:
     )
     if moved:
         batch.refresh_from_db()
+        if not batch.rows_filed:
+            bulk_manifest_forget(batch)  # every row refused when filed: nothing of the manifest is on record
         audit_record(
             event_type=AuditEventType.FILING_BULK_BATCH_FINISHED,
             target=batch,

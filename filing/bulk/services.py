@@ -8,7 +8,9 @@ The life of a batch (``BulkBatch.Status``; every move a conditional UPDATE plus 
        └──────────────── after FILING_DRAFT_DAYS ─────────────▶ expired ◀─┘
 
 A row (``BulkItem``) is checked before anything is filed; a valid row waits as ``pending``
-with its PDF stored in the drafts' store, and is filed by :mod:`filing.bulk.running`. A
+with its PDF stored in the drafts' store (the manifest too, until a row is filed:
+:mod:`filing.bulk.record`), and is filed by :mod:`filing.bulk.running`. A row that failed
+may be dropped by the filer while the batch is interrupted (:mod:`filing.bulk.releasing`). A
 batch not filed (or not resumed) within the time its PDFs are kept expires
 (:mod:`filing.bulk.expiry`). Its department's
 reference is held once per organisation by the constraint ``bulk_item_reference_filed_once``
@@ -32,8 +34,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organisation, User
 from accounts.selectors import filing_eligibility, membership_for_user
 from icms.core.audit import AuditEventType, audit_record
+from icms.core.drafts_storage import DRAFTS_PREFIX, drafts_storage
 from icms.core.outbox import enqueue
-from icms.core.storage import store_document, unfiled_files_delete
+from icms.core.storage import store_document
 
 from .. import hooks
 from ..models import BulkBatch, BulkItem, SummonsDetails
@@ -42,6 +45,7 @@ from .expiry import bulk_batch_deadline, bulk_batch_past_deadline
 from .manifest import ManifestRefused, manifest_kind, manifest_read
 from .messages import row_error
 from .pdfs import StoredUploads, file_key, pdfs_store
+from .record import bulk_manifest_forget
 from .rows import RowCheck, RowChecker
 
 #: The outbox kind that files a batch's rows (registered by :mod:`filing.bulk.running`).
@@ -113,11 +117,15 @@ def bulk_batch_create(*, user: User, manifest: Any, files: Sequence[Any], ip_add
     _within_manifest(checks)
     wanted = {file_key(check.pdf_filename) for check in checks if check.pdf_filename}
     uploads = pdfs_store(files=files, wanted=wanted)
-    manifest_stored = None
     try:
         _pdfs_match(checks, uploads)
         manifest_sha256 = _sha256(manifest)
-        manifest_stored = store_document(manifest, prefix="bulk-manifests", extension=kind)
+        # In the drafts' store with the PDFs: it goes into the documents' store only when a row
+        # is filed (filing/bulk/record.py), and is removed if nothing of the batch ever is.
+        manifest_stored = store_document(
+            manifest, prefix=DRAFTS_PREFIX, extension=kind, expected_sha256=manifest_sha256, storage=drafts_storage()
+        )
+        uploads.keys.append(manifest_stored.key)
         batch = _batch_record(
             user=user,
             organisation=organisation,
@@ -129,9 +137,7 @@ def bulk_batch_create(*, user: User, manifest: Any, files: Sequence[Any], ip_add
             ip_address=ip_address,
         )
     except BaseException:
-        uploads.discard()
-        if manifest_stored is not None:
-            unfiled_files_delete([manifest_stored.key])
+        uploads.discard()  # the PDFs and the manifest stored so far, owed for removal
         raise
     return batch
 
@@ -255,7 +261,7 @@ def _batch_record(
             code="race",
         ) from None
     # The PDFs of rows that will not be filed (errors, duplicates) go once this commits.
-    kept = {item.pdf_storage_key for item in items if item.status == ItemStatus.PENDING}
+    kept = {item.pdf_storage_key for item in items if item.status == ItemStatus.PENDING} | {manifest_key}
     draft_files_delete_owe(
         [key for key in stored_keys if key not in kept], label=f"PDFs of rows not kept in bulk batch {batch.pk}"
     )
@@ -415,6 +421,7 @@ def bulk_batch_cancel(*, batch: BulkBatch, user: User, ip_address: str | None = 
         )
         # Removed after commit by the outbox; a batch from before keeps its PDFs (documents' store).
         draft_files_delete_owe(keys, label=f"PDFs of cancelled bulk batch {locked.pk}")
+        bulk_manifest_forget(locked)  # nothing of it is filed: its manifest goes too
     locked.refresh_from_db()
     return locked
 

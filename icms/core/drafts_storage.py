@@ -70,19 +70,23 @@ def draft_files() -> StoredFiles:
     return StoredFiles(storage=drafts_storage(), prefix=DRAFTS_PREFIX)
 
 
-def draft_file_to_documents(*, files: StoredFiles, key: str, sha256: str, size: int, identity: str) -> StoredDocument:
+def draft_file_to_documents(
+    *, files: StoredFiles, key: str, sha256: str, size: int, identity: str, extension: str = "pdf"
+) -> StoredDocument:
     """Put the draft's file ``key`` into ``files``' store (the documents') under a new key.
 
     ``sha256`` and ``identity`` are what the draft recorded when the file was checked and
-    stored. The new key is remembered by ``files``, so a rollback removes it again; the
-    draft's own file is left for the caller to delete after commit. Raises
+    stored (``identity`` may be empty: the copy is then proven by hashing). The new key has
+    ``files.prefix`` and ``extension`` (a bulk batch's manifest is a ``csv`` or ``xlsx``).
+    It is remembered by ``files``, so a rollback removes it again; the draft's own file is
+    left for the caller to delete after commit. Raises
     :class:`StorageIntegrityError` when the bytes filed would not be the bytes checked (or
     the draft's file is gone), :class:`StorageUnavailable` when a store cannot be reached.
     """
     if not is_draft_key(key):
         raise ValueError(f"{key} is not in the drafts' store.")
     source, target = drafts_storage(), files.storage
-    new_key = document_key(prefix=files.prefix)
+    new_key = document_key(prefix=files.prefix, extension=extension)
     if isinstance(source, FileSystemStorage) and isinstance(target, FileSystemStorage):
         if _link(source, key, target, new_key):
             files.keys.append(new_key)
@@ -96,7 +100,7 @@ def draft_file_to_documents(*, files: StoredFiles, key: str, sha256: str, size: 
     # Two filesystems, or stores of different kinds: copied, and hashed on the way.
     try:
         with source.open(key, "rb") as handle:
-            return files.save(handle, expected_sha256=sha256)
+            return files.save(handle, extension=extension, expected_sha256=sha256)
     except FileNotFoundError as error:
         raise StorageIntegrityError(f"The draft's file {key} is missing.") from error
 

@@ -8,6 +8,7 @@ The public API for filing and the cause book:
 * :func:`deposit_account_open_with_terms`, :func:`deposit_top_up_order_create` — a primary
   administrator opens the organisation's deposit account and tops it up through a gateway;
 * :func:`refund_request_for_order` — the seam the filing review calls on a return;
+* :func:`refund_unfiled_for_order` — paid for and never filed (bulk rows): paid back at once;
 * :mod:`payments.hooks` — react when an order is paid or refunded.
 """
 
@@ -38,6 +39,7 @@ from .refunds import (
     refund_execute_via_gateway,
     refund_reject,
     refund_request_for_order,
+    refund_unfiled_for_order,
     second_charge_refund_start,
 )
 
@@ -68,5 +70,6 @@ __all__ = [
     "refund_execute_via_gateway",
     "refund_reject",
     "refund_request_for_order",
+    "refund_unfiled_for_order",
     "second_charge_refund_start",
 ]

@@ -145,6 +145,47 @@ def second_charge_refund_start(*, order: PaymentOrder, event: GatewayEvent) -> R
     return refund
 
 
+@transaction.atomic
+def refund_unfiled_for_order(*, order: PaymentOrder, amount: Decimal, reason: str) -> Refund | None:
+    """Pay back at once, without an officer, part of a paid order whose service the portal never gave.
+
+    For the fee lines of bulk batch rows that were paid for and never filed (a row the filer
+    dropped, the rows of a batch that expired): the portal itself records that nothing was
+    filed for them, and ``amount`` is the sum of their own lines as charged, so there is
+    nothing for an officer to decide (as for a second charge). The refund is of kind
+    ``order`` (it counts against the order's own payment, which becomes refunded when all of
+    it is), approved at once and paid back the way the money came: into the deposit ledger in
+    this transaction, or through the gateway by a task. ``amount`` is capped at what is left
+    to refund; None when nothing is (the order not paid, or already refunded in full).
+    """
+    locked = PaymentOrder.objects.select_for_update().get(pk=order.pk)
+    if locked.status != PaymentOrder.Status.PAID:
+        return None
+    amount = min(amount, locked.amount - _refunded_or_open(locked))
+    if amount <= ZERO:
+        return None
+    refund = Refund(
+        order=locked,
+        amount=amount,
+        reason=reason,
+        status=RS.APPROVED,
+        method=locked.method,
+        gateway=locked.gateway,
+        first_approved_at=timezone.now(),
+    )
+    refund.full_clean(exclude=["reference"], validate_constraints=False)
+    refund.save()
+    audit_record(
+        event_type=AuditEventType.PAYMENTS_REFUND_APPROVED,
+        target=refund,
+        after={"order": locked.reference, "amount": str(amount), "reason": reason, "approved": "automatically"},
+    )
+    refund.order = locked
+    _pay_back(refund, None)
+    refund.refresh_from_db()
+    return refund
+
+
 def _require_officer(officer: User) -> None:
     if not officer.has_perm("payments.approve_refund"):
         raise PermissionDenied
@@ -189,7 +230,7 @@ def refund_approve(*, refund: Refund, officer: User) -> Refund:
     return locked
 
 
-def _pay_back(refund: Refund, officer: User) -> None:
+def _pay_back(refund: Refund, officer: User | None) -> None:
     order = refund.order
     if refund.kind == ORDER_REFUND and order.method == PaymentOrder.Method.DEPOSIT:
         if order.deposit_account is None:

@@ -81,11 +81,13 @@ def test_pdfs_wait_in_the_drafts_store_and_filing_moves_them_into_the_documents_
         document = item.submission.documents.get()
         assert document.storage_key.startswith("documents/") and document.sha256 == item.pdf_sha256
         assert os.stat(document_storage / document.storage_key).st_ino == inodes[item.pk]  # linked, not copied
-    # Each row's drafts' file was owed in its own submission's transaction, and the outbox removes it.
+    # Each row's drafts' file was owed in its own submission's transaction, and the outbox removes it
+    # (and the manifest's, kept in the documents' store when the first row was filed).
     owed = OutboxItem.objects.filter(kind=DRAFT_FILES_DELETE, state=OutboxItem.State.PENDING)
-    assert sorted(key for work in owed for key in work.payload["keys"]) == sorted(i.pdf_storage_key for i in items)
+    owed_keys = [key for work in owed for key in work.payload["keys"]]
+    assert sorted(key for key in owed_keys if key.endswith(".pdf")) == sorted(i.pdf_storage_key for i in items)
     assert set(drafts_work_run()) == {"done"}
-    assert _pdfs(_drafts(document_storage)) == []
+    assert stored_files(_drafts(document_storage)) == []
     assert len(_pdfs(document_storage / "documents")) == 2
 
 
@@ -95,8 +97,8 @@ def test_a_cancelled_batch_leaves_nothing_in_the_drafts_store(department, docume
     bulk_batch_cancel(batch=batch, user=department.user)
     # Owed in the cancel's transaction, not deleted by the request: still there until the outbox runs.
     assert len(_pdfs(_drafts(document_storage))) == 2
-    [work] = OutboxItem.objects.filter(kind=DRAFT_FILES_DELETE)
-    assert len(work.payload["keys"]) == 2
+    owed = [key for work in OutboxItem.objects.filter(kind=DRAFT_FILES_DELETE) for key in work.payload["keys"]]
+    assert len(owed) == 3 and batch.manifest_storage_key in owed  # the two PDFs and the manifest
     drafts_work_run()
     assert _pdfs(_drafts(document_storage)) == [] and _pdfs(document_storage) == []
 
@@ -111,13 +113,13 @@ def test_a_cancel_while_storage_is_down_loses_nothing(department, document_stora
         raise ConnectionError("drafts' store unreachable (test fault)")
 
     monkeypatch.setattr(FileSystemStorage, "delete", unreachable)
-    assert drafts_work_run() == ["retry"]
+    assert drafts_work_run() == ["retry", "retry"]  # the PDF, and the manifest
     assert len(_pdfs(_drafts(document_storage))) == 1
     monkeypatch.undo()
-    work = OutboxItem.objects.get(kind=DRAFT_FILES_DELETE)
-    assert work.state == OutboxItem.State.PENDING and "unreachable" in work.last_error
-    OutboxItem.objects.filter(pk=work.pk).update(next_attempt_at=work.created_at)  # its next try is due
-    assert drafts_work_run() == ["done"]
+    for work in OutboxItem.objects.filter(kind=DRAFT_FILES_DELETE):
+        assert work.state == OutboxItem.State.PENDING and "unreachable" in work.last_error
+        OutboxItem.objects.filter(pk=work.pk).update(next_attempt_at=work.created_at)  # its next try is due
+    assert drafts_work_run() == ["done", "done"]
     assert _pdfs(_drafts(document_storage)) == []
 
 
@@ -132,9 +134,9 @@ def test_a_batch_whose_creation_fails_half_way_owes_its_pdfs_removal(
         _upload(department, [row(1), row(2)])
     assert not BulkBatch.objects.exists()
     [work] = OutboxItem.objects.filter(kind=DRAFT_FILES_DELETE)
-    assert len(work.payload["keys"]) == 2 and all(key.startswith("drafts/") for key in work.payload["keys"])
+    assert len(work.payload["keys"]) == 3 and all(key.startswith("drafts/") for key in work.payload["keys"])
     drafts_work_run()
-    assert _pdfs(_drafts(document_storage)) == [] and _pdfs(document_storage) == []
+    assert stored_files(_drafts(document_storage)) == [] and stored_files(document_storage) == []
 
 
 def test_an_upload_refused_part_way_owes_the_pdfs_already_stored(department, document_storage, outbox_held):
@@ -185,6 +187,10 @@ def test_a_batch_from_before_is_filed_in_place_and_its_pdfs_never_removed(
         item.pdf_storage_key = stored.key
         item.data["pdf_identity"] = stored_identity(stored.key)
         item.save()
+    # Its manifest too: in the documents' store under bulk-manifests/, as every batch's was.
+    with open(_drafts(document_storage) / batch.manifest_storage_key, "rb") as handle:
+        old_manifest = store_document(handle, prefix="bulk-manifests", extension="csv").key
+    BulkBatch.objects.filter(pk=batch.pk).update(manifest_storage_key=old_manifest)
     old_keys = set(BulkItem.objects.filter(batch=batch).values_list("pdf_storage_key", flat=True))
     OutboxItem.objects.all().delete()
     bulk_batch_file(batch=batch, user=department.user)
@@ -194,18 +200,24 @@ def test_a_batch_from_before_is_filed_in_place_and_its_pdfs_never_removed(
     assert set(Submission.objects.values_list("documents__storage_key", flat=True)) == old_keys  # in place
     assert not OutboxItem.objects.filter(kind=DRAFT_FILES_DELETE).exists()
     assert old_keys <= set(stored_files(document_storage))
+    batch.refresh_from_db()
+    assert batch.manifest_storage_key == old_manifest and old_manifest in stored_files(document_storage)
 
     # A cancelled batch from before keeps its PDFs in the documents' store too (logged, not owed).
     other = _upload(department, [row(3)])
     item = BulkItem.objects.get(batch=other)
     with open(_drafts(document_storage) / item.pdf_storage_key, "rb") as handle:
         BulkItem.objects.filter(pk=item.pk).update(pdf_storage_key=store_document(handle).key)
+    with open(_drafts(document_storage) / other.manifest_storage_key, "rb") as handle:
+        other_manifest = store_document(handle, prefix="bulk-manifests", extension="csv").key
+    BulkBatch.objects.filter(pk=other.pk).update(manifest_storage_key=other_manifest)
     item.refresh_from_db()
     OutboxItem.objects.all().delete()
     with caplog.at_level("INFO", logger="icms.core.drafts_storage"):
         bulk_batch_cancel(batch=other, user=department.user)
     assert not OutboxItem.objects.filter(kind=DRAFT_FILES_DELETE).exists()
     assert item.pdf_storage_key in stored_files(document_storage)
+    assert other_manifest in stored_files(document_storage)
     assert "a draft from before" in caplog.text
 
 
