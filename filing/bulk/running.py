@@ -37,6 +37,7 @@ from icms.core.audit import AuditEventType, audit_record
 from icms.core.models import OutboxItem
 from icms.core.outbox import enqueue, register_kind
 
+from .. import hooks
 from ..models import BulkBatch, BulkItem, CaseType, DocumentType, Party, Submission
 from ..services import DocumentUpload, FilingDetails, NewCase, NewParty, submission_create
 from ..services.filing_input import StoredPdf
@@ -151,7 +152,7 @@ def bulk_item_file(*, item_id: int, batch: BulkBatch, courts: dict[str, tuple[Ca
                 ),
             )
     except ValidationError as refused:
-        _refused(item, refused)
+        _refused(item, refused, batch)
         return "refused"
     except Exception as error:
         logger.exception("Bulk batch %s row %s could not be filed", batch.pk, item.row_number)
@@ -169,20 +170,27 @@ def _stored_size(item: BulkItem) -> int:
 
 
 @transaction.atomic
-def _refused(item: BulkItem, refused: ValidationError) -> None:
+def _refused(item: BulkItem, refused: ValidationError, batch: BulkBatch) -> None:
     """A row the filing refused: a reference already on a summons is a duplicate, anything else failed.
 
-    A duplicate is never filed, so its PDF goes (after commit, by the outbox); a failed row
-    keeps its PDF for the resume.
+    A duplicate is never filed, so its PDF goes (after commit, by the outbox) and, when the
+    batch was paid, its own fee line is refunded at once, as for a row the filer drops
+    (:func:`filing.hooks.bulk_rows_released`); a failed row keeps its PDF for the resume.
     """
     message = " ".join(str(m) for m in refused.messages)[:2000]
     duplicate = getattr(refused, "code", "") == "duplicate_reference"
     moved = BulkItem.objects.filter(pk=item.pk, status=ItemStatus.FILING).update(
         status=ItemStatus.DUPLICATE if duplicate else ItemStatus.FAILED, last_error=message, updated_at=timezone.now()
     )
-    if moved and duplicate and item.pdf_storage_key:
+    if not (moved and duplicate):
+        return
+    if item.pdf_storage_key:
         label = f"PDF of bulk batch {item.batch_id} row {item.row_number}"
         draft_files_delete_owe([item.pdf_storage_key], label=label)
+    court = item.data.get("magistracy")
+    if batch.payment_reference and court:
+        reason = f"Bulk batch {batch.pk} row {item.row_number}: {item.department_reference} is already on a summons"
+        hooks.bulk_rows_released(batch=batch, courts=[str(court)], reason=reason)
 
 
 def _filed(item: BulkItem, submission: Submission, batch: BulkBatch) -> None:

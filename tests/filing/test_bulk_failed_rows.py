@@ -16,6 +16,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
@@ -268,3 +269,32 @@ def test_a_batch_that_expires_unfiled_owes_its_manifests_removal(department, doc
     assert bulk_batches_expire(now=bulk_batch_deadline(batch)) == 1
     assert batch.manifest_storage_key in _owed_keys()
     assert not Refund.objects.exists()  # nothing was paid
+
+
+def test_a_paid_row_refused_as_a_duplicate_when_filed_is_refunded_its_own_fee(
+    department, document_storage, outbox_held, monkeypatch
+):
+    """Another batch filed the same reference between the check and the filing: the row is never
+    filed, so its own line of the batch's payment comes back at once, as for a dropped row."""
+    rows = [row(1), row(2)]
+    batch = bulk_batch_create(
+        user=department.user, manifest=manifest_csv(rows), files=[pdf_zip([r["pdf_filename"] for r in rows])]
+    )
+    refused = BulkItem.objects.get(batch=batch, row_number=3)
+    real = running.submission_create
+
+    def meanwhile_filed(**kwargs):
+        if kwargs["details"].filer_reference == refused.department_reference:
+            raise ValidationError("already on a summons", code="duplicate_reference")
+        return real(**kwargs)
+
+    monkeypatch.setattr(running, "submission_create", meanwhile_filed)
+    bulk_batch_file(batch=batch, user=department.user)
+    bulk_work_run()
+    refused.refresh_from_db()
+    assert refused.status == BulkItem.Status.DUPLICATE
+    refund = Refund.objects.get()
+    assert refund.amount == E_FEE and refund.status == Refund.Status.COMPLETED
+    assert refund.order == PaymentOrder.objects.get(reference=BulkBatch.objects.get(pk=batch.pk).payment_reference)
+    assert balance_of(department.account) == START - E_FEE  # only the summons filed is paid for
+    assert Submission.objects.count() == 1
