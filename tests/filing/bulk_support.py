@@ -7,7 +7,9 @@ import io
 import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import Membership, Organisation, User
@@ -145,3 +147,17 @@ def drafts_work_run() -> list[str]:
 
     due = OutboxItem.objects.filter(kind=DRAFT_FILES_DELETE, state=OutboxItem.State.PENDING).order_by("pk")
     return [outbox_item_run(pk) for pk in list(due.values_list("pk", flat=True))]
+
+
+def filed_meanwhile(monkeypatch: Any, reference: str) -> None:
+    """The row with ``reference`` is refused at filing as a duplicate: another batch filed it meanwhile."""
+    from filing.bulk import running
+
+    real = running.submission_create
+
+    def meanwhile_filed(**kwargs: Any) -> Any:
+        if kwargs["details"].filer_reference == reference:
+            raise ValidationError("already on a summons", code="duplicate_reference")
+        return real(**kwargs)
+
+    monkeypatch.setattr(running, "submission_create", meanwhile_filed)

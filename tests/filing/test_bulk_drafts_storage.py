@@ -17,7 +17,6 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from filing.bulk import running, services
@@ -32,6 +31,7 @@ from tests.filing.bulk_support import (
     bulk_work_run,
     department_make,
     drafts_work_run,
+    filed_meanwhile,
     manifest_csv,
     pdf_zip,
     row,
@@ -158,14 +158,7 @@ def test_a_row_refused_as_a_duplicate_when_filed_gives_up_its_pdf(
     batch = _upload(department, [row(1), row(2)])
     drafts_work_run()
     refused = BulkItem.objects.get(batch=batch, row_number=2)
-    real = running.submission_create
-
-    def meanwhile_filed(**kwargs):
-        if kwargs["details"].filer_reference == refused.department_reference:
-            raise ValidationError("already on a summons", code="duplicate_reference")
-        return real(**kwargs)
-
-    monkeypatch.setattr(running, "submission_create", meanwhile_filed)
+    filed_meanwhile(monkeypatch, refused.department_reference)
     bulk_batch_file(batch=batch, user=department.user)
     bulk_work_run()
     refused.refresh_from_db()

@@ -16,7 +16,6 @@ from decimal import Decimal
 
 import pytest
 import time_machine
-from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
@@ -29,7 +28,7 @@ from filing.services.follow_up import DRAFT_FILES_DELETE
 from icms.core.models import AuditEvent, OutboxItem
 from payments.models import LedgerEntry, PaymentOrder, Refund
 from payments.services import balance_of
-from tests.filing.bulk_support import bulk_work_run, department_make, manifest_csv, pdf_zip, row
+from tests.filing.bulk_support import bulk_work_run, department_make, filed_meanwhile, manifest_csv, pdf_zip, row
 
 pytestmark = pytest.mark.django_db
 
@@ -281,14 +280,7 @@ def test_a_paid_row_refused_as_a_duplicate_when_filed_is_refunded_its_own_fee(
         user=department.user, manifest=manifest_csv(rows), files=[pdf_zip([r["pdf_filename"] for r in rows])]
     )
     refused = BulkItem.objects.get(batch=batch, row_number=3)
-    real = running.submission_create
-
-    def meanwhile_filed(**kwargs):
-        if kwargs["details"].filer_reference == refused.department_reference:
-            raise ValidationError("already on a summons", code="duplicate_reference")
-        return real(**kwargs)
-
-    monkeypatch.setattr(running, "submission_create", meanwhile_filed)
+    filed_meanwhile(monkeypatch, refused.department_reference)
     bulk_batch_file(batch=batch, user=department.user)
     bulk_work_run()
     refused.refresh_from_db()
