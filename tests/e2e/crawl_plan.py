@@ -50,6 +50,9 @@ EXEMPT: dict[str, str] = {
     "filing/bulk/<int:batch_id>/file/": "POST only: pays for the batch and starts filing it",
     "filing/bulk/<int:batch_id>/resume/": "POST only: resumes an interrupted batch",
     "filing/bulk/<int:batch_id>/cancel/": "POST only: cancels a checked batch",
+    "filing/bulk/<int:batch_id>/rows/<int:item_id>/drop/": (
+        "POST only: drops a failed row of an interrupted batch (tests/filing/test_bulk_failed_rows.py)"
+    ),
     "filing/submissions/<str:reference>/refile/": "POST only: makes a draft of the correction, then redirects to it",
     "payments/filing/<str:reference>/pay/": "POST only: makes the order, then redirects to it",
     "payments/fees/pay/": "POST only: makes the order, then redirects to it",
