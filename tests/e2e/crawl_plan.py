@@ -301,6 +301,24 @@ class Extra:
         )
 
     @cached_property
+    def bulk_batch_interrupted(self) -> Any:
+        """A batch stopped part way with one row failed: the failed rows, why, and a drop button each."""
+        from filing.bulk.services import bulk_batch_create
+        from filing.models import BulkBatch, BulkItem
+        from tests.filing.bulk_support import manifest_csv, pdf_zip, row
+
+        rows = [row(11), row(12)]
+        batch = bulk_batch_create(
+            user=self.bulk_filer, manifest=manifest_csv(rows), files=[pdf_zip([r["pdf_filename"] for r in rows])]
+        )
+        BulkItem.objects.filter(batch=batch, row_number=3).update(
+            status=BulkItem.Status.FAILED,
+            last_error="A document of this draft is no longer as it was uploaded. Upload it again.",
+        )
+        BulkBatch.objects.filter(pk=batch.pk).update(status=BulkBatch.Status.INTERRUPTED)
+        return batch
+
+    @cached_property
     def clerk(self) -> Any:
         """A registry clerk with every permission (a superuser), an authenticator app and recovery codes."""
         from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
@@ -446,6 +464,15 @@ def extra_visits() -> list[Visit]:
     visits += [
         Visit(route_of(n), "department", "extra.department", lambda w, n=n: reverse(n)) for n in DEPARTMENT_PAGES
     ]
+    # The batch page again, interrupted with a failed row: the list of failed rows and their drop buttons.
+    visits.append(
+        Visit(
+            route_of("filing:bulk_batch"),
+            "department",
+            "extra.bulk_filer",
+            lambda w: reverse("filing:bulk_batch", args=[w.extra.bulk_batch_interrupted.pk]),
+        )
+    )
     # Pages the checklists do not (yet) list: crawled here unless a checklist row already is.
     listed = {v.route for v in checklist_visits()}
     named = {name for _route, name in url_patterns()}
