@@ -80,7 +80,7 @@ def _expire(batch: BulkBatch, *, now: datetime, files: StoredFiles) -> None:
     bulk_rows_found_filed(batch=batch, rows=rows, files=files)  # filed after all: recorded, not released
     outcome = bulk_rows_release(
         batch=batch,
-        rows=BulkItem.objects.filter(batch=batch, status__in=UNFILED),
+        rows=rows,  # read again: those found filed just now are no longer among them
         reason=f"Bulk batch {batch.pk} expired: rows not filed within {bulk_batch_days()} days",
     )
     BulkBatch.objects.filter(pk=batch.pk, status=batch.status).update(

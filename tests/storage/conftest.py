@@ -115,3 +115,19 @@ def s3_storage(s3_bucket) -> S3Bucket:
     for report in (storage_setup(), drafts_storage_setup()):
         assert report.ok, report.problems
     return s3_bucket
+
+
+@pytest.fixture
+def buckets(settings, s3_server) -> tuple[S3Bucket, S3Bucket]:
+    """The documents' bucket (versioned, one day's compliance lock) and the drafts', both made
+    by ``storage_setup`` as ``manage.py storage_setup`` makes them."""
+    documents, drafts = (f"icms-test-{uuid.uuid4().hex[:16]}-{what}" for what in ("docs", "drafts"))
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": s3_default_storage(bucket=documents, endpoint=s3_server.endpoint),
+        "drafts": s3_default_storage(bucket=drafts, endpoint=s3_server.endpoint),
+    }
+    settings.AWS_S3_OBJECT_LOCK_DAYS = 1
+    for report in (storage_setup(), drafts_storage_setup()):
+        assert report.ok, report.problems
+    return S3Bucket(name=documents, server=s3_server), S3Bucket(name=drafts, server=s3_server)

@@ -11,35 +11,16 @@ tests/filing/test_bulk_drafts_storage.py.
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 from botocore.exceptions import ClientError
 
 from filing.bulk.services import bulk_batch_cancel, bulk_batch_create, bulk_batch_file
 from filing.models import BulkBatch, BulkItem
 from icms.core import drafts_storage
-from icms.core.drafts_storage_setup import drafts_storage_setup
-from icms.core.storage_setup import storage_setup
 from tests.filing.bulk_support import bulk_work_run, department_make, drafts_work_run, manifest_csv, pdf_zip, row
-from tests.storage.conftest import S3Bucket, s3_default_storage
+from tests.storage.conftest import S3Bucket
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def buckets(settings, s3_server) -> tuple[S3Bucket, S3Bucket]:
-    """The documents' bucket (versioned, one day's compliance lock) and the drafts', made by setup."""
-    documents, drafts = (f"icms-test-{uuid.uuid4().hex[:16]}-{what}" for what in ("docs", "drafts"))
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": s3_default_storage(bucket=documents, endpoint=s3_server.endpoint),
-        "drafts": s3_default_storage(bucket=drafts, endpoint=s3_server.endpoint),
-    }
-    settings.AWS_S3_OBJECT_LOCK_DAYS = 1
-    for report in (storage_setup(), drafts_storage_setup()):
-        assert report.ok, report.problems
-    return S3Bucket(name=documents, server=s3_server), S3Bucket(name=drafts, server=s3_server)
 
 
 def _everything(bucket: S3Bucket) -> list[dict]:

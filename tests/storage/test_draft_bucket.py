@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import uuid
 from datetime import timedelta
 from io import StringIO
 from pathlib import Path
@@ -25,30 +24,14 @@ from filing.models import Submission, SubmissionDraft
 from filing.services.drafts import drafts_purge_expired
 from icms.core import drafts_storage
 from icms.core.drafts_storage_setup import LIFECYCLE_RULE_ID, drafts_expiry_days, drafts_storage_setup
-from icms.core.storage_setup import Outcome, storage_setup
+from icms.core.storage_setup import Outcome
 from tests.filing.drafting import defence_to_review
 from tests.filing.pdf_corpus import good_pdf
-from tests.storage.conftest import S3Bucket, s3_default_storage
+from tests.storage.conftest import S3Bucket
 
 ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def buckets(settings, s3_server) -> tuple[S3Bucket, S3Bucket]:
-    """The documents' bucket (versioned, one day's compliance lock) and the drafts', both made
-    by ``storage_setup`` as ``manage.py storage_setup`` makes them."""
-    documents, drafts = (f"icms-test-{uuid.uuid4().hex[:16]}-{what}" for what in ("docs", "drafts"))
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": s3_default_storage(bucket=documents, endpoint=s3_server.endpoint),
-        "drafts": s3_default_storage(bucket=drafts, endpoint=s3_server.endpoint),
-    }
-    settings.AWS_S3_OBJECT_LOCK_DAYS = 1
-    for report in (storage_setup(), drafts_storage_setup()):
-        assert report.ok, report.problems
-    return S3Bucket(name=documents, server=s3_server), S3Bucket(name=drafts, server=s3_server)
 
 
 def _everything(bucket: S3Bucket, key: str) -> list[dict]:
