@@ -42,7 +42,7 @@ from filing.case_numbers import CaseNumber
 from filing.models import Court, Party, SummonsDetails
 from filing.party_ids import party_id_normalise
 from icms.core.audit import AuditEventType, audit_record
-from icms.core.counters import cache_counter_incr
+from icms.core.counters import cache_counter_incr, counters_reachable
 from icms.core.court_dates import courtroom_zh
 from icms.core.crypto import decrypt, encrypt
 from icms.core.redis_cache import OutageWarning
@@ -132,6 +132,15 @@ def summons_enquiry_is_locked(*, number: CaseNumber, ip_address: str | None) -> 
 def summons_enquiry_address_locked(*, ip_address: str | None) -> bool:
     """Whether this address has used up its enquiries for the day (the page says so before asking)."""
     return _used_up(_address_key(ip_address))
+
+
+def summons_enquiry_page_state(*, ip_address: str | None) -> str:
+    """What the empty page offers: "unavailable" while no enquiry could be counted (Redis does
+    not answer, so every enquiry would be refused), "locked" when this address has used up
+    its enquiries, else "open" (the form)."""
+    if not counters_reachable():
+        return "unavailable"
+    return "locked" if summons_enquiry_address_locked(ip_address=ip_address) else "open"
 
 
 def _count(number: CaseNumber, ip_address: str | None) -> None:

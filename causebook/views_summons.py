@@ -22,17 +22,25 @@ from .summons_enquiry import (
     EnquiryRefused,
     EnquiryUnavailable,
     summons_enquire,
-    summons_enquiry_address_locked,
+    summons_enquiry_page_state,
 )
 
 
 @require_http_methods(["GET", "POST"])
 def summons_enquiry(request: HttpRequest) -> HttpResponse:
-    """GET: the form. POST: the summons's court, return day, courtroom and offence for a right pair."""
+    """GET: the form, or why there is none (locked; unavailable while Redis is down).
+
+    POST: the summons's court, return day, courtroom and offence for a right pair.
+    """
     ip_address = client_ip(request)
     form = SummonsEnquiryForm(request.POST if request.method == "POST" else None)
     found = None
     status = 200
+    state = "open"
+    if request.method == "GET":
+        # Said before the form is filled in: while no enquiry can be counted, none is answered.
+        state = summons_enquiry_page_state(ip_address=ip_address)
+        status = 503 if state == "unavailable" else 200
     if request.method == "POST":
         status = 400
         if form.is_valid():
@@ -55,7 +63,8 @@ def summons_enquiry(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "found": found,
-        "locked": request.method == "GET" and summons_enquiry_address_locked(ip_address=ip_address),
+        "locked": state == "locked",
+        "unavailable": state == "unavailable",
     }
     response = render(request, "causebook/summons_enquiry.html", context, status=status)
     if status == 503:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.core.cache import cache
+from django_redis.exceptions import ConnectionInterrupted
+from redis.exceptions import RedisError
 
 
 def cache_counter_incr(key: str, *, timeout: int) -> int | None:
@@ -22,3 +24,19 @@ def cache_counter_incr(key: str, *, timeout: int) -> int | None:
         return count
     # Expired twice in a row: not counted, so say so rather than invent a count.
     return None
+
+
+def counters_reachable() -> bool:
+    """Whether Redis answers now, so that a counter could be counted.
+
+    For a page that fails closed to say so before the visitor fills in its form
+    (Enquire Summons); the count itself still decides (:func:`cache_counter_incr`).
+    A cache that is not Redis (none in the portal's settings) is taken as reachable.
+    """
+    client = getattr(cache, "client", None)
+    if client is None:
+        return True
+    try:
+        return bool(client.get_client(write=True).ping())
+    except (RedisError, ConnectionInterrupted, OSError):
+        return False

@@ -124,3 +124,26 @@ def test_a_lock_check_that_read_a_miss_does_not_let_an_enquiry_past_the_limit(su
     over = _enquire(summons.case_number, RIGHT_LAST_FOUR)
     assert over.status_code == 429 and not _shows_the_summons(over)
     assert AuditEvent.objects.filter(event_type="causebook.summons_enquiry_locked").count() == 1
+
+
+def test_while_redis_is_down_the_empty_page_says_so_instead_of_offering_the_form(
+    db,
+    cache_on_private_redis,  # noqa: F811 (the fixture imported above)
+):
+    # Before: the form, to be refused only after it was filled in.
+    before = Client().get(URL)
+    assert before.status_code == 200 and 'name="summons_number"' in before.content.decode()
+
+    cache_on_private_redis.stop()
+    during = Client().get(URL)
+    during_zh = Client().get(URL, HTTP_ACCEPT_LANGUAGE="zh-hant")
+    assert during.status_code == during_zh.status_code == 503
+    assert during["Retry-After"] == str(UNAVAILABLE_RETRY_AFTER_SECONDS)
+    page = during.content.decode()
+    assert "Enquire Summons is temporarily unavailable" in page and "contact the registry" in page
+    assert 'name="summons_number"' not in page, "no form that every enquiry through would be refused"
+    assert "查詢傳票功能暫時未能使用" in during_zh.content.decode()
+
+    cache_on_private_redis.start()
+    after = Client().get(URL)
+    assert after.status_code == 200 and 'name="summons_number"' in after.content.decode()
