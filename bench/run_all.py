@@ -11,6 +11,8 @@ prints its JSON, then one line per target: the figure, the target and whether it
   20 (target at most 1.10).
 * ``bench/pages.py``: home and /healthz timings in-process (the development database).
 * ``bench/deemed_receipt.py``: the calendar's deemed-receipt arithmetic.
+* ``bench/pdf_bombs.py``: how long refusing each PDF bomb takes (a figure; the suite holds
+  each to its refusal code and its memory).
 
 ``--with-corpus`` adds the cause book's benches, which need a corpus database made with
 ``generate_corpus`` (docs/causebook.md) in ``DATABASE_URL`` and ``wrk`` for the pages:
@@ -35,6 +37,7 @@ QUICK = [
     ("worker_memory", ["worker_memory.py"]),
     ("pages", ["pages.py", "--requests", "200"]),
     ("deemed_receipt", ["deemed_receipt.py"]),
+    ("pdf_bombs", ["pdf_bombs.py"]),
 ]
 CORPUS = [
     ("causebook_search", ["causebook_search.py", "--samples", "40"]),
@@ -66,6 +69,11 @@ def _targets(name: str, figures: object) -> list[str]:
             lines.append(
                 f"worker RSS after 200 / after 20 = {ratio} (target <= 1.10): {'met' if ratio <= 1.1 else 'NOT met'}"
             )
+    if name == "pdf_bombs":
+        lines.append(
+            f"slowest bomb refused in {figures.get('slowest_wall_ms')} ms; "
+            f"each with its own code: {figures.get('all_refused_with_their_own_code')}"
+        )
     if name == "causebook_pages":
         shares: dict[str, float] = figures.get("share_of_minimal_view") or {}
         for page, share in shares.items():

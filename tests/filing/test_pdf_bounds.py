@@ -5,7 +5,6 @@ whatever is accepted can be sealed into a copy not much larger than the upload
 from __future__ import annotations
 
 import base64
-import functools
 import hashlib
 import io
 import os
@@ -28,6 +27,7 @@ from filing.sealing import seal_allowance, seal_pdf
 from filing.services import DocumentUpload, submission_create
 from tests.filing import pdf_corpus
 from tests.filing.conftest import document_type, pdf_file, stored_files
+from tests.filing.pdf_bombs import BOMBS, bomb
 from tests.filing.test_sealing import make_stamp, page_text
 
 MIB = 1024 * 1024
@@ -40,39 +40,6 @@ def test_the_default_bounds_are_the_documented_ones(settings):
     assert settings.FILING_MAX_PAGES == 2000
 
 
-#: Files made to stand for far more than they hold, and the code each is refused with, at
-#: the default bounds. Each is built once (some take a second).
-BOMBS = {
-    # The file found in review: 306 KB holding 200 MB in page 1's content.
-    "flate_bomb": (pdf_corpus.flate_bomb_pdf, Rejection.STREAM_TOO_LARGE),
-    "flate_inside_flate": (pdf_corpus.nested_flate_bomb_pdf, Rejection.STREAM_TOO_LARGE),
-    "ascii_hex_then_flate": (pdf_corpus.ascii_hex_flate_bomb_pdf, Rejection.STREAM_TOO_LARGE),
-    "lzw": (pdf_corpus.lzw_bomb_pdf, Rejection.STREAM_TOO_LARGE),
-    "run_length": (pdf_corpus.run_length_bomb_pdf, Rejection.STREAM_TOO_LARGE),
-    "inline_image_flate_bomb": (
-        lambda: pdf_corpus.inline_image_pdf(100, 100, pdf_corpus._deflate(200 * MIB)),
-        Rejection.STREAM_TOO_LARGE,
-    ),
-    # Ten streams of 60 MB, each within the bound for one stream: 600 MB together.
-    "many_medium_streams": (lambda: pdf_corpus.many_streams_pdf(10, 60 * MIB), Rejection.CONTENT_TOO_LARGE),
-    "huge_image": (pdf_corpus.huge_image_pdf, Rejection.IMAGE_TOO_LARGE),
-    "jpeg_larger_than_declared": (pdf_corpus.lying_jpeg_pdf, Rejection.IMAGE_TOO_LARGE),
-    "huge_inline_image": (lambda: pdf_corpus.inline_image_pdf(60_000, 60_000, b"\x00"), Rejection.IMAGE_TOO_LARGE),
-    "too_many_pages": (lambda: pdf_corpus.too_many_pages_pdf(2001), Rejection.TOO_MANY_PAGES),
-    "array_too_long_to_seal": (lambda: pdf_corpus.long_array_pdf(100_001), Rejection.TOO_COMPLEX),
-    "lzw_cross_reference_stream": (pdf_corpus.lzw_xref_stream_pdf, Rejection.TOO_COMPLEX),
-    "cross_reference_stream_bomb": (
-        lambda: pdf_corpus.xref_stream_bomb_pdf(256 * MIB),
-        Rejection.STREAM_TOO_LARGE,
-    ),
-}
-
-
-@functools.cache
-def bomb(name: str) -> bytes:
-    return BOMBS[name][0]()
-
-
 def rejection_of(data: bytes) -> PdfRejected:
     with pytest.raises(PdfRejected) as caught:
         validate_pdf(data)
@@ -80,16 +47,14 @@ def rejection_of(data: bytes) -> PdfRejected:
 
 
 @pytest.mark.parametrize("name", BOMBS)
-def test_each_bomb_is_refused_quickly_with_its_own_code(name):
+def test_each_bomb_is_refused_with_its_own_code(name):
     data = bomb(name)
     assert len(data) < 4 * MIB, "a bomb is small"
-    started = time.perf_counter()
     rejected = rejection_of(data)
-    elapsed = time.perf_counter() - started
     assert rejected.rejection is BOMBS[name][1]
     assert rejected.user_message == str(rejected.message) % (rejected.params or {})
-    # Generous, for slow machines: unbounded, several of these took minutes or ran out of memory.
-    assert elapsed < 15
+    # How long each refusal takes is a figure of bench/pdf_bombs.py, not a bound here (speed
+    # targets are the benchmarks'); the memory a refusal holds is bounded below.
 
 
 def test_the_messages_name_the_limit_and_what_to_do():
