@@ -35,7 +35,7 @@ def party_id_check(id_kind: str, id_number: str) -> None:
         try:
             validate_hkid(id_number)
         except ValidationError as error:
-            raise ValidationError({"id_number": error.messages}) from None
+            raise ValidationError({"id_number": error}) from None  # its messages still lazy
     elif id_kind and len(party_id_normalise(id_kind, id_number)) > 30:
         raise ValidationError({"id_number": _("The number is too long: give it without spaces.")})
 

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -27,6 +28,7 @@ from .bulk.dropping import bulk_item_drop
 from .bulk.expiry import bulk_batch_days, bulk_batch_deadline
 from .bulk.manifest import MAX_ROWS
 from .bulk.messages import error_text
+from .bulk.reasons import reason_for
 from .bulk.services import (
     bulk_batch_cancel,
     bulk_batch_create,
@@ -115,8 +117,12 @@ def bulk_template(request: AuthenticatedHttpRequest, language: str, kind: str) -
 def _rows(batch: BulkBatch, page_number: str | None) -> Page[BulkItem]:
     items = BulkItem.objects.filter(batch=batch).select_related("submission__case__case_type").order_by("row_number")
     page = Paginator(items, ROWS_PER_PAGE).get_page(page_number)
+    language = get_language()
     for item in page.object_list:
         item.messages = [error_text(error, row=item.row_number) for error in item.errors]
+        # Why a row was not filed, in the reader's language; never last_error (staff's record).
+        told = item.status != BulkItem.Status.FILED and bool(item.reason or item.last_error)
+        item.reason_text = reason_for(item, language) if told else ""
     return page
 
 
@@ -128,10 +134,15 @@ def _problems(batch: BulkBatch) -> list[str]:
     return [error_text(error, row=row.row_number) for row in rows.only("row_number", "errors") for error in row.errors]
 
 
-def _failed(batch: BulkBatch) -> list[BulkItem]:
-    """The rows that failed, with why: the filer resumes the batch, or drops the rows that fail each time."""
+def _failed(batch: BulkBatch) -> list[tuple[BulkItem, str]]:
+    """The rows that failed, each with why in the reader's language (never ``last_error``, the
+    staff's record): the filer resumes the batch, or drops the rows that fail each time."""
     rows = BulkItem.objects.filter(batch=batch, status=BulkItem.Status.FAILED).order_by("row_number")
-    return list(rows.only("pk", "row_number", "department_reference", "pdf_filename", "last_error", "status"))
+    language = get_language()
+    return [
+        (item, reason_for(item, language))
+        for item in rows.only("pk", "row_number", "department_reference", "pdf_filename", "reason", "status")
+    ]
 
 
 @login_required

@@ -65,7 +65,9 @@ def bulk_item_filed_link(*, item: BulkItem, submission: Submission, batch: BulkB
     linked = (
         BulkItem.objects.filter(pk=item.pk)
         .exclude(status=BulkItem.Status.FILED)
-        .update(status=BulkItem.Status.FILED, submission=submission, last_error="", updated_at=timezone.now())
+        .update(
+            status=BulkItem.Status.FILED, submission=submission, last_error="", reason={}, updated_at=timezone.now()
+        )
     )
     if linked:
         BulkBatch.objects.filter(pk=batch.pk).update(rows_filed=F("rows_filed") + 1, updated_at=timezone.now())

@@ -42,6 +42,7 @@ from ..models import BulkBatch, BulkItem, CaseType, DocumentType, Party, Submiss
 from ..services import DocumentUpload, FilingDetails, NewCase, NewParty, submission_create
 from ..services.filing_input import StoredPdf
 from ..services.follow_up import draft_files_delete_owe
+from .reasons import fault_reason, refusal_reason
 from .record import bulk_item_filed_link, bulk_manifest_forget, item_submission_key, manifest_files
 from .rows import defendant_of, summons_of
 from .services import BULK_FILE
@@ -156,8 +157,12 @@ def bulk_item_file(*, item_id: int, batch: BulkBatch, courts: dict[str, tuple[Ca
         return "refused"
     except Exception as error:
         logger.exception("Bulk batch %s row %s could not be filed", batch.pk, item.row_number)
+        # The exception is for staff (it may name paths or hosts); the filer is told a fixed text.
         BulkItem.objects.filter(pk=item.pk, status=ItemStatus.FILING).update(
-            status=ItemStatus.FAILED, last_error=f"{type(error).__name__}: {error}"[:2000], updated_at=timezone.now()
+            status=ItemStatus.FAILED,
+            last_error=f"{type(error).__name__}: {error}"[:2000],
+            reason=fault_reason(),
+            updated_at=timezone.now(),
         )
         return "fault"
     _filed(item, submission, batch)
@@ -180,7 +185,11 @@ def _refused(item: BulkItem, refused: ValidationError, batch: BulkBatch) -> None
     message = " ".join(str(m) for m in refused.messages)[:2000]
     duplicate = getattr(refused, "code", "") == "duplicate_reference"
     moved = BulkItem.objects.filter(pk=item.pk, status=ItemStatus.FILING).update(
-        status=ItemStatus.DUPLICATE if duplicate else ItemStatus.FAILED, last_error=message, updated_at=timezone.now()
+        status=ItemStatus.DUPLICATE if duplicate else ItemStatus.FAILED,
+        last_error=message,
+        # The worker's language is not the reader's: the filer is told in theirs (filing/bulk/reasons.py).
+        reason=refusal_reason(refused),
+        updated_at=timezone.now(),
     )
     if not (moved and duplicate):
         return

@@ -124,7 +124,11 @@ class BulkItem(TimeStampedModel):
     submission = models.OneToOneField(
         Submission, on_delete=models.PROTECT, null=True, blank=True, related_name="bulk_item"
     )
+    # The technical record for staff (the admin, the logs, the audit of a drop): never shown to the filer.
     last_error = models.TextField(blank=True)
+    # What the filer is shown instead, in each of settings.LANGUAGES ({"en": ..., "zh-hant": ...}):
+    # filing/bulk/reasons.py.
+    reason = models.JSONField(_("reason shown to the filer"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("bulk filing row")

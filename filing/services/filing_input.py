@@ -20,6 +20,21 @@ from ..models import CaseAccessCode, CaseType, DocumentType, Party, Submission
 class SubmissionRefused(ValidationError):
     """The filer may not make this submission; the message says why, in their language."""
 
+    @classmethod
+    def first_of(cls, error: ValidationError, *, code: str | None = "refused") -> SubmissionRefused:
+        """The first message of ``error`` as a refusal, still lazy with its parameters.
+
+        Not ``error.messages[0]``: that is worded already, in the language active now, and a
+        bulk row's refusal is worded again for each language the filer may read it in
+        (filing/bulk/reasons.py).
+        """
+        if hasattr(error, "error_dict"):
+            errors = [each for field_errors in error.error_dict.values() for each in field_errors]
+        else:
+            errors = error.error_list
+        first = errors[0]
+        return cls(first.message, code=code, params=first.params)
+
 
 @dataclass(frozen=True)
 class StoredPdf:

@@ -102,7 +102,7 @@ def _create_case(*, user: User, new_case: NewCase, membership: Membership | None
     try:
         claim_amount_check(case_type=case_type, amount=new_case.amount_claimed)
     except ValidationError as error:
-        raise _refuse(error.messages[0]) from None
+        raise SubmissionRefused.first_of(error) from None
     case = Case(
         case_type=case_type,
         status=Case.Status.PENDING,
@@ -162,7 +162,7 @@ def _party_create(
     try:
         party_id_check(details.id_kind, details.id_number)
     except ValidationError as error:
-        raise _refuse(error.messages[0]) from None
+        raise SubmissionRefused.first_of(error) from None
     party = Party(
         case=case,
         side=side,

@@ -69,9 +69,9 @@ def summons_details_create(*, case: Case, summons: SummonsInput | None, organisa
         ).exclude(case=case)
         if taken.exists():
             raise SubmissionRefused(
-                _("Your department's reference %(reference)s is already on another summons.")
-                % {"reference": summons.department_reference.strip()},
+                _("Your department's reference %(reference)s is already on another summons."),
                 code="duplicate_reference",
+                params={"reference": summons.department_reference.strip()},
             )
     details = SummonsDetails(
         case=case,
@@ -88,7 +88,7 @@ def summons_details_create(*, case: Case, summons: SummonsInput | None, organisa
     try:
         details.full_clean(exclude=["case"])
     except ValidationError as error:
-        raise SubmissionRefused(error.messages[0]) from None
+        raise SubmissionRefused.first_of(error, code=None) from None
     details.save()
 
 

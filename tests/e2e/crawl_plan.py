@@ -303,17 +303,26 @@ class Extra:
     @cached_property
     def bulk_batch_interrupted(self) -> Any:
         """A batch stopped part way with one row failed: the failed rows, why, and a drop button each."""
+        from django.utils.translation import gettext_lazy
+
+        from filing.bulk.reasons import refusal_reason
         from filing.bulk.services import bulk_batch_create
         from filing.models import BulkBatch, BulkItem
+        from filing.services.filing_input import SubmissionRefused
         from tests.filing.bulk_support import manifest_csv, pdf_zip, row
 
         rows = [row(11), row(12)]
         batch = bulk_batch_create(
             user=self.bulk_filer, manifest=manifest_csv(rows), files=[pdf_zip([r["pdf_filename"] for r in rows])]
         )
+        # As the worker records a refusal: the staff's record, and the filer's reason in each language.
+        refused = SubmissionRefused(
+            gettext_lazy("A document of this draft is no longer as it was uploaded. Remove it and upload it again.")
+        )
         BulkItem.objects.filter(batch=batch, row_number=3).update(
             status=BulkItem.Status.FAILED,
-            last_error="A document of this draft is no longer as it was uploaded. Upload it again.",
+            last_error="A document of this draft is no longer as it was uploaded. Remove it and upload it again.",
+            reason=refusal_reason(refused),
         )
         BulkBatch.objects.filter(pk=batch.pk).update(status=BulkBatch.Status.INTERRUPTED)
         return batch
