@@ -92,7 +92,7 @@ class S3:
 
 @pytest.fixture
 def s3(settings):
-    """STORAGES["default"] and ["drafts"] on S3 (django-storages) as in production (icms/settings/base.py)."""
+    """STORAGES["default"] and ["drafts"] on S3 (django-storages) as in production (icms/settings/_storage.py)."""
     server = S3()
     try:
         endpoint = f"http://127.0.0.1:{server.port}"

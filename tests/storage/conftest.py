@@ -4,7 +4,7 @@ moto in server mode speaks the S3 protocol over HTTP on a free port, in its own 
 (``tests.faults.processes.start_s3_server``), and keeps its buckets in memory. Each test
 that asks for ``s3_storage`` gets a bucket of its own, made by ``storage_setup`` exactly
 as ``manage.py storage_setup`` makes it in a deployment, and ``STORAGES["default"]``
-pointed at it with the options of production (icms/settings/base.py).
+pointed at it with the options of production (icms/settings/_storage.py).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing
 
 
 def s3_default_storage(*, bucket: str, endpoint: str, expire: int = 60) -> dict[str, Any]:
-    """``STORAGES["default"]`` for S3, with the options production uses (icms/settings/base.py)."""
+    """``STORAGES["default"]`` for S3, with the options production uses (icms/settings/_storage.py)."""
     return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {

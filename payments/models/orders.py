@@ -1,13 +1,10 @@
-"""Fee schedule, concessions, payment orders, gateway events, deposit ledgers, refunds, receipts.
+"""Payment orders, the gateway callbacks about them, and refunds of them.
 
-Money is ``Decimal`` in HKD (``DecimalField(max_digits=12, decimal_places=2)``). Balances
-are never stored: a deposit account's balance is the sum of its ledger rows. Statuses
-change only through :mod:`payments.services`, by guarded conditional updates.
+Refunds live beside the orders: an order's status, as the payer sees it, depends on its refunds.
 """
 
 from __future__ import annotations
 
-import secrets
 from decimal import Decimal
 from typing import ClassVar
 
@@ -15,133 +12,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from icms.calendar.models import DeemedReceiptFields
-from icms.core.languages import in_language
 from icms.core.models import TimeStampedModel
 
-ZERO = Decimal("0.00")
-
-
-class CourtLevel(models.TextChoices):
-    DISTRICT = "DC", _("District Court")
-    MAGISTRATES = "MC", _("Magistrates' Courts")
-
-
-def new_token() -> str:
-    """An unguessable token for links that grant access (256 bits)."""
-    return secrets.token_urlsafe(32)
-
-
-def new_reference(prefix: str) -> str:
-    """A short public reference such as ``PO-7KX3M9QD2A`` (not a secret; 50 bits)."""
-    alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
-    return prefix + "-" + "".join(secrets.choice(alphabet) for _ in range(10))
-
-
-class PaymentPurpose(models.TextChoices):
-    SUBMISSION = "submission", _("Court filing")
-    SEARCH = "search", pgettext_lazy("payment purpose", "Search")
-    INSPECTION = "inspection", _("Document inspection")
-    DEPOSIT_TOP_UP = "deposit_top_up", _("Deposit account top-up")
-    COPY = "copy", _("Copy or certificate")
-    BULK_FILING = "bulk_filing", _("Bulk filing of summonses")
-
-
-class FeeItem(TimeStampedModel):
-    """One item of a court's fee schedule, in force from ``effective_from`` to ``effective_to``.
-
-    Accounts staff maintain the schedule in the admin. ``verified`` says whether the
-    amount was checked against a public source, named in ``source_note``. Only the admin
-    shows it: the public pages and receipts show amounts plainly, and ``check --deploy``
-    refuses a deployment while an item in force is unverified (icms.E040, payments/checks.py).
-    """
-
-    court_level = models.CharField(_("court level"), max_length=2, choices=CourtLevel.choices)
-    code = models.CharField(_("code"), max_length=40)
-    statutory_ref = models.CharField(_("statutory reference"), max_length=200)
-    description_en = models.CharField(_("description in English"), max_length=300)
-    description_zh = models.CharField(_("description in Chinese"), max_length=300)
-    standard_amount = models.DecimalField(_("standard fee (HK$)"), max_digits=12, decimal_places=2)
-    e_fee_eligible = models.BooleanField(
-        _("eligible for the e-fee concession"),
-        default=True,
-        help_text=_("Items primarily or directly related to electronic handling of court documents (Cap. 638E/638F)."),
-    )
-    nil_e_fee = models.BooleanField(_("no e-fee payable"), default=False)
-    effective_from = models.DateField(_("in force from"))
-    effective_to = models.DateField(_("in force until"), null=True, blank=True)
-    verified = models.BooleanField(_("amount verified"), default=False)
-    standalone_purpose = models.CharField(
-        _("can be paid on its own for"),
-        max_length=20,
-        choices=PaymentPurpose.choices,
-        blank=True,
-        help_text=_("Search and inspection fees can be paid from the fee calculator; filing fees are paid on filing."),
-    )
-    source_note = models.TextField(_("source"), blank=True)
-
-    class Meta:
-        verbose_name = _("fee item")
-        verbose_name_plural = _("fee items")
-        ordering = ["court_level", "code", "-effective_from"]
-        constraints = [
-            models.UniqueConstraint(fields=["court_level", "code", "effective_from"], name="fee_item_unique_version"),
-            models.CheckConstraint(condition=Q(standard_amount__gte=0), name="fee_item_amount_not_negative"),
-            models.CheckConstraint(
-                condition=Q(effective_to__isnull=True) | Q(effective_to__gte=models.F("effective_from")),
-                name="fee_item_dates_in_order",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.court_level} {self.code} — {self.description_en}"
-
-    @property
-    def description(self) -> str:
-        return in_language(self.description_en, self.description_zh)
-
-
-class ConcessionPeriod(TimeStampedModel):
-    """The e-fee concession of a court level: ``rate`` off the ordinary fee, dates inclusive (HKT).
-
-    Cap. 638E (District Court, from 6 May 2022) and Cap. 638F (Magistrates' Courts, from
-    30 Dec 2022): the e-fee is 80% of the ordinary fee for 5 years, i.e. a 20% concession.
-    """
-
-    class Rounding(models.TextChoices):
-        DOWN_TO_DOLLAR = "down_dollar", _("Down to the whole dollar")
-        HALF_UP_TO_CENT = "half_up_cent", _("To the nearest cent")
-
-    court_level = models.CharField(_("court level"), max_length=2, choices=CourtLevel.choices)
-    starts_on = models.DateField(_("starts on"))
-    ends_on = models.DateField(_("ends on"))
-    rate = models.DecimalField(_("concession rate"), max_digits=4, decimal_places=3, default=Decimal("0.200"))
-    rounding = models.CharField(
-        _("rounding"), max_length=20, choices=Rounding.choices, default=Rounding.DOWN_TO_DOLLAR
-    )
-    statutory_ref = models.CharField(_("statutory reference"), max_length=200, blank=True)
-    source_note = models.TextField(_("source"), blank=True)
-
-    class Meta:
-        verbose_name = _("concession period")
-        verbose_name_plural = _("concession periods")
-        ordering = ["court_level", "starts_on"]
-        constraints = [
-            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="concession_dates_in_order"),
-            models.CheckConstraint(condition=Q(rate__gte=0, rate__lte=1), name="concession_rate_between_0_and_1"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.court_level} {self.rate:%} {self.starts_on}–{self.ends_on}"
-
-
-class PaymentMethod(models.TextChoices):
-    CARD = "card", _("Credit or debit card")
-    PPS = "pps", _("PPS")
-    FPS = "fps", _("FPS")
-    DEPOSIT = "deposit", _("Deposit account")
+from .common import CourtLevel, PaymentMethod, PaymentPurpose, new_reference, new_token
 
 
 class ReceivedOrderManager(models.Manager["PaymentOrder"]):
@@ -328,101 +203,6 @@ class GatewayEvent(models.Model):
         return f"{self.gateway} {self.event_id} ({self.kind})"
 
 
-class DepositAccount(TimeStampedModel):
-    """An organisation's deposit account: the main account (no branch) or a branch sub-account."""
-
-    organisation = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, related_name="deposit_accounts"
-    )
-    # NULL, not "", marks the main account: the partial unique constraints rely on it.
-    branch_code = models.CharField(_("branch code"), max_length=20, null=True, blank=True)  # noqa: DJ001
-    # Set when the organisation's primary administrator opened the account online and accepted
-    # its terms (payments.services.deposits); empty for accounts the Accounts Office opened.
-    terms_version = models.CharField(_("terms accepted (version)"), max_length=20, blank=True)
-    terms_accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("terms accepted by"),
-    )
-    terms_accepted_at = models.DateTimeField(_("terms accepted at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("deposit account")
-        verbose_name_plural = _("deposit accounts")
-        ordering = ["organisation__name_en", "branch_code"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["organisation"], condition=Q(branch_code__isnull=True), name="one_main_deposit_account"
-            ),
-            models.UniqueConstraint(
-                fields=["organisation", "branch_code"],
-                condition=Q(branch_code__isnull=False),
-                name="one_deposit_sub_account_per_branch",
-            ),
-            models.CheckConstraint(condition=~Q(branch_code=""), name="deposit_branch_code_not_blank"),
-        ]
-        permissions = [("record_top_up", "Can record a deposit account top-up")]
-
-    def __str__(self) -> str:
-        return f"{self.organisation.name} — {self.label}"
-
-    @property
-    def label(self) -> str:
-        return self.branch_code or str(_("Main account"))
-
-
-class LedgerEntry(models.Model):
-    """One movement on a deposit account. Positive adds money, negative takes it away."""
-
-    class Kind(models.TextChoices):
-        TOP_UP = "top_up", _("Top-up")
-        FEE = "fee", _("Fee")
-        REFUND = "refund", _("Refund")
-        ADJUSTMENT = "adjustment", _("Adjustment")
-
-    account = models.ForeignKey(DepositAccount, on_delete=models.PROTECT, related_name="entries")
-    amount = models.DecimalField(_("amount (HK$)"), max_digits=12, decimal_places=2)
-    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
-    payment_order = models.ForeignKey(
-        PaymentOrder, null=True, blank=True, on_delete=models.PROTECT, related_name="ledger_entries"
-    )
-    refund = models.ForeignKey("Refund", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    reference = models.CharField(_("reference"), max_length=100, blank=True)
-    note = models.CharField(_("note"), max_length=300, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        verbose_name = _("ledger entry")
-        verbose_name_plural = _("ledger entries")
-        ordering = ["created_at", "id"]
-        constraints = [
-            models.CheckConstraint(condition=~Q(amount=0), name="ledger_entry_not_zero"),
-            models.CheckConstraint(condition=~Q(kind="fee") | Q(amount__lt=0), name="ledger_fee_is_a_debit"),
-            models.CheckConstraint(
-                condition=~Q(kind__in=["top_up", "refund"]) | Q(amount__gt=0), name="ledger_credit_is_positive"
-            ),
-            models.UniqueConstraint(
-                fields=["payment_order"], condition=Q(kind="fee"), name="ledger_one_fee_per_order"
-            ),
-            # A top-up paid through a gateway is credited once, however many callbacks report it.
-            models.UniqueConstraint(
-                fields=["payment_order"], condition=Q(kind="top_up"), name="ledger_one_top_up_per_order"
-            ),
-            models.UniqueConstraint(
-                fields=["refund"], condition=Q(kind="refund"), name="ledger_one_credit_per_refund"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.account} {self.kind} {self.amount}"
-
-
 class Refund(TimeStampedModel):
     """Money going back to the payer, through the gateway or the deposit ledger.
 
@@ -572,41 +352,3 @@ class Refund(TimeStampedModel):
         if method == PaymentMethod.FPS:
             return str(_("the bank account you paid from by FPS"))
         return str(_("the account you paid from"))
-
-
-class ReceiptSequence(models.Model):
-    """The last receipt number given out in a year; locked while a number is taken (gapless)."""
-
-    year = models.PositiveSmallIntegerField(primary_key=True)
-    last_number = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("receipt number sequence")
-        verbose_name_plural = _("receipt number sequences")
-
-    def __str__(self) -> str:
-        return f"{self.year}: {self.last_number}"
-
-
-class Receipt(TimeStampedModel):
-    """The numbered receipt of a paid order. Its PDF is rendered by a task after commit."""
-
-    order = models.OneToOneField(PaymentOrder, on_delete=models.PROTECT, related_name="receipt")
-    year = models.PositiveSmallIntegerField(_("year"))
-    sequence = models.PositiveIntegerField(_("sequence"))
-    storage_key = models.CharField(_("storage key of the PDF"), max_length=200, blank=True)
-    rendered_at = models.DateTimeField(_("rendered at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("receipt")
-        verbose_name_plural = _("receipts")
-        ordering = ["-year", "-sequence"]
-        constraints = [models.UniqueConstraint(fields=["year", "sequence"], name="receipt_number_unique")]
-
-    def __str__(self) -> str:
-        return self.number
-
-    @property
-    def number(self) -> str:
-        """``R2026-000123``: numbered from 1 in each year (Hong Kong time), without gaps."""
-        return f"R{self.year}-{self.sequence:06d}"
