@@ -408,6 +408,7 @@ class Extra:
         self.clerk  # noqa: B018 - and their authenticators
         self.closure  # noqa: B018
         self.conflict  # noqa: B018
+        self.bulk_batch_interrupted  # noqa: B018 - a bulk batch and its rows, one failed, for their admin pages
         ExtraHoliday.objects.create(day=date(2026, 12, 28), name_en="Extra holiday", name_zh="額外假期")
         MaintenanceWindow.objects.create(
             starts_at=now + timedelta(days=3),
