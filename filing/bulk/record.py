@@ -66,7 +66,14 @@ def bulk_item_filed_link(*, item: BulkItem, submission: Submission, batch: BulkB
         BulkItem.objects.filter(pk=item.pk)
         .exclude(status=BulkItem.Status.FILED)
         .update(
-            status=BulkItem.Status.FILED, submission=submission, last_error="", reason={}, updated_at=timezone.now()
+            status=BulkItem.Status.FILED,
+            submission=submission,
+            last_error="",
+            reason={},
+            # The defendant's details waited here only until the summons was filed: the case
+            # holds them now, where its access rules apply; no second copy is kept.
+            data={},
+            updated_at=timezone.now(),
         )
     )
     if linked:

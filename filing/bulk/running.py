@@ -189,6 +189,9 @@ def _refused(item: BulkItem, refused: ValidationError, batch: BulkBatch) -> None
         last_error=message,
         # The worker's language is not the reader's: the filer is told in theirs (filing/bulk/reasons.py).
         reason=refusal_reason(refused),
+        # A duplicate is never filed: the defendant's details go, as for a row dropped or cancelled.
+        # A failed row keeps them for the resume.
+        **({"data": {}} if duplicate else {}),
         updated_at=timezone.now(),
     )
     if not (moved and duplicate):

@@ -146,6 +146,11 @@ def test_an_interrupted_batch_resumes_without_duplicates(department, document_st
     assert batch.rows_filed == 11 and Submission.objects.count() == 11
     failed = BulkItem.objects.get(batch=batch, department_reference="FEHD/2026/00012")
     assert failed.status == BulkItem.Status.FAILED and "disk full" in failed.last_error
+    # The defendant's details wait in a row only until it is filed: the failed row keeps them
+    # for the resume; a filed row's case holds them, and the row keeps no second copy.
+    assert failed.data["defendant"]["name_en"] == "CHAN Tai Man 12"
+    filed = BulkItem.objects.filter(batch=batch, status=BulkItem.Status.FILED)
+    assert filed.count() == 11 and not filed.exclude(data={}).exists()
     # A worker that died after filing row 13 but before recording it: the row still says "filing".
     _fault_off()
     bulk_batch_resume(batch=batch, user=department.user)
@@ -154,6 +159,9 @@ def test_an_interrupted_batch_resumes_without_duplicates(department, document_st
     assert batch.status == BulkBatch.Status.FILED and batch.rows_filed == 20
     assert Submission.objects.count() == 20
     assert SummonsDetails.objects.values("department_reference").distinct().count() == 20
+    assert not BulkItem.objects.filter(batch=batch).exclude(data={}).exists()
+    refiled = BulkItem.objects.select_related("submission__case").get(pk=failed.pk)
+    assert refiled.submission.case.parties.filter(name_en="CHAN Tai Man 12").exists()
     assert PaymentOrder.objects.count() == 1  # the resume pays nothing again
     events = AuditEvent.objects.filter(target_id=str(batch.pk), event_type__startswith="filing.bulk_batch")
     assert list(events.order_by("pk").values_list("event_type", flat=True)) == [
@@ -175,9 +183,11 @@ def test_a_row_filed_before_a_worker_died_is_found_not_filed_again(department, d
     bulk_batch_file(batch=batch, user=department.user)
     batch.refresh_from_db()
     first = BulkItem.objects.get(batch=batch, row_number=2)
+    waiting = first.data
     assert bulk_item_file(item_id=first.pk, batch=batch, courts={}) == "filed"
-    # The worker died between the submission's commit and the row's: the row is claimable again.
-    BulkItem.objects.filter(pk=first.pk).update(status=BulkItem.Status.FAILED, submission=None)
+    # The worker died between the submission's commit and the row's: the row is claimable again,
+    # still holding what it waited with (recording it as filed is what lets the details go).
+    BulkItem.objects.filter(pk=first.pk).update(status=BulkItem.Status.FAILED, submission=None, data=waiting)
     BulkBatch.objects.filter(pk=batch.pk).update(rows_filed=0)
     bulk_work_run()
     batch.refresh_from_db()
@@ -221,3 +231,29 @@ def test_only_prosecuting_organisations_file_in_bulk(db, firm_filer, document_st
     stranger = MembershipFactory(organisation=department_make().organisation).user
     with pytest.raises(PermissionDenied):
         bulk_batch_file(batch=batch, user=stranger)
+
+
+def test_the_migration_empties_the_rows_filed_before_and_keeps_a_failed_rows(
+    department, document_storage, outbox_held
+):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    forget = import_module("filing.migrations.0025_bulk_rows_forget_filed_data").forget
+    rows = [row(n) for n in range(1, 4)]
+    batch = bulk_batch_create(
+        user=department.user, manifest=manifest_csv(rows), files=[pdf_zip([r["pdf_filename"] for r in rows])]
+    )
+    waiting = {item.pk: item.data for item in BulkItem.objects.filter(batch=batch)}
+    _fault_on("FEHD/2026/00003")
+    bulk_batch_file(batch=batch, user=department.user)
+    bulk_work_run()
+    _fault_off()
+    for pk, data in waiting.items():  # as rows filed before this change were left
+        BulkItem.objects.filter(pk=pk).update(data=data)
+    forget(apps, None)
+    filed = BulkItem.objects.filter(batch=batch, status=BulkItem.Status.FILED)
+    assert filed.count() == 2 and list(filed.values_list("data", flat=True)) == [{}, {}]
+    failed = BulkItem.objects.get(batch=batch, status=BulkItem.Status.FAILED)
+    assert failed.data == waiting[failed.pk]  # the resume still needs them

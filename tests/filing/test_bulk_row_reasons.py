@@ -131,6 +131,7 @@ def test_a_reference_filed_meanwhile_is_told_with_its_reference_in_each_language
     batch = _filed(department, batch)
     item = BulkItem.objects.get(batch=batch)
     assert item.status == BulkItem.Status.DUPLICATE
+    assert item.data == {}  # never filed: the defendant's details go, as for a row dropped
     assert item.reason["en"] == f"Your department's reference {reference} is already on another summons."
     assert item.reason["zh-hant"] == f"貴部門的參考編號 {reference} 已用於另一張傳票。"
     assert f"貴部門的參考編號 {reference} 已用於另一張傳票。" in _page(department.user, batch, "zh-hant")
