@@ -115,7 +115,13 @@ def bulk_template(request: AuthenticatedHttpRequest, language: str, kind: str) -
 
 
 def _rows(batch: BulkBatch, page_number: str | None) -> Page[BulkItem]:
-    items = BulkItem.objects.filter(batch=batch).select_related("submission__case__case_type").order_by("row_number")
+    # The rows' waiting values (defendants' details) are not shown: not read either.
+    items = (
+        BulkItem.objects.filter(batch=batch)
+        .select_related("submission__case__case_type")
+        .defer("data")
+        .order_by("row_number")
+    )
     page = Paginator(items, ROWS_PER_PAGE).get_page(page_number)
     language = get_language()
     for item in page.object_list:
