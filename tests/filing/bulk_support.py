@@ -161,3 +161,19 @@ def filed_meanwhile(monkeypatch: Any, reference: str) -> None:
         return real(**kwargs)
 
     monkeypatch.setattr(running, "submission_create", meanwhile_filed)
+
+
+def storage_fault_on(
+    monkeypatch: Any, *references: str, message: str = "documents' store unreachable (test fault)"
+) -> None:
+    """Filing the rows with these ``references`` meets a storage fault (``OSError``): each fails, the batch stops."""
+    from filing.bulk import running
+
+    real = running.submission_create
+
+    def storage_fault(**kwargs: Any) -> Any:
+        if kwargs["details"].filer_reference in references:
+            raise OSError(message)
+        return real(**kwargs)
+
+    monkeypatch.setattr(running, "submission_create", storage_fault)

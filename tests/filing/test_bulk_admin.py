@@ -10,11 +10,17 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from filing.bulk import running
 from filing.bulk.services import bulk_batch_create, bulk_batch_file
 from filing.models import BulkBatch, BulkItem
 from tests.factories import StaffFactory
-from tests.filing.bulk_support import bulk_work_run, department_make, manifest_csv, pdf_zip, row
+from tests.filing.bulk_support import (
+    bulk_work_run,
+    department_make,
+    manifest_csv,
+    pdf_zip,
+    row,
+    storage_fault_on,
+)
 from tests.filing.test_review_admin import staff_client
 
 pytestmark = pytest.mark.django_db
@@ -30,14 +36,7 @@ def interrupted(db, document_storage, outbox_held, monkeypatch):
     batch = bulk_batch_create(
         user=department.user, manifest=manifest_csv(rows), files=[pdf_zip([r["pdf_filename"] for r in rows])]
     )
-    real = running.submission_create
-
-    def second_row_fails(**kwargs):
-        if kwargs["details"].filer_reference.endswith("00002"):
-            raise OSError("the documents store at /srv/store is unreachable")
-        return real(**kwargs)
-
-    monkeypatch.setattr(running, "submission_create", second_row_fails)
+    storage_fault_on(monkeypatch, "FEHD/2026/00002", message="the documents store at /srv/store is unreachable")
     bulk_batch_file(batch=batch, user=department.user)
     bulk_work_run()
     batch.refresh_from_db()

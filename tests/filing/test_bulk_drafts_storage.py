@@ -19,7 +19,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from filing.bulk import running, services
+from filing.bulk import services
 from filing.bulk.expiry import bulk_batch_deadline, bulk_batches_expire
 from filing.bulk.pdfs import UploadRefused
 from filing.bulk.services import BulkRefused, bulk_batch_cancel, bulk_batch_create, bulk_batch_file, bulk_batch_resume
@@ -35,6 +35,7 @@ from tests.filing.bulk_support import (
     manifest_csv,
     pdf_zip,
     row,
+    storage_fault_on,
 )
 from tests.filing.conftest import stored_files
 
@@ -258,14 +259,7 @@ def test_an_interrupted_batch_not_resumed_in_time_expires_and_says_so(
     settings.FILING_DRAFT_DAYS = 30
     with time_machine.travel("2026-12-01T10:00:00+08:00", tick=False):
         batch = _upload(department, [row(1), row(2)])
-        real = running.submission_create
-
-        def storage_fault(**kwargs):
-            if kwargs["details"].filer_reference.endswith("00002"):
-                raise OSError("drafts' store unreachable (test fault)")
-            return real(**kwargs)
-
-        monkeypatch.setattr(running, "submission_create", storage_fault)
+        storage_fault_on(monkeypatch, "FEHD/2026/00002", message="drafts' store unreachable (test fault)")
         bulk_batch_file(batch=batch, user=department.user)
         bulk_work_run()
         monkeypatch.undo()

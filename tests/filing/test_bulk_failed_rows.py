@@ -19,7 +19,6 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
-from filing.bulk import running
 from filing.bulk.dropping import bulk_item_drop
 from filing.bulk.expiry import bulk_batch_deadline, bulk_batches_expire
 from filing.bulk.services import BulkRefused, bulk_batch_create, bulk_batch_file, bulk_batch_resume
@@ -28,7 +27,15 @@ from filing.services.follow_up import DRAFT_FILES_DELETE
 from icms.core.models import AuditEvent, OutboxItem
 from payments.models import LedgerEntry, PaymentOrder, Refund
 from payments.services import balance_of
-from tests.filing.bulk_support import bulk_work_run, department_make, filed_meanwhile, manifest_csv, pdf_zip, row
+from tests.filing.bulk_support import (
+    bulk_work_run,
+    department_make,
+    filed_meanwhile,
+    manifest_csv,
+    pdf_zip,
+    row,
+    storage_fault_on,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -67,15 +74,7 @@ def _interrupted(department, document_storage, rows, *, changed=(), faulty=(), m
     for number in changed:
         _changed_in_the_drafts_store(document_storage, BulkItem.objects.get(batch=batch, row_number=number + 1))
     if faulty:
-        real = running.submission_create
-        references = {f"FEHD/2026/{number:05d}" for number in faulty}
-
-        def storage_fault(**kwargs):
-            if kwargs["details"].filer_reference in references:
-                raise OSError("documents' store unreachable (test fault)")
-            return real(**kwargs)
-
-        monkeypatch.setattr(running, "submission_create", storage_fault)
+        storage_fault_on(monkeypatch, *(f"FEHD/2026/{number:05d}" for number in faulty))
     bulk_batch_file(batch=batch, user=department.user)
     bulk_work_run()
     if faulty:
