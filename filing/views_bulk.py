@@ -28,7 +28,7 @@ from .bulk.dropping import bulk_item_drop
 from .bulk.expiry import bulk_batch_days, bulk_batch_deadline
 from .bulk.manifest import MAX_ROWS
 from .bulk.messages import error_text
-from .bulk.reasons import reason_for
+from .bulk.reasons import reason_for, reason_told
 from .bulk.services import (
     bulk_batch_cancel,
     bulk_batch_create,
@@ -127,8 +127,7 @@ def _rows(batch: BulkBatch, page_number: str | None) -> Page[BulkItem]:
     for item in page.object_list:
         item.messages = [error_text(error, row=item.row_number) for error in item.errors]
         # Why a row was not filed, in the reader's language; never last_error (staff's record).
-        told = item.status != BulkItem.Status.FILED and bool(item.reason or item.last_error)
-        item.reason_text = reason_for(item, language) if told else ""
+        item.reason_text = reason_told(item, language)
     return page
 
 

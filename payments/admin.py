@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import csv
 from datetime import date, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Model, QuerySet, Sum
+from django.db.models import QuerySet, Sum
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -22,6 +22,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from icms.core.admin_base import ReadOnlyAdmin
 
 from . import selectors, services
 from .forms import RefundRejectForm, TopUpForm
@@ -47,24 +49,11 @@ ISSUE_LABELS = {
     "second_charge_refund_failed": gettext_lazy("Second charge: the automatic refund failed"),
 }
 
-ModelT = TypeVar("ModelT", bound=Model)
-
 
 def issue_label(issue: str) -> str:
     """The words for a reconciliation issue code: its own, or its family's (``callback_*``)."""
     label = ISSUE_LABELS.get(issue) or ISSUE_LABELS.get(issue.split("_")[0])
     return issue if label is None else str(label)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin[ModelT]):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: ModelT | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: ModelT | None = None) -> bool:
-        return False
 
 
 @admin.register(FeeItem)

@@ -13,10 +13,8 @@ its defendant, to those who may see the case.
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
-
 from django.contrib import admin
-from django.db.models import Count, Model, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
@@ -24,22 +22,10 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from ..bulk.reasons import reason_for
+from icms.core.admin_base import ReadOnlyAdmin, first_line
+
+from ..bulk.reasons import reason_told
 from ..models import BulkBatch, BulkItem
-
-ModelT = TypeVar("ModelT", bound=Model)
-
-
-class _ReadOnly(admin.ModelAdmin[ModelT]):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 BATCH_FIELDS = [
     "id",
@@ -60,7 +46,7 @@ BATCH_FIELDS = [
 
 
 @admin.register(BulkBatch)
-class BulkBatchAdmin(_ReadOnly[BulkBatch]):
+class BulkBatchAdmin(ReadOnlyAdmin[BulkBatch]):
     list_display = [
         "id",
         "organisation",
@@ -109,7 +95,7 @@ ITEM_FIELDS = [
 
 
 @admin.register(BulkItem)
-class BulkItemAdmin(_ReadOnly[BulkItem]):
+class BulkItemAdmin(ReadOnlyAdmin[BulkItem]):
     # The reference opens the row; the batch column links to the batch (a link inside the
     # first column's own link would nest two <a>).
     list_display = ["department_reference", "batch_link", "row_number", "status", "reason_shown", "error_summary"]
@@ -131,14 +117,11 @@ class BulkItemAdmin(_ReadOnly[BulkItem]):
 
     @admin.display(description=_("reason shown to the filer"))
     def reason_shown(self, item: BulkItem) -> str:
-        if item.status == BulkItem.Status.FILED or not (item.reason or item.last_error):
-            return "—"
-        return reason_for(item, get_language())
+        return reason_told(item, get_language()) or "—"
 
     @admin.display(description=_("last error"))
     def error_summary(self, item: BulkItem) -> str:
-        first_line = item.last_error.splitlines()[0] if item.last_error else ""
-        return first_line[:160]
+        return first_line(item.last_error)
 
     @admin.display(description=_("submission"))
     def submission_link(self, item: BulkItem) -> SafeString | str:

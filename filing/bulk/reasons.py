@@ -72,3 +72,10 @@ def reason_for(item: BulkItem, language: str | None) -> str:
         if isinstance(text, str) and text.strip():
             return text
     return str(NOT_RECORDED)
+
+
+def reason_told(item: BulkItem, language: str | None) -> str:
+    """:func:`reason_for` for a row that failed or was refused; "" for one filed or never tried."""
+    if item.status == BulkItem.Status.FILED or not (item.reason or item.last_error):
+        return ""
+    return reason_for(item, language)

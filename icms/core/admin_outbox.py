@@ -17,6 +17,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from .admin_base import first_line
 from .http import client_ip
 from .models import OutboxItem, WorkNeedingAttention
 from .outbox import outbox_item_retry, overdue_filter
@@ -72,8 +73,7 @@ class OutboxAdminBase(admin.ModelAdmin[OutboxItem]):
 
     @admin.display(description=_("last error"))
     def error_summary(self, item: OutboxItem) -> str:
-        first_line = item.last_error.splitlines()[0] if item.last_error else ""
-        return first_line[:160]
+        return first_line(item.last_error)
 
     @admin.display(description=_("payload"))
     def payload_summary(self, item: OutboxItem) -> str:
