@@ -19,7 +19,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from icms.core.admin_base import ReadOnlyAdmin, first_line
@@ -77,7 +77,9 @@ class BulkBatchAdmin(ReadOnlyAdmin[BulkBatch]):
     @admin.display(description=_("rows of the batch"))
     def rows_link(self, batch: BulkBatch) -> SafeString:
         url = reverse("admin:filing_bulkitem_changelist") + f"?batch__id__exact={batch.pk}"
-        return format_html('<a href="{}">{}</a>', url, _("See the %(rows)s rows") % {"rows": batch.rows_total})
+        rows = batch.rows_total
+        label = ngettext("See the batch's %(rows)s row", "See the batch's %(rows)s rows", rows) % {"rows": rows}
+        return format_html('<a href="{}">{}</a>', url, label)
 
 
 ITEM_FIELDS = [
