@@ -21,6 +21,11 @@ Measures, on the same server and run:
   an in-memory list with no query (``bench/ceiling/``, the rendering ceiling), and the
   search page's own ceiling, signed in as the clerk (``bench/ceiling-search/``).
 
+Beside each page's rate, the CPU time each side spent per request while wrk ran (the gunicorn
+workers, the PostgreSQL backends, Redis and wrk itself, from /proc and Redis's ``INFO cpu``) and
+the machine's idle share (:class:`CpuMeter`): where a page's time goes when it is served, not
+only in one process.
+
 Needs ``wrk`` (``apt-get install wrk``). Prints JSON. wrk runs on the same two cores as
 gunicorn, so every figure pays for the load generator alike.
 """
@@ -31,6 +36,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import subprocess
 import sys
 import time
@@ -168,18 +174,99 @@ def varied_script() -> str:
     return str(script)
 
 
-def wrk(path: str, seconds: int, headers: list[str] | None = None, script: str | None = None) -> dict[str, float]:
+class CpuMeter:
+    """Where the CPU went while wrk ran: each side's CPU time per request, and how idle the machine was.
+
+    Read from /proc (Linux): the gunicorn workers (the server's children), the PostgreSQL
+    backends connected to the corpus, Redis (its ``INFO cpu``) and wrk itself (this process's
+    waited-for children). A page whose sides add up to far less than the cores' time per
+    request while the machine is not idle is losing time to waiting, not to work.
+    """
+
+    TICK = os.sysconf("SC_CLK_TCK")
+
+    def __init__(self, server_pid: int) -> None:
+        self.server_pid = server_pid
+
+    @staticmethod
+    def _ticks(pid: int) -> int:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0
+        return int(fields[11]) + int(fields[12])  # utime, stime
+
+    def _workers(self) -> list[int]:
+        children = Path(f"/proc/{self.server_pid}/task/{self.server_pid}/children")
+        return [self.server_pid, *(int(pid) for pid in children.read_text().split())]
+
+    @staticmethod
+    def _backends() -> list[int]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            pids = [int(row[0]) for row in cursor.fetchall()]
+        connection.close()
+        return pids
+
+    @staticmethod
+    def _redis_seconds() -> float:
+        from django_redis import get_redis_connection
+
+        info = get_redis_connection("default").info("cpu")
+        return float(info["used_cpu_user"]) + float(info["used_cpu_sys"])
+
+    @staticmethod
+    def _machine() -> tuple[int, int]:
+        values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        return sum(values[:8]), values[3] + values[4]  # all, idle + iowait
+
+    def snapshot(self) -> dict[str, float]:
+        workers, backends = self._workers(), self._backends()
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        machine_all, machine_idle = self._machine()
+        return {
+            "gunicorn": sum(self._ticks(pid) for pid in workers) / self.TICK,
+            "postgres": sum(self._ticks(pid) for pid in backends) / self.TICK,
+            "redis": self._redis_seconds(),
+            "wrk": children.ru_utime + children.ru_stime,
+            "machine_all": machine_all,
+            "machine_idle": machine_idle,
+        }
+
+    @staticmethod
+    def per_request(before: dict[str, float], after: dict[str, float], requests: float) -> dict[str, float]:
+        spent = {
+            f"{side}_cpu_ms_per_request": round((after[side] - before[side]) * 1000 / max(requests, 1), 3)
+            for side in ("gunicorn", "postgres", "redis", "wrk")
+        }
+        idle = (after["machine_idle"] - before["machine_idle"]) / max(after["machine_all"] - before["machine_all"], 1)
+        return {**spent, "machine_idle_share": round(idle, 3)}
+
+
+def wrk(
+    path: str,
+    seconds: int,
+    headers: list[str] | None = None,
+    script: str | None = None,
+    meter: CpuMeter | None = None,
+) -> dict[str, float]:
     extra = [arg for header in headers or [] for arg in ("-H", header)]
     if script:
         extra += ["-s", script]
     subprocess.run(["wrk", "-t2", "-c16", "-d3s", *extra, BASE + path], check=True, capture_output=True)  # warm up
+    before = meter.snapshot() if meter else None
     out = subprocess.run(
         ["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency", *extra, BASE + path],
         check=True,
         capture_output=True,
         text=True,
     ).stdout
+    after = meter.snapshot() if meter else None
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    requests = float(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    cpu = CpuMeter.per_request(before, after, requests) if before and after else {}
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     p50 = re.search(r"50%\s+([\d.]+)(us|ms|s)", out)
     p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
@@ -195,6 +282,7 @@ def wrk(path: str, seconds: int, headers: list[str] | None = None, script: str |
         "latency_p50_ms": ms(p50),
         "latency_p99_ms": ms(p99),
         "non_2xx": int(errors.group(1)) if errors else 0,
+        **cpu,
     }
 
 
@@ -227,6 +315,7 @@ def main() -> None:
         cwd=ROOT,
         env=env,
     )
+    meter = CpuMeter(server.pid)
     try:
         for _ in range(100):
             try:
@@ -248,7 +337,7 @@ def main() -> None:
             with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
                 assert response.status == 200, query
         measured = {
-            name: wrk(path, args.seconds, headers[name], script if name in VARIED else None)
+            name: wrk(path, args.seconds, headers[name], script if name in VARIED else None, meter)
             for name, path in paths.items()
         }
     finally:
