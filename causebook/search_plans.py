@@ -139,16 +139,25 @@ def _many(
         return _in_years(counts, query)
 
     def collect(need: int) -> Collector:
+        """The best ``need`` cases, tier by tier. Not full only when every tier was read to its end."""
         collector = Collector(need)
         for kind, spec in tiers:
-            if collector.full:
-                break
-            if kind == "newest":
-                collector.add(_newest(spec[0], spec[1], tail, collector.ask))
-            else:
-                # The buckets are read here, at the first walk (terms.Counts): a count kept exact needs none.
-                buckets = [bucket for bucket, _ in in_years().buckets]
-                collector.add(_walk(spec[0], spec[1], tail, buckets, collector.ask, any_key=any_key))
+            asked = 0
+            while not collector.full:
+                # A read brings entries, not cases: a case with two matching parties comes twice, so
+                # a read that fills its limit may still leave the page short. Ask again, for at least
+                # twice as many; only a read that comes back short has reached the tier's end.
+                ask = max(collector.ask, 2 * asked)
+                if kind == "newest":
+                    rows = _newest(spec[0], spec[1], tail, ask)
+                else:
+                    # The buckets are read here, at the first walk (terms.Counts): a count kept exact needs none.
+                    buckets = [bucket for bucket, _ in in_years().buckets]
+                    rows = _walk(spec[0], spec[1], tail, buckets, ask, any_key=any_key)
+                collector.add(rows)
+                if len(rows) < ask:
+                    break
+                asked = ask
         return collector
 
     collect_all = estimate is None and not limit

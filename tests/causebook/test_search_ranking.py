@@ -232,3 +232,36 @@ def test_three_misspelt_words_are_probed_through_two_pairs():
     hits = find_cases(SearchQuery.from_params({"q": "Wang Siu Ming"}), limit=20)
     assert meant in hits.case_ids
     assert hits.corrections == ("wang", "siu", "ming")
+
+
+def both_sides(applicant: tuple[str, str], respondent: tuple[str, str], *, issued: tuple[int, int, int]) -> int:
+    """A case in the cause book whose two parties both match the same search; its id."""
+    case_id = entered(*applicant, issued=issued)
+    case = Case.objects.get(pk=case_id)
+    PartyFactory(case=case, side=Party.Side.RESPONDENT, name_en=respondent[0], name_zh=respondent[1])
+    return case_id
+
+
+@pytest.mark.parametrize("plan", ["many", ""])
+@pytest.mark.parametrize("q", ["Lee", "有限公司"])
+def test_a_case_matching_twice_does_not_end_the_count_early(plan, q, monkeypatch):
+    """Each read of the plan for many asks for as many entries as cases are still wanted; a case with two
+    matching parties gives two of them. Reading on only when a read came back short had taken such a
+    read for the last one: "Lee" and "有限公司" at 200,000 cases showed "19 cases match" and "13 cases
+    match", with no second page, where thousands of cases match."""
+    monkeypatch.setattr(search, "PROBE_MAX", 3)
+    applicant, respondent = ("LEE Tai Man", "金龍印刷有限公司"), ("LEE Siu Ming", "太平洋旅遊有限公司")
+    expected = [both_sides(applicant, respondent, issued=(2000 + n % 26, 1 + n % 12, 1)) for n in range(30)]
+    term_counts_apply()
+    query = SearchQuery.from_params({"q": q})
+    page = find_cases(query, limit=20, plan=plan)
+    rest = find_cases(query, limit=20, offset=20, plan=plan)
+    assert len(page.case_ids) == 20
+    assert sorted([*page.case_ids, *rest.case_ids]) == sorted(expected)
+    # One word's kept count is of entries (two a case here): the first page and the count page say
+    # "about" it, and the last page, which read every match, the exact number. The four characters
+    # have no kept count of their own, and below the cap every page counts them exactly.
+    first = (60, True) if q == "Lee" else (30, False)
+    assert (page.total, page.estimated) == first
+    assert find_cases(query, plan=plan).total == first[0]
+    assert (rest.total, rest.estimated) == (30, False)
