@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from filing.models import Case
+from icms.core.admin_base import ReadOnlyAdmin
 from icms.core.http import client_ip
 
 from .admin_forms import HearingAdjournForm, HearingFixForm, HearingVacateForm
@@ -234,7 +235,7 @@ def _add_errors(form: forms.Form, error: ValidationError, *, rename: dict[str, s
 
 
 @admin.register(SearchPurchase)
-class SearchPurchaseAdmin(admin.ModelAdmin[SearchPurchase]):
+class SearchPurchaseAdmin(ReadOnlyAdmin[SearchPurchase]):
     """Read-only: purchases change only through payment."""
 
     list_display = ["query", "result_count", "user", "paid_at", "expires_at", "payment_reference"]
@@ -250,15 +251,6 @@ class SearchPurchaseAdmin(admin.ModelAdmin[SearchPurchase]):
         "created_at",
     ]
     exclude = ["token"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: SearchPurchase | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: SearchPurchase | None = None) -> bool:
-        return False
 
 
 # --- Applications for copies, certified true copies and certificates ----------------------

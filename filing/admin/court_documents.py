@@ -24,6 +24,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET
 
 from accounts.models import User
+from icms.core.admin_base import ReadOnlyAdmin
 from icms.core.http import client_ip
 
 from ..case_numbers.numbering import numbered_case
@@ -233,7 +234,7 @@ class ReadFilter(admin.SimpleListFilter):
 
 
 @admin.register(MessageItem)
-class MessageItemAdmin(admin.ModelAdmin[MessageItem]):
+class MessageItemAdmin(ReadOnlyAdmin[MessageItem]):
     """Read-only: what reached each message box, and when the recipient first opened it."""
 
     list_display = ["subject_en", "recipient", "kind", "created_at", "first_opened"]
@@ -253,15 +254,6 @@ class MessageItemAdmin(admin.ModelAdmin[MessageItem]):
         "created_at",
         "read_at",
     )
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: MessageItem | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: MessageItem | None = None) -> bool:
-        return False
 
     @admin.display(description=_("first opened at"), ordering="read_at")
     def first_opened(self, message: MessageItem) -> str:

@@ -34,6 +34,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import User
 from icms.calendar import rule_explanation
 from icms.calendar.data import registry_hours
+from icms.core.admin_base import ReadOnlyAdmin
 from icms.core.http import client_ip
 
 from ..models import Case, Document, DocumentView, Party, ReturnReason, Submission
@@ -229,7 +230,7 @@ class ReturnForm(forms.Form):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(CaseNumberSearchMixin[Submission]):
+class SubmissionAdmin(CaseNumberSearchMixin[Submission], ReadOnlyAdmin[Submission]):
     """The review queue. Decisions need ``filing.change_submission``; seeing it needs ``view``."""
 
     list_display = [
@@ -277,16 +278,7 @@ class SubmissionAdmin(CaseNumberSearchMixin[Submission]):
         "withdrawn_at",
     ]
 
-    # --- Permissions: nobody adds, edits or deletes; deciding needs change_submission.
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Submission | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Submission | None = None) -> bool:
-        return False
+    # --- Permissions: nobody adds, edits or deletes (ReadOnlyAdmin); deciding needs change_submission.
 
     def has_decide_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("filing.change_submission")

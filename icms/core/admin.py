@@ -5,6 +5,7 @@ from django.forms import ModelForm
 from django.http import HttpRequest
 
 from . import admin_outbox  # noqa: F401  (registers the outbox's two lists)
+from .admin_base import ReadOnlyAdmin
 from .models import AccessibilityReport, AuditEvent, WorkerHeartbeat
 from .services import accessibility_report_update
 
@@ -19,7 +20,7 @@ class WorkerHeartbeatAdmin(admin.ModelAdmin[WorkerHeartbeat]):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
+class AuditEventAdmin(ReadOnlyAdmin[AuditEvent]):
     """The audit log: browsable and filterable, never editable."""
 
     list_display = ["occurred_at", "event_type", "actor", "target_label", "ip_address"]
@@ -27,15 +28,6 @@ class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
     search_fields = ["event_type", "target_label", "target_id", "actor__email"]
     date_hierarchy = "occurred_at"
     list_select_related = ["actor", "target_type"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
-        return False
 
 
 @admin.register(AccessibilityReport)

@@ -17,7 +17,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .admin_base import first_line
+from .admin_base import ReadOnlyAdmin, first_line
 from .http import client_ip
 from .models import OutboxItem, WorkNeedingAttention
 from .outbox import outbox_item_retry, overdue_filter
@@ -38,7 +38,7 @@ FIELDS = [
 ]
 
 
-class OutboxAdminBase(admin.ModelAdmin[OutboxItem]):
+class OutboxAdminBase(ReadOnlyAdmin[OutboxItem]):
     list_display = ["kind", "target_link", "state", "attempts", "next_attempt_at", "error_summary"]
     list_filter = ["state", "kind"]
     search_fields = ["kind", "target_label", "target_id", "last_error"]
@@ -47,15 +47,6 @@ class OutboxAdminBase(admin.ModelAdmin[OutboxItem]):
     fields = tuple(FIELDS)
     actions = ["try_again"]
     ordering = ["next_attempt_at", "id"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: OutboxItem | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: OutboxItem | None = None) -> bool:
-        return False
 
     def has_retry_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("core.retry_outboxitem")
