@@ -16,7 +16,8 @@ prints its JSON, then one line per target: the figure, the target and whether it
 
 ``--with-corpus`` adds the cause book's benches, which need a corpus database made with
 ``generate_corpus`` (docs/causebook.md) in ``DATABASE_URL`` and ``wrk`` for the pages:
-``bench/causebook_search.py`` and ``bench/causebook_pages.py``. ``bench/serve_load.py``
+``bench/causebook_search.py``, ``bench/causebook_pages.py`` and ``bench/admin_case_search.py``
+(the staff site's case list searched by name). ``bench/serve_load.py``
 (``make serve-load``) and ``bench/restore_drill.py`` start whole deployments and are run
 on their own.
 """
@@ -42,6 +43,7 @@ QUICK = [
 CORPUS = [
     ("causebook_search", ["causebook_search.py", "--samples", "40"]),
     ("causebook_pages", ["causebook_pages.py", "--seconds", "15"]),
+    ("admin_case_search", ["admin_case_search.py"]),
 ]
 
 

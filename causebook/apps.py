@@ -29,6 +29,13 @@ class CausebookConfig(AppConfig):
 
         register_summons_listed(summons_hearing_list)
 
+        # The staff site's case list finds cases by a party's name through the cause book's search.
+        from filing.hooks import register_case_name_search
+
+        from .case_names import cases_by_party_name
+
+        register_case_name_search(cases_by_party_name)
+
         # Copies, certified true copies and certificates: their fee, and what /verify/ says of them.
         from filing.describers import register_court_document_describer
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -14,11 +15,13 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from icms.core.http import client_ip
 
+from ..case_numbers import parse_case_number
+from ..hooks import CaseListFilters, case_name_search
 from ..models import Case, CaseAssignment, CaseType, ClaimLimit, Court, Party
 from ..party_ids import party_id_check, party_id_normalise
 from ..services.parties import party_remove_by_staff, party_save_by_staff
 from .joining import CaseJoiningAdminMixin
-from .search import CaseNumberSearchMixin
+from .search import CaseNumberSearchMixin, name_search_capped
 
 
 @admin.register(Court)
@@ -133,9 +136,23 @@ class CaseAdmin(CaseJoiningAdminMixin, CaseNumberSearchMixin[Case]):
     list_display = ["__str__", "case_type", "status", "amount_claimed", "issued_at"]
     list_filter = ["status", "case_type__court", "case_type"]
     list_select_related = ["case_type"]
+    # Searched through the cause book's index when it is installed (get_search_results below).
     search_fields = ["parties__name_en", "parties__name_zh"]
+    # Counting the whole register again beside each search's own count costs a scan of every case.
+    show_full_result_count = False
     inlines = [PartyInline]
     readonly_fields = ["parties_on_record"]
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Case], search_term: str
+    ) -> tuple[QuerySet[Case], bool]:
+        """A case number, else a party's name through the cause book's search (filing.hooks)."""
+        found = None if parse_case_number(search_term) else case_name_search(search_term, _list_filters(request))
+        if found is None:
+            return super().get_search_results(request, queryset, search_term)
+        if found.total > len(found.case_ids):
+            messages.info(request, name_search_capped(len(found.case_ids), found.total, about=found.estimated))
+        return queryset.filter(pk__in=found.case_ids), False
 
     def has_delete_permission(self, request: HttpRequest, obj: Case | None = None) -> bool:
         # A case is part of the court record, with its filings and documents: never deleted.
@@ -166,6 +183,20 @@ class CaseAdmin(CaseJoiningAdminMixin, CaseNumberSearchMixin[Case]):
                 party_remove_by_staff(party=party, actor=actor, reason=reason, ip_address=ip_address)
             elif id(party) in added or id(party) in changed:
                 party_save_by_staff(party=party, actor=actor, reason=reason, ip_address=ip_address)
+
+
+def _list_filters(request: HttpRequest) -> CaseListFilters:
+    """The filters chosen on the case list (its ``list_filter``), read as the changelist reads them."""
+
+    def number(name: str) -> int | None:
+        raw = request.GET.get(name, "")
+        return int(raw) if raw.isdigit() else None
+
+    return CaseListFilters(
+        court_id=number("case_type__court__id__exact"),
+        case_type_id=number("case_type__id__exact"),
+        status=request.GET.get("status__exact", ""),
+    )
 
 
 @admin.register(CaseAssignment)

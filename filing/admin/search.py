@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import TypeVar
 
 from django.contrib import admin
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db import models
 from django.http import HttpRequest
+from django.utils.translation import gettext
 
 from ..case_numbers import parse_case_number
 
@@ -29,3 +31,18 @@ class CaseNumberSearchMixin(admin.ModelAdmin[ModelT]):
         if parsed is None:
             return super().get_search_results(request, queryset, search_term)
         return queryset.filter(parsed.as_filter(self.case_path)), False
+
+
+def name_search_capped(shown: int, total: int, *, about: bool) -> str:
+    """What the case list says when a search by name matches more cases than it lists."""
+    if about:
+        message = gettext(
+            "The best %(shown)s of about %(total)s cases with a party of this name are listed. "
+            "Type more of the name, or choose a court, case type or status, to narrow the search."
+        )
+    else:
+        message = gettext(
+            "The best %(shown)s of %(total)s cases with a party of this name are listed. "
+            "Type more of the name, or choose a court, case type or status, to narrow the search."
+        )
+    return message % {"shown": intcomma(shown), "total": intcomma(total)}
