@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from icms.core.admin_base import ReadOnlyAdmin
+from icms.core.admin_scale import RegisterListAdmin
 
 from . import selectors, services
 from .forms import RefundRejectForm, TopUpForm
@@ -86,7 +87,7 @@ class ConcessionPeriodAdmin(admin.ModelAdmin[ConcessionPeriod]):
 
 
 @admin.register(PaymentOrder)
-class PaymentOrderAdmin(ReadOnlyAdmin[PaymentOrder]):
+class PaymentOrderAdmin(RegisterListAdmin[PaymentOrder], ReadOnlyAdmin[PaymentOrder]):
     list_display = (
         "reference",
         "purpose",
@@ -97,9 +98,8 @@ class PaymentOrderAdmin(ReadOnlyAdmin[PaymentOrder]):
         "received_at",
         "deemed_received_at",
     )
-    list_filter = ("status", "method", "purpose", "court_level")
+    list_filter = (("created_at", admin.DateFieldListFilter), "status", "method", "purpose", "court_level")
     search_fields = ("reference", "purpose_ref", "gateway_reference", "payer__email")
-    date_hierarchy = "created_at"
     exclude = ("access_token", "idempotency_key")
     change_list_template = "payments/admin/paymentorder_change_list.html"
 

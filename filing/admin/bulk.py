@@ -23,6 +23,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from icms.core.admin_base import ReadOnlyAdmin, first_line
+from icms.core.admin_scale import RegisterListAdmin
 
 from ..bulk.reasons import reason_told
 from ..models import BulkBatch, BulkItem
@@ -97,7 +98,7 @@ ITEM_FIELDS = [
 
 
 @admin.register(BulkItem)
-class BulkItemAdmin(ReadOnlyAdmin[BulkItem]):
+class BulkItemAdmin(RegisterListAdmin[BulkItem], ReadOnlyAdmin[BulkItem]):
     # The reference opens the row; the batch column links to the batch (a link inside the
     # first column's own link would nest two <a>).
     list_display = ["department_reference", "batch_link", "row_number", "status", "reason_shown", "error_summary"]

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.models import User
 from icms.core.admin_base import ReadOnlyAdmin
+from icms.core.admin_scale import RegisterListAdmin
 from icms.core.http import client_ip
 
 from ..case_numbers.numbering import numbered_case
@@ -96,7 +97,7 @@ class DeliveryInline(admin.TabularInline[MessageItem, CourtDocument]):
 
 
 @admin.register(CourtDocument)
-class CourtDocumentAdmin(admin.ModelAdmin[CourtDocument]):
+class CourtDocumentAdmin(RegisterListAdmin[CourtDocument]):
     """Issue documents to a case (``add_courtdocument``); issued documents are never edited."""
 
     list_display = ["title", "case", "kind", "drn_display", "issued_at", "issued_by", "public_inspection"]
@@ -234,14 +235,13 @@ class ReadFilter(admin.SimpleListFilter):
 
 
 @admin.register(MessageItem)
-class MessageItemAdmin(ReadOnlyAdmin[MessageItem]):
+class MessageItemAdmin(RegisterListAdmin[MessageItem], ReadOnlyAdmin[MessageItem]):
     """Read-only: what reached each message box, and when the recipient first opened it."""
 
     list_display = ["subject_en", "recipient", "kind", "created_at", "first_opened"]
-    list_filter = ["kind", ReadFilter]
+    list_filter = [("created_at", admin.DateFieldListFilter), "kind", ReadFilter]
     list_select_related = ["recipient"]
     search_fields = ["subject_en", "subject_zh", "recipient__email", "submission__reference", "court_document__drn"]
-    date_hierarchy = "created_at"
     fields = readonly_fields = (
         "recipient",
         "kind",

@@ -35,6 +35,7 @@ from accounts.models import User
 from icms.calendar import rule_explanation
 from icms.calendar.data import registry_hours
 from icms.core.admin_base import ReadOnlyAdmin
+from icms.core.admin_scale import RegisterListAdmin
 from icms.core.http import client_ip
 
 from ..models import Case, Document, DocumentView, Party, ReturnReason, Submission
@@ -230,7 +231,7 @@ class ReturnForm(forms.Form):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(CaseNumberSearchMixin[Submission], ReadOnlyAdmin[Submission]):
+class SubmissionAdmin(CaseNumberSearchMixin[Submission], RegisterListAdmin[Submission], ReadOnlyAdmin[Submission]):
     """The review queue. Decisions need ``filing.change_submission``; seeing it needs ``view``."""
 
     list_display = [

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from icms.core.indexes import contains_index
 from icms.core.languages import in_language
 from icms.core.models import TimeStampedModel
 
@@ -44,7 +45,12 @@ class MessageItem(TimeStampedModel):
         verbose_name = _("message")
         verbose_name_plural = _("messages")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["recipient", "-created_at"], name="message_box")]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"], name="message_box"),
+            # The staff site's search (filing/admin/court_documents.py, icms.core.admin_scale).
+            contains_index("subject_en", name="message_subject_en_contains"),
+            contains_index("subject_zh", name="message_subject_zh_contains"),
+        ]
         constraints = [
             # A court document reaches each recipient once, however often delivery is retried.
             models.UniqueConstraint(

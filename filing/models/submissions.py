@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from icms.calendar.models import DeemedReceiptFields
+from icms.core.indexes import contains_index
 from icms.core.models import TimeStampedModel
 
 from .cases import BilingualNameMixin, Case, CaseType
@@ -159,7 +160,11 @@ class Submission(DeemedReceiptFields, TimeStampedModel):
         verbose_name = _("submission")
         verbose_name_plural = _("submissions")
         ordering = ["-received_at"]
-        indexes = [models.Index(fields=["status", "deemed_received_at"], name="submission_queue")]
+        indexes = [
+            models.Index(fields=["status", "deemed_received_at"], name="submission_queue"),
+            # The review queue's search by reference (filing/admin/review.py, icms.core.admin_scale).
+            contains_index("reference", name="submission_reference_contains"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["submitted_by", "submission_key"],
@@ -264,6 +269,11 @@ class CourtDocument(TimeStampedModel):
         ordering = ["-issued_at"]
         constraints = [
             models.CheckConstraint(condition=~Q(drn=""), name="court_document_has_drn"),
+        ]
+        # The staff site's search (filing/admin/court_documents.py, icms.core.admin_scale).
+        indexes = [
+            contains_index("title", name="court_document_title_contains"),
+            contains_index("drn", name="court_document_drn_contains"),
         ]
 
     def __str__(self) -> str:

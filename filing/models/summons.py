@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from icms.core.indexes import contains_index
 from icms.core.models import TimeStampedModel
 
 from .cases import Case, CaseType
@@ -143,6 +144,8 @@ class BulkItem(TimeStampedModel):
                 name="bulk_item_reference_filed_once",
             ),
         ]
+        # The staff site's search (filing/admin/bulk.py, icms.core.admin_scale).
+        indexes = [contains_index("department_reference", name="bulk_item_reference_contains")]
 
     def __str__(self) -> str:
         return f"{self.batch_id}:{self.row_number} {self.department_reference}"

@@ -3,9 +3,11 @@ from typing import Any
 from django.contrib import admin
 from django.forms import ModelForm
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from . import admin_outbox  # noqa: F401  (registers the outbox's two lists)
 from .admin_base import ReadOnlyAdmin
+from .admin_scale import RegisterListAdmin
 from .models import AccessibilityReport, AuditEvent, WorkerHeartbeat
 from .services import accessibility_report_update
 
@@ -20,13 +22,16 @@ class WorkerHeartbeatAdmin(admin.ModelAdmin[WorkerHeartbeat]):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(ReadOnlyAdmin[AuditEvent]):
-    """The audit log: browsable and filterable, never editable."""
+class AuditEventAdmin(RegisterListAdmin[AuditEvent], ReadOnlyAdmin[AuditEvent]):
+    """The audit log: browsable and filterable, never editable. It holds every legally meaningful
+    action of the register, so each search is answered by an index (icms.core.admin_scale)."""
 
     list_display = ["occurred_at", "event_type", "actor", "target_label", "ip_address"]
-    list_filter = ["event_type", "target_type"]
-    search_fields = ["event_type", "target_label", "target_id", "actor__email"]
-    date_hierarchy = "occurred_at"
+    list_filter = [("occurred_at", admin.DateFieldListFilter), "event_type", "target_type"]
+    # The event type by its code or its name; the target by its label (a reference, a case
+    # number) or its id; the actor by email.
+    search_fields = ["event_type", "target_label", "target_id__exact", "actor__email"]
+    search_help_text = _("A reference, case number or email address, or the kind of event.")
     list_select_related = ["actor", "target_type"]
 
 

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .audit_events import AuditEventType
+from .indexes import contains_index
 
 
 class TimeStampedModel(models.Model):
@@ -79,6 +80,9 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["target_type", "target_id", "occurred_at"], name="audit_target_time"),
             models.Index(fields=["actor", "occurred_at"], name="audit_actor_time"),
+            # The staff site's search of the log (icms/core/admin.py, icms.core.admin_scale).
+            contains_index("target_label", name="audit_label_contains"),
+            models.Index(fields=["target_id"], name="audit_target_id"),
         ]
 
     def __str__(self) -> str:

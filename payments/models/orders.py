@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from icms.calendar.models import DeemedReceiptFields
+from icms.core.indexes import contains_index
 from icms.core.models import TimeStampedModel
 
 from .common import CourtLevel, PaymentMethod, PaymentPurpose, new_reference, new_token
@@ -109,7 +110,13 @@ class PaymentOrder(DeemedReceiptFields, TimeStampedModel):
                 name="payment_order_paid_has_received_at",
             ),
         ]
-        indexes = [models.Index(fields=["purpose", "purpose_ref"], name="payment_order_purpose")]
+        indexes = [
+            models.Index(fields=["purpose", "purpose_ref"], name="payment_order_purpose"),
+            # The staff site's search (payments/admin.py, icms.core.admin_scale).
+            contains_index("reference", name="payment_order_ref_contains"),
+            contains_index("purpose_ref", name="payment_order_purpose_contains"),
+            contains_index("gateway_reference", name="payment_order_gateway_contains"),
+        ]
         permissions = [("view_collections_report", "Can see the daily collections and reconciliation reports")]
 
     def __str__(self) -> str:
