@@ -196,7 +196,7 @@ class PaymentOrderAdmin(RegisterListAdmin[PaymentOrder], ReadOnlyAdmin[PaymentOr
 
 
 @admin.register(GatewayEvent)
-class GatewayEventAdmin(ReadOnlyAdmin[GatewayEvent]):
+class GatewayEventAdmin(RegisterListAdmin[GatewayEvent], ReadOnlyAdmin[GatewayEvent]):
     list_display = (
         "arrived_at",
         "gateway",
@@ -208,7 +208,7 @@ class GatewayEventAdmin(ReadOnlyAdmin[GatewayEvent]):
         "outcome",
         "deliveries",
     )
-    list_filter = ("gateway", "signature_ok", "outcome", "kind")
+    list_filter = (("arrived_at", admin.DateFieldListFilter), "gateway", "signature_ok", "outcome", "kind")
     search_fields = ("event_id", "order_reference", "gateway_reference")
 
 

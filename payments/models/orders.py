@@ -205,6 +205,13 @@ class GatewayEvent(models.Model):
                 name="gateway_event_verified_once",
             ),
         ]
+        # The staff site's search (payments/admin.py, icms.core.admin_scale): one or more events
+        # arrive for every payment made online.
+        indexes = [
+            contains_index("event_id", name="gateway_event_id_contains"),
+            contains_index("order_reference", name="gateway_event_order_contains"),
+            contains_index("gateway_reference", name="gateway_event_gateway_contains"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.gateway} {self.event_id} ({self.kind})"

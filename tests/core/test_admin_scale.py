@@ -210,6 +210,7 @@ def test_the_lists_that_grow_with_the_register_are_the_expected_ones():
         "filing.CourtDocument",
         "filing.BulkItem",
         "payments.PaymentOrder",
+        "payments.GatewayEvent",
     }
 
 
