@@ -47,6 +47,8 @@ class MessageItem(TimeStampedModel):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["recipient", "-created_at"], name="message_box"),
+            # The staff site's list, newest first (Meta.ordering): without it each page sorted every message.
+            models.Index(fields=["-created_at", "-id"], name="message_newest"),
             # The staff site's search (filing/admin/court_documents.py, icms.core.admin_scale).
             contains_index("subject_en", name="message_subject_en_contains"),
             contains_index("subject_zh", name="message_subject_zh_contains"),

@@ -112,6 +112,9 @@ class PaymentOrder(DeemedReceiptFields, TimeStampedModel):
         ]
         indexes = [
             models.Index(fields=["purpose", "purpose_ref"], name="payment_order_purpose"),
+            # The staff site's list, newest first (Meta.ordering, then the admin's -pk): without it
+            # each page sorted every order (1.3-1.7 s at 2,000,000, bench/admin_lists.py).
+            models.Index(fields=["-created_at", "-id"], name="payment_order_newest"),
             # The staff site's search (payments/admin.py, icms.core.admin_scale).
             contains_index("reference", name="payment_order_ref_contains"),
             contains_index("purpose_ref", name="payment_order_purpose_contains"),
