@@ -30,25 +30,11 @@ import django
 
 django.setup()
 
+from admin_client import signed_in  # noqa: E402  (bench/ is the script's own directory)
 from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 
 QUERIES = ["", "chan tai man", "陳大文", "cahn tai man", "chan", "hong kong police force", "有限公司", "DCCJ 123/2025"]
-
-
-def signed_in() -> Client:
-    from allauth.mfa.models import Authenticator
-
-    from accounts.models import User
-
-    user, _ = User.objects.get_or_create(
-        email="bench-admin@example.hk", defaults={"kind": User.Kind.STAFF, "is_staff": True, "is_superuser": True}
-    )
-    Authenticator.objects.get_or_create(user=user, type=Authenticator.Type.TOTP, defaults={"data": {}})
-    client = Client(HTTP_HOST="127.0.0.1")
-    client.force_login(user)
-    return client
 
 
 def main() -> None:

@@ -1,6 +1,6 @@
 """``make bench``: the quick benchmarks, one after another, and a summary of their ratios.
 
-    .venv/bin/python bench/run_all.py [--with-corpus]
+    .venv/bin/python bench/run_all.py [--with-corpus] [--with-staff-lists]
 
 Runs each bench in its own process (they set up Django each with their own settings) and
 prints its JSON, then one line per target: the figure, the target and whether it was met.
@@ -13,6 +13,10 @@ prints its JSON, then one line per target: the figure, the target and whether it
 * ``bench/deemed_receipt.py``: the calendar's deemed-receipt arithmetic.
 * ``bench/pdf_bombs.py``: how long refusing each PDF bomb takes (a figure; the suite holds
   each to its refusal code and its memory).
+
+``--with-staff-lists`` adds ``bench/admin_lists.py``: the staff site's lists of the tables
+that grow with the register, over its own generated database of millions of rows (made on
+the first run, in about 18 minutes, and kept).
 
 ``--with-corpus`` adds the cause book's benches, which need a corpus database made with
 ``generate_corpus`` (docs/causebook.md) in ``DATABASE_URL`` and ``wrk`` for the pages:
@@ -45,6 +49,8 @@ CORPUS = [
     ("causebook_pages", ["causebook_pages.py", "--seconds", "15"]),
     ("admin_case_search", ["admin_case_search.py"]),
 ]
+#: Its own generated database (bench/admin_lists_data.py): the first run makes it, in about 18 minutes.
+STAFF_LISTS = [("admin_lists", ["admin_lists.py"])]
 
 
 def _json(output: str) -> object:
@@ -86,8 +92,9 @@ def _targets(name: str, figures: object) -> list[str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--with-corpus", action="store_true", help="also the cause book benches (corpus and wrk)")
+    parser.add_argument("--with-staff-lists", action="store_true", help="also the staff lists over millions of rows")
     arguments = parser.parse_args()
-    benches = QUICK + (CORPUS if arguments.with_corpus else [])
+    benches = QUICK + (CORPUS if arguments.with_corpus else []) + (STAFF_LISTS if arguments.with_staff_lists else [])
     summary: list[str] = []
     failed = []
     for name, command in benches:
