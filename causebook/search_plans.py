@@ -169,18 +169,14 @@ def _many(
     within_cap = estimate is not None and estimate <= cap and inside is None and not _has_filters(query)
     collect_all = (estimate is None or within_cap) and not limit
     if limit or collect_all:
-        collector = collect(cap + 1 if collect_all else min(cap, offset + limit))
+        collector = collect(cap + 1 if collect_all or within_cap else min(cap, offset + limit))
         if not collector.full:
             # Every match was found: the count is exact.
-            total = len(collector.ids)
-            return Hits(case_ids=collector.ids[offset:] if limit else [], total=total, capped=total > cap)
-        if within_cap and limit:
-            everything = collect(cap + 1)
-            if not everything.full:
-                total = len(everything.ids)
-                return Hits(case_ids=collector.ids[offset : offset + limit], total=total, capped=False)
+            total, page = len(collector.ids), collector.ids[offset : offset + limit] if limit else []
+            return Hits(case_ids=page, total=total, capped=total > cap)
+        if within_cap:
             # The kept count lags the register by up to a minute: more than the cap match now.
-            at_least = len(everything.ids)
+            at_least = len(collector.ids)
     else:
         collector = Collector(0)
     if estimate is None:
