@@ -14,6 +14,7 @@ import html
 import json
 import re
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -32,6 +33,7 @@ from tests.filing.test_review_admin import staff_client
 pytestmark = pytest.mark.django_db
 
 NOW = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)
+HKT = ZoneInfo("Asia/Hong_Kong")
 LOG = "admin:core_auditevent_changelist"
 
 
@@ -85,7 +87,7 @@ def listed(client, **params) -> list[int]:
         ("Submission received", ["numbered", "received"]),  # the kind of event, by its name
         ("payments.order_paid", ["paid"]),  # ...or its code
         ("zzzqqq", []),
-        ("77", ["numbered"]),  # two characters: an id exactly, never inside a label
+        ("77", ["numbered"]),  # two characters: the id exactly (and inside no label)
     ],
 )
 def test_the_audit_log_is_searched_by_reference_email_id_and_kind(supervisor_client, events, q, expected):
@@ -93,11 +95,19 @@ def test_the_audit_log_is_searched_by_reference_email_id_and_kind(supervisor_cli
 
 
 @time_machine.travel(NOW, tick=False)
-def test_a_word_too_short_to_look_for_inside_a_text_is_said_so(supervisor_client, events):
-    response = supervisor_client.get(reverse(LOG), {"q": "7K"})
-    assert listed(supervisor_client, q="7K") == []
-    assert "Type at least three characters to search inside references" in response.content.decode()
-    assert "Type at least three" not in supervisor_client.get(reverse(LOG), {"q": "7K3"}).content.decode()
+def test_a_word_of_one_or_two_characters_is_looked_for_as_a_whole_word(supervisor_client, events):
+    """No trigram inside a word to go on, but two-letter surnames are common (NG, HO, AU): a
+    short word is a whole word, bounded by spaces or the text's ends, and the clerk is told."""
+    logged(AuditEventType.FILING_SUBMISSION_RECEIVED, "NG Ka Ho (filer)")
+    logged(AuditEventType.FILING_SUBMISSION_RECEIVED, "WONG Siu Ming")
+    ng = logged(AuditEventType.FILING_SUBMISSION_RECEIVED, "Judge NG").pk
+    found = supervisor_client.get(reverse(LOG), {"q": "ng"})
+    labels = sorted(event.target_label for event in found.context["cl"].result_list)
+    assert labels == ["Judge NG", "NG Ka Ho (filer)"] and ng
+    assert "A word of one or two characters is looked for as a whole word." in found.content.decode()
+    assert listed(supervisor_client, q="7K") == []  # part of a reference is no word
+    assert listed(supervisor_client, q="DCCJ 1204/2026 of") == []  # every word must match
+    assert "looked for as a whole word" not in supervisor_client.get(reverse(LOG), {"q": "7K3"}).content.decode()
 
 
 @time_machine.travel(NOW, tick=False)
@@ -211,10 +221,11 @@ def test_the_lists_that_grow_with_the_register_are_the_expected_ones():
         "filing.BulkItem",
         "payments.PaymentOrder",
         "payments.GatewayEvent",
+        "causebook.Hearing",
     }
 
 
-@pytest.mark.parametrize("word", ["ES-7K3M", "mary.wong@", "1204/2026", "17"])
+@pytest.mark.parametrize("word", ["ES-7K3M", "mary.wong@", "1204/2026", "4821", "NG"])
 def test_every_search_field_of_every_register_list_is_answered_by_an_index(word):
     """Each statement a search sends, field by field, is planned with an index: a field added to
     such a list without its index would read every row, and this names it."""
@@ -233,3 +244,61 @@ def test_every_search_field_of_every_register_list_is_answered_by_an_index(word)
                 plans.append(_queryset_plan(model._base_manager.filter(**{f"{first.name}__in": [1, 2]})))
             unindexed += [f"{model._meta.label}.{field_name}" for plan in plans if _reads_every_row(plan)]
     assert unindexed == []
+
+
+# --- The date hierarchy by index probes (the hearings, which the registry walks day by day) ---
+
+HEARINGS = "admin:causebook_hearing_changelist"
+
+
+@pytest.fixture
+def hearings(db):
+    """Hearings over three years, two months of 2026 and three days of March, in Hong Kong time:
+    the first at 00:30 on 16 March in Hong Kong, which is the 15th in UTC."""
+    from causebook.models import Hearing
+    from tests.factories import CaseFactory, HearingFactory
+
+    case = CaseFactory()
+    starts = [
+        datetime(2025, 12, 31, 23, 30, tzinfo=HKT),
+        datetime(2026, 3, 16, 0, 30, tzinfo=HKT),
+        datetime(2026, 3, 16, 10, 0, tzinfo=HKT),
+        datetime(2026, 3, 17, 9, 30, tzinfo=HKT),
+        datetime(2026, 3, 31, 23, 59, tzinfo=HKT),
+        datetime(2026, 7, 2, 9, 30, tzinfo=HKT),
+        datetime(2027, 1, 4, 9, 30, tzinfo=HKT),
+    ]
+    for start in starts:
+        HearingFactory(case=case, starts_at=start)
+    return Hearing.objects.all()
+
+
+@pytest.mark.parametrize(
+    ("kind", "within"),
+    [
+        ("year", {}),
+        ("month", {"starts_at__year": 2026}),
+        ("day", {"starts_at__year": 2026, "starts_at__month": 3}),
+        ("day", {"starts_at__year": 2025}),
+        ("month", {"starts_at__year": 2031}),
+    ],
+)
+def test_the_periods_found_by_probes_are_djangos_own(hearings, kind, within):
+    """In the reader's time zone, at the ends of days, months and years, within the hierarchy's filters."""
+    from icms.core.admin_scale import IndexedDatesQuerySet
+
+    chosen = hearings.filter(**within)
+    probed = IndexedDatesQuerySet(chosen.model, query=chosen.query).datetimes("starts_at", kind)
+    assert probed == list(chosen.datetimes("starts_at", kind))
+
+
+def test_the_hearing_lists_date_hierarchy_reads_no_row_it_does_not_show(supervisor_client, hearings):
+    recorder = _Recorder()
+    with connection.execute_wrapper(recorder):
+        years = supervisor_client.get(reverse(HEARINGS)).content.decode()
+        days = supervisor_client.get(reverse(HEARINGS), {"starts_at__year": 2026, "starts_at__month": 3})
+    assert not [sql for sql in recorder.sql if "DISTINCT" in sql.upper()]
+    assert all(f"starts_at__year={year}" in years for year in (2025, 2026, 2027))
+    page = days.content.decode()
+    assert all(f"starts_at__day={day}" in page for day in (16, 17, 31))
+    assert "starts_at__day=15" not in page
