@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from filing.models import Case
 from icms.core.admin_base import ReadOnlyAdmin
+from icms.core.admin_scale import RegisterListAdmin
 from icms.core.http import client_ip
 
 from .admin_forms import HearingAdjournForm, HearingFixForm, HearingVacateForm
@@ -74,7 +75,10 @@ def _staff(request: HttpRequest) -> User:
 
 
 @admin.register(Hearing)
-class HearingAdmin(admin.ModelAdmin[Hearing]):
+class HearingAdmin(RegisterListAdmin[Hearing]):
+    """Hearings in date order. The registry walks them day by day, so the date hierarchy stays:
+    RegisterListAdmin finds its years, months and days by index probes, not by reading every row."""
+
     form = HearingForm
     list_display = ["starts_at", "court", "courtroom", "case", "hearing_type", "status", "listing_actions"]
     list_filter = ["court", "status", "hearing_type"]

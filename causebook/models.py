@@ -16,6 +16,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from icms.core.indexes import contains_index
 from icms.core.models import TimeStampedModel
 from icms.core.time import HONG_KONG
 
@@ -132,6 +133,12 @@ class Hearing(TimeStampedModel):
         indexes = [
             models.Index(fields=["court", "starts_at"], name="hearing_court_day"),
             models.Index(fields=["case", "starts_at"], name="hearing_case_time"),
+            # The registry's list of hearings (causebook/admin.py, icms.core.admin_scale): its
+            # order, its date hierarchy's probes, and its search.
+            models.Index(fields=["starts_at", "courtroom"], name="hearing_listing_order"),
+            contains_index("courtroom", name="hearing_courtroom_contains"),
+            contains_index("judge_en", name="hearing_judge_en_contains"),
+            contains_index("judge_zh", name="hearing_judge_zh_contains"),
         ]
 
     def __str__(self) -> str:
