@@ -1,8 +1,10 @@
 """The generated tables of ``bench/admin_lists.py``: millions of rows made with set-based SQL.
 
 Every row is a pure function of its number, so a table made again, or grown, comes out the
-same; each table is filled in one transaction and then vacuumed and analysed. See
-``bench/admin_lists.py`` for what is made and how long it takes.
+same; each table is filled in one transaction and then vacuumed and analysed: filers, DCCJ
+cases, submissions, payment orders, messages, audit events and hearings (``--hearings``,
+about ten a case; 1.7 minutes for 2,000,000 with their trigram indexes). See
+``bench/admin_lists.py`` for the sizes and how long the rest takes.
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ CASES = 200_000
 #
 # Every row is a pure function of its number n (1, 2, ...): references, times and choices
 # come from n and hashes of n, so a table made again, or grown, comes out the same. Times
-# rise with n over the five years to 2026-11-30 (UTC). Helpers live in pg_temp: they go
-# with the session.
+# rise with n over the five years to 2026-11-30 (UTC), hearings' over 2019-2027. Helpers
+# live in pg_temp: they go with the session.
 
 HELPERS = """
 CREATE OR REPLACE FUNCTION pg_temp.bench_hash(n bigint, salt integer) RETURNS bigint
@@ -277,6 +279,57 @@ LEFT JOIN bench_sub AS s
     AND s.k = greatest(1, ceil(n::float8 * %(submissions)s / %(last)s)::bigint - mod(a.h / 7, 1000))
 """
 
+# Thirty judges' surnames: the filers' thirteen and seventeen more.
+JUDGE_EN = [*SURNAME_EN, "YIP", "KWOK", "LO", "FUNG", "CHU", "MAK", "SO", "TAM", "POON", "CHOI", "YU", "LUI", "KWAN"]
+JUDGE_EN += ["SIU", "AU", "KO", "HUI"]
+JUDGE_ZH = [*SURNAME_ZH, "葉", "郭", "盧", "馮", "朱", "麥", "蘇", "譚", "潘", "蔡", "余", "呂", "關"]
+JUDGE_ZH += ["蕭", "區", "高", "許"]
+# The weekdays from Tuesday 2019-01-01 to Friday 2027-12-31: weekday d (1, 2, ...) is week d / 5
+# and day mod(d, 5) after Monday 2018-12-31.
+WEEKDAYS = 2349
+
+# About ten a case, each near its case's place in the register (as submissions are), all in
+# the case type's court (DCCJ's, passed in); on weekdays of 2019-2027, rising with n, at a
+# five-minute slot between 09:30 and 16:30 Hong Kong time (01:30-08:30 UTC) by the hearing's
+# place in its day. The cases are of 2022-2026, so a case's early hearings may come before
+# it was issued (nothing checks). Seven in ten listed; no adjournment points at the listing
+# it replaces, and none has a notice (both columns may be empty); nature and representation
+# are left blank (the case's are used).
+HEARINGS_SQL = """
+INSERT INTO causebook_hearing (
+    courtroom, judge_en, judge_zh, starts_at, hearing_type, nature_en, nature_zh, representation_en,
+    representation_zh, status, created_at, updated_at, case_id, court_id, adjourned_from_id, notice_id
+)
+SELECT 'Court No. ' || (1 + mod(a.h, 40)),
+       CASE WHEN mod(a.h / 40, 3) = 0 THEN 'Her' ELSE 'His' END || ' Honour Judge ' || (%(judge_en)s::text[])[a.j],
+       (%(judge_zh)s::text[])[a.j] || '法官', t.at,
+       CASE WHEN mod(a.h / 360000, 100) < 30 THEN 'mention' WHEN mod(a.h / 360000, 100) < 50 THEN 'check_list_review'
+            WHEN mod(a.h / 360000, 100) < 60 THEN 'pre_trial_review'
+            WHEN mod(a.h / 360000, 100) < 80 THEN 'interlocutory' WHEN mod(a.h / 360000, 100) < 90 THEN 'trial'
+            WHEN mod(a.h / 360000, 100) < 95 THEN 'assessment' ELSE 'judgment' END,
+       '', '', '', '',
+       CASE WHEN mod(a.h / 3600, 100) < 70 THEN 'listed' WHEN mod(a.h / 3600, 100) < 85 THEN 'heard'
+            WHEN mod(a.h / 3600, 100) < 95 THEN 'adjourned' ELSE 'vacated' END,
+       t.at - interval '1 day' * (14 + mod(a.h / 7, 60)), t.at - interval '1 day' * (14 + mod(a.h / 7, 60)),
+       c.id, %(court)s, NULL, NULL
+FROM generate_series(%(first)s::bigint, %(last)s::bigint) AS n
+CROSS JOIN LATERAL (
+    SELECT pg_temp.bench_hash(n, 6) AS h,
+           1 + mod(pg_temp.bench_hash(n, 6) / 120, cardinality(%(judge_en)s::text[])) AS j,
+           (n - 1)::float8 * %(weekdays)s / %(last)s AS place
+) AS a
+CROSS JOIN LATERAL (SELECT 1 + floor(a.place)::integer AS d) AS w
+CROSS JOIN LATERAL (
+    SELECT ((date '2018-12-31' + 7 * (w.d / 5) + mod(w.d, 5)) + time '01:30') AT TIME ZONE 'UTC'
+               + interval '5 minutes' * floor((a.place - floor(a.place)) * 85) AS at
+) AS t
+-- Wrapped round to the last cases, not held at case 1 (which would take some 10,000 hearings).
+JOIN bench_case AS c
+    ON c.k = 1 + mod(ceil(n::float8 * %(cases)s / %(last)s)::bigint - 1 + %(cases)s
+                     - mod(a.h / 11, least(2000, %(cases)s)), %(cases)s)
+ON CONFLICT DO NOTHING
+"""
+
 # Row k (1, 2, ... in id order) of each table the others point at, for joins by number.
 MAPPINGS = {
     "bench_user": """
@@ -383,7 +436,7 @@ class Maker:
         log(f"{table}: {inserted:,} rows in {inserting:.1f} s, with VACUUM ANALYZE {took:.1f} s")
 
 
-def make_data(audit_events: int, rows: int) -> dict[str, float]:
+def make_data(audit_events: int, rows: int, hearings: int) -> dict[str, float]:
     """The data the lists are measured over; the seconds each table took to make."""
     from django.contrib.contenttypes.models import ContentType
 
@@ -439,6 +492,11 @@ def make_data(audit_events: int, rows: int) -> dict[str, float]:
         "submission_type": ContentType.objects.get_for_model(Submission).pk,
     }
     maker.fill("accounts_auditevent", have, audit_events, AUDIT_SQL, {**common, **events})
+
+    have = _count("SELECT count(*) FROM causebook_hearing")
+    listing = {"cases": maker.mapping("bench_case"), "court": dccj.court_id, "weekdays": WEEKDAYS}
+    judges = {"judge_en": JUDGE_EN, "judge_zh": JUDGE_ZH}
+    maker.fill("causebook_hearing", have, hearings, HEARINGS_SQL, {**listing, **judges})
     from django.db import connection
 
     with connection.cursor() as cursor:
