@@ -395,3 +395,25 @@ def test_a_returned_filings_decision_lists_no_sealed_copies_and_an_accepted_ones
     document = accepted.documents.get()
     assert "Sealed copies" in page and f"DRN {document.drn}" in page
     assert reverse("filing:document", args=[document.pk, "sealed"]) in page
+
+
+def test_a_queue_longer_than_its_count_offers_no_selection_of_all_across_pages(
+    clerk_client, firm_filer, document_storage, monkeypatch, settings
+):
+    """Past its bound the list's count is "more than" (icms.core.admin_scale): "Select all 10,001
+    submissions" would have named the bound while the action ran on every matching filing."""
+    from filing.admin.review import SubmissionAdmin
+    from icms.core import admin_scale
+
+    for _ in range(3):
+        new_dcpi_case(firm_filer)
+    monkeypatch.setattr(SubmissionAdmin, "list_per_page", 1)
+    monkeypatch.setattr(admin_scale.BoundedCountPaginator, "bound", 2)
+    bounded = clerk_client.get(CHANGELIST).content.decode()
+    assert "More than 2 submissions" in bounded and "Select all 3" not in bounded and "Select all 2" not in bounded
+    assert "objects across all pages" not in bounded
+    assert 'class="action-counter"' in bounded  # the rows shown can still be selected
+
+    monkeypatch.setattr(admin_scale.BoundedCountPaginator, "bound", 10)
+    counted = clerk_client.get(CHANGELIST).content.decode()
+    assert "3 submissions" in counted and "Select all 3 submissions" in counted
