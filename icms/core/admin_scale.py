@@ -11,10 +11,10 @@ can answer, and then counted to the end twice. :class:`RegisterListAdmin` change
   and never counts the whole table beside it (``show_full_result_count``).
 * **Each searched field is matched the way an index answers it**:
   - the model's own text fields as Django matches them (``icontains``, or ``^`` and
-    ``=``), which the model backs with :func:`icms.core.indexes.contains_index` and
-    :func:`~icms.core.indexes.exact_index`. A word of one or two characters has no trigram
-    inside a word to go on, but two-letter surnames are common (NG, HO, AU): it is looked
-    for as a whole word, which the index's padded trigrams answer, and the reader is told;
+    ``=``), which the model backs with :func:`icms.core.indexes.contains_index`. A word of
+    one or two characters has no trigram inside a word to go on, but two-letter surnames
+    are common (NG, HO, AU): it is looked for as a whole word, which the index's padded
+    trigrams answer, and the reader is told;
   - a field with choices by its codes and labels (in the reader's language), in Python:
     the term becomes ``field__in`` the matching codes, which the field's btree answers;
   - a field across a foreign key (``actor__email``): the related rows are found first, and

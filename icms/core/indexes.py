@@ -2,7 +2,7 @@
 
 Django's admin matches a search field with ``UPPER("field"::text) LIKE UPPER(%s)``
 (``icontains``, ``istartswith``) or ``= UPPER(%s)`` (``iexact``). A plain btree on the
-field answers neither; these index exactly that expression.
+field answers neither; this indexes exactly that expression.
 """
 
 from __future__ import annotations
@@ -17,10 +17,9 @@ def _upper_text(field: str) -> Upper:
 
 
 def contains_index(field: str, *, name: str) -> GinIndex:
-    """A trigram index for ``icontains`` (a search field with no prefix): pg_trgm's ``gin_trgm_ops``."""
+    """A trigram index (pg_trgm's ``gin_trgm_ops``) on ``UPPER(field::text)``.
+
+    It answers ``icontains`` (a search field with no prefix), and also ``istartswith`` and,
+    since PostgreSQL 14, ``iexact`` (``^field``, ``=field``): no second index is needed.
+    """
     return GinIndex(OpClass(_upper_text(field), name="gin_trgm_ops"), name=name)
-
-
-def exact_index(field: str, *, name: str) -> models.Index:
-    """A btree for ``iexact`` and ``istartswith`` (``=field`` and ``^field``): ``text_pattern_ops`` serves both."""
-    return models.Index(OpClass(_upper_text(field), name="text_pattern_ops"), name=name)
